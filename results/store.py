@@ -42,6 +42,12 @@ def safe_path(*parts: str) -> str:
     return str(PurePosixPath(*parts))
 
 
+def check_path(path: str) -> str:
+    """Validate every part of a relative store path; returns it unchanged."""
+    safe_path(*PurePosixPath(path).parts)
+    return path
+
+
 def result_path(org: str, name: str) -> str:
     return safe_path(RESULTS_DIR, org, f"{name}.json")
 
@@ -52,6 +58,10 @@ def scores_path(org: str, name: str) -> str:
 
 def request_path(request: EvalRequest) -> str:
     return safe_path(REQUESTS_DIR, request.org, request.name, f"{request.request_id}.json")
+
+
+class StoreUnavailable(RuntimeError):
+    """The store could not be reached after retries; nothing was lost, try again later."""
 
 
 def split_model_name(qualified: str) -> tuple[str, str]:
@@ -107,7 +117,7 @@ class StoreBase:
             if not path.endswith(".json"):
                 continue
             request = _parse_request(path, self.read_file(path))
-            if request is not None:
+            if request is not None and _is_stored_where_named(path, request):
                 requests.append(request)
         return sorted(requests, key=lambda r: (r.submitted_at, r.request_id))
 
@@ -133,6 +143,29 @@ def _parse_request(path: str, data: Optional[bytes]) -> Optional[EvalRequest]:
         return None
 
 
+def _is_stored_where_named(path: str, request: EvalRequest) -> bool:
+    """Requests are rewritten at the path their own org/name/id give; one that names another place
+    (or an unsafe one) would be written elsewhere on its next change, so it is skipped."""
+    try:
+        expected = request_path(request)
+    except InvalidModelName as exc:
+        log.warning("skipping request %s: %s", path, exc)
+        return False
+    if expected != path:
+        log.warning("skipping request %s: its org/name/request_id point to %s instead", path, expected)
+        return False
+    return True
+
+
+def check_same_request(expected: EvalRequest, new: EvalRequest) -> None:
+    """A replacement may change a request's state, never which request (and file) it is."""
+    if (new.request_id, new.org, new.name) != (expected.request_id, expected.org, expected.name):
+        raise ValueError(
+            f"cannot replace request {expected.request_id} ({expected.org}/{expected.name}) with "
+            f"{new.request_id} ({new.org}/{new.name}): request_id, org and name must stay the same"
+        )
+
+
 class LocalStore(StoreBase):
     """A folder on disk: the embedded default. Safe for several processes on one machine."""
 
@@ -144,9 +177,7 @@ class LocalStore(StoreBase):
         return None
 
     def _abs(self, path: str) -> Path:
-        parts = PurePosixPath(path).parts
-        safe_path(*parts)  # validates every part
-        return self.root.joinpath(*parts)
+        return self.root.joinpath(*PurePosixPath(check_path(path)).parts)
 
     def read_file(self, path: str) -> Optional[bytes]:
         try:
@@ -197,6 +228,7 @@ class LocalStore(StoreBase):
             self.write_file(path, request.model_dump_json(indent=2).encode())
 
     def replace_request(self, expected: EvalRequest, new: EvalRequest) -> bool:
+        check_same_request(expected, new)
         path = request_path(expected)
         with self._locked():
             current = _parse_request(path, self.read_file(path))

@@ -1,0 +1,182 @@
+"""The evaluation queue: claim the oldest pending request, move it through its states, recover
+requests whose worker stopped responding.
+
+This is the only module that changes a request's status. Every change is a compare-and-swap
+(`Store.replace_request`): it lands only if the stored request is still the one this worker last
+saw, so two workers can never both move the same request.
+
+    PENDING --claim--> RUNNING --finish--> FINISHED
+                          |  \\--fail----> FAILED
+                          \\--no heartbeat for `stale_after_s`--> PENDING (attempts + 1)
+                                                                 or FAILED after `max_attempts`
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Optional
+
+from results.schema import EvalRequest, Status
+from results.store import Store, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+ALLOWED = {
+    Status.PENDING: {Status.RUNNING},
+    Status.RUNNING: {Status.RUNNING, Status.PENDING, Status.FINISHED, Status.FAILED},
+    Status.FINISHED: set(),
+    Status.FAILED: set(),
+}
+MAX_ERROR_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class QueuePolicy:
+    stale_after_s: float = 600.0
+    max_attempts: int = 3
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def transition(request: EvalRequest, status: Status, **changes) -> EvalRequest:
+    """A copy of `request` in `status`; refuses moves the state machine does not have."""
+    if status not in ALLOWED[request.status]:
+        raise ValueError(
+            f"request {request.request_id} cannot go from {request.status.value} to {status.value}"
+        )
+    return request.model_copy(update={"status": status, **changes})
+
+
+class Claim:
+    """A request this worker holds in RUNNING. Safe to use from the heartbeat thread too."""
+
+    def __init__(self, store: Store, request: EvalRequest):
+        self._store = store
+        self._request = request
+        self._lock = threading.Lock()
+        self.lost = False  # set when another worker (or a recovery) changed the request under us
+
+    @property
+    def request(self) -> EvalRequest:
+        return self._request
+
+    def heartbeat(self) -> bool:
+        """Record that the evaluation is alive; False once the claim is no longer ours."""
+        try:
+            return self._swap(Status.RUNNING, heartbeat_at=utcnow())
+        except StoreUnavailable as exc:
+            log.warning("heartbeat of %s not recorded, will try again: %s", self._request.request_id, exc)
+            return True
+
+    def finish(self, revision_resolved: Optional[str] = None) -> bool:
+        now = utcnow()
+        changes = {"finished_at": now, "heartbeat_at": now, "error": None}
+        if revision_resolved:
+            changes["revision_resolved"] = revision_resolved
+        return self._swap(Status.FINISHED, **changes)
+
+    def fail(self, error: str) -> bool:
+        now = utcnow()
+        return self._swap(Status.FAILED, finished_at=now, heartbeat_at=now, error=error[:MAX_ERROR_CHARS])
+
+    def _swap(self, status: Status, **changes) -> bool:
+        with self._lock:
+            if self.lost or self._request.status != Status.RUNNING:
+                return False
+            new = transition(self._request, status, **changes)
+            if self._store.replace_request(self._request, new):
+                self._request = new
+                return True
+            self.lost = True
+            log.warning(
+                "request %s was changed by someone else; this worker no longer holds it",
+                self._request.request_id,
+            )
+            return False
+
+
+def claim_next(
+    store: Store, worker_id: str, policy: QueuePolicy, now: Optional[datetime] = None
+) -> Optional[Claim]:
+    """Refresh the store, recover stale requests, and claim the oldest PENDING one (None if none)."""
+    now = now or utcnow()
+    store.refresh()
+    requests = recover_stale(store, store.list_requests(), policy, now)
+    for request in requests:  # oldest first: list_requests sorts by submission time
+        if request.status != Status.PENDING:
+            continue
+        running = transition(
+            request,
+            Status.RUNNING,
+            worker_id=worker_id,
+            started_at=now,
+            heartbeat_at=now,
+            finished_at=None,
+            error=None,
+        )
+        try:
+            claimed = store.replace_request(request, running)
+        except StoreUnavailable as exc:
+            log.warning("could not claim %s now: %s", request.request_id, exc)
+            continue
+        if claimed:
+            log.info("claimed request %s (%s)", request.request_id, request.model)
+            return Claim(store, running)
+        log.debug("request %s was taken by another worker", request.request_id)
+    return None
+
+
+def recover_stale(
+    store: Store, requests: list[EvalRequest], policy: QueuePolicy, now: Optional[datetime] = None
+) -> list[EvalRequest]:
+    """Requeue (or fail, after `max_attempts`) RUNNING requests without a recent heartbeat.
+
+    Returns `requests` with each recovered one replaced by its new state."""
+    now = now or utcnow()
+    updated = []
+    for request in requests:
+        if request.status == Status.RUNNING and _is_stale(request, policy, now):
+            new = _recovered(request, policy, now)
+            if store.replace_request(request, new):
+                log.warning(
+                    "request %s had no heartbeat for %.1fs (worker %s): now %s after %d of %d attempts",
+                    request.request_id,
+                    (now - _last_sign_of_life(request)).total_seconds(),
+                    request.worker_id,
+                    new.status.value,
+                    new.attempts,
+                    policy.max_attempts,
+                )
+                request = new
+        updated.append(request)
+    return updated
+
+
+def _last_sign_of_life(request: EvalRequest) -> datetime:
+    last = request.heartbeat_at or request.started_at or request.submitted_at
+    if last.tzinfo is None:  # written by hand or by an older writer: times are UTC by convention
+        last = last.replace(tzinfo=timezone.utc)
+    return last
+
+
+def _is_stale(request: EvalRequest, policy: QueuePolicy, now: datetime) -> bool:
+    return now - _last_sign_of_life(request) > timedelta(seconds=policy.stale_after_s)
+
+
+def _recovered(request: EvalRequest, policy: QueuePolicy, now: datetime) -> EvalRequest:
+    attempts = request.attempts + 1
+    if attempts >= policy.max_attempts:
+        reason = (
+            f"gave up after {attempts} attempts: the worker evaluating it stopped responding each time "
+            f"(no heartbeat for {policy.stale_after_s:.0f}s; last worker {request.worker_id}). "
+            "The model may crash or exhaust the worker's memory; check the worker logs."
+        )
+        return transition(request, Status.FAILED, attempts=attempts, finished_at=now, error=reason)
+    return transition(
+        request, Status.PENDING, attempts=attempts, worker_id=None, started_at=None, heartbeat_at=None
+    )

@@ -1,0 +1,70 @@
+"""Worker settings, read once from the environment and passed in (nothing here runs at import).
+
+The store variables (RMLB_STORE, RMLB_STORE_ROOT, RMLB_RESULTS_REPO, RMLB_REQUESTS_REPO,
+RMLB_HUB_*, HF_TOKEN, HF_ENDPOINT) are shared with the web app: see `results/settings.py`.
+
+RMLB_WORKER_ID             name recorded on claimed requests (<host>-<pid>)
+RMLB_POLL_INTERVAL_S       seconds between looks at the queue (60)
+RMLB_HEARTBEAT_INTERVAL_S  seconds between heartbeats of a running evaluation (60)
+RMLB_STALE_AFTER_S         a RUNNING request without a heartbeat this long is requeued (900)
+RMLB_MAX_ATTEMPTS          requeues before a request is marked FAILED (3)
+RMLB_DATA_OVERRIDES        `benchmark=path-or-repo[,benchmark=...]`: data to use instead of a
+                           benchmark's default, e.g. a local JSONL copy when the Hub is out of reach
+RMLB_DEVICE                `auto`, `cpu`, `cuda`, `cuda:N` (auto)
+RMLB_BATCH_TOKENS          padded tokens per batch (16384)
+RMLB_MAX_LENGTH            truncate texts to this many tokens (default: the model's limit)
+RMLB_BOOTSTRAP_SAMPLES     bootstrap samples for confidence intervals (1000)
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Optional
+
+from pydantic import Field, model_validator
+
+from results.settings import PREFIX, SettingsError, StoreSettings, build_store
+
+__all__ = ["SettingsError", "WorkerSettings", "build_store", "parse_overrides"]
+
+
+class WorkerSettings(StoreSettings):
+    worker_id: str = Field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
+    poll_interval_s: float = Field(60.0, gt=0)
+    heartbeat_interval_s: float = Field(60.0, gt=0)
+    stale_after_s: float = Field(900.0, gt=0)
+    max_attempts: int = Field(3, ge=1)
+    data_overrides: dict[str, str] = Field(default_factory=dict)
+    device: str = "auto"
+    batch_tokens: int = Field(16384, gt=0)
+    max_length: Optional[int] = Field(None, gt=0)
+    bootstrap_samples: int = Field(1000, gt=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "WorkerSettings":
+        if self.stale_after_s <= 2 * self.heartbeat_interval_s:
+            raise ValueError(
+                f"{PREFIX}STALE_AFTER_S ({self.stale_after_s:g}) must be more than twice "
+                f"{PREFIX}HEARTBEAT_INTERVAL_S ({self.heartbeat_interval_s:g}), "
+                "or live evaluations get requeued"
+            )
+        return self
+
+    @classmethod
+    def env_fields(cls, env):
+        fields = super().env_fields(env)
+        if "data_overrides" in fields:
+            fields["data_overrides"] = parse_overrides(fields["data_overrides"])
+        return fields
+
+
+def parse_overrides(text: str) -> dict[str, str]:
+    """`rewardbench=/data/rb.jsonl,other=org/dataset` -> {benchmark: data}."""
+    overrides = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        benchmark, sep, data = item.partition("=")
+        if not sep or not benchmark.strip() or not data.strip():
+            raise SettingsError(f"{PREFIX}DATA_OVERRIDES: expected 'benchmark=path-or-repo', got {item!r}")
+        overrides[benchmark.strip()] = data.strip()
+    return overrides

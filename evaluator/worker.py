@@ -1,0 +1,283 @@
+"""The evaluation worker: claims queued requests, evaluates them, stores results.
+
+    python -m evaluator.worker           look at the queue every RMLB_POLL_INTERVAL_S, until SIGTERM
+    python -m evaluator.worker --once    process one request (if any) and exit
+
+Settings come from the environment (see `evaluator/settings.py`). Several workers may share one
+queue: claims are compare-and-swaps, so each request is evaluated by one worker. While a request
+is evaluated a background thread refreshes its heartbeat; a worker that dies stops the heartbeat
+and another worker requeues the request. A model that fails to load or crashes ends FAILED with
+its error, and the worker goes on with the next request. SIGTERM (or Ctrl-C) lets the evaluation
+in progress finish and be stored, then stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import signal
+import sys
+import threading
+from typing import TYPE_CHECKING, Optional, Sequence
+
+from results.schema import EvalRequest
+from results.store import Store, StoreUnavailable
+
+from .errors import ConfigError, EvaluationError
+from .queue import Claim, QueuePolicy, claim_next, utcnow
+from .settings import SettingsError, WorkerSettings, build_store
+
+if TYPE_CHECKING:
+    from .runner import EvalOutcome, RunConfig
+
+log = logging.getLogger("evaluator.worker")
+JOB_ID = "evaluate-queue"
+
+
+class Heartbeat:
+    """Refreshes a claim's heartbeat every `interval_s` from a background thread."""
+
+    def __init__(self, claim: Claim, interval_s: float):
+        self.claim = claim
+        self.interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._beat, name=f"heartbeat-{claim.request.request_id}", daemon=True
+        )
+
+    def __enter__(self) -> "Heartbeat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        # A beat in flight may be retrying against a slow store; it is bounded by the store's retries.
+        self._thread.join(timeout=max(60.0, 2 * self.interval_s))
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            if not self.claim.heartbeat():
+                return
+
+
+class Worker:
+    def __init__(self, settings: WorkerSettings, store: Store):
+        self.settings = settings
+        self.store = store
+        self.policy = QueuePolicy(stale_after_s=settings.stale_after_s, max_attempts=settings.max_attempts)
+        self.stop_requested = threading.Event()
+
+    def tick(self) -> int:
+        """The scheduled job: process requests until the queue is empty or a stop is asked for."""
+        processed = 0
+        while not self.stop_requested.is_set():
+            try:
+                if self.process_next() is None:
+                    break
+            except StoreUnavailable as exc:
+                log.warning("the store is unavailable; looking again at the next tick: %s", exc)
+                break
+            processed += 1
+        return processed
+
+    def process_next(self) -> Optional[EvalRequest]:
+        """Claim the oldest pending request and see it through; returns it as it ended, or None."""
+        claim = claim_next(self.store, self.settings.worker_id, self.policy)
+        if claim is None:
+            return None
+        request = claim.request
+        log.info(
+            "evaluating request %s: %s (%s, %s) on %s",
+            request.request_id,
+            request.model,
+            request.model_type,
+            request.revision,
+            request.benchmark,
+        )
+        with Heartbeat(claim, self.settings.heartbeat_interval_s):
+            self._evaluate_and_store(claim)
+        return claim.request
+
+    def _evaluate_and_store(self, claim: Claim) -> None:
+        request = claim.request
+        try:
+            outcome = evaluate_request(request, self.settings, self.store)
+        except Exception as exc:  # whatever this model does, the worker goes on with the next one
+            _log_failure(request, exc)
+            claim.fail(describe_error(exc))
+            return
+        finally:
+            release_memory()
+        if claim.lost:
+            log.warning("not storing the result of %s: another worker holds it now", request.request_id)
+            return
+        try:
+            self.store.write_result(outcome.result, outcome.examples)
+        except StoreUnavailable as exc:
+            # The store keeps the result locally and uploads it later; the request stays RUNNING
+            # and is requeued once its heartbeat is stale, so nothing is lost either way.
+            log.error("result of %s not stored yet: %s", request.request_id, exc)
+            return
+        if not claim.finish(revision_resolved=outcome.result.model.revision_resolved):
+            log.warning(
+                "stored the result of %s, but another worker took the request over meanwhile",
+                request.request_id,
+            )
+            return
+        score = outcome.result.score
+        log.info(
+            "finished request %s: score %s", request.request_id, "n/a" if score is None else f"{score:.4f}"
+        )
+
+
+def run_config(request: EvalRequest, settings: WorkerSettings) -> "RunConfig":
+    """What to evaluate (from the request) and how (from the worker's settings)."""
+    from .adapters.chat_format import CHAT_FORMATS
+    from .runner import RunConfig
+
+    if request.chat_template not in CHAT_FORMATS:
+        # A template file is a path on the worker's disk: only the command line may name one.
+        raise ConfigError(
+            f"chat template {request.chat_template!r} is not allowed in a queued request: "
+            f"choose one of {', '.join(CHAT_FORMATS)}"
+        )
+    return RunConfig(
+        model=request.model,
+        model_type=request.model_type,
+        revision=request.revision,
+        ref_model=request.ref_model,
+        ref_revision=request.ref_revision,
+        per_token_mean=request.per_token_mean,
+        benchmark=request.benchmark,
+        data=settings.data_overrides.get(request.benchmark),
+        dtype=request.dtype,
+        chat_template=request.chat_template,
+        device=settings.device,
+        batch_tokens=settings.batch_tokens,
+        max_length=settings.max_length,
+        bootstrap_samples=settings.bootstrap_samples,
+        progress=False,
+    )
+
+
+def evaluate_request(request: EvalRequest, settings: WorkerSettings, store: Store) -> "EvalOutcome":
+    from .runner import evaluate  # torch loads on the first evaluation, not at import
+
+    return evaluate(run_config(request, settings), store)
+
+
+def describe_error(exc: BaseException) -> str:
+    """The text stored on a FAILED request: meant for the person who submitted the model."""
+    if isinstance(exc, EvaluationError):
+        return str(exc)
+    text = str(exc).strip() or "(no message)"
+    return f"{type(exc).__name__}: {text} (an unexpected error; the worker log has the full traceback)"
+
+
+def _log_failure(request: EvalRequest, exc: Exception) -> None:
+    if isinstance(exc, EvaluationError):
+        log.error("request %s failed: %s", request.request_id, exc)
+    else:
+        log.exception("request %s failed with an unexpected error", request.request_id)
+
+
+def release_memory() -> None:
+    """Give back what the last model held before the next one loads."""
+    gc.collect()
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def run_scheduled(worker: Worker, poll_interval_s: float) -> None:
+    """Run `worker.tick` every `poll_interval_s` (never two at once) until a stop is asked for."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    scheduler = BackgroundScheduler(timezone="UTC", logger=_scheduler_logger())
+    scheduler.add_job(
+        worker.tick,
+        "interval",
+        id=JOB_ID,
+        seconds=poll_interval_s,
+        max_instances=1,
+        coalesce=True,
+        next_run_time=utcnow(),
+    )
+    scheduler.start()
+    try:
+        while not worker.stop_requested.wait(1.0):
+            pass
+    finally:
+        log.info("stopping: waiting for the evaluation in progress (if any) to finish")
+        scheduler.shutdown(wait=True)
+
+
+class _DropSkippedRuns(logging.Filter):
+    """An evaluation routinely outlasts the poll interval; the skipped ticks are expected."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
+def _scheduler_logger() -> logging.Logger:
+    logger = logging.getLogger("evaluator.worker.scheduler")
+    if not any(isinstance(f, _DropSkippedRuns) for f in logger.filters):
+        logger.addFilter(_DropSkippedRuns())
+    return logger
+
+
+def install_stop_handlers(worker: Worker) -> None:
+    def stop(signum, frame) -> None:
+        log.info(
+            "%s received: finishing the evaluation in progress, then stopping", signal.Signals(signum).name
+        )
+        worker.stop_requested.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx2", "httpx", "huggingface_hub"):  # one line per HTTP call otherwise
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m evaluator.worker", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--once", action="store_true", help="process one queued request (if any), then exit")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging()
+    try:
+        settings = WorkerSettings.from_env()
+    except SettingsError as exc:
+        log.error("bad worker settings: %s", exc)
+        return 2
+    worker = Worker(settings, build_store(settings))
+    install_stop_handlers(worker)
+    log.info(
+        "worker %s started: %s store, polling every %gs",
+        settings.worker_id,
+        settings.store_kind,
+        settings.poll_interval_s,
+    )
+    if args.once:
+        try:
+            ended = worker.process_next()
+        except StoreUnavailable as exc:
+            log.error("the store is unavailable: %s", exc)
+            return 1
+        log.info("queue empty" if ended is None else f"request {ended.request_id} ended {ended.status.value}")
+        return 0
+    run_scheduled(worker, settings.poll_interval_s)
+    log.info("worker %s stopped", settings.worker_id)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""The queue's state machine on both stores: claim order, transitions, stale recovery, contention."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from evaluator.queue import Claim, QueuePolicy, claim_next, recover_stale, transition, utcnow
+from results.schema import Status
+from tests.hub_fixtures import (  # noqa: F401 (hub_fixture provides the `hub` fixture)
+    EMULATOR_TOKEN,
+    REQUESTS_REPO,
+    RESULTS_REPO,
+    hub_fixture,
+    make_request,
+    make_store,
+)
+
+POLICY = QueuePolicy(stale_after_s=60, max_attempts=3)
+
+
+@pytest.fixture(params=["local", "hub"])
+def kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def store(kind, hub, tmp_path):
+    return make_store(kind, hub, tmp_path)
+
+
+def stored(store, request_id: str):
+    store.refresh()
+    return next(r for r in store.list_requests() if r.request_id == request_id)
+
+
+def test_claims_the_oldest_pending_request(store):
+    store.add_request(make_request("newer", minutes_ago=1))
+    store.add_request(make_request("oldest", minutes_ago=5))
+    store.add_request(make_request("done", minutes_ago=9, status=Status.FINISHED))
+
+    claim = claim_next(store, "worker-a", POLICY)
+
+    assert claim.request.request_id == "oldest"
+    now = stored(store, "oldest")
+    assert now == claim.request
+    assert (now.status, now.worker_id, now.attempts) == (Status.RUNNING, "worker-a", 0)
+    assert now.started_at is not None and now.heartbeat_at == now.started_at
+    assert claim_next(store, "worker-b", POLICY).request.request_id == "newer"
+    assert claim_next(store, "worker-c", POLICY) is None
+
+
+def test_finish_and_fail_end_a_claim(store):
+    store.add_request(make_request("r1", minutes_ago=2))
+    store.add_request(make_request("r2", minutes_ago=1))
+    first, second = claim_next(store, "w", POLICY), claim_next(store, "w", POLICY)
+
+    assert first.finish(revision_resolved="abc123")
+    assert second.fail("could not load the model: bad weights")
+
+    r1, r2 = stored(store, "r1"), stored(store, "r2")
+    assert (r1.status, r1.revision_resolved, r1.error) == (Status.FINISHED, "abc123", None)
+    assert r1.finished_at >= r1.started_at
+    assert (r2.status, r2.error) == (Status.FAILED, "could not load the model: bad weights")
+    # an ended claim cannot move again
+    assert not first.heartbeat() and not first.fail("late") and stored(store, "r1") == r1
+
+
+def test_heartbeat_moves_only_the_heartbeat(store):
+    store.add_request(make_request("r1"))
+    claim = claim_next(store, "w", POLICY)
+    before = stored(store, "r1")
+    assert claim.heartbeat()
+    after = stored(store, "r1")
+    assert after.heartbeat_at > before.heartbeat_at
+    assert after.model_copy(update={"heartbeat_at": before.heartbeat_at}) == before
+
+
+def test_the_state_machine_refuses_impossible_moves():
+    pending = make_request("r1")
+    finished = pending.model_copy(update={"status": Status.FINISHED})
+    with pytest.raises(ValueError, match="PENDING to FINISHED"):
+        transition(pending, Status.FINISHED)
+    with pytest.raises(ValueError, match="FINISHED to RUNNING"):
+        transition(finished, Status.RUNNING)
+    assert transition(pending, Status.RUNNING).status == Status.RUNNING
+
+
+def test_a_stale_request_goes_back_to_pending_then_fails_after_max_attempts(store):
+    store.add_request(make_request("r1"))
+    policy = QueuePolicy(stale_after_s=30, max_attempts=2)
+    claim = claim_next(store, "dead-worker", policy)
+    later = utcnow() + timedelta(seconds=31)
+
+    # the first time, the request is requeued with one more attempt counted
+    requeued = claim_next(store, "worker-b", policy, now=later)
+    assert requeued.request.request_id == "r1" and requeued.request.attempts == 1
+    # the dead worker, had it come back, no longer holds it
+    assert not claim.heartbeat() and claim.lost
+    assert not claim.finish()
+    assert stored(store, "r1").worker_id == "worker-b"
+
+    # worker-b dies too: that was the last allowed attempt
+    assert claim_next(store, "worker-c", policy, now=later + timedelta(seconds=31)) is None
+    failed = stored(store, "r1")
+    assert (failed.status, failed.attempts) == (Status.FAILED, 2)
+    assert "gave up after 2 attempts" in failed.error and "worker-b" in failed.error
+
+
+def test_a_live_request_is_not_recovered(store):
+    store.add_request(make_request("r1"))
+    claim_next(store, "w", POLICY)
+    requests = store.list_requests()
+    assert recover_stale(store, requests, POLICY, now=utcnow() + timedelta(seconds=59)) == requests
+    assert stored(store, "r1").status == Status.RUNNING
+
+
+def test_recovery_goes_by_the_last_heartbeat_not_the_start(store):
+    now = utcnow()
+    long_ago = now - timedelta(minutes=10)
+    alive = make_request(
+        "alive", status=Status.RUNNING, worker_id="w1", started_at=long_ago, heartbeat_at=now
+    )
+    dead = make_request(
+        "dead", status=Status.RUNNING, worker_id="w2", started_at=long_ago, heartbeat_at=long_ago
+    )
+    store.add_request(alive)
+    store.add_request(dead)
+    recover_stale(store, store.list_requests(), POLICY, now=now)
+    assert stored(store, "alive") == alive
+    assert (stored(store, "dead").status, stored(store, "dead").attempts) == (Status.PENDING, 1)
+
+
+def _claim_until_empty(kind: str, folder: str, endpoint: str, worker: str, barrier, results) -> None:
+    """Child process: a worker that claims and finishes requests until none is left."""
+    if kind == "local":
+        from results.store import LocalStore
+
+        store = LocalStore(Path(folder) / "store")
+    else:
+        from results.hub_store import HubStore, RetryPolicy
+
+        store = HubStore(
+            RESULTS_REPO,
+            REQUESTS_REPO,
+            EMULATOR_TOKEN,
+            cache_dir=Path(folder) / worker,
+            endpoint=endpoint,
+            retry=RetryPolicy(attempts=4, first_delay_s=0.05),
+        )
+    barrier.wait(timeout=120)
+    claimed = []
+    for _ in range(40):  # bounded: there are 10 requests
+        claim = claim_next(store, worker, POLICY)
+        if claim is None:
+            break
+        claimed.append(claim.request.request_id)
+        claim.finish()
+    results.put((worker, claimed))
+
+
+def test_workers_in_separate_processes_claim_each_request_once(kind, store, hub, tmp_path):
+    ids = [f"r{i:02d}" for i in range(10)]
+    for i, request_id in enumerate(ids):
+        store.add_request(make_request(request_id, minutes_ago=10 - i))
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(3), ctx.Queue()
+    workers = [
+        ctx.Process(
+            target=_claim_until_empty, args=(kind, str(tmp_path), hub.endpoint, f"w{i}", barrier, results)
+        )
+        for i in range(3)
+    ]
+    for process in workers:
+        process.start()
+    claimed = dict(results.get(timeout=120) for _ in workers)
+    for process in workers:
+        process.join(timeout=30)
+
+    all_claims = sorted(request_id for ids_claimed in claimed.values() for request_id in ids_claimed)
+    assert all_claims == ids, f"each request must be claimed exactly once: {claimed}"
+    store.refresh()
+    final = {r.request_id: r for r in store.list_requests()}
+    assert {r.status for r in final.values()} == {Status.FINISHED}
+    assert all(final[request_id].worker_id == worker for worker, got in claimed.items() for request_id in got)
+    if kind == "hub":
+        # the contention was real: some commits were refused because the branch had moved
+        assert any(status == 412 for method, path, status in hub.requests if path.endswith("/commit/main"))
+
+
+def test_claim_is_usable_from_another_thread(store):
+    """The heartbeat thread and the main thread share one Claim: their swaps must not interleave."""
+    import threading
+
+    store.add_request(make_request("r1"))
+    claim = claim_next(store, "w", POLICY)
+    assert isinstance(claim, Claim)
+    beats = []
+    threads = [threading.Thread(target=lambda: beats.append(claim.heartbeat())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert beats == [True] * 4 and not claim.lost
+    assert claim.finish()
+    assert stored(store, "r1").status == Status.FINISHED
