@@ -32,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--ref-revision", help="revision of the reference model")
     run.add_argument("--cache-dir", help="results-store folder for reusable data (reference log-probs)")
     run.add_argument(
+        "--per-token-mean",
+        action="store_true",
+        help="dpo-ref-free: score a response by the mean of its token log-probs instead of their sum",
+    )
+    run.add_argument(
         "--benchmark",
         default="rewardbench",
         help=f"one of {', '.join(BENCHMARKS)}, or a dataset (local JSON/JSONL/Parquet or Hub id) "
@@ -90,6 +95,7 @@ def _config_fields(args: argparse.Namespace) -> dict:
         revision=args.revision,
         ref_model=args.ref_model,
         ref_revision=args.ref_revision,
+        per_token_mean=args.per_token_mean,
         benchmark=benchmark,
         data=data,
         data_split=args.split,

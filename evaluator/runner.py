@@ -45,6 +45,7 @@ class RunConfig(BaseModel):
     revision: Optional[str] = None
     ref_model: Optional[str] = Field(None, description="reference model (DPO model types)")
     ref_revision: Optional[str] = None
+    per_token_mean: bool = Field(False, description="dpo-ref-free: mean, not sum, of response log-probs")
     benchmark: str = "rewardbench"
     data: Optional[str] = Field(None, description="local file or Hub id replacing the core data")
     data_split: Optional[str] = None
@@ -106,6 +107,7 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
         ref_model=config.ref_model,
         ref_revision=config.ref_revision,
         store=store,
+        per_token_mean=config.per_token_mean,
     )
     adapter = adapter_cls.load(options)
     t_model = time.perf_counter()
@@ -127,6 +129,8 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
         log.warning("%d of %d texts were longer than %d tokens and were truncated",
                     stats.num_truncated, stats.num_texts, adapter.max_length)
 
+    # Only model types that compare against a reference model carry one (see adapters/dpo.py).
+    reference = getattr(adapter, "reference", None)
     result = EvalResult(
         model=ModelInfo(
             id=config.model,
@@ -137,6 +141,8 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
             num_parameters=adapter.num_parameters(),
             chat_template=adapter.chat_format.name,
             chat_template_sha256=adapter.chat_format.template_sha256,
+            ref_model=reference.model_id if reference else None,
+            ref_revision_resolved=reference.revision_resolved if reference else None,
         ),
         benchmark=_benchmark_info(benchmark.name, data, config),
         settings=RunSettings(
@@ -146,6 +152,7 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
             batch_tokens=config.batch_tokens,
             bootstrap_samples=config.bootstrap_samples,
             bootstrap_seed=config.seed,
+            per_token_mean=config.per_token_mean,
         ),
         environment=environment(device),
         timings=Timings(

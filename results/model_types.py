@@ -20,5 +20,7 @@ MODEL_TYPES: dict[str, ModelType] = {
     t.key: t
     for t in (
         ModelType("classifier", "Sequence classifier"),
+        ModelType("dpo", "DPO (implicit reward vs. reference)", needs_reference=True),
+        ModelType("dpo-ref-free", "DPO, reference-free (policy log-prob)"),
     )
 }

@@ -54,6 +54,8 @@ class ModelInfo(_Record):
     num_parameters: Optional[int] = None
     chat_template: str = Field(description="template name: 'tokenizer', 'raw', ... or a file")
     chat_template_sha256: Optional[str] = None
+    ref_model: Optional[str] = Field(None, description="DPO reference model, as given")
+    ref_revision_resolved: Optional[str] = Field(None, description="the reference's commit sha or content hash")
 
 
 class BenchmarkInfo(_Record):
@@ -72,6 +74,7 @@ class RunSettings(_Record):
     batching: str = "length-sorted token budget"
     bootstrap_samples: int
     bootstrap_seed: int
+    per_token_mean: bool = Field(False, description="log-prob model types: mean, not sum, over response tokens")
 
 
 class Environment(_Record):
@@ -151,6 +154,7 @@ class EvalRequest(_Record):
     model_type: str = "classifier"
     ref_model: Optional[str] = Field(None, description="reference model for DPO model types")
     ref_revision: Optional[str] = None
+    per_token_mean: bool = Field(False, description="dpo-ref-free: mean, not sum, of response log-probs")
     benchmark: str = "rewardbench"
     dtype: str = "auto"
     chat_template: str = "tokenizer"

@@ -13,6 +13,8 @@ from .base import LoadOptions, RewardAdapter, ScoredExample, ScoringStats
 
 ADAPTERS: dict[str, str] = {
     "classifier": "evaluator.adapters.classifier:ClassifierAdapter",
+    "dpo": "evaluator.adapters.dpo:DPOAdapter",
+    "dpo-ref-free": "evaluator.adapters.dpo:ReferenceFreeAdapter",
 }
 
 

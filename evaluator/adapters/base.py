@@ -32,6 +32,8 @@ class LoadOptions:
     ref_model: Optional[str] = None
     ref_revision: Optional[str] = None
     store: Optional[Store] = None  # where adapters may cache reusable data (e.g. reference log-probs)
+    # Log-probability model types: average the response's token log-probs instead of summing them.
+    per_token_mean: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,11 +91,15 @@ class PerResponseAdapter(RewardAdapter):
     def score_batch(self, batch: list[Encoded]) -> Sequence[float]:
         """One scalar reward per encoded text."""
 
+    def prepare(self, examples: Sequence[Example], encoded: list[Encoded]) -> None:
+        """Runs once on every encoded text before batch scoring (e.g. to fill a cache)."""
+
     def score(self, examples):
         pairs = [(ex, r) for ex in examples for r in ex.chosen + ex.rejected]
         start = time.perf_counter()
         encoded = self.encode(pairs)
         encode_s = time.perf_counter() - start
+        self.prepare(examples, encoded)
         plan = plan_batches([len(e.ids) for e in encoded], self.options.batch_tokens)
         with torch.inference_mode():
             rewards = run_batches(

@@ -1,0 +1,154 @@
+"""Causal LMs as scorers: loading one, finding where a response starts, summing its log-probs.
+
+The reward of DPO model types is a sum over the response's tokens only, so the one delicate step
+is finding the first response token. We tokenize the whole conversation once and take the token
+count of the prompt (`ChatFormat.prompt_text`, tokenized the same way) as the boundary. That is
+only right when the conversation's ids start with the prompt's ids. A BPE merge across the
+boundary breaks it: e.g. GPT-2 writes a lone "\\n\\n" as one token but "\\n\\nHello" as "\\n", "\\n",
+"Hello", or a template with no separator glues the prompt's last word to the response's first.
+Then no token boundary of the joint tokenization is the response's start, and any choice counts a
+token that is partly prompt. For those texts we tokenize the prompt and the response part
+separately and concatenate (what DPO training in TRL does for every text), so the boundary is
+exact. Texts whose joint tokenization is clean keep it: it is the tokenization the model sees in
+running text, and it is what a classifier of the same text would read.
+
+"Response" means everything the template renders after the prompt: the response text plus the
+template's end-of-turn tokens, as in DPO training where the completion ends with them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Sequence
+
+import torch
+
+from ..batching import pad_right
+from ..benchmarks.loading import Example
+from ..errors import ConfigError, ModelLoadError
+from .base import Encoded
+from .chat_format import ChatFormat
+
+log = logging.getLogger(__name__)
+
+
+def encode_with_response_start(
+    tokenizer, fmt: ChatFormat, pairs: Sequence[tuple[Example, str]], max_length: int
+) -> list[Encoded]:
+    """Token ids of each (prompt, response) conversation, with the index of its first response token."""
+    prompts = [fmt.prompt_text(ex.prompt) for ex, _ in pairs]
+    texts = [fmt.conversation(ex.prompt, response) for ex, response in pairs]
+    _check_prompts_are_prefixes(prompts, texts, fmt)
+    full_ids = _tokenize(tokenizer, texts, fmt.add_special_tokens)
+    prompt_ids = _tokenize_prompts(tokenizer, prompts, fmt.add_special_tokens)
+    _retokenize_split_boundaries(tokenizer, full_ids, prompt_ids, prompts, texts)
+    encoded = [_truncate(ids, len(prompt), max_length) for ids, prompt in zip(full_ids, prompt_ids)]
+    _warn_about_lost_responses(encoded, max_length)
+    return encoded
+
+
+def _check_prompts_are_prefixes(prompts: list[str], texts: list[str], fmt: ChatFormat) -> None:
+    for prompt, text in zip(prompts, texts):
+        if not text.startswith(prompt):
+            at = next((i for i, (a, b) in enumerate(zip(prompt, text)) if a != b), len(text))
+            raise ConfigError(
+                f"with chat template {fmt.name!r} the rendered prompt is not a prefix of the rendered "
+                f"conversation (they differ from character {at}), so the response's tokens cannot be "
+                "located; pass --chat-template with a format whose generation prompt is a prefix of the "
+                "conversation (e.g. raw or human-assistant, or a Jinja template file)"
+            )
+
+
+def _tokenize(tokenizer, texts: list[str], add_special_tokens: bool) -> list[list[int]]:
+    if not texts:
+        return []
+    return [list(ids) for ids in tokenizer(texts, add_special_tokens=add_special_tokens)["input_ids"]]
+
+
+def _tokenize_prompts(tokenizer, prompts: list[str], add_special_tokens: bool) -> list[list[int]]:
+    # Every prompt appears once per response (twice or more), so each distinct one is tokenized once.
+    unique = list(dict.fromkeys(prompts))
+    ids = dict(zip(unique, _tokenize(tokenizer, unique, add_special_tokens)))
+    return [ids[p] for p in prompts]
+
+
+def _retokenize_split_boundaries(
+    tokenizer, full_ids: list[list[int]], prompt_ids: list[list[int]], prompts: list[str], texts: list[str]
+) -> None:
+    """Where the joint tokenization does not start with the prompt's ids, use prompt ids + response ids."""
+    split = [i for i, (full, prompt) in enumerate(zip(full_ids, prompt_ids)) if full[: len(prompt)] != prompt]
+    if not split:
+        return
+    tails = _tokenize(tokenizer, [texts[i][len(prompts[i]) :] for i in split], add_special_tokens=False)
+    for i, tail in zip(split, tails):
+        full_ids[i] = prompt_ids[i] + tail
+    log.info(
+        "%d of %d texts merge tokens across the prompt/response boundary; "
+        "their prompt and response were tokenized separately",
+        len(split), len(full_ids),
+    )
+
+
+def _truncate(ids: list[int], response_start: int, max_length: int) -> Encoded:
+    kept = ids[:max_length]
+    return Encoded(ids=kept, response_start=min(response_start, len(kept)), truncated=len(ids) > max_length)
+
+
+def _warn_about_lost_responses(encoded: list[Encoded], max_length: int) -> None:
+    lost = sum(1 for e in encoded if e.response_start >= len(e.ids))
+    if lost:
+        log.warning(
+            "%d of %d responses lost every token to truncation at %d tokens (the prompt alone fills it); "
+            "they score 0, so their pairs tie and count as wrong; raise --max-length to score them",
+            lost, len(encoded), max_length,
+        )
+
+
+def response_logprobs(
+    model, batch: list[Encoded], pad_id: int, device: torch.device
+) -> list[tuple[float, int]]:
+    """(sum of log-probs, token count) over each text's response tokens, run as one padded batch.
+
+    Token t is predicted from position t - 1, so a response starting at token 0 (an empty prompt)
+    loses its first token: nothing predicts it.
+    """
+    input_ids, attention_mask = pad_right([e.ids for e in batch], pad_id)
+    input_ids = input_ids.to(device)
+    logits = model(input_ids=input_ids, attention_mask=attention_mask.to(device), use_cache=False).logits
+    return [_row_logprob(logits[row], input_ids[row], e) for row, e in enumerate(batch)]
+
+
+def _row_logprob(logits: torch.Tensor, ids: torch.Tensor, encoded: Encoded) -> tuple[float, int]:
+    start, end = max(encoded.response_start, 1), len(encoded.ids)
+    if start >= end:
+        return 0.0, 0
+    # Only the response rows are upcast: a float32 copy of every position's logits would cost
+    # sequence x vocabulary x 4 bytes per text for nothing.
+    logprobs = torch.log_softmax(logits[start - 1 : end - 1].float(), dim=-1)
+    picked = logprobs.gather(-1, ids[start:end].unsqueeze(-1)).squeeze(-1)
+    return float(picked.sum(dtype=torch.float64)), end - start
+
+
+def reduce_logprob(total: float, count: int, per_token_mean: bool) -> float:
+    if not per_token_mean:
+        return total
+    return total / count if count else 0.0
+
+
+
+def load_causal_lm(path: str, dtype: torch.dtype, device: torch.device, role: str):
+    """A causal LM from a local folder, in eval mode on `device`; `role` names it in errors."""
+    from transformers import AutoModelForCausalLM
+
+    try:
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype)
+    except Exception as exc:  # missing files, wrong architecture, bad weights: all end the run alike
+        raise ModelLoadError(
+            f"could not load the {role} as a causal LM from {path}: {first_line(exc)}"
+        ) from exc
+    return model.to(device).eval()
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
