@@ -1,0 +1,104 @@
+"""The leaderboard's data, held in memory and swapped whole on each refresh.
+
+Readers take `cache.snapshot` (immutable) and never wait for a refresh; a refresh reads the store,
+builds new tables, and replaces the snapshot in one assignment. A failed refresh keeps the last good
+data and records what went wrong, so a store outage never empties the page.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Optional
+
+from results.schema import EvalRequest
+from results.store import Store
+
+from .table import Tables, build_tables
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    tables: Tables
+    requests: list[EvalRequest] = field(default_factory=list)
+    loaded_at: Optional[datetime] = None
+    version: int = 0
+    load_s: float = 0.0
+    error: Optional[str] = None  # why the latest refresh failed; the data is then the previous one
+
+
+class ResultsCache:
+    def __init__(self, store: Store, clock: Callable[[], datetime] = utcnow):
+        self.store = store
+        self._clock = clock
+        self._snapshot = Snapshot(tables=build_tables([]))
+        self._refresh_lock = threading.Lock()  # the schedule and the button never refresh at once
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    def refresh(self) -> Snapshot:
+        with self._refresh_lock:
+            previous = self._snapshot
+            start = time.perf_counter()
+            try:
+                self.store.refresh()
+                tables = build_tables(self.store.iter_result_files())
+                requests = self.store.list_requests()
+            except Exception as exc:  # keep serving the last good data; say so on the page
+                log.exception("refreshing the leaderboard data failed")
+                self._snapshot = Snapshot(
+                    previous.tables,
+                    previous.requests,
+                    previous.loaded_at,
+                    previous.version + 1,
+                    previous.load_s,
+                    f"{type(exc).__name__}: {exc}",
+                )
+                return self._snapshot
+            elapsed = time.perf_counter() - start
+            self._snapshot = Snapshot(tables, requests, self._clock(), previous.version + 1, elapsed)
+            log.info(
+                "leaderboard data: %d results, %d skipped, %d requests in %.2fs",
+                len(tables.rows),
+                len(tables.skipped),
+                len(requests),
+                elapsed,
+            )
+            return self._snapshot
+
+    def refresh_unless_fresh(self, min_age_s: float) -> Snapshot:
+        """Refresh, unless the data was read less than `min_age_s` ago (so that many readers
+        pressing Refresh at once cost one read of the store, not one each)."""
+        loaded = self._snapshot.loaded_at
+        if loaded is not None and (self._clock() - loaded).total_seconds() < min_age_s:
+            return self._snapshot
+        return self.refresh()
+
+    def note_request(self, request: EvalRequest) -> Snapshot:
+        """Show a request this process just queued at once, without re-reading the whole store."""
+        with self._refresh_lock:
+            current = self._snapshot
+            self._snapshot = Snapshot(
+                current.tables,
+                [*current.requests, request],
+                current.loaded_at,
+                current.version + 1,
+                current.load_s,
+                current.error,
+            )
+            return self._snapshot
+
+    def ensure_loaded(self) -> Snapshot:
+        """Load once if nothing was loaded yet (the first page must not be empty)."""
+        return self._snapshot if self._snapshot.version else self.refresh()

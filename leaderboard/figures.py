@@ -1,0 +1,196 @@
+"""Leaderboard rows -> plotly figures (pure).
+
+Each chart is one builder in `FIGURES`. `draw` is the only way the page gets a figure: when a chart
+cannot be drawn (no data, nothing picked, or a bug) it returns a figure that says so in words, so
+one chart can never break the page.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import table as t
+
+log = logging.getLogger(__name__)
+
+PARAMETERS_AXIS = "Parameters"
+SCATTER_AXES: tuple[str, ...] = (t.SCORE, *t.SECTION_NAMES, PARAMETERS_AXIS)
+DEFAULT_TOP_N = 10
+TEMPLATE = "plotly_white"
+HEIGHT = 440
+
+
+class ChartUnavailable(Exception):
+    """The chart cannot be drawn from this data; the message tells the reader why."""
+
+
+@dataclass(frozen=True)
+class ChartOptions:
+    top_n: int = DEFAULT_TOP_N
+    models: Sequence[str] = ()
+    x: str = "Chat Hard"
+    y: str = t.SCORE
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    title: str
+    build: Callable[[pd.DataFrame, ChartOptions], go.Figure]
+
+
+def label(text: object) -> str:
+    """Text for plotly, which renders a few HTML tags in labels: names from files are escaped."""
+    return html.escape(str(text), quote=True)
+
+
+def message_figure(message: str) -> go.Figure:
+    figure = go.Figure()
+    figure.add_annotation(
+        text=label(message), showarrow=False, font={"size": 16}, x=0.5, y=0.5, xref="paper", yref="paper"
+    )
+    figure.update_layout(template=TEMPLATE, height=240, xaxis={"visible": False}, yaxis={"visible": False})
+    return figure
+
+
+def _layout(figure: go.Figure, title: str, **extra) -> go.Figure:
+    figure.update_layout(
+        template=TEMPLATE,
+        height=HEIGHT,
+        title={"text": title, "x": 0.01},
+        margin={"l": 50, "r": 20, "t": 60, "b": 50},
+        legend={"font": {"size": 11}},
+        **extra,
+    )
+    return figure
+
+
+def _sections_present(rows: pd.DataFrame) -> list[str]:
+    return [name for name in t.SECTION_NAMES if rows[name].notna().any()]
+
+
+def _scored(rows: pd.DataFrame) -> pd.DataFrame:
+    scored = rows[rows[t.SCORE].notna()]
+    if scored.empty:
+        raise ChartUnavailable("No scored models to show yet.")
+    return scored
+
+
+def section_bars(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
+    top = _scored(rows).head(max(1, options.top_n))
+    sections = _sections_present(top)
+    figure = go.Figure()
+    for _, row in top.iterrows():
+        figure.add_bar(
+            name=label(row[t.MODEL]),
+            x=sections,
+            y=[row[s] * 100 for s in sections],
+            hovertemplate="%{x}: %{y:.1f}<extra>%{fullData.name}</extra>",
+        )
+    return _layout(
+        figure,
+        f"Section scores of the top {len(top)} models",
+        barmode="group",
+        yaxis={"title": "accuracy (%)", "range": [0, 100]},
+    )
+
+
+def radar(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
+    if not options.models:
+        raise ChartUnavailable("Pick one or more models to compare.")
+    picked = rows[rows[t.MODEL].isin(list(options.models))]
+    if picked.empty:
+        raise ChartUnavailable("None of the picked models is in the current table.")
+    sections = _sections_present(picked)
+    figure = go.Figure()
+    for _, row in picked.iterrows():
+        values = [row[s] * 100 for s in sections]
+        figure.add_scatterpolar(
+            name=label(row[t.MODEL]),
+            r=values + values[:1],
+            theta=sections + sections[:1],
+            fill="toself",
+            opacity=0.55,
+        )
+    return _layout(figure, "Models compared by section", polar={"radialaxis": {"range": [0, 100]}})
+
+
+def _axis_values(rows: pd.DataFrame, axis: str) -> pd.Series:
+    if axis == PARAMETERS_AXIS:
+        return rows[t.PARAMETERS].astype("float64") / 1e9
+    if axis not in SCATTER_AXES:
+        raise ChartUnavailable(f"Unknown axis {axis!r}: choose one of {', '.join(SCATTER_AXES)}.")
+    return rows[axis] * 100
+
+
+def _axis_title(axis: str) -> str:
+    return "parameters (billions, log scale)" if axis == PARAMETERS_AXIS else f"{axis} (%)"
+
+
+def scatter(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
+    x, y = _axis_values(rows, options.x), _axis_values(rows, options.y)
+    both = x.notna() & y.notna()
+    if not both.any():
+        raise ChartUnavailable(f"No model has both {options.x} and {options.y}.")
+    figure = go.Figure()
+    for model_type, group in rows[both].groupby(t.MODEL_TYPE, sort=True):
+        figure.add_scatter(
+            name=label(model_type),
+            x=x[group.index],
+            y=y[group.index],
+            mode="markers",
+            marker={"size": 10, "opacity": 0.8},
+            text=[label(m) for m in group[t.MODEL]],
+            hovertemplate="%{text}<br>%{x:.3g}, %{y:.1f}<extra></extra>",
+        )
+    log_x = {"type": "log"} if options.x == PARAMETERS_AXIS else {}
+    log_y = {"type": "log"} if options.y == PARAMETERS_AXIS else {}
+    return _layout(
+        figure,
+        f"{options.y} against {options.x}",
+        xaxis={"title": _axis_title(options.x), **log_x},
+        yaxis={"title": _axis_title(options.y), **log_y},
+    )
+
+
+def type_distribution(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
+    scored = _scored(rows)
+    figure = go.Figure()
+    for model_type, group in scored.groupby(t.MODEL_TYPE, sort=True):
+        figure.add_box(
+            name=label(model_type),
+            y=group[t.SCORE] * 100,
+            boxpoints="all",
+            jitter=0.4,
+            pointpos=0,
+            text=[label(m) for m in group[t.MODEL]],
+            hovertemplate="%{text}: %{y:.1f}<extra></extra>",
+        )
+    return _layout(figure, "Score by model type", showlegend=False, yaxis={"title": "score (%)"})
+
+
+FIGURES: dict[str, FigureSpec] = {
+    "sections": FigureSpec("Top models by section", section_bars),
+    "radar": FigureSpec("Compare models", radar),
+    "scatter": FigureSpec("Two axes", scatter),
+    "types": FigureSpec("Score by model type", type_distribution),
+}
+
+
+def draw(key: str, rows: pd.DataFrame, options: Optional[ChartOptions] = None) -> go.Figure:
+    """The figure `key` for `rows`, or a figure with a message saying why it cannot be drawn."""
+    spec = FIGURES.get(key)
+    if spec is None:
+        return message_figure(f"There is no chart called {key!r}.")
+    try:
+        return spec.build(rows, options or ChartOptions())
+    except ChartUnavailable as reason:
+        return message_figure(str(reason))
+    except Exception:  # a bug in one chart must not take the page down with it
+        log.exception("chart %s failed", key)
+        return message_figure(f"The chart “{spec.title}” could not be drawn; the error was logged.")

@@ -1,0 +1,50 @@
+"""Web app settings, read once from the environment and passed in (nothing here runs at import).
+
+The store variables (RMLB_STORE, RMLB_STORE_ROOT, RMLB_RESULTS_REPO, RMLB_REQUESTS_REPO,
+RMLB_HUB_*, HF_TOKEN, HF_ENDPOINT) are shared with the worker: see `results/settings.py`.
+
+| variable                      | meaning                                                 | default          |
+|-------------------------------|---------------------------------------------------------|------------------|
+| RMLB_REFRESH_INTERVAL_S       | seconds between scheduled re-reads of the store         | 300              |
+| RMLB_UI_POLL_S                | seconds between a browser's checks for newer data       | 30               |
+| RMLB_MANUAL_REFRESH_MIN_S     | the Refresh button re-reads only data older than this   | 10               |
+| RMLB_MAX_SUBMISSIONS_PER_WEEK | submissions one submitter may make in 7 days            | 5                |
+| RMLB_ALLOW_REMOTE_CODE        | accept models that need `trust_remote_code`             | false            |
+| RMLB_BENCHMARK                | benchmark new submissions are evaluated on              | rewardbench      |
+| RMLB_SERVER_NAME / _PORT      | where the app listens                                   | 127.0.0.1 / 7860 |
+| SYSTEM=spaces and SPACE_ID    | set by Hugging Face Spaces: submitters sign in with Hub |                  |
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from results.settings import SettingsError, StoreSettings
+
+__all__ = ["AppSettings", "SettingsError", "HUB_URL"]
+
+HUB_URL = "https://huggingface.co"
+
+
+class AppSettings(StoreSettings):
+    refresh_interval_s: float = Field(300.0, gt=0)
+    ui_poll_s: float = Field(30.0, gt=0)
+    manual_refresh_min_s: float = Field(10.0, ge=0)
+    max_submissions_per_week: int = Field(5, ge=0)
+    allow_remote_code: bool = False
+    benchmark: str = "rewardbench"
+    server_name: str = "127.0.0.1"
+    server_port: int = Field(7860, ge=0, le=65535)
+    on_space: bool = False
+    model_link_base: str = HUB_URL
+
+    NOT_FROM_PREFIXED_ENV: ClassVar[frozenset[str]] = StoreSettings.NOT_FROM_PREFIXED_ENV | {"on_space"}
+
+    @classmethod
+    def env_fields(cls, env):
+        fields = super().env_fields(env)
+        # Gradio's own test for "running on a Space" (its sign-in button depends on it).
+        fields["on_space"] = env.get("SYSTEM") == "spaces" and bool(env.get("SPACE_ID"))
+        return fields

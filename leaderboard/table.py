@@ -1,0 +1,323 @@
+"""Result files -> one table row per result, plus a per-subset table (pure: bytes in, DataFrames out).
+
+Two file formats are read, tried in the order of `RESULT_FORMATS`:
+- the project's own `EvalResult` (sections, score and its interval come from the file);
+- the flat files of the published RewardBench results (`{"model": ..., "model_type": ...,
+  "chat_template": ..., "<subset>": accuracy, ...}`), whose sections and score are computed here
+  from the subsets with RewardBench's weights (`results/sections.py`).
+A file that is not JSON, not one of these formats, or incomplete is skipped and logged.
+
+Scores stay fractions (0..1) at full precision here; `display.py` turns them into percentages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Iterable, Optional, Sequence
+
+import pandas as pd
+from pydantic import ValidationError
+
+from results.model_types import MODEL_TYPES
+from results.schema import EvalResult
+from results.sections import SECTIONS_BY_BENCHMARK, overall_score, section_scores, subset_order
+
+log = logging.getLogger(__name__)
+
+# Column names of the raw tables (display.py decides what is shown and how).
+MODEL = "Model"
+MODEL_TYPE = "Model Type"
+MODEL_TYPE_KEY = "model_type_key"
+BENCHMARK = "Benchmark"
+SCORE = "Score"
+SCORE_CI_LOW = "Score CI low"
+SCORE_CI_HIGH = "Score CI high"
+PARAMETERS = "Parameters"
+REVISION = "Revision"
+REFERENCE = "Reference"
+EVALUATED = "Evaluated"
+SOURCE = "Source"
+PATH = "Path"
+SECTION_NAMES: tuple[str, ...] = tuple(s.name for s in SECTIONS_BY_BENCHMARK["rewardbench"])
+ROW_COLUMNS: tuple[str, ...] = (
+    MODEL,
+    MODEL_TYPE,
+    MODEL_TYPE_KEY,
+    BENCHMARK,
+    SCORE,
+    SCORE_CI_LOW,
+    SCORE_CI_HIGH,
+    *SECTION_NAMES,
+    PARAMETERS,
+    REVISION,
+    REFERENCE,
+    EVALUATED,
+    SOURCE,
+    PATH,
+)
+SUBSET_ID_COLUMNS: tuple[str, ...] = (MODEL, MODEL_TYPE, BENCHMARK, SCORE)
+
+# Model-type labels of the published results -> our model-type keys (others are kept as written).
+PUBLISHED_MODEL_TYPES = {"Seq. Classifier": "classifier", "DPO": "dpo", "DPO Ref. Free": "dpo-ref-free"}
+PUBLISHED_BENCHMARK = "rewardbench"
+
+
+class UnreadableResult(ValueError):
+    """A result file that cannot be shown; the message says why."""
+
+
+@dataclass(frozen=True)
+class ResultRecord:
+    """One result, whatever file format it came from."""
+
+    model: str
+    model_type: str
+    benchmark: str
+    subsets: dict[str, float]
+    sections: dict[str, float]
+    score: Optional[float]
+    score_ci95: Optional[tuple[float, float]] = None
+    num_parameters: Optional[int] = None
+    revision: Optional[str] = None
+    reference: Optional[str] = None  # the reference model of a DPO result
+    evaluated: Optional[datetime] = None
+    source: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Tables:
+    rows: pd.DataFrame
+    subsets: pd.DataFrame
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ResultFormat:
+    name: str
+    sniff: Callable[[bytes], bool]  # a cheap look at the raw bytes: is the file meant to be this format?
+    parse: Callable[[bytes, str], ResultRecord]
+
+
+def model_type_label(key: str) -> str:
+    known = MODEL_TYPES.get(key)
+    return known.label if known else key
+
+
+# ---- the project's own schema -------------------------------------------------------------------
+
+
+def _is_project_result(data: bytes) -> bool:
+    # Only our schema has this key; a substring test lets pydantic parse the JSON itself (in Rust),
+    # about twice as fast as json.loads followed by validating the dict.
+    return b'"schema_version"' in data
+
+
+def _validation_problem(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    if error["type"] == "json_invalid":
+        return f"not valid JSON ({error['msg']})"
+    where = ".".join(str(part) for part in error["loc"])
+    return f"not a valid EvalResult ({where}: {error['msg']})"
+
+
+def parse_project_result(data: bytes, path: str) -> ResultRecord:
+    try:
+        result = EvalResult.model_validate_json(data)
+    except ValidationError as exc:
+        raise UnreadableResult(_validation_problem(exc)) from None
+    ci = result.score_ci95
+    return ResultRecord(
+        model=result.model.name,
+        model_type=result.model.model_type,
+        benchmark=result.benchmark.name,
+        subsets={name: s.accuracy for name, s in result.subsets.items()},
+        sections={name: s.score for name, s in result.sections.items()},
+        score=result.score,
+        score_ci95=(ci.low, ci.high) if ci else None,
+        num_parameters=result.model.num_parameters,
+        revision=result.model.revision_resolved,
+        reference=result.model.ref_model,
+        evaluated=result.timings.finished_at,
+        source="evaluated here",
+        path=path,
+    )
+
+
+# ---- the flat files of the published RewardBench results ----------------------------------------
+
+
+def _is_published_result(data: bytes) -> bool:
+    return True  # the fallback: any file that is not ours is read as a published one (or refused)
+
+
+def _json_object(data: bytes) -> dict:
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UnreadableResult(f"not valid JSON ({exc})") from None
+    if not isinstance(doc, dict):
+        raise UnreadableResult("not a JSON object")
+    return doc
+
+
+def _accuracy(key: str, value: object) -> Optional[float]:
+    """A subset accuracy, None for a non-numeric (metadata) entry; refuses impossible numbers."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not math.isfinite(value) or not 0.0 <= value <= 1.0:
+        raise UnreadableResult(f"subset {key!r} has accuracy {value!r}, expected a number from 0 to 1")
+    return float(value)
+
+
+def parse_published_result(data: bytes, path: str) -> ResultRecord:
+    doc = _json_object(data)
+    if not isinstance(doc.get("model"), str):
+        raise UnreadableResult("neither an EvalResult nor a published RewardBench result (no 'model' name)")
+    model = doc["model"].strip()
+    if not model:
+        raise UnreadableResult("empty 'model'")
+    subsets = {k: a for k, v in doc.items() if (a := _accuracy(k, v)) is not None}
+    sections_table = SECTIONS_BY_BENCHMARK[PUBLISHED_BENCHMARK]
+    sections = section_scores(subsets, sections_table)
+    if not sections:
+        raise UnreadableResult("no RewardBench subset scores in the file")
+    raw_type = str(doc.get("model_type") or "unknown")
+    return ResultRecord(
+        model=model,
+        model_type=PUBLISHED_MODEL_TYPES.get(raw_type, raw_type),
+        benchmark=PUBLISHED_BENCHMARK,
+        subsets=subsets,
+        sections=sections,
+        score=overall_score(sections, sections_table),
+        source="published",
+        path=path,
+    )
+
+
+# Tried in order; the first whose `sniff` accepts the raw bytes parses them.
+RESULT_FORMATS: tuple[ResultFormat, ...] = (
+    ResultFormat("project", _is_project_result, parse_project_result),
+    ResultFormat("published", _is_published_result, parse_published_result),
+)
+
+
+def parse_result(path: str, data: bytes) -> ResultRecord:
+    for fmt in RESULT_FORMATS:
+        if fmt.sniff(data):
+            return fmt.parse(data, path)
+    raise UnreadableResult("no known result format")
+
+
+def read_records(files: Iterable[tuple[str, bytes]]) -> tuple[list[ResultRecord], list[SkippedFile]]:
+    records, skipped = [], []
+    for path, data in files:
+        try:
+            records.append(parse_result(path, data))
+        except (UnreadableResult, ValueError, TypeError, KeyError) as exc:
+            # One bad file must never hide the others: log it, show the rest.
+            log.warning("skipping result file %s: %s", path, exc)
+            skipped.append(SkippedFile(path, str(exc)))
+    return records, skipped
+
+
+# ---- tables ---------------------------------------------------------------------------------------
+
+
+def _row(record: ResultRecord) -> dict:
+    ci_low, ci_high = record.score_ci95 or (None, None)
+    return {
+        MODEL: record.model,
+        MODEL_TYPE: model_type_label(record.model_type),
+        MODEL_TYPE_KEY: record.model_type,
+        BENCHMARK: record.benchmark,
+        SCORE: record.score,
+        SCORE_CI_LOW: ci_low,
+        SCORE_CI_HIGH: ci_high,
+        **{name: record.sections.get(name) for name in SECTION_NAMES},
+        PARAMETERS: record.num_parameters,
+        REVISION: record.revision,
+        REFERENCE: record.reference,
+        EVALUATED: record.evaluated,
+        SOURCE: record.source,
+        PATH: record.path,
+    }
+
+
+def _by_score(frame: pd.DataFrame) -> pd.DataFrame:
+    """Best score first; results without a score last; ties by model name, so the order is stable."""
+    ordered = frame.sort_values([SCORE, MODEL], ascending=[False, True], na_position="last", kind="mergesort")
+    return ordered.reset_index(drop=True)
+
+
+def rows_frame(records: Sequence[ResultRecord]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records([_row(r) for r in records], columns=list(ROW_COLUMNS))
+    for column in (SCORE, SCORE_CI_LOW, SCORE_CI_HIGH, *SECTION_NAMES):
+        frame[column] = frame[column].astype("float64")
+    frame[PARAMETERS] = frame[PARAMETERS].astype("Int64")
+    frame[EVALUATED] = pd.to_datetime(frame[EVALUATED], utc=True)
+    return _by_score(frame)
+
+
+def subset_columns(records: Sequence[ResultRecord]) -> list[str]:
+    """Known subsets in section order (those that occur), then any others alphabetically."""
+    present = {name for r in records for name in r.subsets}
+    known = [s for sections in SECTIONS_BY_BENCHMARK.values() for s in subset_order(sections)]
+    ordered = list(dict.fromkeys(s for s in known if s in present))
+    return ordered + sorted(present - set(ordered))
+
+
+def subsets_frame(records: Sequence[ResultRecord]) -> pd.DataFrame:
+    columns = [*SUBSET_ID_COLUMNS, *subset_columns(records)]
+    data = [
+        {
+            MODEL: r.model,
+            MODEL_TYPE: model_type_label(r.model_type),
+            BENCHMARK: r.benchmark,
+            SCORE: r.score,
+            **r.subsets,
+        }
+        for r in records
+    ]
+    frame = pd.DataFrame.from_records(data, columns=columns)
+    for column in columns[len(SUBSET_ID_COLUMNS) - 1 :]:
+        frame[column] = frame[column].astype("float64")
+    return _by_score(frame)
+
+
+def build_tables(files: Iterable[tuple[str, bytes]]) -> Tables:
+    """Every readable result in `files` (pairs of path and raw bytes) as the two leaderboard tables."""
+    records, skipped = read_records(files)
+    return Tables(rows=rows_frame(records), subsets=subsets_frame(records), skipped=skipped)
+
+
+# ---- filters --------------------------------------------------------------------------------------
+
+
+def filter_rows(
+    frame: pd.DataFrame,
+    model_types: Optional[Iterable[str]] = None,
+    query: str = "",
+    benchmark: Optional[str] = None,
+) -> pd.DataFrame:
+    """Rows whose model type label is in `model_types` (None: all), whose model name contains every
+    word of `query` (case-insensitive), and of `benchmark` (None: all). Order is kept."""
+    mask = pd.Series(True, index=frame.index)
+    if model_types is not None:
+        mask &= frame[MODEL_TYPE].isin(list(model_types))
+    if benchmark:
+        mask &= frame[BENCHMARK] == benchmark
+    names = frame[MODEL].str.lower()
+    for word in query.lower().split():
+        mask &= names.str.contains(word, regex=False)
+    return frame[mask].reset_index(drop=True)

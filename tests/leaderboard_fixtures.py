@@ -1,0 +1,218 @@
+"""Result files for leaderboard tests: EvalResults in our schema, flat published files, bad files.
+
+`fixture_store(root)` fills a LocalStore with a small, known leaderboard (`FIXTURE_MODELS`), a
+published-format file whose model name is an HTML injection, and two files that must be skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Optional
+
+from results.schema import (
+    BenchmarkInfo,
+    Environment,
+    EvalResult,
+    Interval,
+    ModelInfo,
+    RunSettings,
+    RunStats,
+    SectionScore,
+    SubsetScore,
+    Timings,
+)
+from results.sections import REWARDBENCH_SECTIONS, overall_score, section_scores, subset_order
+from results.store import LocalStore, result_path
+
+XSS_NAME = "<img src=x onerror=alert(1)>"
+XSS_TYPE = "<img src=y onerror=alert(2)>"  # the model type of the same file: labels must be text too
+CORE_SUBSETS = subset_order(REWARDBENCH_SECTIONS[:4])
+ALL_SUBSETS = subset_order(REWARDBENCH_SECTIONS)
+FINISHED = datetime(2025, 3, 14, 12, 0, tzinfo=timezone.utc)
+
+
+def subset_levels(level: float, spread: float = 0.0, subsets: Optional[list[str]] = None) -> dict[str, float]:
+    """Accuracies around `level`: subset i gets level + spread * (i % 3 - 1), clipped to [0, 1]."""
+    names = subsets or ALL_SUBSETS
+    return {s: min(1.0, max(0.0, level + spread * (i % 3 - 1))) for i, s in enumerate(names)}
+
+
+def make_result(
+    model: str,
+    subsets: dict[str, float],
+    *,
+    model_type: str = "classifier",
+    num_parameters: Optional[int] = None,
+    revision: str = "0123456789abcdef0123456789abcdef01234567",
+    finished: datetime = FINISHED,
+    ci_halfwidth: Optional[float] = 0.02,
+    benchmark: str = "rewardbench",
+) -> EvalResult:
+    """A complete EvalResult whose sections and score follow RewardBench's rules."""
+    sections = section_scores(subsets, REWARDBENCH_SECTIONS)
+    score = overall_score(sections, REWARDBENCH_SECTIONS)
+    ci = Interval(low=score - ci_halfwidth, high=score + ci_halfwidth) if ci_halfwidth is not None else None
+    return EvalResult(
+        model=ModelInfo(
+            id=model,
+            name=model,
+            model_type=model_type,
+            revision_requested="main",
+            revision_resolved=revision,
+            num_parameters=num_parameters,
+            chat_template="tokenizer",
+        ),
+        benchmark=BenchmarkInfo(
+            name=benchmark,
+            data_source="allenai/reward-bench",
+            data_split="filtered",
+            data_fingerprint="f" * 64,
+            num_examples=2985,
+        ),
+        settings=RunSettings(
+            device="cpu",
+            dtype="float32",
+            max_length=2048,
+            batch_tokens=16384,
+            bootstrap_samples=1000,
+            bootstrap_seed=0,
+        ),
+        environment=Environment(python="3.11", platform="linux", libraries={}, code_version="test"),
+        timings=Timings(
+            started_at=finished - timedelta(minutes=5),
+            finished_at=finished,
+            load_data_s=1.0,
+            load_model_s=1.0,
+            tokenize_s=1.0,
+            score_s=1.0,
+            total_s=4.0,
+        ),
+        stats=RunStats(num_texts=5970, num_truncated=0, real_tokens=100, padded_tokens=120),
+        subsets={s: SubsetScore(accuracy=a, n=100) for s, a in subsets.items()},
+        sections={
+            section.name: SectionScore(
+                score=sections[section.name], subsets=[s for s in section.subset_weights if s in subsets]
+            )
+            for section in REWARDBENCH_SECTIONS
+            if section.name in sections
+        },
+        score=score,
+        score_ci95=ci,
+    )
+
+
+def published_result(model: str, subsets: dict[str, float], model_type: str = "Seq. Classifier") -> dict:
+    """A file in the flat layout of the published RewardBench results."""
+    return {"model": model, "model_type": model_type, "chat_template": "tokenizer", **subsets}
+
+
+def write_result(store: LocalStore, result: EvalResult) -> None:
+    org, name = result.model.name.split("/")
+    store.write_file(result_path(org, name), result.model_dump_json(indent=2).encode())
+
+
+def write_published(store: LocalStore, org: str, name: str, doc: dict) -> None:
+    store.write_file(result_path(org, name), json.dumps(doc, indent=2).encode())
+
+
+@dataclass(frozen=True)
+class FixtureModel:
+    model: str
+    model_type: str  # our key, or a published label for published files
+    level: float
+    published: bool = False
+    num_parameters: Optional[int] = None
+
+
+FIXTURE_MODELS: tuple[FixtureModel, ...] = (
+    FixtureModel("acme/rm-large", "classifier", 0.90, num_parameters=70_000_000_000),
+    FixtureModel("acme/rm-small", "classifier", 0.70, num_parameters=1_500_000_000),
+    FixtureModel("tulu/dpo-8b", "dpo", 0.80, num_parameters=8_000_000_000),
+    FixtureModel("openlab/judge-x", "Generative", 0.85, published=True),
+    FixtureModel("oldlab/classic-rm", "Seq. Classifier", 0.60, published=True),
+)
+XSS_LEVEL = 0.65
+# The leaderboard order by score: the levels are at least 0.05 apart and the spread only moves a
+# score by about 0.002, so the order is that of the levels.
+EXPECTED_ORDER = (
+    "acme/rm-large",
+    "openlab/judge-x",
+    "tulu/dpo-8b",
+    "acme/rm-small",
+    XSS_NAME,
+    "oldlab/classic-rm",
+)
+
+
+def fixture_store(root: Path) -> LocalStore:
+    store = LocalStore(root)
+    for m in FIXTURE_MODELS:
+        if m.published:
+            org, name = m.model.split("/")
+            write_published(
+                store,
+                org,
+                name,
+                published_result(m.model, subset_levels(m.level, 0.05, CORE_SUBSETS), m.model_type),
+            )
+        else:
+            write_result(
+                store,
+                make_result(
+                    m.model,
+                    subset_levels(m.level, 0.05),
+                    model_type=m.model_type,
+                    num_parameters=m.num_parameters,
+                ),
+            )
+    write_published(
+        store,
+        "evil",
+        "xss",
+        published_result(XSS_NAME, subset_levels(XSS_LEVEL, 0.0, CORE_SUBSETS), XSS_TYPE),
+    )
+    store.write_file(
+        result_path("broken", "truncated"), b'{"model": "broken/truncated", "alpacaeval-easy": 0.'
+    )
+    incomplete = make_result("broken/incomplete", subset_levels(0.5)).model_dump(mode="json")
+    del incomplete["timings"]
+    store.write_file(result_path("broken", "incomplete"), json.dumps(incomplete).encode())
+    return store
+
+
+# ---- models on the Hub emulator, for submission tests -------------------------------------------
+
+
+def safetensors_weights(num_parameters: int) -> bytes:
+    import numpy as np
+    from safetensors.numpy import save
+
+    return save({"score.weight": np.zeros((num_parameters,), dtype=np.float32)})
+
+
+def publish_model(
+    hub,
+    repo_id: str,
+    *,
+    license: Optional[str] = "apache-2.0",
+    weights: str = "model.safetensors",
+    num_parameters: int = 1000,
+    auto_map: bool = False,
+    gated: bool = False,
+) -> str:
+    """Create `repo_id` on the emulator with a config, weights and a model card; returns the commit sha."""
+    config: dict = {"architectures": ["GPT2ForSequenceClassification"], "model_type": "gpt2"}
+    if auto_map:
+        config["auto_map"] = {"AutoModelForSequenceClassification": "modeling_rm.RewardModel"}
+    card = f"---\nlicense: {license}\n---\n# {repo_id}\n" if license else f"# {repo_id}\n"
+    data = safetensors_weights(num_parameters) if weights.endswith(".safetensors") else b"\x80\x02pickle"
+    hub.create_repo(repo_id, "model", gated=gated, exist_ok=True)
+    return hub.commit(
+        repo_id,
+        {"config.json": json.dumps(config).encode(), weights: data, "README.md": card.encode()},
+        "model",
+        message=f"publish {repo_id}",
+    )

@@ -1,0 +1,75 @@
+"""Charts: each builder draws from the rows it is given; a chart that cannot be drawn says why."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from leaderboard import figures as f
+from leaderboard import table as t
+from tests.leaderboard_fixtures import EXPECTED_ORDER, XSS_NAME, fixture_store
+
+
+@pytest.fixture(scope="module")
+def rows(tmp_path_factory) -> pd.DataFrame:
+    return t.build_tables(fixture_store(tmp_path_factory.mktemp("store")).iter_result_files()).rows
+
+
+def message_of(figure: go.Figure) -> str:
+    return figure.layout.annotations[0].text if figure.layout.annotations else ""
+
+
+def test_section_bars_show_the_top_models_per_section(rows):
+    figure = f.draw("sections", rows, f.ChartOptions(top_n=3))
+    assert [trace.name for trace in figure.data] == list(EXPECTED_ORDER[:3])
+    top = figure.data[0]
+    assert list(top.x) == list(t.SECTION_NAMES)
+    assert top.y[0] == pytest.approx(rows.loc[0, "Chat"] * 100)
+
+
+def test_radar_compares_picked_models_and_asks_when_none_is_picked(rows):
+    picked = f.draw("radar", rows, f.ChartOptions(models=["tulu/dpo-8b", "acme/rm-small"]))
+    assert sorted(trace.name for trace in picked.data) == ["acme/rm-small", "tulu/dpo-8b"]
+    assert picked.data[0].theta[0] == picked.data[0].theta[-1]  # the outline is closed
+    assert "Pick one or more models" in message_of(f.draw("radar", rows, f.ChartOptions(models=[])))
+
+
+def test_scatter_of_parameters_uses_a_log_axis_and_only_models_with_both_values(rows):
+    figure = f.draw("scatter", rows, f.ChartOptions(x=f.PARAMETERS_AXIS, y=t.SCORE))
+    assert figure.layout.xaxis.type == "log"
+    assert sum(len(trace.x) for trace in figure.data) == int(rows[t.PARAMETERS].notna().sum())
+    assert sorted(x for trace in figure.data for x in trace.x) == [1.5, 8.0, 70.0]
+
+
+def test_type_distribution_has_one_box_per_model_type(rows):
+    figure = f.draw("types", rows)
+    assert sorted(trace.name for trace in figure.data) == sorted(f.label(x) for x in set(rows[t.MODEL_TYPE]))
+    assert "&lt;img src=y onerror=alert(2)&gt;" in {trace.name for trace in figure.data}  # escaped, not raw
+
+
+def test_model_names_are_escaped_in_chart_labels(rows):
+    figure = f.draw("sections", rows, f.ChartOptions(top_n=10))
+    names = [trace.name for trace in figure.data]
+    assert XSS_NAME not in names and "&lt;img src=x onerror=alert(1)&gt;" in names
+
+
+def test_empty_data_and_unknown_charts_give_a_message_not_an_error(rows):
+    empty = rows.iloc[0:0]
+    for key in f.FIGURES:
+        assert message_of(f.draw(key, empty, f.ChartOptions(models=["x"]))), key
+    assert "no chart called" in message_of(f.draw("nope", rows))
+    assert "Unknown axis" in message_of(f.draw("scatter", rows, f.ChartOptions(x="Bogus")))
+
+
+def test_a_failing_builder_is_logged_and_shown_as_a_message(rows, monkeypatch, caplog):
+    def broken(frame, options):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(f.FIGURES, "broken", f.FigureSpec("Broken chart", broken))
+    with caplog.at_level(logging.ERROR, logger="leaderboard.figures"):
+        figure = f.draw("broken", rows)
+    assert "could not be drawn" in message_of(figure)
+    assert "boom" in caplog.text

@@ -1,0 +1,200 @@
+"""Result files -> leaderboard rows: both formats, RewardBench's weights, bad files, order, filters."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pandas as pd
+import pytest
+
+from leaderboard import table as t
+from results.store import LocalStore
+from tests.leaderboard_fixtures import (
+    CORE_SUBSETS,
+    EXPECTED_ORDER,
+    XSS_NAME,
+    fixture_store,
+    make_result,
+    published_result,
+    subset_levels,
+)
+
+
+def files(*pairs: tuple[str, object]) -> list[tuple[str, bytes]]:
+    return [(path, doc if isinstance(doc, bytes) else json.dumps(doc).encode()) for path, doc in pairs]
+
+
+def only_row(frame: pd.DataFrame) -> pd.Series:
+    assert len(frame) == 1
+    return frame.iloc[0]
+
+
+def test_project_result_becomes_one_row_with_its_own_numbers():
+    result = make_result(
+        "acme/rm",
+        subset_levels(0.8, 0.1),
+        model_type="classifier",
+        num_parameters=7_000_000_000,
+        revision="abc123" + "0" * 34,
+    )
+    row = only_row(t.build_tables(files(("eval-set/acme/rm.json", result.model_dump(mode="json")))).rows)
+    assert row[t.MODEL] == "acme/rm"
+    assert row[t.MODEL_TYPE] == "Sequence classifier"
+    assert row[t.SCORE] == pytest.approx(result.score)
+    assert (row[t.SCORE_CI_LOW], row[t.SCORE_CI_HIGH]) == (result.score_ci95.low, result.score_ci95.high)
+    for name, section in result.sections.items():
+        assert row[name] == section.score
+    assert row[t.PARAMETERS] == 7_000_000_000
+    assert row[t.REVISION] == result.model.revision_resolved
+    assert row[t.EVALUATED] == pd.Timestamp(result.timings.finished_at)
+
+
+def test_dpo_result_row_names_its_reference_model():
+    result = make_result("acme/dpo", subset_levels(0.7, 0.2), model_type="dpo")
+    result.model.ref_model = "acme/sft-base"
+    row = only_row(t.build_tables(files(("acme/dpo.json", result.model_dump(mode="json")))).rows)
+    assert (row[t.MODEL_TYPE_KEY], row[t.REFERENCE]) == ("dpo", "acme/sft-base")
+
+
+def test_published_file_sections_use_rewardbench_prompt_weights():
+    # Chat: easy 100, length 95, hard 95, mt-easy 28, mt-med 40 prompts.
+    chat = {
+        "alpacaeval-easy": 1.0,
+        "alpacaeval-length": 0.0,
+        "alpacaeval-hard": 0.0,
+        "mt-bench-easy": 1.0,
+        "mt-bench-med": 0.5,
+    }
+    # Reasoning: math-prm counts 984, each of the 6 hep-* subsets 164.
+    reasoning = {
+        "math-prm": 0.5,
+        **{f"hep-{lang}": 1.0 for lang in ("cpp", "go", "java", "js", "python", "rust")},
+    }
+    doc = published_result("org/flat", {**chat, **reasoning}, model_type="DPO")
+    row = only_row(t.build_tables(files(("eval-set/org/flat.json", doc))).rows)
+    expected_chat = (100 * 1.0 + 28 * 1.0 + 40 * 0.5) / (100 + 95 + 95 + 28 + 40)
+    expected_reasoning = (984 * 0.5 + 6 * 164 * 1.0) / (984 + 6 * 164)
+    assert row["Chat"] == pytest.approx(expected_chat)
+    assert row["Reasoning"] == pytest.approx(0.75) == pytest.approx(expected_reasoning)
+    # Absent sections are skipped, not counted as zero.
+    assert pd.isna(row["Chat Hard"]) and pd.isna(row["Safety"]) and pd.isna(row["Prior Sets"])
+    assert row[t.SCORE] == pytest.approx((expected_chat + expected_reasoning) / 2)
+    assert row[t.MODEL_TYPE_KEY] == "dpo"
+    assert pd.isna(row[t.SCORE_CI_LOW]) and pd.isna(row[t.PARAMETERS])
+
+
+def test_prior_sets_are_a_plain_mean_at_half_weight():
+    subsets = {
+        **{s: 0.9 for s in CORE_SUBSETS},
+        "anthropic_helpful": 0.2,
+        "anthropic_hhh": 0.4,
+        "shp": 0.6,
+        "summarize": 0.8,
+    }
+    row = only_row(t.build_tables(files(("eval-set/o/m.json", published_result("o/m", subsets)))).rows)
+    assert row["Prior Sets"] == pytest.approx(0.5)
+    assert row[t.SCORE] == pytest.approx((4 * 0.9 + 0.5 * 0.5) / 4.5)
+
+
+def test_published_model_types_map_to_our_keys_and_unknown_ones_are_kept():
+    rows = t.build_tables(
+        files(
+            (
+                "eval-set/a/x.json",
+                published_result("a/x", subset_levels(0.7, 0, CORE_SUBSETS), "Seq. Classifier"),
+            ),
+            ("eval-set/a/y.json", published_result("a/y", subset_levels(0.6, 0, CORE_SUBSETS), "Generative")),
+        )
+    ).rows
+    assert list(rows[t.MODEL_TYPE_KEY]) == ["classifier", "Generative"]
+    assert list(rows[t.MODEL_TYPE]) == ["Sequence classifier", "Generative"]
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b'{"model": "o/m", "alpacaeval-easy": 0.', "not valid JSON"),
+        (b"\xff\xfe not utf-8", "not valid JSON"),
+        (b"[1, 2, 3]", "not a JSON object"),
+        (b'{"score": 0.5}', "neither an EvalResult"),
+        (b'{"schema_version": 1, "model": {"name": "o/m"', "not valid JSON"),
+        (b'{"model": "o/m", "chat_template": "x"}', "no RewardBench subset scores"),
+        (b'{"model": "o/m", "alpacaeval-easy": 1.5}', "expected a number from 0 to 1"),
+        (b'{"model": "  ", "alpacaeval-easy": 0.5}', "empty 'model'"),
+    ],
+)
+def test_bad_files_are_skipped_and_logged(caplog, content, reason):
+    good = published_result("good/model", subset_levels(0.7, 0, CORE_SUBSETS))
+    with caplog.at_level(logging.WARNING, logger="leaderboard.table"):
+        tables = t.build_tables(
+            files(("eval-set/bad/file.json", content), ("eval-set/good/model.json", good))
+        )
+    assert list(tables.rows[t.MODEL]) == ["good/model"]
+    assert [s.path for s in tables.skipped] == ["eval-set/bad/file.json"]
+    assert reason in tables.skipped[0].reason
+    assert "eval-set/bad/file.json" in caplog.text and reason in caplog.text
+
+
+def test_incomplete_project_result_is_skipped_with_the_missing_field_named():
+    doc = make_result("o/m", subset_levels(0.7)).model_dump(mode="json")
+    del doc["model"]["revision_resolved"]
+    tables = t.build_tables(files(("eval-set/o/m.json", doc)))
+    assert tables.rows.empty
+    assert "model.revision_resolved" in tables.skipped[0].reason
+
+
+def test_fixture_store_rows_are_sorted_by_score_and_bad_files_left_out(tmp_path):
+    tables = t.build_tables(fixture_store(tmp_path).iter_result_files())
+    assert list(tables.rows[t.MODEL]) == list(EXPECTED_ORDER)
+    assert tables.rows[t.SCORE].is_monotonic_decreasing
+    assert sorted(s.path for s in tables.skipped) == [
+        "eval-set/broken/incomplete.json",
+        "eval-set/broken/truncated.json",
+    ]
+    assert XSS_NAME in set(tables.rows[t.MODEL])
+
+
+def test_results_without_score_sort_last():
+    no_sections = make_result("o/none", {"unknown-subset": 0.9}, ci_halfwidth=None).model_dump(mode="json")
+    scored = published_result("o/some", subset_levels(0.2, 0, CORE_SUBSETS))
+    rows = t.build_tables(files(("eval-set/o/none.json", no_sections), ("eval-set/o/some.json", scored))).rows
+    assert list(rows[t.MODEL]) == ["o/some", "o/none"]
+
+
+def test_subset_table_has_every_subset_in_section_order_then_unknown_ones():
+    a = published_result("o/a", {**subset_levels(0.5, 0, CORE_SUBSETS), "zz-extra": 0.25})
+    b = make_result("o/b", subset_levels(0.9)).model_dump(mode="json")
+    subsets = t.build_tables(files(("eval-set/o/a.json", a), ("eval-set/o/b.json", b))).subsets
+    columns = list(subsets.columns)
+    assert columns[:4] == [t.MODEL, t.MODEL_TYPE, t.BENCHMARK, t.SCORE]
+    assert columns[4:9] == [
+        "alpacaeval-easy",
+        "alpacaeval-length",
+        "alpacaeval-hard",
+        "mt-bench-easy",
+        "mt-bench-med",
+    ]
+    assert columns[-1] == "zz-extra" and "summarize" in columns
+    assert list(subsets[t.MODEL]) == ["o/b", "o/a"]
+    assert subsets.loc[1, "zz-extra"] == 0.25 and pd.isna(subsets.loc[0, "zz-extra"])
+
+
+def test_filters_by_type_words_and_benchmark_keep_score_order(tmp_path):
+    rows = t.build_tables(fixture_store(tmp_path).iter_result_files()).rows
+    classifiers = t.filter_rows(rows, model_types=["Sequence classifier"])
+    assert list(classifiers[t.MODEL]) == [m for m in EXPECTED_ORDER if m in set(classifiers[t.MODEL])]
+    assert set(classifiers[t.MODEL_TYPE]) == {"Sequence classifier"}
+    assert list(t.filter_rows(rows, query="ACME small")[t.MODEL]) == ["acme/rm-small"]
+    assert list(t.filter_rows(rows, query="acme")[t.MODEL]) == ["acme/rm-large", "acme/rm-small"]
+    assert t.filter_rows(rows, model_types=[]).empty
+    assert t.filter_rows(rows, benchmark="rewardbench-2").empty
+    assert len(t.filter_rows(rows)) == len(rows)
+
+
+def test_store_round_trip_reads_what_the_evaluator_writes(tmp_path):
+    store = LocalStore(tmp_path)
+    result = make_result("org/written", subset_levels(0.75, 0.05))
+    store.write_result(result, [])
+    row = only_row(t.build_tables(store.iter_result_files()).rows)
+    assert row[t.MODEL] == "org/written" and row[t.SCORE] == pytest.approx(result.score)
