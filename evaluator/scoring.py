@@ -16,7 +16,9 @@ from typing import Mapping, Optional
 
 import numpy as np
 
+from results import sections as section_rules
 from results.schema import Interval, SectionScore, SubsetScore
+from results.sections import weighted_mean
 
 from .benchmarks import Benchmark
 
@@ -37,26 +39,13 @@ class Scores:
     overall_ci95: Optional[Interval]
 
 
-def weighted_mean(values: Mapping[str, np.ndarray | float], weights: Mapping[str, float]):
-    """Mean of `values` weighted by `weights`, over the keys present in both."""
-    keys = [k for k in weights if k in values]
-    total = sum(weights[k] for k in keys)
-    return sum(values[k] * weights[k] for k in keys) / total
-
-
 def section_scores(subset_accuracy: Mapping[str, float], benchmark: Benchmark) -> dict[str, float]:
-    return {
-        section.name: float(weighted_mean(subset_accuracy, section.subset_weights))
-        for section in benchmark.sections
-        if any(s in subset_accuracy for s in section.subset_weights)
-    }
+    return {name: float(value) for name, value in section_rules.section_scores(subset_accuracy, benchmark.sections).items()}
 
 
-def overall_score(sections: Mapping[str, float], benchmark: Benchmark) -> Optional[float]:
-    weights = {s.name: s.overall_weight for s in benchmark.sections}
-    if not any(name in sections for name in weights):
-        return None
-    return float(weighted_mean(sections, weights))
+def overall_score(section_values: Mapping[str, float], benchmark: Benchmark) -> Optional[float]:
+    value = section_rules.overall_score(section_values, benchmark.sections)
+    return None if value is None else float(value)
 
 
 def score(
@@ -67,14 +56,14 @@ def score(
 ) -> Scores:
     ordered = [s for s in benchmark.subsets if s in correct_by_subset]
     accuracy = {s: float(np.mean(correct_by_subset[s])) for s in ordered}
-    sections = section_scores(accuracy, benchmark)
-    overall = overall_score(sections, benchmark)
+    section_values = section_scores(accuracy, benchmark)
+    overall = overall_score(section_values, benchmark)
 
     replicates = _bootstrap_subset_means(correct_by_subset, ordered, bootstrap_samples, seed)
     section_reps = {
         section.name: weighted_mean(replicates, section.subset_weights)
         for section in benchmark.sections
-        if section.name in sections
+        if section.name in section_values
     }
     overall_reps = (
         weighted_mean(section_reps, {s.name: s.overall_weight for s in benchmark.sections})
@@ -88,13 +77,13 @@ def score(
         },
         sections={
             section.name: SectionScore(
-                score=sections[section.name],
+                score=section_values[section.name],
                 subsets=[s for s in section.subset_weights if s in accuracy],
                 missing_subsets=[s for s in section.subset_weights if s not in accuracy],
                 ci95=_interval(section_reps[section.name]),
             )
             for section in benchmark.sections
-            if section.name in sections
+            if section.name in section_values
         },
         overall=overall,
         overall_ci95=_interval(overall_reps) if overall_reps is not None else None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from results.sections import Section
+
 
 @dataclass(frozen=True)
 class DataSource:
@@ -19,20 +21,6 @@ class DataSource:
 
     def describe(self) -> str:
         return f"{self.location}" + (f" (split {self.split})" if self.split else "")
-
-
-@dataclass(frozen=True)
-class Section:
-    """A leaderboard column: a weighted mean of its subsets' accuracies.
-
-    `subset_weights` are the prompt counts of RewardBench (so larger subsets count more); a
-    section that is a plain mean gives every subset weight 1. `overall_weight` is the section's
-    weight in the overall score.
-    """
-
-    name: str
-    subset_weights: dict[str, float]
-    overall_weight: float = 1.0
 
 
 @dataclass(frozen=True)
