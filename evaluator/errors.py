@@ -4,6 +4,11 @@ The CLI prints them as one line and exits non-zero; the worker stores them on a 
 Anything else is a bug and keeps its traceback.
 """
 
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
 
 class EvaluationError(Exception):
     """Base class: the message says what is wrong and what to do about it."""
@@ -19,3 +24,24 @@ class DataError(EvaluationError):
 
 class ModelLoadError(EvaluationError):
     """A model that cannot be found, downloaded or loaded."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (library errors can run to pages), or its type."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextmanager
+def explained(error: type[EvaluationError], message: str) -> Iterator[None]:
+    """Turn any library exception raised inside into `error("<message>: <its first line>")`.
+
+    Loading code calls into transformers, datasets and huggingface_hub, which raise many unrelated
+    types for the same user-facing problem (missing, unreadable, unreachable); our own errors pass.
+    """
+    try:
+        yield
+    except EvaluationError:
+        raise
+    except Exception as exc:
+        raise error(f"{message}: {first_line(exc)}") from exc

@@ -186,19 +186,8 @@ def _leaderboard_tab(
             elem_id="lb-columns",
         )
     count = gr.Markdown(elem_classes="lb-note", elem_id="lb-count")
-    grid = gr.Dataframe(
-        interactive=False,
-        show_label=False,
-        pinned_columns=1,
-        max_height=760,
-        latex_delimiters=[],
-        elem_id="lb-table",
-        elem_classes="lb-grid",
-    )
-    with gr.Row():
-        download = gr.DownloadButton(
-            "Download this view (CSV)", size="sm", scale=0, min_width=220, elem_id="lb-download"
-        )
+    grid = _results_grid("lb-table")
+    download = _csv_button("Download this view (CSV)", "lb-download")
 
     def render(snap: Snapshot, search, selected, known, benchmark, optional) -> list:
         rows = filtered(snap.tables.rows, snap, search, selected, known, benchmark)
@@ -230,6 +219,24 @@ def _leaderboard_tab(
     return filters, [filter_view, table_view]
 
 
+def _results_grid(elem_id: str) -> gr.Dataframe:
+    """A read-only results table: model column pinned, no LaTeX (model names may hold '$')."""
+    return gr.Dataframe(
+        interactive=False,
+        show_label=False,
+        pinned_columns=1,
+        max_height=760,
+        latex_delimiters=[],
+        elem_id=elem_id,
+        elem_classes="lb-grid",
+    )
+
+
+def _csv_button(label: str, elem_id: str) -> gr.DownloadButton:
+    with gr.Row():
+        return gr.DownloadButton(label, size="sm", scale=0, min_width=240, elem_id=elem_id)
+
+
 # ---- Subsets tab --------------------------------------------------------------------------------------
 
 
@@ -253,19 +260,8 @@ def _subsets_tab(
         label="Section",
         elem_id="subsets-section",
     )
-    grid = gr.Dataframe(
-        interactive=False,
-        show_label=False,
-        pinned_columns=1,
-        max_height=760,
-        latex_delimiters=[],
-        elem_id="subsets-table",
-        elem_classes="lb-grid",
-    )
-    with gr.Row():
-        download = gr.DownloadButton(
-            "Download all subsets (CSV)", size="sm", scale=0, min_width=240, elem_id="subsets-download"
-        )
+    grid = _results_grid("subsets-table")
+    download = _csv_button("Download all subsets (CSV)", "subsets-download")
 
     def render(snap: Snapshot, search, selected, known, benchmark, chosen_section) -> list:
         frame = filtered(snap.tables.subsets, snap, search, selected, known, benchmark)

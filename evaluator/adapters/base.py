@@ -15,7 +15,7 @@ from results.store import Store
 
 from ..batching import plan_batches, run_batches
 from ..benchmarks.loading import Example
-from .chat_format import ChatFormat
+from .chat_format import ChatFormat, chat_format
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,14 @@ class PerResponseAdapter(RewardAdapter):
     """Scores every response independently with a scalar, batching all texts together."""
 
     options: LoadOptions
+
+    def __init__(self, model, tokenizer, options: LoadOptions):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.options = options
+        self.chat_format = chat_format(options.chat_template, tokenizer)
+        self.max_length = model_max_length(model.config, tokenizer, options.max_length)
+        self.pad_id = pad_token_id(tokenizer)
 
     @abstractmethod
     def encode(self, pairs: list[tuple[Example, str]]) -> list[Encoded]:

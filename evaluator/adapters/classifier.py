@@ -5,21 +5,15 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..batching import pad_right
-from ..errors import ModelLoadError
-from .base import Encoded, LoadOptions, PerResponseAdapter, model_max_length, pad_token_id
-from .chat_format import chat_format
+from ..errors import ModelLoadError, explained
+from .base import Encoded, LoadOptions, PerResponseAdapter
 
 
 class ClassifierAdapter(PerResponseAdapter):
     model_type = "classifier"
 
     def __init__(self, model, tokenizer, options: LoadOptions):
-        self.model = model
-        self.tokenizer = tokenizer
-        self.options = options
-        self.chat_format = chat_format(options.chat_template, tokenizer)
-        self.max_length = model_max_length(model.config, tokenizer, options.max_length)
-        self.pad_id = pad_token_id(tokenizer)
+        super().__init__(model, tokenizer, options)
         # The model finds each row's last real token from the pad id, so the two must agree.
         if model.config.pad_token_id is None:
             model.config.pad_token_id = self.pad_id
@@ -29,16 +23,9 @@ class ClassifierAdapter(PerResponseAdapter):
     def load(cls, options):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-        try:
+        with explained(ModelLoadError, f"could not load a sequence-classification model from {options.model_path}"):
             tokenizer = AutoTokenizer.from_pretrained(options.model_path)
-            model = AutoModelForSequenceClassification.from_pretrained(
-                options.model_path, dtype=options.dtype
-            )
-        except Exception as exc:
-            raise ModelLoadError(
-                f"could not load a sequence-classification model from {options.model_path}: "
-                f"{_first_line(exc)}"
-            ) from exc
+            model = AutoModelForSequenceClassification.from_pretrained(options.model_path, dtype=options.dtype)
         model.to(options.device).eval()
         return cls(model, tokenizer, options)
 
@@ -58,8 +45,3 @@ class ClassifierAdapter(PerResponseAdapter):
         device = self.options.device
         logits = self.model(input_ids=input_ids.to(device), attention_mask=attention_mask.to(device)).logits
         return logits[:, 0].float().cpu().tolist()
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

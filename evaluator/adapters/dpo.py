@@ -22,12 +22,10 @@ import torch
 from ..batching import plan_batches, run_batches
 from ..benchmarks.loading import Example, fingerprint
 from ..device import dtype_name
-from ..errors import ConfigError, ModelLoadError
-from .base import Encoded, LoadOptions, PerResponseAdapter, model_max_length, pad_token_id
-from .chat_format import chat_format
+from ..errors import ConfigError, ModelLoadError, explained
+from .base import Encoded, LoadOptions, PerResponseAdapter, model_max_length
 from .logprobs import (
     encode_with_response_start,
-    first_line,
     load_causal_lm,
     reduce_logprob,
     response_logprobs,
@@ -47,24 +45,12 @@ log = logging.getLogger(__name__)
 class LogProbAdapter(PerResponseAdapter):
     """A causal-LM policy whose score of a response comes from its log-probabilities."""
 
-    def __init__(self, model, tokenizer, options: LoadOptions):
-        self.model = model
-        self.tokenizer = tokenizer
-        self.options = options
-        self.chat_format = chat_format(options.chat_template, tokenizer)
-        self.max_length = model_max_length(model.config, tokenizer, options.max_length)
-        self.pad_id = pad_token_id(tokenizer)
-
     @staticmethod
     def load_tokenizer(options: LoadOptions):
         from transformers import AutoTokenizer
 
-        try:
+        with explained(ModelLoadError, f"could not load the tokenizer from {options.model_path}"):
             return AutoTokenizer.from_pretrained(options.model_path)
-        except Exception as exc:
-            raise ModelLoadError(
-                f"could not load the tokenizer from {options.model_path}: {first_line(exc)}"
-            ) from exc
 
     @staticmethod
     def load_policy(options: LoadOptions):

@@ -25,7 +25,7 @@ import torch
 
 from ..batching import pad_right
 from ..benchmarks.loading import Example
-from ..errors import ConfigError, ModelLoadError
+from ..errors import ConfigError, ModelLoadError, explained
 from .base import Encoded
 from .chat_format import ChatFormat
 
@@ -140,15 +140,9 @@ def load_causal_lm(path: str, dtype: torch.dtype, device: torch.device, role: st
     """A causal LM from a local folder, in eval mode on `device`; `role` names it in errors."""
     from transformers import AutoModelForCausalLM
 
-    try:
+    # Missing files, wrong architecture, bad weights: all end the run alike.
+    with explained(ModelLoadError, f"could not load the {role} as a causal LM from {path}"):
         model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype)
-    except Exception as exc:  # missing files, wrong architecture, bad weights: all end the run alike
-        raise ModelLoadError(
-            f"could not load the {role} as a causal LM from {path}: {first_line(exc)}"
-        ) from exc
     return model.to(device).eval()
 
 
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -18,9 +18,9 @@ import torch
 
 from results.names import InvalidModelName, storage_name
 
-from ..errors import ConfigError, ModelLoadError
+from ..errors import ConfigError, ModelLoadError, explained
 from ..model_source import resolve_model
-from .logprobs import first_line, load_causal_lm
+from .logprobs import load_causal_lm
 
 log = logging.getLogger(__name__)
 
@@ -62,23 +62,16 @@ def locate_reference(model_id: str, revision: Optional[str]) -> ReferenceSource:
 def _download_metadata(model_id: str, revision: Optional[str]) -> str:
     from huggingface_hub import snapshot_download
 
-    try:
+    # Offline, missing, gated, bad revision: all end the run the same way.
+    with explained(ModelLoadError, f"reference model not found or not downloadable: {model_id}"):
         return snapshot_download(model_id, revision=revision, allow_patterns=_METADATA_FILES)
-    except Exception as exc:  # offline, missing, gated, bad revision: all end the run the same way
-        raise ModelLoadError(
-            f"reference model not found or not downloadable: {model_id}: {first_line(exc)}"
-        ) from exc
 
 
 def reference_config(source: ReferenceSource):
     from transformers import AutoConfig
 
-    try:
+    with explained(ModelLoadError, f"could not read the config of reference model {source.model_id}"):
         return AutoConfig.from_pretrained(source.metadata_path)
-    except Exception as exc:
-        raise ModelLoadError(
-            f"could not read the config of reference model {source.model_id}: {first_line(exc)}"
-        ) from exc
 
 
 def check_same_vocabulary(policy_tokenizer, source: ReferenceSource, ref_config) -> None:
@@ -103,12 +96,8 @@ def _tokenizer_if_present(source: ReferenceSource):
     folder = Path(source.metadata_path)
     if not any((folder / name).exists() for name in _TOKENIZER_FILES):
         return None
-    try:
+    with explained(ModelLoadError, f"could not load the tokenizer of reference model {source.model_id}"):
         return AutoTokenizer.from_pretrained(source.metadata_path)
-    except Exception as exc:
-        raise ModelLoadError(
-            f"could not load the tokenizer of reference model {source.model_id}: {first_line(exc)}"
-        ) from exc
 
 
 def _first_difference(ours: dict[str, int], theirs: dict[str, int]) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
-from ..errors import DataError
+from ..errors import DataError, first_line
 from .base import Benchmark, DataSource
 
 log = logging.getLogger(__name__)
@@ -118,9 +118,8 @@ def _read_rows(source: DataSource, benchmark: Benchmark) -> list[dict[str, Any]]
     except DataError:
         raise
     except Exception as exc:  # datasets raises many types for unreadable or unreachable data
-        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise DataError(
-            f"could not read benchmark data from {source.describe()}: {first_line}. "
+            f"could not read benchmark data from {source.describe()}: {first_line(exc)}. "
             "Give a local JSON, JSONL or Parquet file in the RewardBench schema, or a reachable "
             "Hub dataset id"
         ) from exc
