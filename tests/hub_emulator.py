@@ -615,6 +615,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         status = 500
         self._lost_answer: Optional[Fault] = None  # one handler serves many requests (keep-alive)
+        self._reply: Optional[tuple[int, bytes, dict, bool]] = None
         try:
             fault = self.hub._injected_fault(method, url.path)
             if fault is not None and not fault.after_applying:
@@ -633,6 +634,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(HubError(500, f"emulator error: {exc}"), head_only=method == "HEAD")
         with self.hub._lock:
             self.hub.requests.append((method, url.path, status))
+        try:
+            self._write_reply()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client went away after asking; it was logged as served
 
     def _route(self, method: str, path: str, query: dict, body: bytes) -> int:
         for route_method, pattern, handler in _ROUTES:
@@ -717,6 +722,16 @@ class _Handler(BaseHTTPRequestHandler):
         lost, self._lost_answer = self._lost_answer, None
         if lost is not None:
             raise HubError(lost.status, "injected failure after the request was carried out")
+        # Written only after the request is logged (see _dispatch): a client that has its answer
+        # must find its request in `hub.requests` already, or tests race the server thread.
+        self._reply = (status, data, headers, head_only)
+        return status
+
+    def _write_reply(self) -> None:
+        reply, self._reply = self._reply, None
+        if reply is None:
+            return
+        status, data, headers, head_only = reply
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)
@@ -724,7 +739,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head_only:
             self.wfile.write(data)
-        return status
 
 
 def _byte_range(header: Optional[str], size: int) -> tuple[int, int, int]:
