@@ -240,7 +240,8 @@ def install_stop_handlers(worker: Worker) -> None:
 
 def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx2", "httpx", "huggingface_hub"):  # one line per HTTP call otherwise
+    # One line per HTTP call or per scheduled look at the queue otherwise.
+    for noisy in ("httpx2", "httpx", "huggingface_hub", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -47,4 +47,7 @@ class AppSettings(StoreSettings):
         fields = super().env_fields(env)
         # Gradio's own test for "running on a Space" (its sign-in button depends on it).
         fields["on_space"] = env.get("SYSTEM") == "spaces" and bool(env.get("SPACE_ID"))
+        if fields["on_space"] and "server_name" not in fields:
+            # A Space reaches the app from outside the container; it says where through Gradio's variable.
+            fields["server_name"] = env.get("GRADIO_SERVER_NAME") or "0.0.0.0"
         return fields

@@ -93,6 +93,11 @@ def benchmarks(snapshot: Snapshot) -> list[str]:
     return sorted(set(snapshot.tables.rows[t.BENCHMARK]))
 
 
+def benchmark_choices(snapshot: Snapshot, settings: AppSettings) -> list[str]:
+    """Benchmarks with results; the configured one while there are none (a choice must exist)."""
+    return benchmarks(snapshot) or [settings.benchmark]
+
+
 def default_benchmark(snapshot: Snapshot, settings: AppSettings) -> Optional[str]:
     present = benchmarks(snapshot)
     return settings.benchmark if settings.benchmark in present or not present else present[0]
@@ -163,7 +168,7 @@ def _filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
             choices=labels, value=labels, label="Model types", scale=3, elem_id="lb-types"
         )
         benchmark = gr.Dropdown(
-            choices=present,
+            choices=benchmark_choices(snapshot, settings),
             value=default_benchmark(snapshot, settings),
             label="Benchmark",
             scale=1,
@@ -202,7 +207,7 @@ def _leaderboard_tab(
         return [
             gr.CheckboxGroup(choices=labels, value=shown_types(snap, selected or [], known or [])),
             labels,
-            gr.Dropdown(choices=present, value=keep, visible=len(present) > 1),
+            gr.Dropdown(choices=benchmark_choices(snap, settings), value=keep, visible=len(present) > 1),
         ]
 
     table_view = View([*filters.components, columns], [grid, download, count], render)

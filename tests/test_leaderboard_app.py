@@ -32,6 +32,10 @@ def test_settings_come_from_the_environment():
     assert settings.hub_endpoint == "http://127.0.0.1:9" and settings.token == "hf_secret"
     assert "hf_secret" not in repr(settings)
     assert not AppSettings.from_env({"SPACE_ID": "org/space"}).on_space  # Gradio needs SYSTEM=spaces too
+    assert settings.server_name == "0.0.0.0"  # a Space reaches the app from outside its container
+    assert AppSettings.from_env({}).server_name == "127.0.0.1"  # elsewhere, this machine only
+    on_space = {"SPACE_ID": "org/space", "SYSTEM": "spaces"}
+    assert AppSettings.from_env({**on_space, "RMLB_SERVER_NAME": "10.0.0.2"}).server_name == "10.0.0.2"
 
 
 def test_bad_settings_name_the_variable():
