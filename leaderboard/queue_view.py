@@ -43,6 +43,7 @@ FIELDS: dict[str, Field] = {
     "Model": Field(lambda r: r.model, 15),
     "Revision": Field(_revision, 10),
     "Model Type": Field(lambda r: model_type_label(r.model_type), 13),
+    "Reference": Field(lambda r: r.ref_model or MISSING, 12),
     "Benchmark": Field(lambda r: r.benchmark, 10),
     "Submitter": Field(lambda r: r.submitter, 9),
     "Submitted": Field(lambda r: _time(r.submitted_at), 12),
@@ -52,7 +53,7 @@ FIELDS: dict[str, Field] = {
     "Attempts": Field(lambda r: r.attempts, 8),
     "Error": Field(lambda r: r.error or MISSING, 26),
 }
-_COMMON = ("Model", "Revision", "Model Type", "Benchmark", "Submitter", "Submitted")
+_COMMON = ("Model", "Revision", "Model Type", "Reference", "Benchmark", "Submitter", "Submitted")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from leaderboard import table as t
 from leaderboard.data import ResultsCache
-from leaderboard.queue_view import QUEUE_SECTIONS, queue_tables
+from leaderboard.queue_view import MISSING, QUEUE_SECTIONS, queue_tables
 from results.schema import EvalRequest, Status
 from results.store import LocalStore
 from tests.leaderboard_fixtures import make_result, subset_levels, write_result
@@ -83,7 +83,7 @@ def test_a_noted_request_shows_at_once(tmp_path):
 def test_queue_tables_split_by_status_with_times_and_errors():
     requests = [
         request("p-old", Status.PENDING, 0),
-        request("p-new", Status.PENDING, 5),
+        request("p-new", Status.PENDING, 5, model_type="dpo", ref_model="org/sft-base"),
         request(
             "run", Status.RUNNING, 1, started_at=T0 + timedelta(minutes=2), revision_resolved="abcdef1234"
         ),
@@ -95,6 +95,7 @@ def test_queue_tables_split_by_status_with_times_and_errors():
         "org/p-old",
         "org/p-new",
     ]  # the order the worker takes them
+    assert list(tables[Status.PENDING]["Reference"]) == [MISSING, "org/sft-base"]
     running = tables[Status.RUNNING].iloc[0]
     assert running["Started"] == "2025-05-01 09:32 UTC" and running["Revision"] == "main (abcdef1)"
     assert tables[Status.FINISHED].iloc[0]["Finished"] == "2025-05-01 10:30 UTC"
