@@ -60,26 +60,35 @@ def gpt2_config(tokenizer, n_layer: int = 2, n_embd: int = 64, n_head: int = 4, 
     )
 
 
-def build_classifier(folder: str | Path, tokenizer, seed: int = 0, **config_overrides) -> Path:
-    """A random-init GPT-2 sequence classifier with one output (the reward), saved to `folder`."""
+def new_classifier(tokenizer, seed: int = 0, **config_overrides):
+    """A random-init GPT-2 sequence classifier with one output (the reward), in memory."""
     import torch
     from transformers import GPT2ForSequenceClassification
 
     torch.manual_seed(seed)
-    model = GPT2ForSequenceClassification(gpt2_config(tokenizer, num_labels=1, **config_overrides))
-    return _save(model, tokenizer, folder)
+    return GPT2ForSequenceClassification(gpt2_config(tokenizer, num_labels=1, **config_overrides))
 
 
-def build_causal_lm(folder: str | Path, tokenizer, seed: int = 0, **config_overrides) -> Path:
+def new_causal_lm(tokenizer, seed: int = 0, **config_overrides):
+    """A random-init GPT-2 language model, in memory."""
     import torch
     from transformers import GPT2LMHeadModel
 
     torch.manual_seed(seed)
-    model = GPT2LMHeadModel(gpt2_config(tokenizer, **config_overrides))
-    return _save(model, tokenizer, folder)
+    return GPT2LMHeadModel(gpt2_config(tokenizer, **config_overrides))
 
 
-def _save(model, tokenizer, folder: str | Path) -> Path:
+def build_classifier(folder: str | Path, tokenizer, seed: int = 0, **config_overrides) -> Path:
+    """A random-init GPT-2 sequence classifier with one output (the reward), saved to `folder`."""
+    return save_model(new_classifier(tokenizer, seed, **config_overrides), tokenizer, folder)
+
+
+def build_causal_lm(folder: str | Path, tokenizer, seed: int = 0, **config_overrides) -> Path:
+    return save_model(new_causal_lm(tokenizer, seed, **config_overrides), tokenizer, folder)
+
+
+def save_model(model, tokenizer, folder: str | Path) -> Path:
+    """Save a model (in eval mode) and its tokenizer as a folder `from_pretrained` can load."""
     folder = Path(folder)
     model.eval()
     model.save_pretrained(folder)

@@ -1,0 +1,106 @@
+"""One-command demo: sample benchmark -> small reward models -> queue -> worker -> leaderboard.
+
+    python -m demo                  build and evaluate what is missing, then serve the leaderboard
+    python -m demo --no-serve       build and evaluate only
+    python -m demo --root DIR       keep the models and the results store under DIR
+
+Everything runs offline on a CPU in a few minutes; a second run reuses every model and result.
+Scores are on a toy sample benchmark (data/sample-rewardbench.jsonl), not RewardBench: they show
+the pipeline working, nothing about real reward models.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional, Sequence
+
+from .models import ORG
+from .sample_data import REPO_ROOT, SAMPLE_PATH
+
+if TYPE_CHECKING:
+    from .pipeline import ModelStatus
+
+log = logging.getLogger("demo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=REPO_ROOT / "demo-data",
+        help="folder for the models and the results store (default: demo-data/)",
+    )
+    parser.add_argument(
+        "--data", type=Path, default=SAMPLE_PATH, help="benchmark data in the RewardBench schema"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the initial weights and training batches of models built in this run",
+    )
+    parser.add_argument(
+        "--no-serve", action="store_true", help="build and evaluate only; do not start the app"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="where the app listens")
+    parser.add_argument("--port", type=int, default=7860, help="the app's port")
+    return parser
+
+
+def _interval(ci) -> str:
+    return f" [{ci.low:.2f}, {ci.high:.2f}]" if ci else ""
+
+
+def log_summary(statuses: list["ModelStatus"]) -> None:
+    """One line per model: its score and interval, or why it has none."""
+    for status in statuses:
+        name, result = f"{ORG}/{status.model.path.name}", status.result
+        state = status.request.status.value if status.request else "NOT QUEUED"
+        if result is None or result.score is None:
+            error = f": {status.request.error}" if status.request and status.request.error else ""
+            log.warning("%-20s %-13s %s%s", name, status.model.spec.model_type, state, error)
+            continue
+        sections = ", ".join(f"{k} {v.score:.2f}" for k, v in result.sections.items())
+        log.info(
+            "%-20s %-13s score %.3f%s (%s)",
+            name,
+            status.model.spec.model_type,
+            result.score,
+            _interval(result.score_ci95),
+            sections,
+        )
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    app_env = dict(os.environ)  # the app gets the caller's environment, not the demo's offline switch
+    # The demo needs nothing from the Hub; set before the Hub client is first imported (below).
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from evaluator.worker import configure_logging
+
+    from .pipeline import DemoError, DemoLayout, build_and_evaluate
+    from .serve import serve
+
+    configure_logging()
+    try:
+        statuses = build_and_evaluate(args.root, args.data, args.seed)
+    except DemoError as exc:
+        log.error("%s", exc)
+        return 1
+    log_summary(statuses)
+    missing = [s for s in statuses if s.result is None]
+    if missing:
+        log.error("%d demo model(s) have no result; the worker log above says why", len(missing))
+    if args.no_serve:
+        return 1 if missing else 0
+    serve(app_env, DemoLayout(args.root.resolve()).store, args.host, args.port)
+    return 0  # not reached: serve replaces this process
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The sample benchmark and the one-command demo: build, queue, evaluate, reuse.
+
+The demo's build-and-evaluate step runs once for the module (about 40 s on 2 CPU cores: four tiny
+models, three of them trained for 100-120 steps), then a second time on the same folder, which
+must rebuild and re-evaluate nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from demo.__main__ import main as demo_main
+from demo.models import DEMO_MODELS, MARKER, DemoModel, ensure_models, random_classifier
+from demo.pipeline import DemoError, build_and_evaluate
+from demo.sample_data import SAMPLE_PATH, split, to_jsonl
+from demo.serve import app_environment
+from results.schema import Status
+from results.sections import REWARDBENCH_SECTIONS, subset_order
+from results.store import LocalStore
+
+ALL_SUBSETS = subset_order(REWARDBENCH_SECTIONS)
+SECTIONS = [section.name for section in REWARDBENCH_SECTIONS]
+
+
+def _rows() -> list[dict]:
+    return [json.loads(line) for line in SAMPLE_PATH.read_text(encoding="utf-8").splitlines()]
+
+
+# ---- the sample file ----------------------------------------------------------------------------------
+
+
+def test_sample_covers_every_subset_with_unique_ids_and_full_fields():
+    rows = _rows()
+    assert len(ALL_SUBSETS) == 27
+    counts = {subset: sum(r["subset"] == subset for r in rows) for subset in ALL_SUBSETS}
+    assert all(4 <= n <= 6 for n in counts.values()), counts
+    assert {r["subset"] for r in rows} == set(ALL_SUBSETS)
+    assert len({r["id"] for r in rows}) == len(rows)
+    for row in rows:
+        assert set(row) == {"prompt", "chosen", "rejected", "subset", "id"}
+        assert all(isinstance(row[k], str) and row[k].strip() for k in row), row
+        assert row["chosen"] != row["rejected"], row
+
+
+def test_sample_file_is_what_the_generator_makes():
+    assert SAMPLE_PATH.read_text(encoding="utf-8") == to_jsonl(split().sample), (
+        "data/sample-rewardbench.jsonl is stale: run `python -m demo.sample_data`"
+    )
+
+
+def test_training_pairs_share_no_prompt_with_the_sample():
+    data = split()
+    assert len(data.train) > 4 * len(data.sample)
+    assert not {r["prompt"] for r in data.sample} & {r["prompt"] for r in data.train}
+    assert {r["subset"] for r in data.train} == set(ALL_SUBSETS)
+
+
+# ---- the demo -----------------------------------------------------------------------------------------
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """(root, statuses of the first run, file mtimes after it)."""
+    root = tmp_path_factory.mktemp("demo")
+    statuses = build_and_evaluate(root)
+    return root, {s.model.spec.name: s for s in statuses}, _mtimes(root / "models"), _mtimes(root / "store")
+
+
+def test_every_demo_model_is_finished_with_all_sections(demo_run):
+    _, statuses, _, _ = demo_run
+    assert set(statuses) == {spec.name for spec in DEMO_MODELS}
+    for name, status in statuses.items():
+        assert status.request is not None and status.request.status == Status.FINISHED, (name, status.request)
+        result = status.result
+        assert result is not None and result.model.name == f"demo/{name}"
+        assert result.model.model_type == status.model.spec.model_type
+        assert list(result.sections) == SECTIONS
+        assert all(section.complete for section in result.sections.values()), name
+        assert result.benchmark.num_examples == len(_rows())
+
+
+def test_trained_models_beat_chance_and_the_random_one_does_not(demo_run):
+    _, statuses, _, _ = demo_run
+    scores = {name: (s.result.score, s.result.score_ci95) for name, s in statuses.items()}
+    # 135 pairs give a 95% interval about +-0.1 wide around the overall score; the trained models
+    # score near 0.9 on held-out items, so their whole interval sits above chance.
+    for trained in ("tiny-rm-bt", "tiny-lm-dpo"):
+        assert scores[trained][1].low > 0.5, scores
+    random_ci = scores["tiny-rm-random"][1]
+    assert random_ci.low < 0.5 < random_ci.high, scores
+    assert scores["tiny-rm-bt"][0] > scores["tiny-rm-random"][0] + 0.2, scores
+
+
+def test_dpo_model_is_scored_against_its_reference(demo_run):
+    _, statuses, _, _ = demo_run
+    dpo = statuses["tiny-lm-dpo"]
+    assert dpo.request.ref_model == str(statuses["tiny-lm-sft"].model.path)
+    assert dpo.result.model.ref_revision_resolved == statuses["tiny-lm-sft"].result.model.revision_resolved
+
+
+def test_second_run_reuses_models_and_results(demo_run):
+    root, _, models_before, store_before = demo_run
+    requests_before = LocalStore(root / "store").list_requests()
+    assert demo_main(["--no-serve", "--root", str(root)]) == 0
+    assert _mtimes(root / "models") == models_before
+    assert _mtimes(root / "store") == store_before
+    assert LocalStore(root / "store").list_requests() == requests_before
+
+
+# ---- the pieces ----------------------------------------------------------------------------------------
+
+
+def test_an_incomplete_model_folder_is_rebuilt(tmp_path):
+    spec = DemoModel("tiny-rm-x", "classifier", "test model", random_classifier)
+    folder = tmp_path / "models" / "demo" / "tiny-rm-x"
+    folder.mkdir(parents=True)
+    (folder / "leftover.bin").write_bytes(b"half-written")
+    [built] = ensure_models(tmp_path / "models", specs=(spec,))
+    assert built.path == folder
+    assert (folder / MARKER).is_file() and (folder / "model.safetensors").is_file()
+    assert not (folder / "leftover.bin").exists()
+
+
+def test_missing_benchmark_data_is_a_clear_error(tmp_path):
+    with pytest.raises(DemoError, match="python -m demo.sample_data"):
+        build_and_evaluate(tmp_path, data=tmp_path / "absent.jsonl")
+
+
+def test_the_app_is_pointed_at_the_demo_store(tmp_path):
+    env = app_environment({"RMLB_RESULTS_REPO": "org/results", "PATH": "/bin"}, tmp_path, "127.0.0.1", 7861)
+    assert env["RMLB_STORE"] == "local" and env["RMLB_STORE_ROOT"] == str(tmp_path)
+    assert env["RMLB_SERVER_PORT"] == "7861" and env["PATH"] == "/bin"
