@@ -118,9 +118,9 @@ def test_replace_request_is_compare_and_swap(hub, tmp_path):
     assert second.list_requests() == [mine]
 
 
-def test_a_commit_elsewhere_in_the_repo_does_not_fail_a_swap(hub, tmp_path):
-    """The Hub answers 412 when the branch moved under a commit; if the request itself did not
-    change, the store reads again and the swap still lands."""
+def start_swap_held_before_commit(hub, tmp_path):
+    """Add request r1, then start swapping in worker "a" on a thread; the Hub holds the swap just
+    before its commit so the test can change the repo underneath it."""
     store = make_hub_store(hub, tmp_path)
     original = make_request("r1")
     store.add_request(original)
@@ -133,6 +133,13 @@ def test_a_commit_elsewhere_in_the_repo_does_not_fail_a_swap(hub, tmp_path):
     )
     thread.start()
     assert gate.wait_hit(10)
+    return store, original, gate, thread, swapped
+
+
+def test_a_commit_elsewhere_in_the_repo_does_not_fail_a_swap(hub, tmp_path):
+    """The Hub answers 412 when the branch moved under a commit; if the request itself did not
+    change, the store reads again and the swap still lands."""
+    store, original, gate, thread, swapped = start_swap_held_before_commit(hub, tmp_path)
     hub.commit(REQUESTS_REPO, {"requests/org/other/r2.json": b"{}"}, "dataset")  # moves the branch
     gate.release()
     thread.join(timeout=30)
@@ -142,18 +149,7 @@ def test_a_commit_elsewhere_in_the_repo_does_not_fail_a_swap(hub, tmp_path):
 
 
 def test_a_conflicting_change_of_the_request_makes_the_swap_fail(hub, tmp_path):
-    store = make_hub_store(hub, tmp_path)
-    original = make_request("r1")
-    store.add_request(original)
-    gate = hub.hold("POST", PREUPLOAD_TO_REQUESTS)
-    swapped = {}
-    thread = threading.Thread(
-        target=lambda: swapped.update(
-            ok=store.replace_request(original, original.model_copy(update={"worker_id": "a"}))
-        )
-    )
-    thread.start()
-    assert gate.wait_hit(10)
+    store, original, gate, thread, swapped = start_swap_held_before_commit(hub, tmp_path)
     theirs = original.model_copy(update={"worker_id": "b"})
     hub.commit(REQUESTS_REPO, {request_path(original): theirs.model_dump_json(indent=2).encode()}, "dataset")
     gate.release()
