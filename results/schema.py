@@ -64,6 +64,20 @@ class BenchmarkInfo(_Record):
     data_split: Optional[str] = None
     data_fingerprint: str = Field(description="sha256 of the rows scored, in order")
     num_examples: int
+    custom_data: bool = Field(
+        False,
+        description="the rows are not the benchmark's own data (a --data file or a worker override): "
+        "scored by the benchmark's rules, never shown as that benchmark",
+    )
+    missing_subsets: list[str] = Field(
+        default_factory=list,
+        description="core subsets of the benchmark that this result has no score for (--subsets, "
+        "custom data); a result with any is incomplete and is not ranked with complete ones",
+    )
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_subsets
 
 
 class RunSettings(_Record):
@@ -98,6 +112,12 @@ class Timings(_Record):
 class RunStats(_Record):
     num_texts: int
     num_truncated: int
+    truncation_rule: str = Field(
+        "prompt cut from the left first; the response cut from the right only when it alone is too long",
+        description="how texts longer than max_length were cut",
+    )
+    num_prompt_truncated: int = Field(0, description="texts whose prompt lost tokens (from the left)")
+    num_response_truncated: int = Field(0, description="texts whose response itself lost tokens")
     real_tokens: int
     padded_tokens: int
 
@@ -154,6 +174,9 @@ class EvalRequest(_Record):
     model_type: str = "classifier"
     ref_model: Optional[str] = Field(None, description="reference model for DPO model types")
     ref_revision: Optional[str] = None
+    ref_revision_resolved: Optional[str] = Field(
+        None, description="the reference's commit sha at submission: the one the worker evaluates against"
+    )
     per_token_mean: bool = Field(False, description="dpo-ref-free: mean, not sum, of response log-probs")
     benchmark: str = "rewardbench"
     dtype: str = "auto"
