@@ -6,7 +6,6 @@ a Hub id is downloaded with `snapshot_download` and pinned by the commit it reso
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,11 +58,8 @@ def _download(model_id: str, revision: Optional[str]) -> tuple[str, str]:
 
 
 def content_hash(folder: Path) -> str:
-    """sha256 over every file's relative path and contents, in path order."""
-    digest = hashlib.sha256()
-    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(file.relative_to(folder)).encode() + b"\0")
-        with file.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 22), b""):
-                digest.update(chunk)
-    return digest.hexdigest()[:40]
+    """sha256 over every file's relative path and contents, in path order (shared with the web app,
+    which pins a submitted folder by the same hash)."""
+    from results.folder_hash import content_hash as folder_content_hash
+
+    return folder_content_hash(folder)
