@@ -18,6 +18,10 @@ Python API (used by tests; all methods are thread-safe):
                                             inject errors at the HTTP edge (after_applying: the
                                             change happens, its answer is lost)
     hub.hold(method, path_regex, timeout_s=30) -> Gate    block matching requests until gate.release()
+    hub.contend(repo_id, repo_type=..., commits=2, timeout_s=30) -> Contention
+                                            make `commits` writers collide: hold commits to the repo
+                                            until that many name the same parent, then apply them in
+                                            arrival order (one lands, the rest get 412); one round
     hub.requests -> [(method, path, status)]   everything served, in order
 
 HTTP routes served (what `huggingface_hub` 2.4 calls):
@@ -52,11 +56,12 @@ import re
 import struct
 import threading
 import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Optional, Union
+from typing import Callable, Iterable, Iterator, Mapping, Optional, Union
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
@@ -155,6 +160,78 @@ class Gate:
         self._open.wait(self.timeout_s)
 
 
+@dataclass
+class Contention:
+    """One round of colliding commits to a repo (made by `HubEmulator.contend`).
+
+    The first commit that names a parent starts the round; commits naming that same parent are held
+    until `commits` of them are in, then applied one at a time in arrival order: the first lands,
+    the others find the branch moved and get 412. Commits naming no or another parent, and all
+    commits after the round, pass straight through. If the round has not filled `timeout_s` after
+    a commit arrived (a writer died), the held commits go on anyway and `filled` stays False."""
+
+    repo_type: str
+    repo_id: str
+    commits: int
+    timeout_s: float
+    parent: Optional[str] = None
+    filled: bool = False
+    outcomes: list[int] = field(default_factory=list)  # the status of each held commit, in order
+    _arrived: int = 0
+    _open: bool = False
+    _cond: threading.Condition = field(default_factory=threading.Condition)
+
+    def release(self) -> None:
+        """Let every held commit go on now."""
+        with self._cond:
+            self._open = True
+            self._cond.notify_all()
+
+    @contextmanager
+    def turn(self, parent: Optional[str]) -> Iterator[None]:
+        """Around applying one commit: if it belongs to the round, wait for its turn."""
+        ticket = self._join(parent)
+        if ticket is None:
+            yield
+            return
+        status = 500
+        try:
+            self._wait_turn(ticket)
+            yield
+            status = 200
+        except HubError as exc:
+            status = exc.status
+            raise
+        finally:
+            with self._cond:
+                self.outcomes.append(status)
+                self._cond.notify_all()
+
+    def _join(self, parent: Optional[str]) -> Optional[int]:
+        """This commit's place in the round, or None if it is not part of it."""
+        with self._cond:
+            if parent is None or self._open or self.parent not in (None, parent):
+                return None
+            self.parent, ticket = parent, self._arrived
+            self._arrived += 1
+            if self._arrived == self.commits:
+                self.filled = self._open = True
+                self._cond.notify_all()
+            return ticket
+
+    def _wait_turn(self, ticket: int) -> None:
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._open and len(self.outcomes) >= ticket, self.timeout_s):
+                log.warning(
+                    "contention on %s: %d of %d commits came within %.0fs; letting them through",
+                    self.repo_id,
+                    self._arrived,
+                    self.commits,
+                    self.timeout_s,
+                )
+                self.release()
+
+
 def git_blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
@@ -185,6 +262,7 @@ class HubEmulator:
         self._blobs: dict[str, bytes] = {}
         self._faults: list[Fault] = []
         self._gates: list[Gate] = []
+        self._contentions: list[Contention] = []
         self._lock = threading.RLock()
         self._counter = 0
         self._server: Optional[ThreadingHTTPServer] = None
@@ -208,6 +286,8 @@ class HubEmulator:
     def stop(self) -> None:
         for gate in list(self._gates):
             gate.release()
+        for contention in list(self._contentions):
+            contention.release()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -303,6 +383,21 @@ class HubEmulator:
         with self._lock:
             self._gates.append(gate)
         return gate
+
+    def contend(
+        self, repo_id: str, repo_type: str = "model", commits: int = 2, timeout_s: float = 30.0
+    ) -> Contention:
+        """Make the next `commits` commits to this repo that name the same parent collide (one
+        round; see `Contention`): a compare-and-swap test then sees 412 every run, not by luck."""
+        contention = Contention(repo_type, repo_id, commits, timeout_s)
+        with self._lock:
+            self._contentions.append(contention)
+        return contention
+
+    def _contention(self, repo_type: str, repo_id: str) -> Optional[Contention]:
+        with self._lock:
+            waiting = [c for c in self._contentions if (c.repo_type, c.repo_id) == (repo_type, repo_id)]
+        return next((c for c in waiting if not c._open), None)
 
     # ---- repo state ---------------------------------------------------------------------------
 
@@ -459,9 +554,12 @@ class HubEmulator:
         if revision != "main":
             raise HubError(400, "the emulator commits to 'main' only")
         header, files, deletions = _parse_commit(body)
-        with self._lock:
-            repo = self._repo(_TYPE_OF_SEGMENT[segment], repo_id)
-            sha = self._apply(repo, files, deletions, header.get("summary", ""), header.get("parentCommit"))
+        repo_type, parent = _TYPE_OF_SEGMENT[segment], header.get("parentCommit")
+        contention = self._contention(repo_type, repo_id)
+        # Held (if at all) outside the lock: the other writers must still read the repo meanwhile.
+        with contention.turn(parent) if contention else nullcontext(), self._lock:
+            repo = self._repo(repo_type, repo_id)
+            sha = self._apply(repo, files, deletions, header.get("summary", ""), parent)
         url = f"{self.endpoint}/{URL_PREFIX[repo.repo_type]}{repo_id}/commit/{sha}"
         return {"commitOid": sha, "commitUrl": url, "hookOutput": "", "success": True, "pullRequestUrl": None}
 

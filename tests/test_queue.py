@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import queue
+import threading
+import time
+import traceback
 from datetime import timedelta
 from pathlib import Path
 
@@ -134,67 +138,137 @@ def test_recovery_goes_by_the_last_heartbeat_not_the_start(store):
     assert (stored(store, "dead").status, stored(store, "dead").attempts) == (Status.PENDING, 1)
 
 
-def _claim_until_empty(kind: str, folder: str, endpoint: str, worker: str, barrier, results) -> None:
-    """Child process: a worker that claims and finishes requests until none is left."""
+class _CountingStore:
+    """A store seen through a worker that counts its refused swaps. With `first_swap` (a barrier
+    of all workers), the first swap waits until every worker is about to make one: they all aim at
+    the same oldest request, so all but one are refused, every run."""
+
+    def __init__(self, store, first_swap=None):
+        self._store, self._first_swap, self.refused = store, first_swap, 0
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def replace_request(self, expected, new) -> bool:
+        if self._first_swap is not None:
+            barrier, self._first_swap = self._first_swap, None
+            try:
+                barrier.wait(timeout=30)
+            except threading.BrokenBarrierError:
+                pass  # another worker died; the parent reports it
+        done = self._store.replace_request(expected, new)
+        self.refused += not done
+        return done
+
+
+def _open_store(kind: str, folder: str, endpoint: str, worker: str):
     if kind == "local":
         from results.store import LocalStore
 
-        store = LocalStore(Path(folder) / "store")
-    else:
-        from results.hub_store import HubStore, RetryPolicy
+        return LocalStore(Path(folder) / "store")
+    from results.hub_store import HubStore, RetryPolicy
 
-        store = HubStore(
-            RESULTS_REPO,
-            REQUESTS_REPO,
-            EMULATOR_TOKEN,
-            cache_dir=Path(folder) / worker,
-            endpoint=endpoint,
-            retry=RetryPolicy(attempts=4, first_delay_s=0.05),
+    return HubStore(
+        RESULTS_REPO,
+        REQUESTS_REPO,
+        EMULATOR_TOKEN,
+        cache_dir=Path(folder) / worker,
+        endpoint=endpoint,
+        retry=RetryPolicy(attempts=4, first_delay_s=0.05),
+    )
+
+
+def _claim_until_empty(kind: str, folder: str, endpoint: str, worker: str, barriers, results) -> None:
+    """Child process: a worker that claims and finishes requests until none is left; it reports
+    (worker, claimed ids, refused swaps, error or None)."""
+    claimed, store = [], None
+    try:
+        start, first_swap = barriers
+        # The local store has no emulator to make the workers collide: a barrier does it.
+        first_swap = first_swap if kind == "local" else None
+        store = _CountingStore(_open_store(kind, folder, endpoint, worker), first_swap)
+        start.wait(timeout=60)
+        for _ in range(40):  # bounded: there are 10 requests
+            claim = claim_next(store, worker, POLICY)
+            if claim is None:
+                break
+            claimed.append(claim.request.request_id)
+            assert claim.finish(), f"{worker} lost {claim.request.request_id} before finishing it"
+        results.put((worker, claimed, store.refused, None))
+    except BaseException:
+        results.put((worker, claimed, store.refused if store else 0, traceback.format_exc()))
+
+
+def _collect(results, workers, timeout_s: float) -> dict:
+    """Every worker's report; fails early, naming it, when a worker died without reporting."""
+    reports, deadline = {}, time.monotonic() + timeout_s
+    while len(reports) < len(workers) and time.monotonic() < deadline:
+        try:
+            worker, claimed, refused, error = results.get(timeout=0.5)
+        except queue.Empty:
+            dead = [p.name for p in workers if p.exitcode not in (None, 0) and p.name not in reports]
+            assert not dead, f"worker(s) {dead} died without reporting"
+            continue
+        assert error is None, f"worker {worker} failed:\n{error}"
+        reports[worker] = (claimed, refused)
+    assert len(reports) == len(workers), f"only {sorted(reports)} reported within {timeout_s}s"
+    return reports
+
+
+def _run_workers(kind: str, folder: Path, endpoint: str, count: int = 3) -> dict:
+    """Run `count` worker processes to the end; {worker: (claimed ids, refused swaps)}."""
+    ctx = multiprocessing.get_context("spawn")
+    barriers, results = (ctx.Barrier(count), ctx.Barrier(count)), ctx.Queue()
+    workers = [
+        ctx.Process(
+            target=_claim_until_empty,
+            args=(kind, str(folder), endpoint, f"w{i}", barriers, results),
+            name=f"w{i}",
         )
-    barrier.wait(timeout=120)
-    claimed = []
-    for _ in range(40):  # bounded: there are 10 requests
-        claim = claim_next(store, worker, POLICY)
-        if claim is None:
-            break
-        claimed.append(claim.request.request_id)
-        claim.finish()
-    results.put((worker, claimed))
+        for i in range(count)
+    ]
+    for process in workers:
+        process.start()
+    reports = None
+    try:
+        reports = _collect(results, workers, timeout_s=120)
+    finally:  # workers that reported end at once; after a failure the others are not waited for
+        for process in workers:
+            process.join(timeout=10 if reports is not None else 0)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
+    return reports
 
 
 def test_workers_in_separate_processes_claim_each_request_once(kind, store, hub, tmp_path):
     ids = [f"r{i:02d}" for i in range(10)]
     for i, request_id in enumerate(ids):
         store.add_request(make_request(request_id, minutes_ago=10 - i))
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(3), ctx.Queue()
-    workers = [
-        ctx.Process(
-            target=_claim_until_empty, args=(kind, str(tmp_path), hub.endpoint, f"w{i}", barrier, results)
-        )
-        for i in range(3)
-    ]
-    for process in workers:
-        process.start()
-    claimed = dict(results.get(timeout=120) for _ in workers)
-    for process in workers:
-        process.join(timeout=30)
+    # Force the collision every run. Hub: the emulator holds the workers' first claims (all three
+    # name the same parent commit) until the three are in; one lands, two get 412. Local: a
+    # barrier before each worker's first swap does the same for the file lock.
+    contention = hub.contend(REQUESTS_REPO, "dataset", commits=3, timeout_s=30)
 
+    reports = _run_workers(kind, tmp_path, hub.endpoint)
+
+    claimed = {worker: got for worker, (got, _) in reports.items()}
     all_claims = sorted(request_id for ids_claimed in claimed.values() for request_id in ids_claimed)
     assert all_claims == ids, f"each request must be claimed exactly once: {claimed}"
     store.refresh()
     final = {r.request_id: r for r in store.list_requests()}
     assert {r.status for r in final.values()} == {Status.FINISHED}
     assert all(final[request_id].worker_id == worker for worker, got in claimed.items() for request_id in got)
+    # the compare-and-swap refused the two losers of the first claim (and maybe more later)
+    assert sum(refused for _, refused in reports.values()) >= 2, reports
     if kind == "hub":
-        # the contention was real: some commits were refused because the branch had moved
-        assert any(status == 412 for method, path, status in hub.requests if path.endswith("/commit/main"))
+        assert contention.filled and contention.outcomes == [200, 412, 412], contention.outcomes
+        commit_statuses = [status for _, path, status in hub.requests if path.endswith("/commit/main")]
+        assert commit_statuses.count(412) >= 2
 
 
 def test_claim_is_usable_from_another_thread(store):
     """The heartbeat thread and the main thread share one Claim: their swaps must not interleave."""
-    import threading
-
     store.add_request(make_request("r1"))
     claim = claim_next(store, "w", POLICY)
     assert isinstance(claim, Claim)
