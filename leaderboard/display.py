@@ -2,11 +2,12 @@
 
 Every column is one line in `LEADERBOARD_COLUMNS`; how a column of a given kind is shown, formatted
 and exported is one entry in `KINDS`. Shown tables keep numbers as numbers (so sorting by a header
-is numeric) and a pandas Styler formats them (percentages with one decimal); exports keep full
-precision.
+is numeric) and a pandas Styler formats them (percentages with one decimal, parameters as 22.1M or
+7.24B); exports keep full precision.
 
-Model names come from result files anyone can write, so they are escaped before they become
-Markdown (the Model column links to the model's Hub page).
+Text cells are HTML so that each can carry its whole value as a tooltip (`title`): the grid cuts
+long cells, and a revision shows 12 characters of its sha. Everything in them comes from result files
+anyone can write, so every value is escaped (`html.escape`) before it becomes part of a cell.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from . import table as t
 from .settings import HUB_URL
 
 MISSING = "–"
+REVISION_CHARS = 12
+INCOMPLETE_MARK = "⚠"
 # Characters Markdown (and Gradio's LaTeX and table rendering) would otherwise interpret.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$<>])")
 
@@ -37,14 +40,51 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def model_link(model: str, base_url: str = HUB_URL) -> str:
-    """Markdown for a model name: a link to its Hub page when it is a valid Hub id, else plain text."""
-    text = escape_markdown(model)
+def _attr(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def tooltip_cell(text: object, tooltip: Optional[str] = None) -> str:
+    """HTML for a text cell: the text, escaped, with its whole value (or `tooltip`) on hover."""
+    return f'<span title="{_attr(tooltip if tooltip is not None else text)}">{_attr(text)}</span>'
+
+
+def model_url(model: str, base_url: str = HUB_URL) -> Optional[str]:
+    """The model's Hub page when `model` is a valid Hub id, else None."""
     try:
         org, name = storage_name(model)
     except InvalidModelName:
-        return text
-    return f"[{text}]({base_url.rstrip('/')}/{org}/{name})"
+        return None
+    return f"{base_url.rstrip('/')}/{org}/{name}"
+
+
+def incomplete_note(missing_subsets: str) -> str:
+    return f"Incomplete: no score for {missing_subsets}. Not ranked with complete results."
+
+
+def model_cell(model: str, base_url: str = HUB_URL, missing_subsets: str = "") -> str:
+    """HTML for a model name: a link to its Hub page when it is a Hub id (else plain text), the full
+    name on hover, and a mark when the result is incomplete."""
+    url = model_url(model, base_url)
+    name = (
+        f'<a href="{_attr(url)}" target="_blank" rel="noopener noreferrer" title="{_attr(model)}">{_attr(model)}</a>'
+        if url
+        else tooltip_cell(model)
+    )
+    if not missing_subsets:
+        return name
+    return f'{name} {tooltip_cell(INCOMPLETE_MARK, incomplete_note(missing_subsets))}'
+
+
+_LOCAL_PATH = re.compile(r"(?<![\w:/.~-])~?/(?:[^\s/'\"():,;]+/)+")
+_WINDOWS_PATH = re.compile(r"\b[A-Za-z]:\\(?:[^\s\\'\"():,;]+\\)+")
+
+
+def hide_paths(text: str) -> str:
+    """`text` with the folders of absolute local paths cut (…/file stays): error messages and
+    tracebacks name files on the worker's disk, which a public page must not show. URLs and Hub
+    ids are left alone: their slashes follow a letter or a colon."""
+    return _WINDOWS_PATH.sub(r"…\\", _LOCAL_PATH.sub("…/", text))
 
 
 # ---- column kinds ---------------------------------------------------------------------------------
@@ -88,12 +128,43 @@ def _interval_export(rows: pd.DataFrame, column: Column) -> dict[str, pd.Series]
     return {f"{column.header} low": low, f"{column.header} high": high}
 
 
-def _billions(rows: pd.DataFrame, column: Column, _base: str) -> pd.Series:
-    return _first(rows, column).astype("float64") / 1e9
+# Parameter counts: three significant digits under the largest unit that leaves at least 1.
+_PARAMETER_UNITS: tuple[tuple[float, str], ...] = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 
 
-def _short_sha(rows: pd.DataFrame, column: Column, _base: str) -> pd.Series:
-    return _first(rows, column).fillna(MISSING).astype(str).str.slice(0, 7)
+def format_parameters(count: object) -> str:
+    """22_100_000 -> '22.1M', 7_241_000_000 -> '7.24B', 405e9 -> '405B'; '–' when unknown."""
+    if count is None or pd.isna(count):
+        return MISSING
+    value = float(count)
+    for scale, unit in _PARAMETER_UNITS:
+        shown = f"{value / scale:.3g}"
+        if float(shown) >= 1:  # 999,999 rounds to 1M, never to "1e+03K"
+            return f"{shown}{unit}"
+    return f"{value:.0f}"
+
+
+def _counts(rows: pd.DataFrame, column: Column, _base: str) -> pd.Series:
+    return _first(rows, column).astype("float64")  # numbers, so that sorting by the header is numeric
+
+
+def revision_cell(revision: object) -> str:
+    if revision is None or pd.isna(revision):
+        return MISSING
+    return tooltip_cell(str(revision)[:REVISION_CHARS], str(revision))
+
+
+def _revisions(rows: pd.DataFrame, column: Column, _base: str) -> pd.Series:
+    return _first(rows, column).map(revision_cell)
+
+
+def _texts(rows: pd.DataFrame, column: Column, _base: str) -> pd.Series:
+    return _first(rows, column).map(lambda v: MISSING if v is None or pd.isna(v) or v == "" else tooltip_cell(v))
+
+
+def _models(rows: pd.DataFrame, column: Column, base: str) -> pd.Series:
+    pairs = zip(_first(rows, column), rows[t.MISSING_SUBSETS], strict=True)
+    return pd.Series([model_cell(m, base, missing) for m, missing in pairs], index=rows.index, dtype="object")
 
 
 def _day(rows: pd.DataFrame, column: Column, _base: str) -> pd.Series:
@@ -109,7 +180,7 @@ def _same(rows: pd.DataFrame, column: Column) -> dict[str, pd.Series]:
 
 
 def _raw_count(rows: pd.DataFrame, column: Column) -> dict[str, pd.Series]:
-    """The exact count under the raw column's name (the page shows billions)."""
+    """The exact count under the raw column's name (the page shows 22.1M)."""
     return {column.sources[0]: _first(rows, column)}
 
 
@@ -118,10 +189,8 @@ def _format_number(spec: str) -> Callable[[object], str]:
 
 
 KINDS: dict[str, Kind] = {
-    "model": Kind(
-        "markdown", 17, lambda rows, c, base: _first(rows, c).map(lambda m: model_link(m, base)), _same
-    ),
-    "text": Kind("str", 11, lambda rows, c, _base: _first(rows, c).fillna(MISSING), _same),
+    "model": Kind("html", 17, _models, _same),
+    "text": Kind("html", 11, _texts, _same),
     "percent": Kind(
         "number",
         8,
@@ -130,8 +199,8 @@ KINDS: dict[str, Kind] = {
         _format_number(".1f"),
     ),
     "interval": Kind("str", 9, _interval_text, _interval_export),
-    "billions": Kind("number", 9, _billions, _raw_count, _format_number(".3g")),
-    "revision": Kind("str", 8, _short_sha, _same),
+    "parameters": Kind("number", 8, _counts, _raw_count, format_parameters),
+    "revision": Kind("html", 10, _revisions, _same),
     "date": Kind("str", 9, _day, _iso),
 }
 
@@ -141,10 +210,11 @@ LEADERBOARD_COLUMNS: tuple[Column, ...] = (
     Column(t.SCORE, "percent", (t.SCORE,), required=True),
     Column("95% CI", "interval", (t.SCORE_CI_LOW, t.SCORE_CI_HIGH)),
     *(Column(name, "percent", (name,)) for name in t.SECTION_NAMES),
-    Column("Params (B)", "billions", (t.PARAMETERS,)),
+    Column("Params", "parameters", (t.PARAMETERS,)),
     Column(t.REVISION, "revision", (t.REVISION,), shown_by_default=False),
     Column(t.REFERENCE, "text", (t.REFERENCE,), shown_by_default=False),
     Column(t.EVALUATED, "date", (t.EVALUATED,)),
+    Column(t.MISSING_SUBSETS, "text", (t.MISSING_SUBSETS,), shown_by_default=False),
 )
 COLUMNS_BY_HEADER = {c.header: c for c in LEADERBOARD_COLUMNS}
 OPTIONAL_HEADERS: tuple[str, ...] = tuple(c.header for c in LEADERBOARD_COLUMNS if not c.required)
@@ -211,10 +281,11 @@ def subset_headers(subsets: pd.DataFrame, section_subsets: Optional[Sequence[str
 
 
 def subsets_view(subsets: pd.DataFrame, headers: Sequence[str], base_url: str = HUB_URL) -> ShownTable:
+    pairs = zip(subsets[t.MODEL], subsets[t.MISSING_SUBSETS], strict=True)
     frame = pd.DataFrame(
         {
-            t.MODEL: subsets[t.MODEL].map(lambda m: model_link(m, base_url)),
-            t.MODEL_TYPE: subsets[t.MODEL_TYPE],
+            t.MODEL: [model_cell(m, base_url, missing) for m, missing in pairs],
+            t.MODEL_TYPE: subsets[t.MODEL_TYPE].map(tooltip_cell),
             t.SCORE: subsets[t.SCORE] * 100.0,
             **{h: subsets[h] * 100.0 for h in headers},
         },
@@ -222,10 +293,10 @@ def subsets_view(subsets: pd.DataFrame, headers: Sequence[str], base_url: str = 
     )
     percent = _format_number(".1f")
     styler = _styled(frame, {h: percent for h in (t.SCORE, *headers)})
-    return ShownTable(styler, ["markdown", "str", *["number"] * (1 + len(headers))], list(frame.columns))
+    return ShownTable(styler, ["html", "html", *["number"] * (1 + len(headers))], list(frame.columns))
 
 
 def subsets_export(subsets: pd.DataFrame) -> pd.DataFrame:
     """The whole per-subset table as percentages at full precision."""
-    numeric = [c for c in subsets.columns if c not in (t.MODEL, t.MODEL_TYPE, t.BENCHMARK)]
+    numeric = list(subsets.columns[list(subsets.columns).index(t.SCORE) :])
     return subsets.assign(**{c: subsets[c] * 100.0 for c in numeric})

@@ -3,17 +3,23 @@
 Each chart is one builder in `FIGURES`. `draw` is the only way the page gets a figure: when a chart
 cannot be drawn (no data, nothing picked, or a bug) it returns a figure that says so in words, so
 one chart can never break the page.
+
+A model has one colour in every chart (`model_colour`, from a hash of its name), so it can be
+followed from the bars to the radar to the scatter, and keeps it across refreshes and filters.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import itertools
 import logging
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 
 from . import table as t
 
@@ -24,6 +30,8 @@ SCATTER_AXES: tuple[str, ...] = (t.SCORE, *t.SECTION_NAMES, PARAMETERS_AXIS)
 DEFAULT_TOP_N = 10
 TEMPLATE = "plotly_white"
 HEIGHT = 440
+PALETTE: tuple[str, ...] = tuple(dict.fromkeys([*qualitative.Plotly, *qualitative.Dark24]))
+TYPE_SYMBOLS: tuple[str, ...] = ("circle", "square", "diamond", "triangle-up", "cross", "star", "hexagon")
 
 
 class ChartUnavailable(Exception):
@@ -49,6 +57,13 @@ def label(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def model_colour(model: str) -> str:
+    """The colour of `model` in every chart. sha256, not hash(): Python salts str hashes per
+    process, and the colour must not change between workers or restarts."""
+    digest = hashlib.sha256(model.encode("utf-8")).digest()
+    return PALETTE[int.from_bytes(digest[:8], "big") % len(PALETTE)]
+
+
 def message_figure(message: str) -> go.Figure:
     figure = go.Figure()
     figure.add_annotation(
@@ -59,14 +74,14 @@ def message_figure(message: str) -> go.Figure:
 
 
 def _layout(figure: go.Figure, title: str, **extra) -> go.Figure:
-    figure.update_layout(
-        template=TEMPLATE,
-        height=HEIGHT,
-        title={"text": title, "x": 0.01},
-        margin={"l": 50, "r": 20, "t": 60, "b": 50},
-        legend={"font": {"size": 11}},
-        **extra,
-    )
+    layout = {
+        "template": TEMPLATE,
+        "height": HEIGHT,
+        "title": {"text": title, "x": 0.01},
+        "margin": {"l": 50, "r": 20, "t": 60, "b": 50},
+        "legend": {"font": {"size": 11}},
+    }
+    figure.update_layout(**{**layout, **extra})
     return figure
 
 
@@ -90,6 +105,7 @@ def section_bars(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
             name=label(row[t.MODEL]),
             x=sections,
             y=[row[s] * 100 for s in sections],
+            marker_color=model_colour(row[t.MODEL]),
             hovertemplate="%{x}: %{y:.1f}<extra>%{fullData.name}</extra>",
         )
     return _layout(
@@ -116,6 +132,8 @@ def radar(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
             theta=sections + sections[:1],
             fill="toself",
             opacity=0.55,
+            line_color=model_colour(row[t.MODEL]),
+            fillcolor=model_colour(row[t.MODEL]),
         )
     return _layout(figure, "Models compared by section", polar={"radialaxis": {"range": [0, 100]}})
 
@@ -138,13 +156,21 @@ def scatter(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
     if not both.any():
         raise ChartUnavailable(f"No model has both {options.x} and {options.y}.")
     figure = go.Figure()
-    for model_type, group in rows[both].groupby(t.MODEL_TYPE, sort=True):
+    # Colour is the model (as in the other charts); the marker's shape is its type (the legend).
+    groups = rows[both].groupby(t.MODEL_TYPE, sort=True)
+    for symbol, (model_type, group) in zip(itertools.cycle(TYPE_SYMBOLS), groups):
         figure.add_scatter(
             name=label(model_type),
             x=x[group.index],
             y=y[group.index],
             mode="markers",
-            marker={"size": 10, "opacity": 0.8},
+            marker={
+                "size": 11,
+                "opacity": 0.85,
+                "symbol": symbol,
+                "color": [model_colour(m) for m in group[t.MODEL]],
+                "line": {"width": 1, "color": "white"},
+            },
             text=[label(m) for m in group[t.MODEL]],
             hovertemplate="%{text}<br>%{x:.3g}, %{y:.1f}<extra></extra>",
         )
@@ -155,7 +181,9 @@ def scatter(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
         f"{options.y} against {options.x}",
         xaxis={"title": _axis_title(options.x), **log_x},
         yaxis={"title": _axis_title(options.y), **log_y},
+        legend={"title": {"text": "model type (shape)"}, "font": {"size": 11}},
     )
+
 
 
 def type_distribution(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:

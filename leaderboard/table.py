@@ -5,7 +5,14 @@ Two file formats are read, tried in the order of `RESULT_FORMATS`:
 - the flat files of the published RewardBench results (`{"model": ..., "model_type": ...,
   "chat_template": ..., "<subset>": accuracy, ...}`), whose sections and score are computed here
   from the subsets with RewardBench's weights (`results/sections.py`).
-A file that is not JSON, not one of these formats, or incomplete is skipped and logged.
+A file that is not JSON, not one of these formats, or missing required fields is skipped and logged.
+
+A result is *complete* when it has a score for every subset of its benchmark's core sections
+(`OPTIONAL_SECTIONS` may be absent); an incomplete one sorts after every complete one and
+`filter_rows` leaves it out unless asked, so a partial run is never ranked as a full one. Data that
+is not the benchmark's own (`BenchmarkInfo.custom_data`) gets its own benchmark label, so it is never
+listed as that benchmark. Local paths never reach a table: a model is named by its storage name and a
+data source by its Hub id or file name.
 
 Scores stay fractions (0..1) at full precision here; `display.py` turns them into percentages.
 """
@@ -15,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Iterable, Optional, Sequence
@@ -23,7 +31,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from results.model_types import MODEL_TYPES
-from results.schema import EvalResult
+from results.schema import BenchmarkInfo, EvalResult
 from results.sections import SECTIONS_BY_BENCHMARK, overall_score, section_scores, subset_order
 
 log = logging.getLogger(__name__)
@@ -42,6 +50,8 @@ REFERENCE = "Reference"
 EVALUATED = "Evaluated"
 SOURCE = "Source"
 PATH = "Path"
+COMPLETE = "Complete"
+MISSING_SUBSETS = "Missing subsets"
 SECTION_NAMES: tuple[str, ...] = tuple(s.name for s in SECTIONS_BY_BENCHMARK["rewardbench"])
 ROW_COLUMNS: tuple[str, ...] = (
     MODEL,
@@ -58,12 +68,20 @@ ROW_COLUMNS: tuple[str, ...] = (
     EVALUATED,
     SOURCE,
     PATH,
+    COMPLETE,
+    MISSING_SUBSETS,
 )
-SUBSET_ID_COLUMNS: tuple[str, ...] = (MODEL, MODEL_TYPE, BENCHMARK, SCORE)
+# SCORE stays last: the subset accuracies that follow it are fractions, like it.
+SUBSET_ID_COLUMNS: tuple[str, ...] = (MODEL, MODEL_TYPE, BENCHMARK, COMPLETE, MISSING_SUBSETS, SCORE)
 
 # Model-type labels of the published results -> our model-type keys (others are kept as written).
 PUBLISHED_MODEL_TYPES = {"Seq. Classifier": "classifier", "DPO": "dpo", "DPO Ref. Free": "dpo-ref-free"}
 PUBLISHED_BENCHMARK = "rewardbench"
+# Sections a result may lack and still be complete: the published RewardBench results have Prior
+# Sets for some models only, and the overall score already skips a section that is absent.
+OPTIONAL_SECTIONS = frozenset({"Prior Sets"})
+CUSTOM_DATA_MARK = " · custom data: "
+_DATA_FILE_SUFFIX = re.compile(r"\.(jsonl?|parquet|csv|tsv|arrow)(\.gz)?$", re.IGNORECASE)
 
 
 class UnreadableResult(ValueError):
@@ -87,6 +105,11 @@ class ResultRecord:
     evaluated: Optional[datetime] = None
     source: str = ""
     path: str = ""
+    missing_subsets: tuple[str, ...] = ()  # core subsets of the benchmark without a score
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_subsets
 
 
 @dataclass(frozen=True)
@@ -112,6 +135,62 @@ class ResultFormat:
 def model_type_label(key: str) -> str:
     known = MODEL_TYPES.get(key)
     return known.label if known else key
+
+
+# ---- what a result may show of where it came from ---------------------------------------------------
+
+
+def core_subsets(benchmark: str) -> list[str]:
+    """The subsets a result of `benchmark` needs to be complete (none for a benchmark without sections)."""
+    sections = SECTIONS_BY_BENCHMARK.get(benchmark, ())
+    return subset_order(tuple(s for s in sections if s.name not in OPTIONAL_SECTIONS))
+
+
+def missing_core_subsets(present: Iterable[str], benchmark: str) -> tuple[str, ...]:
+    have = set(present)
+    return tuple(s for s in core_subsets(benchmark) if s not in have)
+
+
+def _local_parts(text: str) -> Optional[list[str]]:
+    """The parts of `text` when it is a local path; None when it is a Hub id (exactly `org/name`,
+    never rooted and never ending like a data file)."""
+    text = text.strip()
+    parts = [p for p in re.split(r"[\\/]+", text) if p not in ("", ".", "..")]
+    rooted = text.startswith(("/", ".", "~")) or "\\" in text or text[1:2] == ":"
+    if parts and (rooted or len(parts) != 2 or _DATA_FILE_SUFFIX.search(text)):
+        return parts
+    return None
+
+
+def source_name(source: str) -> str:
+    """A data source as a page may show it: a Hub id as given, a local file by its file name only."""
+    parts = _local_parts(source)
+    return parts[-1] if parts else source.strip()
+
+
+def model_name(model: str) -> str:
+    """A model id as a page may show it: a Hub id as given, a local folder by its storage name (its
+    last two parts, as `results.names.storage_name` names it)."""
+    parts = _local_parts(model)
+    if parts is None:
+        return model.strip()
+    return "/".join(parts[-2:]) if len(parts) > 1 else f"local/{parts[0]}"
+
+
+def benchmark_label(info: BenchmarkInfo) -> str:
+    """The benchmark a result is listed under: its own name, or a label of its own for custom data."""
+    name = source_name(info.name)
+    if not info.custom_data:
+        return name
+    sources = " + ".join(source_name(s) for s in info.data_source.split(" + "))
+    return f"{name}{CUSTOM_DATA_MARK}{sources}"
+
+
+def _missing_subsets(result: EvalResult) -> tuple[str, ...]:
+    """The file's own list, plus any core subset without a score: files written before the field
+    existed (or by an evaluator that did not fill it yet) hold an empty list whatever they scored."""
+    computed = missing_core_subsets(result.subsets, result.benchmark.name)
+    return tuple(dict.fromkeys([*result.benchmark.missing_subsets, *computed]))
 
 
 # ---- the project's own schema -------------------------------------------------------------------
@@ -140,17 +219,18 @@ def parse_project_result(data: bytes, path: str) -> ResultRecord:
     return ResultRecord(
         model=result.model.name,
         model_type=result.model.model_type,
-        benchmark=result.benchmark.name,
+        benchmark=benchmark_label(result.benchmark),
         subsets={name: s.accuracy for name, s in result.subsets.items()},
         sections={name: s.score for name, s in result.sections.items()},
         score=result.score,
         score_ci95=(ci.low, ci.high) if ci else None,
         num_parameters=result.model.num_parameters,
         revision=result.model.revision_resolved,
-        reference=result.model.ref_model,
+        reference=model_name(result.model.ref_model) if result.model.ref_model else None,
         evaluated=result.timings.finished_at,
         source="evaluated here",
         path=path,
+        missing_subsets=_missing_subsets(result),
     )
 
 
@@ -202,6 +282,7 @@ def parse_published_result(data: bytes, path: str) -> ResultRecord:
         score=overall_score(sections, sections_table),
         source="published",
         path=path,
+        missing_subsets=missing_core_subsets(subsets, PUBLISHED_BENCHMARK),
     )
 
 
@@ -251,12 +332,17 @@ def _row(record: ResultRecord) -> dict:
         EVALUATED: record.evaluated,
         SOURCE: record.source,
         PATH: record.path,
+        COMPLETE: record.complete,
+        MISSING_SUBSETS: ", ".join(record.missing_subsets),
     }
 
 
 def _by_score(frame: pd.DataFrame) -> pd.DataFrame:
-    """Best score first; results without a score last; ties by model name, so the order is stable."""
-    ordered = frame.sort_values([SCORE, MODEL], ascending=[False, True], na_position="last", kind="mergesort")
+    """Complete results first, each group best score first; results without a score last; ties by
+    model name, so the order is stable."""
+    ordered = frame.sort_values(
+        [COMPLETE, SCORE, MODEL], ascending=[False, False, True], na_position="last", kind="mergesort"
+    )
     return ordered.reset_index(drop=True)
 
 
@@ -265,6 +351,7 @@ def rows_frame(records: Sequence[ResultRecord]) -> pd.DataFrame:
     for column in (SCORE, SCORE_CI_LOW, SCORE_CI_HIGH, *SECTION_NAMES):
         frame[column] = frame[column].astype("float64")
     frame[PARAMETERS] = frame[PARAMETERS].astype("Int64")
+    frame[COMPLETE] = frame[COMPLETE].astype("bool")
     frame[EVALUATED] = pd.to_datetime(frame[EVALUATED], utc=True)
     return _by_score(frame)
 
@@ -284,6 +371,8 @@ def subsets_frame(records: Sequence[ResultRecord]) -> pd.DataFrame:
             MODEL: r.model,
             MODEL_TYPE: model_type_label(r.model_type),
             BENCHMARK: r.benchmark,
+            COMPLETE: r.complete,
+            MISSING_SUBSETS: ", ".join(r.missing_subsets),
             SCORE: r.score,
             **r.subsets,
         }
@@ -292,6 +381,7 @@ def subsets_frame(records: Sequence[ResultRecord]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(data, columns=columns)
     for column in columns[len(SUBSET_ID_COLUMNS) - 1 :]:
         frame[column] = frame[column].astype("float64")
+    frame[COMPLETE] = frame[COMPLETE].astype("bool")
     return _by_score(frame)
 
 
@@ -309,10 +399,14 @@ def filter_rows(
     model_types: Optional[Iterable[str]] = None,
     query: str = "",
     benchmark: Optional[str] = None,
+    show_incomplete: bool = False,
 ) -> pd.DataFrame:
     """Rows whose model type label is in `model_types` (None: all), whose model name contains every
-    word of `query` (case-insensitive), and of `benchmark` (None: all). Order is kept."""
+    word of `query` (case-insensitive), of `benchmark` (None: all), and complete unless
+    `show_incomplete`. Order is kept."""
     mask = pd.Series(True, index=frame.index)
+    if not show_incomplete:
+        mask &= frame[COMPLETE]
     if model_types is not None:
         mask &= frame[MODEL_TYPE].isin(list(model_types))
     if benchmark:

@@ -50,14 +50,19 @@ def make_result(
     finished: datetime = FINISHED,
     ci_halfwidth: Optional[float] = 0.02,
     benchmark: str = "rewardbench",
+    model_id: Optional[str] = None,
+    data_source: str = "allenai/reward-bench",
+    custom_data: bool = False,
+    missing_subsets: Optional[list[str]] = None,
 ) -> EvalResult:
-    """A complete EvalResult whose sections and score follow RewardBench's rules."""
+    """An EvalResult whose sections and score follow RewardBench's rules. `missing_subsets` None
+    leaves the field out of the file, as files written before it existed do."""
     sections = section_scores(subsets, REWARDBENCH_SECTIONS)
     score = overall_score(sections, REWARDBENCH_SECTIONS)
     ci = Interval(low=score - ci_halfwidth, high=score + ci_halfwidth) if ci_halfwidth is not None else None
     return EvalResult(
         model=ModelInfo(
-            id=model,
+            id=model_id or model,
             name=model,
             model_type=model_type,
             revision_requested="main",
@@ -67,10 +72,12 @@ def make_result(
         ),
         benchmark=BenchmarkInfo(
             name=benchmark,
-            data_source="allenai/reward-bench",
+            data_source=data_source,
             data_split="filtered",
             data_fingerprint="f" * 64,
             num_examples=2985,
+            custom_data=custom_data,
+            **({} if missing_subsets is None else {"missing_subsets": missing_subsets}),
         ),
         settings=RunSettings(
             device="cpu",
@@ -109,9 +116,17 @@ def published_result(model: str, subsets: dict[str, float], model_type: str = "S
     return {"model": model, "model_type": model_type, "chat_template": "tokenizer", **subsets}
 
 
+def result_bytes(result: EvalResult) -> bytes:
+    """The file as written: fields left unset (`exclude_unset`) are absent, as in older files."""
+    doc = result.model_dump(mode="json")
+    if "missing_subsets" not in result.benchmark.model_fields_set:
+        del doc["benchmark"]["missing_subsets"]
+    return json.dumps(doc, indent=2).encode()
+
+
 def write_result(store: LocalStore, result: EvalResult) -> None:
     org, name = result.model.name.split("/")
-    store.write_file(result_path(org, name), result.model_dump_json(indent=2).encode())
+    store.write_file(result_path(org, name), result_bytes(result))
 
 
 def write_published(store: LocalStore, org: str, name: str, doc: dict) -> None:
@@ -147,6 +162,16 @@ EXPECTED_ORDER = (
 )
 
 
+# Left out of the default view: an incomplete result (no Safety, no Reasoning) that would top the
+# table, and a result on custom data (listed under its own benchmark label); its data path is local.
+INCOMPLETE_NAME = "partial/rm-chat-only"
+INCOMPLETE_SUBSETS = subset_order(REWARDBENCH_SECTIONS[:2])
+CUSTOM_NAME = "acme/rm-custom"
+CUSTOM_DATA_PATH = "/home/alice/secret-project/llmbar-pairs.jsonl"
+CUSTOM_BENCHMARK = "rewardbench · custom data: llmbar-pairs.jsonl"
+LOCAL_MODEL_PATH = "/home/alice/models/acme/rm-custom"
+
+
 def fixture_store(root: Path) -> LocalStore:
     store = LocalStore(root)
     for m in FIXTURE_MODELS:
@@ -168,6 +193,21 @@ def fixture_store(root: Path) -> LocalStore:
                     num_parameters=m.num_parameters,
                 ),
             )
+    write_result(
+        store,
+        make_result(INCOMPLETE_NAME, subset_levels(0.99, 0.0, INCOMPLETE_SUBSETS), num_parameters=22_100_000),
+    )
+    write_result(
+        store,
+        make_result(
+            CUSTOM_NAME,
+            subset_levels(0.95, 0.0, CORE_SUBSETS),
+            model_id=LOCAL_MODEL_PATH,
+            data_source=CUSTOM_DATA_PATH,
+            custom_data=True,
+            missing_subsets=[],
+        ),
+    )
     write_published(
         store,
         "evil",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,7 +18,9 @@ from tests.leaderboard_fixtures import EXPECTED_ORDER, XSS_NAME, fixture_store
 
 @pytest.fixture(scope="module")
 def rows(tmp_path_factory) -> pd.DataFrame:
-    return t.build_tables(fixture_store(tmp_path_factory.mktemp("store")).iter_result_files()).rows
+    """The default view: RewardBench's own data, complete results only."""
+    tables = t.build_tables(fixture_store(tmp_path_factory.mktemp("store")).iter_result_files())
+    return t.filter_rows(tables.rows, benchmark="rewardbench")
 
 
 def message_of(figure: go.Figure) -> str:
@@ -73,3 +78,56 @@ def test_a_failing_builder_is_logged_and_shown_as_a_message(rows, monkeypatch, c
         figure = f.draw("broken", rows)
     assert "could not be drawn" in message_of(figure)
     assert "boom" in caplog.text
+
+
+def colours_by_model(figure: go.Figure) -> dict[str, str]:
+    """Model name -> colour of its bars, radar outline or scatter point."""
+    found: dict[str, str] = {}
+    for trace in figure.data:
+        if trace.type == "bar":
+            found[trace.name] = trace.marker.color
+        elif trace.type == "scatterpolar":
+            found[trace.name] = trace.line.color
+        else:
+            found.update(zip(trace.text, trace.marker.color))
+    return found
+
+
+def test_a_model_keeps_one_colour_in_bars_radar_and_scatter(rows):
+    names = list(rows[t.MODEL])
+    bars = colours_by_model(f.draw("sections", rows, f.ChartOptions(top_n=10)))
+    radar = colours_by_model(f.draw("radar", rows, f.ChartOptions(models=names)))
+    scatter = colours_by_model(f.draw("scatter", rows, f.ChartOptions(x="Chat", y=t.SCORE)))
+    assert set(bars) == set(radar) == set(scatter) == {f.label(m) for m in names}
+    assert bars == radar == scatter
+    assert all(colour in f.PALETTE for colour in bars.values())
+
+
+def test_a_models_colour_does_not_depend_on_the_other_models_shown(rows):
+    everyone = colours_by_model(f.draw("sections", rows, f.ChartOptions(top_n=10)))
+    for model in rows[t.MODEL]:
+        alone = colours_by_model(f.draw("sections", rows[rows[t.MODEL] == model], f.ChartOptions(top_n=10)))
+        assert alone == {f.label(model): everyone[f.label(model)]}
+
+
+def test_colours_are_the_same_in_every_process():
+    # Python salts str hashes per process: a colour from hash() would change on each restart.
+    probe = "from leaderboard.figures import model_colour; print(model_colour('acme/rm-large'))"
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=Path(__file__).resolve().parent.parent,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert seen == {f.model_colour("acme/rm-large")}
+
+
+def test_the_palette_spreads_models_over_many_colours():
+    colours = {f.model_colour(f"org/model-{i}") for i in range(200)}
+    assert len(colours) == len(f.PALETTE) >= 30

@@ -11,12 +11,19 @@ import pytest
 from leaderboard import table as t
 from results.store import LocalStore
 from tests.leaderboard_fixtures import (
+    ALL_SUBSETS,
     CORE_SUBSETS,
+    CUSTOM_BENCHMARK,
+    CUSTOM_DATA_PATH,
+    CUSTOM_NAME,
     EXPECTED_ORDER,
+    INCOMPLETE_NAME,
+    LOCAL_MODEL_PATH,
     XSS_NAME,
     fixture_store,
     make_result,
     published_result,
+    result_bytes,
     subset_levels,
 )
 
@@ -146,8 +153,12 @@ def test_incomplete_project_result_is_skipped_with_the_missing_field_named():
 
 def test_fixture_store_rows_are_sorted_by_score_and_bad_files_left_out(tmp_path):
     tables = t.build_tables(fixture_store(tmp_path).iter_result_files())
-    assert list(tables.rows[t.MODEL]) == list(EXPECTED_ORDER)
-    assert tables.rows[t.SCORE].is_monotonic_decreasing
+    shown = t.filter_rows(tables.rows, benchmark="rewardbench")
+    assert list(shown[t.MODEL]) == list(EXPECTED_ORDER)
+    assert shown[t.SCORE].is_monotonic_decreasing
+    # Every complete result first, best first; the incomplete one after them although it scores best.
+    assert list(tables.rows[t.MODEL])[-1] == INCOMPLETE_NAME
+    assert tables.rows.loc[tables.rows[t.COMPLETE], t.SCORE].is_monotonic_decreasing
     assert sorted(s.path for s in tables.skipped) == [
         "eval-set/broken/incomplete.json",
         "eval-set/broken/truncated.json",
@@ -167,8 +178,8 @@ def test_subset_table_has_every_subset_in_section_order_then_unknown_ones():
     b = make_result("o/b", subset_levels(0.9)).model_dump(mode="json")
     subsets = t.build_tables(files(("eval-set/o/a.json", a), ("eval-set/o/b.json", b))).subsets
     columns = list(subsets.columns)
-    assert columns[:4] == [t.MODEL, t.MODEL_TYPE, t.BENCHMARK, t.SCORE]
-    assert columns[4:9] == [
+    assert columns[:6] == [t.MODEL, t.MODEL_TYPE, t.BENCHMARK, t.COMPLETE, t.MISSING_SUBSETS, t.SCORE]
+    assert columns[6:11] == [
         "alpacaeval-easy",
         "alpacaeval-length",
         "alpacaeval-hard",
@@ -181,7 +192,7 @@ def test_subset_table_has_every_subset_in_section_order_then_unknown_ones():
 
 
 def test_filters_by_type_words_and_benchmark_keep_score_order(tmp_path):
-    rows = t.build_tables(fixture_store(tmp_path).iter_result_files()).rows
+    rows = t.filter_rows(t.build_tables(fixture_store(tmp_path).iter_result_files()).rows, benchmark="rewardbench")
     classifiers = t.filter_rows(rows, model_types=["Sequence classifier"])
     assert list(classifiers[t.MODEL]) == [m for m in EXPECTED_ORDER if m in set(classifiers[t.MODEL])]
     assert set(classifiers[t.MODEL_TYPE]) == {"Sequence classifier"}
@@ -198,3 +209,101 @@ def test_store_round_trip_reads_what_the_evaluator_writes(tmp_path):
     store.write_result(result, [])
     row = only_row(t.build_tables(store.iter_result_files()).rows)
     assert row[t.MODEL] == "org/written" and row[t.SCORE] == pytest.approx(result.score)
+
+
+# ---- complete and incomplete results, custom data, no local paths --------------------------------
+
+
+def one_row(result, path: str = "eval-set/o/m.json") -> pd.Series:
+    return only_row(t.build_tables([(path, result_bytes(result))]).rows)
+
+
+def test_a_result_whose_file_names_missing_subsets_is_incomplete():
+    result = make_result("o/m", subset_levels(0.8), missing_subsets=["xstest-should-refuse"])
+    row = one_row(result)
+    assert not row[t.COMPLETE] and row[t.MISSING_SUBSETS] == "xstest-should-refuse"
+
+
+def test_a_file_without_the_field_is_judged_by_the_core_subsets_it_scored():
+    reasoning = t.core_subsets("rewardbench")[-7:]
+    assert reasoning[0] == "math-prm"
+    row = one_row(make_result("o/m", subset_levels(0.8, 0.0, [s for s in ALL_SUBSETS if s not in reasoning])))
+    assert not row[t.COMPLETE]
+    assert row[t.MISSING_SUBSETS].split(", ") == reasoning
+    # Prior Sets are optional: the four core sections are enough.
+    assert one_row(make_result("o/m", subset_levels(0.8, 0.0, CORE_SUBSETS)))[t.COMPLETE]
+    # An empty list written by an evaluator that did not fill it yet does not hide a gap either.
+    assert not one_row(make_result("o/m", subset_levels(0.8, 0.0, CORE_SUBSETS[1:]), missing_subsets=[]))[
+        t.COMPLETE
+    ]
+
+
+def test_core_subsets_are_the_four_core_sections():
+    assert t.core_subsets("rewardbench") == CORE_SUBSETS and len(CORE_SUBSETS) == 23
+    assert t.core_subsets("no-such-benchmark") == []
+
+
+@pytest.mark.parametrize(
+    "subsets, complete",
+    [
+        (CORE_SUBSETS, True),
+        (CORE_SUBSETS + ["shp"], True),
+        ([s for s in CORE_SUBSETS if s != "math-prm"], False),
+        (["anthropic_helpful", "shp"], False),
+    ],
+)
+def test_published_flat_files_are_complete_only_with_every_core_subset(subsets, complete):
+    doc = published_result("o/flat", {s: 0.7 for s in subsets})
+    row = only_row(t.build_tables(files(("eval-set/o/flat.json", doc))).rows)
+    assert bool(row[t.COMPLETE]) == complete
+    assert ("math-prm" in row[t.MISSING_SUBSETS]) == ("math-prm" not in subsets)
+
+
+def test_incomplete_rows_are_left_out_unless_asked_for(tmp_path):
+    rows = t.build_tables(fixture_store(tmp_path).iter_result_files()).rows
+    assert INCOMPLETE_NAME not in set(t.filter_rows(rows)[t.MODEL])
+    with_all = t.filter_rows(rows, benchmark="rewardbench", show_incomplete=True)
+    assert list(with_all[t.MODEL]) == [*EXPECTED_ORDER, INCOMPLETE_NAME]  # after every complete one
+
+
+def test_custom_data_is_listed_under_its_own_benchmark_label_without_its_path(tmp_path):
+    rows = t.build_tables(fixture_store(tmp_path).iter_result_files()).rows
+    custom = only_row(rows[rows[t.MODEL] == CUSTOM_NAME])
+    assert custom[t.BENCHMARK] == CUSTOM_BENCHMARK
+    assert CUSTOM_NAME not in set(t.filter_rows(rows, benchmark="rewardbench")[t.MODEL])
+    assert list(t.filter_rows(rows, benchmark=CUSTOM_BENCHMARK)[t.MODEL]) == [CUSTOM_NAME]
+    for column, values in rows.items():
+        texts = " ".join(str(v) for v in values)
+        assert "/home/" not in texts and CUSTOM_DATA_PATH not in texts and LOCAL_MODEL_PATH not in texts, column
+
+
+@pytest.mark.parametrize(
+    "source, shown",
+    [
+        ("allenai/reward-bench", "allenai/reward-bench"),
+        ("/home/alice/data/llmbar.jsonl", "llmbar.jsonl"),
+        ("data/sample-rewardbench.jsonl", "sample-rewardbench.jsonl"),
+        ("./pairs.parquet", "pairs.parquet"),
+        ("~/d/x/y", "y"),
+        (r"C:\Users\bob\pairs.json", "pairs.json"),
+    ],
+)
+def test_a_data_source_is_shown_as_its_hub_id_or_its_file_name(source, shown):
+    assert t.source_name(source) == shown
+
+
+def test_custom_data_from_the_hub_and_several_sources_are_named_each():
+    result = make_result(
+        "o/m", subset_levels(0.8), data_source="/srv/a/mine.jsonl + acme/extra-pairs", custom_data=True
+    )
+    assert one_row(result)[t.BENCHMARK] == "rewardbench · custom data: mine.jsonl + acme/extra-pairs"
+
+
+@pytest.mark.parametrize(
+    "model, shown",
+    [("acme/sft-base", "acme/sft-base"), ("/home/alice/models/acme/sft", "acme/sft"), ("./sft", "local/sft")],
+)
+def test_a_reference_model_given_as_a_local_path_is_shown_by_its_storage_name(model, shown):
+    result = make_result("o/dpo", subset_levels(0.8), model_type="dpo")
+    result.model.ref_model = model
+    assert one_row(result)[t.REFERENCE] == shown
