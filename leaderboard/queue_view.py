@@ -40,7 +40,7 @@ class Field:
 
 
 FIELDS: dict[str, Field] = {
-    "Model": Field(lambda r: r.model, 15),
+    "Model": Field(lambda r: f"{r.org}/{r.name}", 15),
     "Revision": Field(_revision, 10),
     "Model Type": Field(lambda r: model_type_label(r.model_type), 13),
     "Reference": Field(lambda r: r.ref_model or MISSING, 12),

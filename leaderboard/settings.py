@@ -10,6 +10,9 @@ RMLB_HUB_*, HF_TOKEN, HF_ENDPOINT) are shared with the worker: see `results/sett
 | RMLB_MANUAL_REFRESH_MIN_S     | the Refresh button re-reads only data older than this   | 10               |
 | RMLB_MAX_SUBMISSIONS_PER_WEEK | submissions one submitter may make in 7 days            | 5                |
 | RMLB_ALLOW_REMOTE_CODE        | accept models that need `trust_remote_code`             | false            |
+| RMLB_ALLOW_LOCAL_MODELS       | the Submit form also takes a model folder on this host  | false            |
+|                               | (absolute, or relative to the app's working directory)  |                  |
+| RMLB_HUB_TIMEOUT_S            | seconds a submission check waits for the Hub to answer  | 10               |
 | RMLB_BENCHMARK                | benchmark new submissions are evaluated on              | rewardbench      |
 | RMLB_SERVER_NAME / _PORT      | where the app listens                                   | 127.0.0.1 / 7860 |
 | SYSTEM=spaces and SPACE_ID    | set by Hugging Face Spaces: submitters sign in with Hub |                  |
@@ -34,6 +37,9 @@ class AppSettings(StoreSettings):
     manual_refresh_min_s: float = Field(10.0, ge=0)
     max_submissions_per_week: int = Field(5, ge=0)
     allow_remote_code: bool = False
+    # Off on a public host: a folder on the host is the host's to vouch for (the demo turns it on).
+    allow_local_models: bool = False
+    hub_timeout_s: float = Field(10.0, gt=0)
     benchmark: str = "rewardbench"
     server_name: str = "127.0.0.1"
     server_port: int = Field(7860, ge=0, le=65535)

@@ -2,15 +2,19 @@
 
 Checks run in three steps, cheapest first, and the first refusal wins:
 1. `FORM_CHECKS`: the fields alone, and the submitter's weekly limit (no network);
-2. one look at the Hub (`fetch_hub_facts`): the model exists at that revision (resolved to a commit
-   sha), its weights can be read with the host's token, and the reference model exists (DPO);
-3. `HUB_CHECKS`: what the Hub said (safetensors weights, no remote code, a license) and that the
-   same model, commit and benchmark is not already pending, running or finished.
+2. one look at where the model lives (`SOURCES`): on the Hub, the model exists at that revision
+   (resolved to a commit sha), its weights can be read with the host's token, and the reference
+   model exists (DPO); in a local folder (only where the host allows them, RMLB_ALLOW_LOCAL_MODELS),
+   the folder exists, has a config.json, and is pinned by a hash of its contents;
+3. the source's checks (`HUB_CHECKS`, `FOLDER_CHECKS`): safetensors weights, no remote code, a
+   license (Hub), and that the same model, revision and benchmark is not already pending, running
+   or finished.
 Each check is a small function returning a refusal (a sentence for the submitter) or None; a new
 rule is one function plus one line in its tuple.
 
 The Hub is reached through the `HfApi` given (built from the app settings), so tests and mirrors
-point it elsewhere with `HF_ENDPOINT`.
+point it elsewhere with `HF_ENDPOINT`; every call waits at most RMLB_HUB_TIMEOUT_S. Pages name a
+model by its storage name `org/name`, never by a local folder's path.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ import re
 import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+import httpx2  # huggingface_hub's HTTP client: its errors are how an unreachable Hub shows
 from huggingface_hub import HfApi, hf_hub_url
 from huggingface_hub.errors import (
     GatedRepoError,
@@ -31,11 +37,13 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 
+from results.folder_hash import LOCAL_PREFIX
 from results.model_types import MODEL_TYPES
 from results.names import InvalidModelName, storage_name
 from results.schema import EvalRequest, Status
 from results.store import Store
 
+from .local_models import FolderProblem, names_a_folder, read_folder, resolve_folder, short_revision
 from .settings import AppSettings
 
 log = logging.getLogger(__name__)
@@ -43,19 +51,28 @@ log = logging.getLogger(__name__)
 DTYPES: tuple[str, ...] = ("auto", "bfloat16", "float16", "float32")
 RATE_WINDOW = timedelta(days=7)
 BLOCKING_STATUSES = (Status.PENDING, Status.RUNNING, Status.FINISHED)
+DEFAULT_REVISION = "main"
 _REVISION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")
 _TEMPLATE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _SUBMITTER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
 
 
 class Refused(Exception):
-    """A submission that cannot be queued; the message is shown to the submitter as is."""
+    """A submission that cannot be queued; the message is shown to the submitter as is.
+
+    `rule` names the check that refused it; `cause` (for the log only) says what failed when the
+    refusal is the Hub's fault rather than the submission's."""
+
+    def __init__(self, message: str, *, rule: Optional[str] = None, cause: Optional[str] = None):
+        super().__init__(message)
+        self.rule = rule
+        self.cause = cause
 
 
 @dataclass(frozen=True)
 class SubmissionForm:
     model: str
-    revision: str = "main"
+    revision: str = DEFAULT_REVISION
     model_type: str = "classifier"
     ref_model: str = ""
     chat_template: str = "tokenizer"
@@ -65,7 +82,7 @@ class SubmissionForm:
     def cleaned(self) -> "SubmissionForm":
         return SubmissionForm(
             model=self.model.strip(),
-            revision=self.revision.strip() or "main",
+            revision=self.revision.strip() or DEFAULT_REVISION,
             model_type=self.model_type.strip(),
             ref_model=self.ref_model.strip(),
             chat_template=self.chat_template.strip() or "tokenizer",
@@ -75,10 +92,25 @@ class SubmissionForm:
 
 
 @dataclass(frozen=True)
-class HubFacts:
-    """What the Hub says about the submitted model (and its reference model)."""
+class Named:
+    """A submitted model, once its source is known."""
 
-    sha: str
+    source: str  # a key of SOURCES
+    locator: str  # what the worker opens: the Hub id, or the folder's absolute path
+    org: str
+    name: str
+    typed: str  # as the submitter typed it
+
+    @property
+    def shown(self) -> str:
+        return f"{self.org}/{self.name}"
+
+
+@dataclass(frozen=True)
+class HubFacts:
+    """What the Hub (or the model's folder) says about the submitted model and its reference."""
+
+    sha: str  # the commit sha, or local-<content hash>
     files: tuple[str, ...]
     num_parameters: Optional[int]
     license: Optional[str]
@@ -94,12 +126,15 @@ class Context:
     requests: Sequence[EvalRequest]
     now: datetime
     hub: Optional[HubFacts] = None
+    model: Optional[Named] = None
+    ref: Optional[Named] = None
 
 
 @dataclass(frozen=True)
 class Outcome:
     request: Optional[EvalRequest]
     message: str
+    rule: Optional[str] = None  # the check that refused it (e.g. "check_not_duplicate")
 
     @property
     def accepted(self) -> bool:
@@ -120,24 +155,35 @@ def check_submitter(ctx: Context) -> Optional[str]:
     return None
 
 
-def _model_id_problem(model: str, what: str) -> Optional[str]:
+def _is_folder(model: str, settings: AppSettings) -> bool:
+    return names_a_folder(model, settings.allow_local_models)
+
+
+def _model_id_problem(model: str, what: str, settings: AppSettings) -> Optional[str]:
+    if _is_folder(model, settings):
+        if settings.allow_local_models:
+            return None  # the folder itself is checked in step 2
+        return f"Local folders are not accepted here: the {what} must be a Hub model id like 'org/name'."
     try:
         storage_name(model)
     except InvalidModelName:
+        folder = " or a model folder on this server" if settings.allow_local_models else ""
         return (
-            f"The {what} must be a Hub model id like 'org/name' (letters, digits, '.', '_', '-'); "
+            f"The {what} must be a Hub model id like 'org/name'{folder} (letters, digits, '.', '_', '-'); "
             f"got {model!r}."
         )
     return None
 
 
 def check_model_id(ctx: Context) -> Optional[str]:
-    return _model_id_problem(ctx.form.model, "model")
+    return _model_id_problem(ctx.form.model, "model", ctx.settings)
 
 
 def check_revision(ctx: Context) -> Optional[str]:
     if not _REVISION.match(ctx.form.revision):
         return f"The revision {ctx.form.revision!r} is not a branch, tag or commit name."
+    if ctx.form.revision != DEFAULT_REVISION and _is_folder(ctx.form.model, ctx.settings):
+        return f"A local folder has no revisions: leave Revision at {DEFAULT_REVISION!r}."
     return None
 
 
@@ -153,7 +199,9 @@ def check_reference_model(ctx: Context) -> Optional[str]:
         return f"A {model_type.label} model needs a reference model (the model it was trained from)."
     if not model_type.needs_reference and ctx.form.ref_model:
         return f"A {model_type.label} model takes no reference model; leave that field empty."
-    return _model_id_problem(ctx.form.ref_model, "reference model") if ctx.form.ref_model else None
+    if not ctx.form.ref_model:
+        return None
+    return _model_id_problem(ctx.form.ref_model, "reference model", ctx.settings)
 
 
 def check_chat_template(ctx: Context) -> Optional[str]:
@@ -197,41 +245,75 @@ FORM_CHECKS: tuple[Check, ...] = (
 )
 
 
-# ---- step 2: one look at the Hub ------------------------------------------------------------------
+# ---- step 2: one look at the model, on the Hub ------------------------------------------------------
 
 
-def _hub_failure(exc: Exception, model: str, revision: str) -> Refused:
-    """Turn a Hub client error into a sentence for the submitter."""
-    if isinstance(exc, RevisionNotFoundError):
-        return Refused(f"{model} has no revision {revision!r} on the Hub.")
-    if isinstance(exc, RepositoryNotFoundError):
-        return Refused(
-            f"{model} was not found on the Hub, or it is private. Check the id, or make the model public."
-        )
-    if isinstance(exc, OfflineModeIsEnabled):
-        return Refused("This server cannot reach the Hub (offline mode), so it cannot check submissions now.")
-    log.warning("Hub lookup of %s@%s failed: %s", model, revision, exc)
-    return Refused(
-        f"The Hub did not answer about {model} ({type(exc).__name__}); nothing was queued, try again later."
-    )
+@dataclass(frozen=True)
+class HubFailure:
+    """How one kind of Hub client error is explained; `outage` when the Hub, not the model, failed."""
+
+    error: type[BaseException]
+    message: Callable[[str, str], str]  # (model, revision) -> the sentence for the submitter
+    outage: bool = False
 
 
-_HUB_ERRORS = (HfHubHTTPError, OfflineModeIsEnabled, OSError)
+_NOT_ANSWERED = "The Hub did not answer"
+# First match wins: the not-found errors are HTTP errors too, and come before the catch-all.
+HUB_FAILURES: tuple[HubFailure, ...] = (
+    HubFailure(RevisionNotFoundError, lambda model, revision: f"{model} has no revision {revision!r} on the Hub."),
+    HubFailure(
+        RepositoryNotFoundError,
+        lambda model, _: f"{model} was not found on the Hub, or it is private. "
+        "Check the id, or make the model public.",
+    ),
+    HubFailure(
+        OfflineModeIsEnabled,
+        lambda *_: "This server cannot reach the Hub (offline mode), so it cannot check submissions now.",
+    ),
+    HubFailure(
+        httpx2.TransportError,  # refused connections, unknown hosts, timeouts
+        lambda model, _: f"{_NOT_ANSWERED} (it could not be reached, or took too long) while checking "
+        f"{model}; nothing was queued. Try again later.",
+        outage=True,
+    ),
+    HubFailure(
+        Exception,
+        lambda model, _: f"{_NOT_ANSWERED} properly about {model} (an error on its side); nothing was "
+        "queued. Try again later.",
+        outage=True,
+    ),
+)
+_HUB_ERRORS = (HfHubHTTPError, OfflineModeIsEnabled, httpx2.TransportError, OSError)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _hub_failure(exc: BaseException, model: str, revision: str) -> Refused:
+    """Turn a Hub client error into a sentence for the submitter (and, for an outage, a cause to log)."""
+    failure = next(f for f in HUB_FAILURES if isinstance(exc, f.error))
+    return Refused(failure.message(model, revision), cause=_first_line(exc) if failure.outage else None)
 
 
 def _weights_probe_problem(
-    api: HfApi, model: str, sha: str, filename: str, token: Optional[str]
+    api: HfApi, model: str, sha: str, filename: str, settings: AppSettings
 ) -> Optional[str]:
     """Can the evaluator download the weights with the host's token? (A gated model may say no.)"""
     try:
         api.get_hf_file_metadata(
-            url=hf_hub_url(model, filename, revision=sha, endpoint=api.endpoint), token=token
+            url=hf_hub_url(model, filename, revision=sha, endpoint=api.endpoint),
+            token=settings.token,
+            timeout=settings.hub_timeout_s,
         )
     except GatedRepoError:
         return (
             f"{model} is gated and this leaderboard has not been given access. "
             "Grant access to the leaderboard's account, or make the model ungated."
         )
+    except httpx2.TransportError as exc:
+        raise _hub_failure(exc, model, sha) from None
     except _HUB_ERRORS as exc:
         return f"{model}'s files could not be read ({type(exc).__name__}); nothing was queued."
     return None
@@ -245,19 +327,20 @@ def _license_of(info) -> Optional[str]:
     return tags[0] if tags else None
 
 
-def _resolve(api: HfApi, model: str, revision: str, token: Optional[str]):
+def _resolve(api: HfApi, model: str, revision: str, settings: AppSettings):
     try:
-        return api.model_info(model, revision=revision, files_metadata=True, token=token)
+        return api.model_info(
+            model, revision=revision, files_metadata=True, token=settings.token, timeout=settings.hub_timeout_s
+        )
     except _HUB_ERRORS as exc:
         raise _hub_failure(exc, model, revision) from None
 
 
-def fetch_hub_facts(api: HfApi, form: SubmissionForm, token: Optional[str]) -> HubFacts:
-    info = _resolve(api, form.model, form.revision, token)
+def hub_facts(api: HfApi, settings: AppSettings, model: Named, revision: str) -> HubFacts:
+    info = _resolve(api, model.locator, revision, settings)
     files = tuple(s.rfilename for s in info.siblings or ())
     weights = [f for f in files if f.endswith(".safetensors")]
-    read_error = _weights_probe_problem(api, form.model, info.sha, weights[0], token) if weights else None
-    ref_sha = _resolve(api, form.ref_model, "main", token).sha if form.ref_model else None
+    read_error = _weights_probe_problem(api, model.locator, info.sha, weights[0], settings) if weights else None
     return HubFacts(
         sha=info.sha,
         files=files,
@@ -265,17 +348,62 @@ def fetch_hub_facts(api: HfApi, form: SubmissionForm, token: Optional[str]) -> H
         license=_license_of(info),
         needs_remote_code=bool((info.config or {}).get("auto_map")),
         read_error=read_error,
-        ref_sha=ref_sha,
     )
 
 
-# ---- step 3: what the Hub said ----------------------------------------------------------------------
+def hub_pin(api: HfApi, settings: AppSettings, ref: Named) -> str:
+    """A reference model's commit at `main` (the form has no reference revision)."""
+    return _resolve(api, ref.locator, DEFAULT_REVISION, settings).sha
+
+
+# ---- step 2, for a local folder -----------------------------------------------------------------------
+
+
+def _read(named: Named):
+    try:
+        return read_folder(Path(named.locator), named.typed, named.shown)
+    except FolderProblem as problem:
+        raise Refused(str(problem)) from None
+
+
+def folder_facts(api: HfApi, settings: AppSettings, model: Named, revision: str) -> HubFacts:
+    facts = _read(model)
+    return HubFacts(
+        sha=facts.revision,
+        files=facts.files,
+        num_parameters=None,
+        license=None,
+        needs_remote_code=facts.needs_remote_code,
+    )
+
+
+def folder_pin(api: HfApi, settings: AppSettings, ref: Named) -> str:
+    return _read(ref).revision
+
+
+def _folder_named(typed: str, what: str) -> Named:
+    folder = resolve_folder(typed)
+    try:
+        org, name = storage_name(str(folder), is_local_path=True)
+    except InvalidModelName as exc:
+        raise Refused(f"The {what} folder is named on the leaderboard by its last two names; {exc}.") from None
+    return Named("folder", str(folder), org, name, typed)
+
+
+def name_model(typed: str, what: str, settings: AppSettings) -> Named:
+    """Where the model lives and how it is named (the form checks have passed)."""
+    if _is_folder(typed, settings):
+        return _folder_named(typed, what)
+    return Named("hub", typed, *storage_name(typed), typed)
+
+
+# ---- step 3: what the Hub or the folder said ---------------------------------------------------------
 
 
 def check_safetensors(ctx: Context) -> Optional[str]:
     if not any(f.endswith(".safetensors") for f in ctx.hub.files):
         return (
-            f"{ctx.form.model} has no safetensors weights at this revision. Convert the weights to "
+            f"{ctx.model.shown} has no safetensors weights at this revision. Convert the weights to "
             "safetensors (pickle files can run code when loaded), then submit again."
         )
     return None
@@ -288,8 +416,8 @@ def check_readable(ctx: Context) -> Optional[str]:
 def check_remote_code(ctx: Context) -> Optional[str]:
     if ctx.hub.needs_remote_code and not ctx.settings.allow_remote_code:
         return (
-            f"{ctx.form.model} needs custom code from its repo (trust_remote_code), which this leaderboard "
-            "does not run. Submit a model that loads with the standard transformers classes."
+            f"{ctx.model.shown} needs custom code (trust_remote_code), which this leaderboard does not "
+            "run. Submit a model that loads with the standard transformers classes."
         )
     return None
 
@@ -297,7 +425,7 @@ def check_remote_code(ctx: Context) -> Optional[str]:
 def check_license(ctx: Context) -> Optional[str]:
     if not ctx.hub.license:
         return (
-            f"{ctx.form.model} states no license. Add one to its model card (the `license:` field), "
+            f"{ctx.model.shown} states no license. Add one to its model card (the `license:` field), "
             "then submit again."
         )
     return None
@@ -306,14 +434,15 @@ def check_license(ctx: Context) -> Optional[str]:
 def check_not_duplicate(ctx: Context) -> Optional[str]:
     for request in ctx.requests:
         if (
-            request.model == ctx.form.model
+            (request.org, request.name) == (ctx.model.org, ctx.model.name)
             and request.revision_resolved == ctx.hub.sha
             and request.benchmark == ctx.settings.benchmark
             and request.status in BLOCKING_STATUSES
         ):
             return (
-                f"{ctx.form.model} at commit {ctx.hub.sha[:7]} is already {request.status.value.lower()} on "
-                f"{request.benchmark} (request {request.request_id}); see the Queue tab."
+                f"{ctx.model.shown} at {short_revision(ctx.hub.sha)} is already "
+                f"{request.status.value.lower()} on {request.benchmark} (request {request.request_id}); "
+                "see the Queue tab."
             )
     return None
 
@@ -325,13 +454,39 @@ HUB_CHECKS: tuple[Check, ...] = (
     check_license,
     check_not_duplicate,
 )
+# A folder on the host has no model card to state a license, and nothing to probe for access.
+FOLDER_CHECKS: tuple[Check, ...] = (check_safetensors, check_remote_code, check_not_duplicate)
 
 
-def first_refusal(checks: Sequence[Check], ctx: Context) -> Optional[str]:
+@dataclass(frozen=True)
+class Source:
+    """Where a model lives: how its facts are read, how a reference is pinned, what is checked."""
+
+    facts: Callable[[HfApi, AppSettings, Named, str], HubFacts]
+    pin: Callable[[HfApi, AppSettings, Named], str]
+    checks: tuple[Check, ...]
+
+
+SOURCES: dict[str, Source] = {
+    "hub": Source(hub_facts, hub_pin, HUB_CHECKS),
+    "folder": Source(folder_facts, folder_pin, FOLDER_CHECKS),
+}
+
+
+def look_up(api: HfApi, ctx: Context) -> Context:
+    """Step 2: name the model and its reference, and read what their sources say."""
+    model = name_model(ctx.form.model, "model", ctx.settings)
+    ref = name_model(ctx.form.ref_model, "reference model", ctx.settings) if ctx.form.ref_model else None
+    facts = SOURCES[model.source].facts(api, ctx.settings, model, ctx.form.revision)
+    ref_sha = SOURCES[ref.source].pin(api, ctx.settings, ref) if ref else None
+    return replace(ctx, model=model, ref=ref, hub=replace(facts, ref_sha=ref_sha))
+
+
+def first_refusal(checks: Sequence[Check], ctx: Context) -> Optional[Refused]:
     for check in checks:
         reason = check(ctx)
         if reason:
-            return reason
+            return Refused(reason, rule=check.__name__)
     return None
 
 
@@ -339,21 +494,22 @@ def first_refusal(checks: Sequence[Check], ctx: Context) -> Optional[str]:
 
 
 def request_id(now: datetime, sha: str, benchmark: str) -> str:
-    return f"{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}-{sha[:8]}-{benchmark}"
+    return f"{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}-{sha.removeprefix(LOCAL_PREFIX)[:8]}-{benchmark}"
 
 
 def build_request(ctx: Context) -> EvalRequest:
-    org, name = storage_name(ctx.form.model)
+    model, ref = ctx.model, ctx.ref
     return EvalRequest(
         request_id=request_id(ctx.now, ctx.hub.sha, ctx.settings.benchmark),
-        model=ctx.form.model,
-        org=org,
-        name=name,
+        model=model.locator,
+        org=model.org,
+        name=model.name,
         revision=ctx.form.revision,
         revision_resolved=ctx.hub.sha,
         model_type=ctx.form.model_type,
-        ref_model=ctx.form.ref_model or None,
-        ref_revision=ctx.hub.ref_sha,
+        ref_model=ref.locator if ref else None,
+        ref_revision=DEFAULT_REVISION if ref else None,
+        ref_revision_resolved=ctx.hub.ref_sha,
         benchmark=ctx.settings.benchmark,
         dtype=ctx.form.dtype,
         chat_template=ctx.form.chat_template,
@@ -372,6 +528,21 @@ def hub_api(settings: AppSettings) -> HfApi:
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _log_refusal(form: SubmissionForm, reason: Refused) -> None:
+    """One line per refusal; a Hub outage is a warning with its cause, never a traceback."""
+    if reason.cause:
+        log.warning("submission of %r refused, the Hub did not answer: %s", form.model, reason.cause)
+    else:
+        log.info("submission of %r refused: %s", form.model, reason)
+
+
+def _queued_message(request: EvalRequest) -> str:
+    return (
+        f"Queued {request.org}/{request.name} at {short_revision(request.revision_resolved)} as request "
+        f"{request.request_id}. Follow it in the Queue tab."
+    )
 
 
 class Submissions:
@@ -396,13 +567,14 @@ class Submissions:
         self._lock = threading.Lock()
 
     def submit(self, form: SubmissionForm) -> Outcome:
+        form = form.cleaned()
         with self._lock:
             try:
-                request = self._checked_request(form.cleaned())
+                request = self._checked_request(form)
                 self.store.add_request(request)
             except Refused as reason:
-                log.info("submission of %r refused: %s", form.model, reason)
-                return Outcome(None, str(reason))
+                _log_refusal(form, reason)
+                return Outcome(None, str(reason), reason.rule)
             except FileExistsError:
                 return Outcome(None, "This submission was queued a moment ago; see the Queue tab.")
             except Exception:  # the store could not be written: say so, keep the page alive
@@ -417,19 +589,15 @@ class Submissions:
             request.revision_resolved,
             request.submitter,
         )
-        return Outcome(
-            request,
-            f"Queued {request.model} at commit {request.revision_resolved[:7]} as request "
-            f"{request.request_id}. Follow it in the Queue tab.",
-        )
+        return Outcome(request, _queued_message(request))
 
     def _checked_request(self, form: SubmissionForm) -> EvalRequest:
         ctx = Context(form, self.settings, self.store.list_requests(), self._clock())
-        reason = first_refusal(FORM_CHECKS, ctx)
-        if reason:
-            raise Refused(reason)
-        ctx = replace(ctx, hub=fetch_hub_facts(self.api, form, self.settings.token))
-        reason = first_refusal(HUB_CHECKS, ctx)
-        if reason:
-            raise Refused(reason)
+        refusal = first_refusal(FORM_CHECKS, ctx)
+        if refusal:
+            raise refusal
+        ctx = look_up(self.api, ctx)
+        refusal = first_refusal(SOURCES[ctx.model.source].checks, ctx)
+        if refusal:
+            raise refusal
         return build_request(ctx)

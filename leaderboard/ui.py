@@ -342,12 +342,11 @@ class SubmitForm:
         return [self.model, self.revision, self.model_type, self.ref_model, self.chat_template, self.dtype]
 
 
-def _form_fields() -> SubmitForm:
+def _form_fields(allow_local: bool = False) -> SubmitForm:
     first = next(iter(MODEL_TYPES.values()))
+    where = "org/name on the Hugging Face Hub" + (", or a model folder on this server" if allow_local else "")
     with gr.Row():
-        model = gr.Textbox(
-            label="Model", placeholder="org/name on the Hugging Face Hub", scale=3, elem_id="sub-model"
-        )
+        model = gr.Textbox(label="Model", placeholder=where, scale=3, elem_id="sub-model")
         revision = gr.Textbox(
             label="Revision", value="main", info="branch, tag or commit", scale=1, elem_id="sub-revision"
         )
@@ -360,7 +359,7 @@ def _form_fields() -> SubmitForm:
         )
         ref_model = gr.Textbox(
             label="Reference model",
-            placeholder="org/name of the model it was trained from",
+            placeholder=f"the model it was trained from: {where}",
             visible=first.needs_reference,
             elem_id="sub-ref",
         )
@@ -414,10 +413,17 @@ def submit_handler(cache: ResultsCache, submissions: Submissions, signed_in: boo
 
 
 def _submit_tab(cache: ResultsCache, settings: AppSettings, submissions: Submissions):
+    local = (
+        " Models may also be a folder on this server (an absolute path, or one relative to the app's "
+        "working directory) with a config.json and safetensors weights; it is shown by its last two "
+        "names, never its path."
+        if settings.allow_local_models
+        else ""
+    )
     gr.Markdown(
         f"Submit a reward model to be evaluated on **{escape_markdown(settings.benchmark)}**. It must be on "
-        "the Hub with safetensors weights, load without custom code, and state a license. "
-        f"Each submitter may send {settings.max_submissions_per_week} models a week.",
+        "the Hub with safetensors weights, load without custom code, and state a license."
+        f"{local} Each submitter may send {settings.max_submissions_per_week} models a week.",
         elem_classes="lb-note",
     )
     if settings.on_space:
@@ -426,7 +432,7 @@ def _submit_tab(cache: ResultsCache, settings: AppSettings, submissions: Submiss
         submitter = gr.Textbox(
             label="Your name", placeholder="your Hugging Face username", elem_id="sub-submitter"
         )
-    form = _form_fields()
+    form = _form_fields(settings.allow_local_models)
     button = gr.Button("Submit for evaluation", variant="primary", elem_id="sub-button")
     message = gr.Markdown(elem_id="sub-message")
     inputs = form.components if settings.on_space else [*form.components, submitter]

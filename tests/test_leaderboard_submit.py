@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import re
+import socket
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from leaderboard.settings import AppSettings
 from leaderboard.submit import SubmissionForm, Submissions
+from results.folder_hash import local_revision
 from results.model_types import MODEL_TYPES
 from results.schema import EvalRequest, Status
 from results.store import LocalStore
+from tests.browser_fixtures import free_port
 from tests.hub_emulator import HubEmulator
 from tests.leaderboard_fixtures import publish_model
 
@@ -182,7 +189,8 @@ def test_a_reference_model_type_needs_an_existing_reference(hub, tmp_path):
     )
     outcome = service.submit(form(model_type=needs_ref, ref_model="acme/base"))
     assert outcome.accepted, outcome.message
-    assert outcome.request.ref_model == "acme/base" and outcome.request.ref_revision == hub.head("acme/base")
+    assert outcome.request.ref_model == "acme/base" and outcome.request.ref_revision == "main"
+    assert outcome.request.ref_revision_resolved == hub.head("acme/base")
 
 
 def test_hub_outage_and_store_failure_refuse_without_queueing(hub, tmp_path):
@@ -198,3 +206,145 @@ def test_hub_outage_and_store_failure_refuse_without_queueing(hub, tmp_path):
     broken = submissions(hub, ReadOnlyStore(tmp_path / "ro")).submit(form())
     assert not broken.accepted and "could not be written" in broken.message
     assert store.list_requests() == []
+
+
+# ---- local model folders (hosts with RMLB_ALLOW_LOCAL_MODELS, such as the demo) -----------------------
+
+
+def model_folder(path: Path, weights: str = "model.safetensors", auto_map: bool = False) -> Path:
+    """A folder shaped like a saved model (the checks read files, they never load weights)."""
+    config: dict = {"architectures": ["GPT2ForSequenceClassification"], "model_type": "gpt2"}
+    if auto_map:
+        config["auto_map"] = {"AutoModelForSequenceClassification": "modeling_rm.RewardModel"}
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "config.json").write_text(json.dumps(config))
+    (path / weights).write_bytes(b"weights of " + path.name.encode())
+    return path
+
+
+def local(store: LocalStore, **settings) -> Submissions:
+    """Submissions on a host that allows local folders; no Hub is reachable (none is needed)."""
+    options = {"allow_local_models": True, "hub_endpoint": f"http://127.0.0.1:{free_port()}", **settings}
+    return Submissions(store, AppSettings(**options), clock=lambda: NOW)
+
+
+def test_a_local_folder_is_queued_by_its_last_two_names_at_its_content_hash(tmp_path):
+    folder = model_folder(tmp_path / "models" / "lab" / "rm-local")
+    store = LocalStore(tmp_path / "store")
+    outcome = local(store).submit(form(str(folder)))
+    assert outcome.accepted, outcome.message
+    [stored] = store.list_requests()
+    assert (stored.model, stored.org, stored.name) == (str(folder.resolve()), "lab", "rm-local")
+    assert stored.revision == "main" and stored.revision_resolved == local_revision(folder)
+    assert stored.license is None and stored.status == Status.PENDING
+    assert stored.revision_resolved.removeprefix("local-")[:8] in stored.request_id
+    assert "lab/rm-local" in outcome.message and str(tmp_path) not in outcome.message
+
+
+def test_a_relative_path_is_read_from_the_working_directory(tmp_path, monkeypatch):
+    folder = model_folder(tmp_path / "lab" / "rm-rel")
+    monkeypatch.chdir(tmp_path)
+    for typed in ("lab/rm-rel", "./lab/rm-rel"):  # an existing org/name-shaped folder is the folder
+        store = LocalStore(tmp_path / f"store-{len(typed)}")
+        outcome = local(store).submit(form(typed))
+        assert outcome.accepted, outcome.message
+        assert outcome.request.model == str(folder.resolve())
+
+
+def _folder_cases(root: Path) -> dict[str, tuple[str, dict, str]]:
+    """name -> (what is typed, other form fields, the refusal expected)."""
+    no_config = root / "lab" / "no-config"
+    (no_config).mkdir(parents=True)
+    (no_config / "model.safetensors").write_bytes(b"x")
+    return {
+        "missing": (str(root / "lab" / "absent"), {}, "There is no model folder at"),
+        "no config": (str(no_config), {}, "lab/no-config has no config.json"),
+        "pickle only": (str(model_folder(root / "lab" / "pickled", weights="pytorch_model.bin")), {}, "no safetensors"),
+        "remote code": (str(model_folder(root / "lab" / "custom", auto_map=True)), {}, "needs custom code"),
+        "revision": (str(model_folder(root / "lab" / "rm")), {"revision": "v2"}, "A local folder has no revisions"),
+        "bad name": (str(model_folder(root / "my lab" / "rm")), {}, "invalid name part 'my lab'"),
+    }
+
+
+@pytest.mark.parametrize("case", ["missing", "no config", "pickle only", "remote code", "revision", "bad name"])
+def test_local_folder_checks_refuse_with_a_reason_and_no_path(tmp_path, case):
+    typed, fields, reason = _folder_cases(tmp_path / "models")[case]
+    store = LocalStore(tmp_path / "store")
+    outcome = local(store).submit(form(typed, **fields))
+    assert not outcome.accepted and reason in outcome.message, outcome.message
+    assert store.list_requests() == []
+    if case != "missing":  # a folder that exists is named by its last two names, never its path
+        assert str(tmp_path) not in outcome.message
+
+
+def test_the_same_folder_content_is_not_queued_twice_but_new_content_is(tmp_path):
+    folder = model_folder(tmp_path / "lab" / "rm")
+    store = LocalStore(tmp_path / "store")
+    service = local(store)
+    first = service.submit(form(str(folder)))
+    again = service.submit(form(str(folder), submitter="bob"))
+    assert not again.accepted and again.rule == "check_not_duplicate"
+    assert "lab/rm at content local-" in again.message and first.request.request_id in again.message
+    (folder / "model.safetensors").write_bytes(b"retrained")
+    assert service.submit(form(str(folder), submitter="bob")).accepted
+
+
+def test_a_local_reference_model_is_pinned_by_its_content(tmp_path):
+    needs_ref = next((t.key for t in MODEL_TYPES.values() if t.needs_reference), None)
+    if needs_ref is None:
+        pytest.skip("no model type with a reference model is registered")
+    policy, ref = model_folder(tmp_path / "lab" / "policy"), model_folder(tmp_path / "lab" / "base")
+    outcome = local(LocalStore(tmp_path / "store")).submit(form(str(policy), model_type=needs_ref, ref_model=str(ref)))
+    assert outcome.accepted, outcome.message
+    request = outcome.request
+    assert (request.ref_model, request.ref_revision) == (str(ref.resolve()), "main")
+    assert request.ref_revision_resolved == local_revision(ref)
+
+
+def test_where_local_folders_are_off_a_path_is_refused_and_org_name_means_the_hub(hub, tmp_path, monkeypatch):
+    folder = model_folder(tmp_path / "acme" / "missing")
+    store = LocalStore(tmp_path / "store")
+    service = submissions(hub, store)  # allow_local_models defaults to off
+    for typed in (str(folder), "./acme/missing", "~/models/rm"):
+        outcome = service.submit(form(typed))
+        assert not outcome.accepted and "Local folders are not accepted here" in outcome.message, typed
+    monkeypatch.chdir(tmp_path)  # acme/missing exists on disk here, but the Hub is asked
+    assert "was not found on the Hub" in service.submit(form("acme/missing")).message
+    assert store.list_requests() == []
+
+
+# ---- the Hub out of reach ------------------------------------------------------------------------------
+
+
+@contextmanager
+def silent_server() -> Iterator[str]:
+    """An endpoint that accepts connections (the kernel's backlog) but never answers."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+
+
+@contextmanager
+def closed_port() -> Iterator[str]:
+    yield f"http://127.0.0.1:{free_port()}"  # nothing listens there: connection refused
+
+
+@pytest.mark.parametrize("endpoint", [closed_port, silent_server], ids=["refused", "timeout"])
+def test_an_unreachable_hub_is_one_log_line_and_a_clear_refusal(tmp_path, caplog, endpoint):
+    from huggingface_hub import constants
+
+    store = LocalStore(tmp_path)
+    with endpoint() as url, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(constants, "HF_HUB_OFFLINE", False)
+        service = Submissions(store, AppSettings(hub_endpoint=url, hub_timeout_s=0.5), clock=lambda: NOW)
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            outcome = service.submit(form())
+    assert not outcome.accepted
+    assert "The Hub did not answer" in outcome.message and "nothing was queued" in outcome.message
+    assert store.list_requests() == []
+    mine = [r for r in caplog.records if r.name.startswith("leaderboard")]
+    assert len(mine) == 1 and mine[0].levelno == logging.WARNING, [r.getMessage() for r in mine]
+    assert "acme/rm" in mine[0].getMessage() and "\n" not in mine[0].getMessage()
+    assert all(r.exc_info is None for r in caplog.records), "a traceback was logged"
