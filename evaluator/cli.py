@@ -12,11 +12,13 @@ from pydantic import ValidationError
 
 from results.store import LocalStore
 
-from .adapters import ADAPTERS
+from results.model_types import MODEL_TYPES
+
 from .adapters.chat_format import CHAT_FORMATS
 from .benchmarks import BENCHMARKS
 from .device import DEVICES, DTYPES
 from .errors import EvaluationError
+from .run_config import RunConfig
 
 log = logging.getLogger("evaluator")
 
@@ -26,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="evaluate one model on a benchmark")
     run.add_argument("--model", required=True, help="local folder or Hub id 'org/name'")
-    run.add_argument("--model-type", default="classifier", choices=sorted(ADAPTERS))
+    run.add_argument("--model-type", choices=sorted(MODEL_TYPES), help=_default("model_type"))
     run.add_argument("--revision", help="Hub branch, tag or commit (default: main)")
     run.add_argument("--ref-model", help="reference model for DPO model types (folder or Hub id)")
     run.add_argument("--ref-revision", help="revision of the reference model")
@@ -43,21 +45,22 @@ def build_parser() -> argparse.ArgumentParser:
         "in the RewardBench schema, scored by RewardBench's rules",
     )
     run.add_argument("--data", help="dataset replacing the benchmark's default data")
-    run.add_argument("--split", help="split of a Hub dataset given by --data")
+    run.add_argument("--split", dest="data_split", metavar="SPLIT", help="split of a Hub dataset given by --data")
     run.add_argument("--prior-sets", action="store_true", help="also score the prior preference sets")
     run.add_argument("--subsets", type=_comma_list, help="comma-separated subsets to keep")
-    run.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICES)}")
-    run.add_argument("--dtype", default="auto", choices=["auto", *DTYPES])
+    run.add_argument("--device", help=f"one of {', '.join(DEVICES)} " + _default("device"))
+    run.add_argument("--dtype", choices=["auto", *DTYPES], help=_default("dtype"))
     run.add_argument(
         "--chat-template",
-        default="tokenizer",
-        help=f"one of {', '.join(CHAT_FORMATS)}, or the path of a Jinja template file",
+        help=f"one of {', '.join(CHAT_FORMATS)}, or the path of a Jinja template file " + _default("chat_template"),
     )
     run.add_argument("--max-length", type=_positive_int, help="truncate texts to N tokens")
-    run.add_argument("--batch-tokens", type=_positive_int, default=16384, help="padded tokens per batch")
-    run.add_argument("--bootstrap-samples", type=_positive_int, default=1000)
-    run.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals")
-    run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    run.add_argument("--batch-tokens", type=_positive_int, help="padded tokens per batch " + _default("batch_tokens"))
+    run.add_argument("--bootstrap-samples", type=_positive_int, help=_default("bootstrap_samples"))
+    run.add_argument("--seed", type=int, help="seed of the bootstrap intervals " + _default("seed"))
+    run.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="hide every progress bar, model loading's too"
+    )
     run.add_argument("--output", required=True, help="folder for <org>/<name>.json and .scores.jsonl")
     return parser
 
@@ -65,10 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    from .runner import RunConfig, evaluate  # torch loads only once the arguments are known good
+    from .runner import evaluate  # torch loads only once the arguments are known good
 
     try:
-        config = RunConfig(**_config_fields(args))
+        config = RunConfig.from_args(args)
         store = LocalStore(args.cache_dir) if args.cache_dir else None
         outcome = evaluate(config, store)
         result_path, scores_path = outcome.write(Path(args.output))
@@ -84,32 +87,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     return 0
 
 
-def _config_fields(args: argparse.Namespace) -> dict:
-    benchmark, data = args.benchmark, args.data
-    if benchmark not in BENCHMARKS and (Path(benchmark).exists() or "/" in benchmark):
-        # A dataset given as the benchmark is scored by RewardBench's rules.
-        benchmark, data = "rewardbench", data or benchmark
-    return dict(
-        model=args.model,
-        model_type=args.model_type,
-        revision=args.revision,
-        ref_model=args.ref_model,
-        ref_revision=args.ref_revision,
-        per_token_mean=args.per_token_mean,
-        benchmark=benchmark,
-        data=data,
-        data_split=args.split,
-        prior_sets=args.prior_sets,
-        subsets=args.subsets,
-        device=args.device,
-        dtype=args.dtype,
-        chat_template=args.chat_template,
-        max_length=args.max_length,
-        batch_tokens=args.batch_tokens,
-        bootstrap_samples=args.bootstrap_samples,
-        seed=args.seed,
-        progress=not args.no_progress,
-    )
+def _default(field: str) -> str:
+    # Options left unset keep RunConfig's defaults (see RunConfig.from_args); the help shows them.
+    return f"(default: {RunConfig.model_fields[field].default})"
 
 
 def _comma_list(text: str) -> list[str]:

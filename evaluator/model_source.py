@@ -30,19 +30,33 @@ class ResolvedModel:
     revision_resolved: str
 
 
-def resolve_model(model_id: str, revision: Optional[str] = None) -> ResolvedModel:
+def resolve_model(model_id: str, revision: Optional[str] = None, pinned: Optional[str] = None) -> ResolvedModel:
+    """Find `model_id` at `revision`, or exactly at `pinned` (the commit, or `local-<hash>` of a folder,
+    recorded when the request was submitted) when given; `revision` is still what gets recorded as
+    asked for."""
     path = Path(model_id).expanduser()
     try:
         if path.is_dir():
             org, name = storage_name(str(path.resolve()), is_local_path=True)
-            return ResolvedModel(model_id, org, name, str(path), revision, "local-" + content_hash(path))
+            resolved = "local-" + content_hash(path)
+            _check_folder_unchanged(model_id, pinned, resolved)
+            return ResolvedModel(model_id, org, name, str(path), revision, resolved)
         if not _HUB_ID.match(model_id):
             raise ModelLoadError(f"model not found: {model_id!r} is neither a folder nor a Hub id 'org/name'")
         org, name = storage_name(model_id)
     except InvalidModelName as exc:
         raise ModelLoadError(str(exc)) from exc
-    local_path, sha = _download(model_id, revision)
+    local_path, sha = _download(model_id, pinned or revision)
     return ResolvedModel(model_id, org, name, local_path, revision, sha)
+
+
+def _check_folder_unchanged(model_id: str, pinned: Optional[str], resolved: str) -> None:
+    """A folder pinned at submission must still hold those files: else the result would be of others."""
+    if pinned and pinned != resolved:
+        raise ModelLoadError(
+            f"the model folder {model_id} changed after it was submitted (its content was {pinned}, "
+            f"now {resolved}); submit it again to evaluate the files it holds now"
+        )
 
 
 def _download(model_id: str, revision: Optional[str]) -> tuple[str, str]:

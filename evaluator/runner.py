@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
 from results.store import Store
 from results.schema import (
@@ -26,39 +25,16 @@ from results.schema import (
 
 from . import scoring
 from .adapters import LoadOptions, get_adapter
-from .benchmarks import DataSource, get_benchmark
+from .benchmarks import Benchmark, DataSource, get_benchmark
 from .benchmarks.loading import BenchmarkData, load_benchmark_data
 from .device import dtype_name, resolve_device, resolve_dtype
 from .model_source import resolve_model
 from .provenance import environment
+from .run_config import RunConfig
+
+__all__ = ["EvalOutcome", "RunConfig", "evaluate"]
 
 log = logging.getLogger(__name__)
-
-
-class RunConfig(BaseModel):
-    """The settings of one evaluation, as given on the command line or in a queue request."""
-
-    model_config = ConfigDict(extra="forbid", protected_namespaces=())
-
-    model: str
-    model_type: str = "classifier"
-    revision: Optional[str] = None
-    ref_model: Optional[str] = Field(None, description="reference model (DPO model types)")
-    ref_revision: Optional[str] = None
-    per_token_mean: bool = Field(False, description="dpo-ref-free: mean, not sum, of response log-probs")
-    benchmark: str = "rewardbench"
-    data: Optional[str] = Field(None, description="local file or Hub id replacing the core data")
-    data_split: Optional[str] = None
-    prior_sets: bool = False
-    subsets: Optional[list[str]] = None
-    device: str = "auto"
-    dtype: str = "auto"
-    chat_template: str = "tokenizer"
-    max_length: Optional[int] = Field(None, gt=0)
-    batch_tokens: int = Field(16384, gt=0)
-    bootstrap_samples: int = Field(scoring.DEFAULT_BOOTSTRAP_SAMPLES, gt=0)
-    seed: int = scoring.DEFAULT_SEED
-    progress: bool = True
 
 
 @dataclass(frozen=True)
@@ -81,34 +57,19 @@ class EvalOutcome:
 def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
     """Evaluate one model. `store`, when given, holds reusable intermediate data (cache/...)."""
     started, clock = datetime.now(timezone.utc), time.perf_counter()
+    if not config.progress:
+        silence_library_progress_bars()
     benchmark = get_benchmark(config.benchmark)
     adapter_cls = get_adapter(config.model_type)
     device = resolve_device(config.device)
     dtype = resolve_dtype(config.dtype, device)
 
-    data = load_benchmark_data(
-        benchmark,
-        core=DataSource(config.data, config.data_split) if config.data else None,
-        extras=["prior-sets"] if config.prior_sets else [],
-        subsets=config.subsets,
-    )
+    data = _load_data(benchmark, config)
     t_data = time.perf_counter()
     log.info("loaded %d examples from %s", len(data.examples), " + ".join(data.sources))
 
-    model = resolve_model(config.model, config.revision)
-    options = LoadOptions(
-        model_path=model.local_path,
-        device=device,
-        dtype=dtype,
-        chat_template=config.chat_template,
-        max_length=config.max_length,
-        batch_tokens=config.batch_tokens,
-        progress=config.progress,
-        ref_model=config.ref_model,
-        ref_revision=config.ref_revision,
-        store=store,
-        per_token_mean=config.per_token_mean,
-    )
+    model = resolve_model(config.model, config.revision, config.revision_resolved)
+    options = LoadOptions.from_config(config, model.local_path, device, dtype, store)
     adapter = adapter_cls.load(options)
     t_model = time.perf_counter()
 
@@ -125,9 +86,7 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
     ]
     scores = scoring.score(_correct_by_subset(examples), benchmark, config.bootstrap_samples, config.seed)
     finished = datetime.now(timezone.utc)
-    if stats.num_truncated:
-        log.warning("%d of %d texts were longer than %d tokens and were truncated",
-                    stats.num_truncated, stats.num_texts, adapter.max_length)
+    _warn_about_truncation(stats, adapter.max_length)
 
     # Only model types that compare against a reference model carry one (see adapters/dpo.py).
     reference = getattr(adapter, "reference", None)
@@ -144,7 +103,7 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
             ref_model=reference.model_id if reference else None,
             ref_revision_resolved=reference.revision_resolved if reference else None,
         ),
-        benchmark=_benchmark_info(benchmark.name, data, config),
+        benchmark=_benchmark_info(benchmark, data, config),
         settings=RunSettings(
             device=str(device),
             dtype=dtype_name(dtype),
@@ -167,6 +126,8 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
         stats=RunStats(
             num_texts=stats.num_texts,
             num_truncated=stats.num_truncated,
+            num_prompt_truncated=stats.num_prompt_truncated,
+            num_response_truncated=stats.num_response_truncated,
             real_tokens=stats.real_tokens,
             padded_tokens=stats.padded_tokens,
         ),
@@ -176,6 +137,20 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
         score_ci95=scores.overall_ci95,
     )
     return EvalOutcome(result=result, examples=examples)
+
+
+def silence_library_progress_bars() -> None:
+    """No progress bars from the libraries either: downloads, dataset building, weight loading.
+
+    Each library keeps its own switch, for the whole process; a run without bars wants them all off.
+    """
+    import datasets
+    import huggingface_hub.utils
+    import transformers.utils.logging
+
+    datasets.disable_progress_bars()
+    huggingface_hub.utils.disable_progress_bars()
+    transformers.utils.logging.disable_progress_bar()
 
 
 def _score(adapter, data: BenchmarkData):
@@ -192,14 +167,38 @@ def _correct_by_subset(examples: list[ExampleScore]) -> dict[str, np.ndarray]:
     return {subset: np.asarray(values) for subset, values in grouped.items()}
 
 
-def _benchmark_info(name: str, data: BenchmarkData, config: RunConfig) -> BenchmarkInfo:
+def _load_data(benchmark: Benchmark, config: RunConfig) -> BenchmarkData:
+    return load_benchmark_data(
+        benchmark,
+        core=DataSource(config.data, config.data_split) if config.data else None,
+        extras=config.extras,
+        subsets=config.subsets,
+        extra_data={extra: DataSource(location) for extra, location in config.extra_data.items()},
+    )
+
+
+def _benchmark_info(benchmark: Benchmark, data: BenchmarkData, config: RunConfig) -> BenchmarkInfo:
+    scored = {example.subset for example in data.examples}
     return BenchmarkInfo(
-        name=name,
+        name=benchmark.name,
         data_source=" + ".join(data.sources),
         data_split=config.data_split,
         data_fingerprint=data.fingerprint,
         num_examples=len(data.examples),
+        custom_data=config.custom_data,
+        missing_subsets=[s for s in benchmark.core_subsets(config.extras) if s not in scored],
     )
+
+
+def _warn_about_truncation(stats, max_length: int) -> None:
+    """One line per run, however many texts were cut."""
+    if stats.num_truncated:
+        log.warning(
+            "%d of %d texts were longer than %d tokens: %d lost prompt tokens from the left, %d had "
+            "their response cut because it alone is too long; raise --max-length to score them whole",
+            stats.num_truncated, stats.num_texts, max_length, stats.num_prompt_truncated,
+            stats.num_response_truncated,
+        )
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -9,7 +9,11 @@ RMLB_HEARTBEAT_INTERVAL_S  seconds between heartbeats of a running evaluation (6
 RMLB_STALE_AFTER_S         a RUNNING request without a heartbeat this long is requeued (900)
 RMLB_MAX_ATTEMPTS          requeues before a request is marked FAILED (3)
 RMLB_DATA_OVERRIDES        `benchmark=path-or-repo[,benchmark=...]`: data to use instead of a
-                           benchmark's default, e.g. a local JSONL copy when the Hub is out of reach
+                           benchmark's default, e.g. a local JSONL copy when the Hub is out of reach;
+                           `benchmark.extra=path-or-repo` replaces an extra source, e.g.
+                           `rewardbench.prior-sets=/data/prior-sets.jsonl` (results scored on any
+                           override are marked as custom data)
+RMLB_PRIOR_SETS            also score RewardBench's four prior sets (allenai/pref-test-sets) (false)
 RMLB_DEVICE                `auto`, `cpu`, `cuda`, `cuda:N` (auto)
 RMLB_BATCH_TOKENS          padded tokens per batch (16384)
 RMLB_MAX_LENGTH            truncate texts to this many tokens (default: the model's limit)
@@ -40,6 +44,7 @@ class WorkerSettings(StoreSettings):
     batch_tokens: int = Field(16384, gt=0)
     max_length: Optional[int] = Field(None, gt=0)
     bootstrap_samples: int = Field(1000, gt=0)
+    prior_sets: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> "WorkerSettings":

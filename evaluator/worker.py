@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Optional, Sequence
 from results.schema import EvalRequest
 from results.store import Store, StoreUnavailable
 
-from .errors import ConfigError, EvaluationError
+from .errors import EvaluationError
 from .queue import Claim, QueuePolicy, claim_next, utcnow
 from .settings import SettingsError, WorkerSettings, build_store
 
@@ -88,11 +88,12 @@ class Worker:
             return None
         request = claim.request
         log.info(
-            "evaluating request %s: %s (%s, %s) on %s",
+            "evaluating request %s: %s (%s, %s at %s) on %s",
             request.request_id,
             request.model,
             request.model_type,
             request.revision,
+            request.revision_resolved or "its latest commit",
             request.benchmark,
         )
         with Heartbeat(claim, self.settings.heartbeat_interval_s):
@@ -133,32 +134,9 @@ class Worker:
 
 def run_config(request: EvalRequest, settings: WorkerSettings) -> "RunConfig":
     """What to evaluate (from the request) and how (from the worker's settings)."""
-    from .adapters.chat_format import CHAT_FORMATS
-    from .runner import RunConfig
+    from .run_config import RunConfig
 
-    if request.chat_template not in CHAT_FORMATS:
-        # A template file is a path on the worker's disk: only the command line may name one.
-        raise ConfigError(
-            f"chat template {request.chat_template!r} is not allowed in a queued request: "
-            f"choose one of {', '.join(CHAT_FORMATS)}"
-        )
-    return RunConfig(
-        model=request.model,
-        model_type=request.model_type,
-        revision=request.revision,
-        ref_model=request.ref_model,
-        ref_revision=request.ref_revision,
-        per_token_mean=request.per_token_mean,
-        benchmark=request.benchmark,
-        data=settings.data_overrides.get(request.benchmark),
-        dtype=request.dtype,
-        chat_template=request.chat_template,
-        device=settings.device,
-        batch_tokens=settings.batch_tokens,
-        max_length=settings.max_length,
-        bootstrap_samples=settings.bootstrap_samples,
-        progress=False,
-    )
+    return RunConfig.from_request(request, settings)
 
 
 def evaluate_request(request: EvalRequest, settings: WorkerSettings, store: Store) -> "EvalOutcome":

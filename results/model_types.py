@@ -1,7 +1,9 @@
-"""The kinds of reward model the leaderboard knows, shared by the submission form and the evaluator.
+"""The one table of reward-model types: the label shown in the web app and the evaluator's adapter.
 
-The evaluator's adapter registry must have exactly these keys (a test checks it); the web app reads
-this table without importing the evaluator (the web process never loads torch).
+The web app reads labels and `needs_reference` from here without importing the evaluator (the web
+process never loads torch); the evaluator's adapter registry is derived from the `adapter` column,
+a lazy "module:Class" string imported on first use. A new model type is one adapter module plus
+one line here.
 """
 
 from __future__ import annotations
@@ -13,14 +15,22 @@ from dataclasses import dataclass
 class ModelType:
     key: str
     label: str
+    adapter: str  # "module:Class" of its evaluator adapter; only the evaluator imports it
     needs_reference: bool = False
 
 
 MODEL_TYPES: dict[str, ModelType] = {
     t.key: t
     for t in (
-        ModelType("classifier", "Sequence classifier"),
-        ModelType("dpo", "DPO (implicit reward vs. reference)", needs_reference=True),
-        ModelType("dpo-ref-free", "DPO, reference-free (policy log-prob)"),
+        ModelType("classifier", "Sequence classifier", "evaluator.adapters.classifier:ClassifierAdapter"),
+        ModelType(
+            "dpo",
+            "DPO (implicit reward vs. reference)",
+            "evaluator.adapters.dpo:DPOAdapter",
+            needs_reference=True,
+        ),
+        ModelType(
+            "dpo-ref-free", "DPO, reference-free (policy log-prob)", "evaluator.adapters.dpo:ReferenceFreeAdapter"
+        ),
     )
 }

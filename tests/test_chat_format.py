@@ -1,11 +1,15 @@
 """Chat formats: the model's template, the built-in ones, template files, and the registries."""
 
+import subprocess
+import sys
+
 import pytest
 
-from evaluator.adapters import ADAPTERS
+from evaluator.adapters import ADAPTERS, RewardAdapter, get_adapter
 from evaluator.adapters.chat_format import CHAT_FORMATS, chat_format
 from evaluator.errors import ConfigError
 from results.model_types import MODEL_TYPES
+from tests.conftest import REPO_ROOT
 
 PROMPT = (("user", "What is 2+2?"),)
 
@@ -40,6 +44,22 @@ def test_unknown_template_lists_choices(tiny_tokenizer):
         chat_format("nope", tiny_tokenizer)
 
 
-def test_model_type_table_matches_the_adapter_registry():
-    """The web form offers exactly the types the evaluator can run."""
-    assert set(MODEL_TYPES) == set(ADAPTERS)
+def test_every_model_type_loads_its_own_adapter():
+    """One table: the web form offers exactly the types the evaluator runs, each by its own adapter."""
+    assert ADAPTERS == {key: t.adapter for key, t in MODEL_TYPES.items()}
+    for key in MODEL_TYPES:
+        adapter = get_adapter(key)
+        assert issubclass(adapter, RewardAdapter) and adapter.model_type == key
+
+
+def test_a_table_line_naming_another_type_s_adapter_is_refused(monkeypatch):
+    monkeypatch.setitem(ADAPTERS, "dpo", MODEL_TYPES["classifier"].adapter)
+    with pytest.raises(TypeError, match="not its RewardAdapter"):
+        get_adapter("dpo")
+
+
+def test_the_model_type_table_imports_without_torch():
+    """The web app reads the table; importing it must not load torch or the evaluator."""
+    code = "import sys, results.model_types, leaderboard.submit; print('torch' in sys.modules, 'evaluator' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

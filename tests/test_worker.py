@@ -157,6 +157,26 @@ def test_a_request_maps_to_a_run_config(tmp_path, data_path):
         10,
         False,
     )
+    assert (config.revision_resolved, config.ref_revision_resolved, config.prior_sets) == (None, None, False)
+    assert config.custom_data and config.extra_data == {}
+
+
+def test_a_request_is_evaluated_at_its_pinned_commits_with_the_worker_s_extras(tmp_path, data_path):
+    settings = settings_for(
+        tmp_path,
+        data_path,
+        prior_sets=True,
+        data_overrides={"rewardbench.prior-sets": "/data/prior.jsonl", "other.prior-sets": "/x.jsonl"},
+    )
+    request = make_request(
+        "r1", "org/m", revision="main", revision_resolved="a" * 40, ref_model="org/ref",
+        ref_revision="main", ref_revision_resolved="b" * 40,
+    )
+    config = run_config(request, settings)
+    assert (config.revision, config.revision_resolved) == ("main", "a" * 40)
+    assert (config.ref_revision, config.ref_revision_resolved) == ("main", "b" * 40)
+    assert (config.data, config.extra_data, config.extras) == (None, {"prior-sets": "/data/prior.jsonl"}, ("prior-sets",))
+    assert config.custom_data  # the prior sets are not the benchmark's own
 
 
 def test_a_queued_request_cannot_name_a_template_file(tmp_path, data_path):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from typing import ClassVar, Optional, Sequence
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, ClassVar, Optional, Sequence
 
 import torch
 
@@ -16,6 +16,9 @@ from results.store import Store
 from ..batching import plan_batches, run_batches
 from ..benchmarks.loading import Example
 from .chat_format import ChatFormat, chat_format
+
+if TYPE_CHECKING:
+    from ..run_config import RunConfig
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,21 @@ class LoadOptions:
     store: Optional[Store] = None  # where adapters may cache reusable data (e.g. reference log-probs)
     # Log-probability model types: average the response's token log-probs instead of summing them.
     per_token_mean: bool = False
+    # The reference's commit pinned at submission; downloaded instead of `ref_revision` when set.
+    ref_revision_resolved: Optional[str] = None
+
+    @classmethod
+    def from_config(
+        cls, config: "RunConfig", model_path: str, device: torch.device, dtype: torch.dtype, store: Optional[Store]
+    ) -> "LoadOptions":
+        """The run's settings (fields named alike carry over) plus what the runner resolved."""
+        resolved = dict(model_path=model_path, device=device, dtype=dtype, store=store)
+        shared = {
+            f.name: getattr(config, f.name)
+            for f in fields(cls)
+            if f.name in type(config).model_fields and f.name not in resolved
+        }
+        return cls(**shared, **resolved)
 
 
 @dataclass(frozen=True)
@@ -52,6 +70,8 @@ class ScoringStats:
     real_tokens: int
     padded_tokens: int
     encode_s: float = 0.0  # time spent formatting and tokenizing, included in scoring time
+    num_prompt_truncated: int = 0
+    num_response_truncated: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,9 @@ class Encoded:
     # Index of the first response token (log-probability adapters sum from here on).
     response_start: int
     truncated: bool
+    # Which part lost tokens (see truncation.py): the prompt from the left, the response from the right.
+    prompt_truncated: bool = False
+    response_truncated: bool = False
 
 
 class RewardAdapter(ABC):
@@ -127,6 +150,8 @@ class PerResponseAdapter(RewardAdapter):
         stats = ScoringStats(
             num_texts=len(encoded),
             num_truncated=sum(e.truncated for e in encoded),
+            num_prompt_truncated=sum(e.prompt_truncated for e in encoded),
+            num_response_truncated=sum(e.response_truncated for e in encoded),
             real_tokens=plan.real_tokens,
             padded_tokens=plan.padded_tokens,
             encode_s=encode_s,

@@ -7,6 +7,7 @@ from typing import Sequence
 from ..batching import pad_right
 from ..errors import ModelLoadError, explained
 from .base import Encoded, LoadOptions, PerResponseAdapter
+from .truncation import common_prefix_length, special_ids, tokenize, tokenize_prompts, truncate
 
 
 class ClassifierAdapter(PerResponseAdapter):
@@ -33,11 +34,20 @@ class ClassifierAdapter(PerResponseAdapter):
         return sum(p.numel() for p in self.model.parameters())
 
     def encode(self, pairs) -> list[Encoded]:
+        """The conversation tokenized as one text (what the classifier reads), cut by the shared rule.
+
+        The response starts where the conversation's ids stop matching the prompt's alone: a token
+        merged across the boundary counts as response, so cutting the prompt never splits it.
+        """
+        add_special = self.chat_format.add_special_tokens
         texts = [self.chat_format.conversation(ex.prompt, response) for ex, response in pairs]
-        ids = self.tokenizer(texts, add_special_tokens=self.chat_format.add_special_tokens)["input_ids"]
+        prompts = [self.chat_format.prompt_text(ex.prompt) for ex, _ in pairs]
+        full_ids = tokenize(self.tokenizer, texts, add_special)
+        prompt_ids = tokenize_prompts(self.tokenizer, prompts, add_special)
+        specials = special_ids(self.tokenizer)
         return [
-            Encoded(ids=seq[: self.max_length], response_start=0, truncated=len(seq) > self.max_length)
-            for seq in ids
+            truncate(ids, common_prefix_length(ids, prompt), self.max_length, specials)
+            for ids, prompt in zip(full_ids, prompt_ids)
         ]
 
     def score_batch(self, batch: list[Encoded]) -> Sequence[float]:

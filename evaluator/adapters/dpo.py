@@ -101,7 +101,7 @@ class DPOAdapter(LogProbAdapter):
         if options.per_token_mean:
             raise ConfigError("the per-token mean applies to model type dpo-ref-free only; drop it for dpo")
         # The reference is checked before the policy's weights load: a wrong reference fails fast.
-        reference = locate_reference(options.ref_model, options.ref_revision)
+        reference = locate_reference(options.ref_model, options.ref_revision, options.ref_revision_resolved)
         ref_config = reference_config(reference)
         tokenizer = cls.load_tokenizer(options)
         check_same_vocabulary(tokenizer, reference, ref_config)

@@ -28,6 +28,7 @@ from ..benchmarks.loading import Example
 from ..errors import ConfigError, ModelLoadError, explained
 from .base import Encoded
 from .chat_format import ChatFormat
+from .truncation import special_ids, tokenize, tokenize_prompts, truncate
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,11 @@ def encode_with_response_start(
     prompts = [fmt.prompt_text(ex.prompt) for ex, _ in pairs]
     texts = [fmt.conversation(ex.prompt, response) for ex, response in pairs]
     _check_prompts_are_prefixes(prompts, texts, fmt)
-    full_ids = _tokenize(tokenizer, texts, fmt.add_special_tokens)
-    prompt_ids = _tokenize_prompts(tokenizer, prompts, fmt.add_special_tokens)
+    full_ids = tokenize(tokenizer, texts, fmt.add_special_tokens)
+    prompt_ids = tokenize_prompts(tokenizer, prompts, fmt.add_special_tokens)
     _retokenize_split_boundaries(tokenizer, full_ids, prompt_ids, prompts, texts)
-    encoded = [_truncate(ids, len(prompt), max_length) for ids, prompt in zip(full_ids, prompt_ids)]
-    _warn_about_lost_responses(encoded, max_length)
-    return encoded
+    specials = special_ids(tokenizer)
+    return [truncate(ids, len(prompt), max_length, specials) for ids, prompt in zip(full_ids, prompt_ids)]
 
 
 def _check_prompts_are_prefixes(prompts: list[str], texts: list[str], fmt: ChatFormat) -> None:
@@ -59,19 +59,6 @@ def _check_prompts_are_prefixes(prompts: list[str], texts: list[str], fmt: ChatF
             )
 
 
-def _tokenize(tokenizer, texts: list[str], add_special_tokens: bool) -> list[list[int]]:
-    if not texts:
-        return []
-    return [list(ids) for ids in tokenizer(texts, add_special_tokens=add_special_tokens)["input_ids"]]
-
-
-def _tokenize_prompts(tokenizer, prompts: list[str], add_special_tokens: bool) -> list[list[int]]:
-    # Every prompt appears once per response (twice or more), so each distinct one is tokenized once.
-    unique = list(dict.fromkeys(prompts))
-    ids = dict(zip(unique, _tokenize(tokenizer, unique, add_special_tokens)))
-    return [ids[p] for p in prompts]
-
-
 def _retokenize_split_boundaries(
     tokenizer, full_ids: list[list[int]], prompt_ids: list[list[int]], prompts: list[str], texts: list[str]
 ) -> None:
@@ -79,7 +66,7 @@ def _retokenize_split_boundaries(
     split = [i for i, (full, prompt) in enumerate(zip(full_ids, prompt_ids)) if full[: len(prompt)] != prompt]
     if not split:
         return
-    tails = _tokenize(tokenizer, [texts[i][len(prompts[i]) :] for i in split], add_special_tokens=False)
+    tails = tokenize(tokenizer, [texts[i][len(prompts[i]) :] for i in split], add_special_tokens=False)
     for i, tail in zip(split, tails):
         full_ids[i] = prompt_ids[i] + tail
     log.info(
@@ -87,21 +74,6 @@ def _retokenize_split_boundaries(
         "their prompt and response were tokenized separately",
         len(split), len(full_ids),
     )
-
-
-def _truncate(ids: list[int], response_start: int, max_length: int) -> Encoded:
-    kept = ids[:max_length]
-    return Encoded(ids=kept, response_start=min(response_start, len(kept)), truncated=len(ids) > max_length)
-
-
-def _warn_about_lost_responses(encoded: list[Encoded], max_length: int) -> None:
-    lost = sum(1 for e in encoded if e.response_start >= len(e.ids))
-    if lost:
-        log.warning(
-            "%d of %d responses lost every token to truncation at %d tokens (the prompt alone fills it); "
-            "they score 0, so their pairs tie and count as wrong; raise --max-length to score them",
-            lost, len(encoded), max_length,
-        )
 
 
 def response_logprobs(

@@ -42,9 +42,10 @@ class ReferenceSource:
     is_local: bool
 
 
-def locate_reference(model_id: str, revision: Optional[str]) -> ReferenceSource:
+def locate_reference(model_id: str, revision: Optional[str], pinned: Optional[str] = None) -> ReferenceSource:
+    """The reference at `revision`, or exactly at `pinned` (its commit or folder hash at submission)."""
     if Path(model_id).expanduser().is_dir():
-        model = resolve_model(model_id, revision)
+        model = resolve_model(model_id, revision, pinned)
         return ReferenceSource(
             model_id, model.org, model.name, model.revision_resolved, model.local_path, is_local=True
         )
@@ -54,7 +55,7 @@ def locate_reference(model_id: str, revision: Optional[str]) -> ReferenceSource:
         raise ModelLoadError(
             f"reference model not found: {model_id!r} is neither a folder nor a Hub id 'org/name'"
         ) from None
-    folder = _download_metadata(model_id, revision)
+    folder = _download_metadata(model_id, pinned or revision)
     # Snapshot folders are named by the commit they hold.
     return ReferenceSource(model_id, org, name, Path(folder).name, folder, False)
 

@@ -29,12 +29,19 @@ class Benchmark:
     description: str
     sections: tuple[Section, ...]
     core_source: DataSource
-    # Optional extra data, read only when asked for (RewardBench's prior sets).
+    # Optional extra data, read only when asked for (RewardBench's prior sets), and the section
+    # each one fills: those sections are never "missing" from a result that did not ask for them.
     extra_sources: dict[str, DataSource] = field(default_factory=dict)
+    extra_sections: dict[str, str] = field(default_factory=dict)
 
     @property
     def subsets(self) -> tuple[str, ...]:
         return tuple(s for section in self.sections for s in section.subset_weights)
+
+    def core_subsets(self, extras: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """The subsets a complete result has: every section's but those of extras not asked for."""
+        skipped = {name for extra, name in self.extra_sections.items() if extra not in extras}
+        return tuple(s for section in self.sections if section.name not in skipped for s in section.subset_weights)
 
     def section_of(self, subset: str) -> Section:
         for section in self.sections:

@@ -6,12 +6,14 @@ was expected, because a bad file is the most common way an evaluation goes wrong
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
 from ..errors import DataError, first_line
 from .base import Benchmark, DataSource
@@ -20,6 +22,8 @@ log = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS = ("prompt", "chosen", "rejected", "subset", "id")
 _FILE_BUILDERS = {".json": "json", ".jsonl": "json", ".parquet": "parquet"}
+_EXPECTED = f"Give a local JSON, JSONL or Parquet file in the RewardBench schema ({', '.join(REQUIRED_COLUMNS)})"
+_SNIFF_BYTES = 8192
 
 Message = tuple[str, str]  # (role, content)
 
@@ -56,13 +60,17 @@ def load_benchmark_data(
     core: Optional[DataSource] = None,
     extras: Iterable[str] = (),
     subsets: Optional[list[str]] = None,
+    extra_data: Optional[Mapping[str, DataSource]] = None,
 ) -> BenchmarkData:
-    """Load the core data (or `core` instead) plus the named extra sources, keep `subsets`."""
-    sources = [core or benchmark.core_source]
-    for extra in extras:
+    """Load the core data (or `core` instead) plus the named extra sources (or their replacements
+    in `extra_data`), keep `subsets`."""
+    replacements = extra_data or {}
+    for extra in [*extras, *replacements]:
         if extra not in benchmark.extra_sources:
-            raise DataError(f"{benchmark.name} has no extra data named {extra!r}")
-        sources.append(benchmark.extra_sources[extra])
+            known = ", ".join(benchmark.extra_sources) or "none"
+            raise DataError(f"{benchmark.name} has no extra data named {extra!r} (it has: {known})")
+    sources = [core or benchmark.core_source]
+    sources += [replacements.get(extra) or benchmark.extra_sources[extra] for extra in extras]
     examples: list[Example] = []
     for source in sources:
         examples.extend(_load_source(source, benchmark))
@@ -108,21 +116,59 @@ def _read_rows(source: DataSource, benchmark: Benchmark) -> list[dict[str, Any]]
 
     path = Path(source.location)
     try:
-        if path.exists():
-            builder, files = _local_files(path)
-            table = datasets.load_dataset(builder, data_files=files, split="train")
-            return table.to_list()
-        if source.split:
-            return datasets.load_dataset(source.location, split=source.split).to_list()
-        return _rows_from_splits(datasets.load_dataset(source.location), benchmark)
+        with _library_errors_unlogged():
+            if path.exists():
+                builder, files = _local_files(path)
+                table = datasets.load_dataset(builder, data_files=files, split="train")
+                return table.to_list()
+            if source.split:
+                return datasets.load_dataset(source.location, split=source.split).to_list()
+            return _rows_from_splits(datasets.load_dataset(source.location), benchmark)
     except DataError:
         raise
     except Exception as exc:  # datasets raises many types for unreadable or unreachable data
         raise DataError(
-            f"could not read benchmark data from {source.describe()}: {first_line(exc)}. "
-            "Give a local JSON, JSONL or Parquet file in the RewardBench schema, or a reachable "
-            "Hub dataset id"
+            f"could not read benchmark data from {source.describe()}: {first_line(_root_cause(exc))}. "
+            f"{_EXPECTED}, or a reachable Hub dataset id"
         ) from exc
+
+
+@contextmanager
+def _library_errors_unlogged() -> Iterator[None]:
+    """`datasets` logs a parse error before raising it; we report it once, in our DataError."""
+    logger = logging.getLogger("datasets")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost exception: `datasets` wraps the parser's precise message in a vague one."""
+    while exc.__cause__ is not None or (exc.__context__ is not None and not exc.__suppress_context__):
+        exc = exc.__cause__ or exc.__context__
+    return exc
+
+
+def _check_file(path: Path, builder: str) -> None:
+    """An empty or binary file gets a plain answer, not a parser's traceback fragment."""
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if not head.strip():
+        raise DataError(f"{path} is empty. {_EXPECTED}")
+    if builder == "parquet":
+        if not head.startswith(b"PAR1"):
+            raise DataError(f"{path} is not a Parquet file (no PAR1 header). {_EXPECTED}")
+        return
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        binary = b"\0" in head
+    except UnicodeDecodeError:
+        binary = True
+    if binary:
+        raise DataError(f"{path} is not a JSON/JSONL text file (it looks binary). {_EXPECTED}")
 
 
 def _local_files(path: Path) -> tuple[str, list[str]]:
@@ -134,7 +180,10 @@ def _local_files(path: Path) -> tuple[str, list[str]]:
         raise DataError(
             f"{path}: benchmark data must be .json, .jsonl or .parquet files of one kind"
         )
-    return builders.pop(), [str(p) for p in files]
+    builder = builders.pop()
+    for file in files:
+        _check_file(file, builder)
+    return builder, [str(p) for p in files]
 
 
 def _rows_from_splits(dataset_dict, benchmark: Benchmark) -> list[dict[str, Any]]:

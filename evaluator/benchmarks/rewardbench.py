@@ -13,4 +13,5 @@ REWARDBENCH = Benchmark(
     sections=REWARDBENCH_SECTIONS,
     core_source=DataSource("allenai/reward-bench", split="filtered"),
     extra_sources={"prior-sets": DataSource("allenai/pref-test-sets")},
+    extra_sections={"prior-sets": "Prior Sets"},
 )

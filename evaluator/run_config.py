@@ -1,0 +1,118 @@
+"""RunConfig: the settings of one evaluation, built in one place from each of its three sources.
+
+- the command line: `RunConfig.from_args` (the CLI parser's dests are RunConfig field names);
+- a queued request plus the worker's settings: `RunConfig.from_request` (fields named alike in
+  `EvalRequest` and `WorkerSettings` carry over by name; only what has no counterpart is mapped);
+- the runner hands it to the model adapters whole (`LoadOptions.from_config`).
+
+Nothing here imports torch: the CLI checks its arguments before the heavy libraries load.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from . import scoring
+from .benchmarks import BENCHMARKS
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from results.schema import EvalRequest
+
+    from .settings import WorkerSettings
+
+# The worker's data overrides name extra data as "<benchmark>.<extra>", e.g. rewardbench.prior-sets.
+EXTRA_SEPARATOR = "."
+
+
+class RunConfig(BaseModel):
+    """The settings of one evaluation, as given on the command line or in a queue request."""
+
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    model: str
+    model_type: str = "classifier"
+    revision: Optional[str] = Field(None, description="the branch, tag or commit asked for")
+    revision_resolved: Optional[str] = Field(
+        None, description="the commit to evaluate, pinned at submission (a Hub sha or 'local-<hash>')"
+    )
+    ref_model: Optional[str] = Field(None, description="reference model (DPO model types)")
+    ref_revision: Optional[str] = None
+    ref_revision_resolved: Optional[str] = Field(None, description="the reference's pinned commit")
+    per_token_mean: bool = Field(False, description="dpo-ref-free: mean, not sum, of response log-probs")
+    benchmark: str = "rewardbench"
+    data: Optional[str] = Field(None, description="local file or Hub id replacing the core data")
+    data_split: Optional[str] = None
+    prior_sets: bool = False
+    extra_data: dict[str, str] = Field(
+        default_factory=dict, description="extra source name -> data replacing its default (e.g. prior-sets)"
+    )
+    subsets: Optional[list[str]] = None
+    device: str = "auto"
+    dtype: str = "auto"
+    chat_template: str = "tokenizer"
+    max_length: Optional[int] = Field(None, gt=0)
+    batch_tokens: int = Field(16384, gt=0)
+    bootstrap_samples: int = Field(scoring.DEFAULT_BOOTSTRAP_SAMPLES, gt=0)
+    seed: int = scoring.DEFAULT_SEED
+    progress: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dataset_as_benchmark(cls, values: Any) -> Any:
+        """A dataset given as the benchmark is scored by RewardBench's rules, as custom data."""
+        if isinstance(values, dict):
+            benchmark = values.get("benchmark")
+            if benchmark and benchmark not in BENCHMARKS and (Path(benchmark).exists() or "/" in benchmark):
+                values = {**values, "benchmark": "rewardbench", "data": values.get("data") or benchmark}
+        return values
+
+    @property
+    def extras(self) -> tuple[str, ...]:
+        """The benchmark's optional data sources this run scores."""
+        return ("prior-sets",) if self.prior_sets else ()
+
+    @property
+    def custom_data(self) -> bool:
+        """Whether any rows scored are not the benchmark's own data."""
+        return bool(self.data) or any(extra in self.extra_data for extra in self.extras)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> "RunConfig":
+        """The command line's values; options left unset keep RunConfig's defaults."""
+        given = {key: value for key, value in vars(args).items() if key in cls.model_fields and value is not None}
+        return cls(**given)
+
+    @classmethod
+    def from_request(cls, request: "EvalRequest", settings: "WorkerSettings") -> "RunConfig":
+        """What to evaluate (the request, at the commits pinned when it was submitted) and how (the
+        worker's settings)."""
+        from .adapters.chat_format import CHAT_FORMATS  # loads torch: the worker needs it next anyway
+
+        if request.chat_template not in CHAT_FORMATS:
+            # A template file is a path on the worker's disk: only the command line may name one.
+            raise ConfigError(
+                f"chat template {request.chat_template!r} is not allowed in a queued request: "
+                f"choose one of {', '.join(CHAT_FORMATS)}"
+            )
+        fields = {**_shared(settings.model_dump()), **_shared(request.model_dump())}
+        data, extra_data = split_overrides(settings.data_overrides, request.benchmark)
+        return cls(**fields, data=data, extra_data=extra_data, progress=False)
+
+
+def _shared(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if key in RunConfig.model_fields}
+
+
+def split_overrides(overrides: Mapping[str, str], benchmark: str) -> tuple[Optional[str], dict[str, str]]:
+    """`{"rewardbench": a, "rewardbench.prior-sets": b}` -> (a, {"prior-sets": b}) for `benchmark`."""
+    extra_data = {}
+    for key, location in overrides.items():
+        name, _, extra = key.partition(EXTRA_SEPARATOR)
+        if name == benchmark and extra:
+            extra_data[extra] = location
+    return overrides.get(benchmark), extra_data
