@@ -151,3 +151,46 @@ def test_tokenizer_without_template_needs_chat_template_flag(capsys, tmp_path, s
     result = EvalResult.model_validate_json((tmp_path / "o/org/plain.json").read_text())
     assert result.model.chat_template == "raw"
     assert set(result.subsets) == {"hep-go", "donotanswer"}
+
+
+def _cli(tmp_path, *args, cache: str = "datasets-cache") -> subprocess.CompletedProcess:
+    """The CLI in a fresh process: every library's own bars and logs reach its stderr."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_CACHE": str(tmp_path / cache)}
+    env.pop("HF_HUB_DISABLE_PROGRESS_BARS", None)
+    return subprocess.run([sys.executable, "-m", "evaluator", "run", *args, "--output", str(tmp_path / "o")],
+                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [(b"", "is empty"), (b"\x00\x01\x02\xff\xfe garbage \x00" * 20, "is not a JSON/JSONL text file")],
+)
+def test_empty_or_binary_data_is_one_line(tmp_path, tiny_classifier, content, message):
+    data = tmp_path / "data.jsonl"
+    data.write_bytes(content)
+    proc = _cli(tmp_path, "--model", str(tiny_classifier), "--benchmark", str(data), "--no-progress")
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [f"error: {data} {message}" + proc.stderr.split(message, 1)[1].rstrip()]
+    assert "RewardBench schema" in proc.stderr and "StopIteration" not in proc.stderr
+
+
+def test_a_parse_error_is_printed_once(tmp_path, tiny_classifier):
+    data = tmp_path / "data.jsonl"
+    data.write_text('{"prompt": "p"}\n{oops\n')
+    proc = _cli(tmp_path, "--model", str(tiny_classifier), "--benchmark", str(data), "--no-progress")
+    assert proc.returncode == 1
+    assert len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert proc.stderr.startswith(f"error: could not read benchmark data from {data}: ")
+
+
+def test_no_progress_silences_every_bar(tmp_path, tiny_classifier, small_data):
+    quiet = _cli(tmp_path, "--model", str(tiny_classifier), "--benchmark", str(small_data), "--no-progress",
+                 "--bootstrap-samples", "5")
+    assert quiet.returncode == 0, quiet.stderr
+    assert all(line.startswith(("INFO ", "WARNING ")) for line in quiet.stderr.splitlines()), quiet.stderr
+    # the same run with bars shows the libraries' own (dataset building, weight loading) and ours
+    loud = _cli(tmp_path, "--model", str(tiny_classifier), "--benchmark", str(small_data), "--bootstrap-samples", "5",
+                cache="another-cache")  # a fresh cache: the dataset is built again
+    assert loud.returncode == 0, loud.stderr
+    for bar in ("Generating train split", "Loading weights", "scoring (classifier)"):
+        assert bar in loud.stderr and bar not in quiet.stderr

@@ -81,11 +81,30 @@ def test_empty_subset_requested(tmp_path):
         _load(write_jsonl(tmp_path / "d.jsonl", make_rows(SUBSETS)), subsets=["hep-go", "math-prm"])
 
 
-def test_empty_file(tmp_path):
-    empty = tmp_path / "d.jsonl"
-    empty.write_text("")
-    with pytest.raises(DataError, match="could not read|has no rows"):
-        _load(empty)
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("d.jsonl", b"", "d.jsonl is empty"),
+        ("d.jsonl", b"\n  \n", "d.jsonl is empty"),
+        ("d.jsonl", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a JSON/JSONL text file \\(it looks binary\\)"),
+        ("d.json", b"\xff\xfe{\x00", "not a JSON/JSONL text file"),
+        ("d.parquet", b'{"not": "parquet"}', "not a Parquet file"),
+    ],
+)
+def test_empty_or_binary_files_are_named_plainly(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=message) as info:
+        _load(path)
+    assert "RewardBench schema (prompt, chosen, rejected, subset, id)" in str(info.value)
+
+
+def test_a_parse_error_names_the_parser_s_reason(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"prompt": "p"}\n{oops\n')
+    with pytest.raises(DataError, match="could not read benchmark data from .*d.jsonl: ") as info:
+        _load(path)
+    assert "An error occurred while generating the dataset" not in str(info.value)
 
 
 def test_duplicate_ids_are_refused(tmp_path):
