@@ -1,6 +1,7 @@
 """One-command demo: sample benchmark -> small reward models -> queue -> worker -> leaderboard.
 
     python -m demo                  build and evaluate what is missing, then serve the leaderboard
+                                    with a worker beside it: submit a model folder in the Submit tab
     python -m demo --no-serve       build and evaluate only
     python -m demo --root DIR       keep the models and the results store under DIR
 
@@ -78,7 +79,8 @@ def log_summary(statuses: list["ModelStatus"]) -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
-    app_env = dict(os.environ)  # the app gets the caller's environment, not the demo's offline switch
+    # The app and the worker get the caller's environment, not the demo's offline switch.
+    app_env = dict(os.environ)
     # The demo needs nothing from the Hub; set before the Hub client is first imported (below).
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from evaluator.worker import configure_logging
@@ -98,8 +100,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         log.error("%d demo model(s) have no result; the worker log above says why", len(missing))
     if args.no_serve:
         return 1 if missing else 0
-    serve(app_env, DemoLayout(args.root.resolve()).store, args.host, args.port)
-    return 0  # not reached: serve replaces this process
+    return serve(app_env, DemoLayout(args.root.resolve()).store, args.data, args.host, args.port)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@ must rebuild and re-evaluate nothing.
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,10 +20,11 @@ from demo.__main__ import main as demo_main
 from demo.models import DEMO_MODELS, MARKER, DemoModel, ensure_models, random_classifier
 from demo.pipeline import DemoError, build_and_evaluate
 from demo.sample_data import SAMPLE_PATH, split, to_jsonl
-from demo.serve import app_environment
+from demo.serve import Command, SideBySide, app_environment, demo_commands
 from results.schema import Status
 from results.sections import REWARDBENCH_SECTIONS, subset_order
 from results.store import LocalStore
+from tests.browser_fixtures import wait_until
 
 ALL_SUBSETS = subset_order(REWARDBENCH_SECTIONS)
 SECTIONS = [section.name for section in REWARDBENCH_SECTIONS]
@@ -137,3 +142,65 @@ def test_the_app_is_pointed_at_the_demo_store(tmp_path):
     env = app_environment({"RMLB_RESULTS_REPO": "org/results", "PATH": "/bin"}, tmp_path, "127.0.0.1", 7861)
     assert env["RMLB_STORE"] == "local" and env["RMLB_STORE_ROOT"] == str(tmp_path)
     assert env["RMLB_SERVER_PORT"] == "7861" and env["PATH"] == "/bin"
+
+
+def test_the_demo_serves_the_app_and_a_worker_on_the_sample_data(tmp_path):
+    base = {"RMLB_RESULTS_REPO": "org/results", "RMLB_UI_POLL_S": "1", "PATH": "/bin"}
+    app, worker = demo_commands(base, tmp_path, SAMPLE_PATH, "127.0.0.1", 7861)
+    assert app.argv[-1].endswith("app.py") and worker.argv[-2:] == ["-m", "evaluator.worker"]
+    assert app.env["RMLB_ALLOW_LOCAL_MODELS"] == "true" and app.env["RMLB_UI_POLL_S"] == "1"  # caller wins
+    assert worker.env["RMLB_DATA_OVERRIDES"] == f"rewardbench={SAMPLE_PATH.resolve()}"
+    assert float(worker.env["RMLB_POLL_INTERVAL_S"]) <= 10
+    for command in (app, worker):
+        assert command.env["RMLB_STORE"] == "local" and command.env["RMLB_STORE_ROOT"] == str(tmp_path)
+
+
+def _python(code: str, *args: str) -> list[str]:
+    return [sys.executable, "-c", code, *args]
+
+
+def test_when_one_process_ends_the_other_is_stopped_and_its_status_returned():
+    runner = SideBySide(
+        [
+            Command("app", _python("import sys; sys.exit(3)"), {}),
+            Command("worker", _python("import time; time.sleep(120)"), {}),
+        ]
+    )
+    status: list[int] = []
+    thread = threading.Thread(target=lambda: status.append(runner.run()))
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive() and status == [3]
+    assert runner.processes["worker"].returncode == -signal.SIGTERM
+
+
+# A child that says it is up, then waits; on SIGTERM it notes the stop and exits.
+CHILD = """
+import pathlib, signal, sys, time
+folder = pathlib.Path(sys.argv[1])
+signal.signal(signal.SIGTERM, lambda *_: ((folder / "stopped").write_text("yes"), sys.exit(0)))
+(folder / "up").write_text("yes")
+time.sleep(120)
+"""
+SUPERVISOR = """
+import sys
+from demo.serve import Command, SideBySide, install_stop_handlers
+runner = SideBySide([Command(name, [sys.executable, "-c", sys.argv[1], folder], {})
+                     for name, folder in (("app", sys.argv[2]), ("worker", sys.argv[3]))])
+install_stop_handlers(runner)
+sys.exit(runner.run())
+"""
+
+
+def test_sigterm_to_the_demo_stops_the_app_and_the_worker(tmp_path):
+    folders = [tmp_path / "app", tmp_path / "worker"]
+    for folder in folders:
+        folder.mkdir()
+    demo = subprocess.Popen(_python(SUPERVISOR, CHILD, *map(str, folders)), cwd=Path(__file__).parent.parent)
+    try:
+        wait_until(lambda: all((f / "up").exists() for f in folders) or demo.poll() is not None, 60)
+        demo.send_signal(signal.SIGTERM)
+        assert demo.wait(timeout=60) == 0
+    finally:
+        demo.kill()
+    assert all((f / "stopped").read_text() == "yes" for f in folders)
