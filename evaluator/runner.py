@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
@@ -24,11 +24,11 @@ from results.schema import (
 )
 
 from . import scoring
-from .adapters import LoadOptions, get_adapter
+from .adapters import LoadOptions, RewardAdapter, ScoredExample, ScoringStats, get_adapter, truncation
 from .benchmarks import Benchmark, DataSource, get_benchmark
 from .benchmarks.loading import BenchmarkData, load_benchmark_data
 from .device import dtype_name, resolve_device, resolve_dtype
-from .model_source import resolve_model
+from .model_source import ResolvedModel, resolve_model
 from .provenance import environment
 from .run_config import RunConfig
 
@@ -74,7 +74,35 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
     t_model = time.perf_counter()
 
     scored, stats, score_timing = _score(adapter, data)
-    examples = [
+    examples = _example_scores(data, scored)
+    scores = scoring.score(_correct_by_subset(examples), benchmark, config.bootstrap_samples, config.seed)
+    _warn_about_truncation(stats, adapter.max_length)
+    timings = Timings(
+        started_at=started,
+        finished_at=datetime.now(timezone.utc),
+        load_data_s=t_data - clock,
+        load_model_s=t_model - t_data,
+        tokenize_s=score_timing[0],
+        score_s=score_timing[1],
+        total_s=time.perf_counter() - clock,
+    )
+    result = EvalResult(
+        model=_model_info(config, model, adapter),
+        benchmark=_benchmark_info(benchmark, data, config),
+        settings=_run_settings(config, adapter, device, dtype),
+        environment=environment(device),
+        timings=timings,
+        stats=_run_stats(stats),
+        subsets=scores.subsets,
+        sections=scores.sections,
+        score=scores.overall,
+        score_ci95=scores.overall_ci95,
+    )
+    return EvalOutcome(result=result, examples=examples)
+
+
+def _example_scores(data: BenchmarkData, scored: list[ScoredExample]) -> list[ExampleScore]:
+    return [
         ExampleScore(
             id=ex.id,
             subset=ex.subset,
@@ -84,59 +112,40 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
         )
         for ex, s in zip(data.examples, scored)
     ]
-    scores = scoring.score(_correct_by_subset(examples), benchmark, config.bootstrap_samples, config.seed)
-    finished = datetime.now(timezone.utc)
-    _warn_about_truncation(stats, adapter.max_length)
 
+
+def _model_info(config: RunConfig, model: ResolvedModel, adapter: RewardAdapter) -> ModelInfo:
     # Only model types that compare against a reference model carry one (see adapters/dpo.py).
     reference = getattr(adapter, "reference", None)
-    result = EvalResult(
-        model=ModelInfo(
-            id=config.model,
-            name=f"{model.org}/{model.name}",
-            model_type=config.model_type,
-            revision_requested=model.revision_requested,
-            revision_resolved=model.revision_resolved,
-            num_parameters=adapter.num_parameters(),
-            chat_template=adapter.chat_format.name,
-            chat_template_sha256=adapter.chat_format.template_sha256,
-            ref_model=reference.model_id if reference else None,
-            ref_revision_resolved=reference.revision_resolved if reference else None,
-        ),
-        benchmark=_benchmark_info(benchmark, data, config),
-        settings=RunSettings(
-            device=str(device),
-            dtype=dtype_name(dtype),
-            max_length=adapter.max_length,
-            batch_tokens=config.batch_tokens,
-            bootstrap_samples=config.bootstrap_samples,
-            bootstrap_seed=config.seed,
-            per_token_mean=config.per_token_mean,
-        ),
-        environment=environment(device),
-        timings=Timings(
-            started_at=started,
-            finished_at=finished,
-            load_data_s=t_data - clock,
-            load_model_s=t_model - t_data,
-            tokenize_s=score_timing[0],
-            score_s=score_timing[1],
-            total_s=time.perf_counter() - clock,
-        ),
-        stats=RunStats(
-            num_texts=stats.num_texts,
-            num_truncated=stats.num_truncated,
-            num_prompt_truncated=stats.num_prompt_truncated,
-            num_response_truncated=stats.num_response_truncated,
-            real_tokens=stats.real_tokens,
-            padded_tokens=stats.padded_tokens,
-        ),
-        subsets=scores.subsets,
-        sections=scores.sections,
-        score=scores.overall,
-        score_ci95=scores.overall_ci95,
+    return ModelInfo(
+        id=config.model,
+        name=f"{model.org}/{model.name}",
+        model_type=config.model_type,
+        revision_requested=model.revision_requested,
+        revision_resolved=model.revision_resolved,
+        num_parameters=adapter.num_parameters(),
+        chat_template=adapter.chat_format.name,
+        chat_template_sha256=adapter.chat_format.template_sha256,
+        ref_model=reference.model_id if reference else None,
+        ref_revision_resolved=reference.revision_resolved if reference else None,
     )
-    return EvalOutcome(result=result, examples=examples)
+
+
+def _run_settings(config: RunConfig, adapter: RewardAdapter, device, dtype) -> RunSettings:
+    return RunSettings(
+        device=str(device),
+        dtype=dtype_name(dtype),
+        max_length=adapter.max_length,
+        batch_tokens=config.batch_tokens,
+        bootstrap_samples=config.bootstrap_samples,
+        bootstrap_seed=config.seed,
+        per_token_mean=config.per_token_mean,
+    )
+
+
+def _run_stats(stats: ScoringStats) -> RunStats:
+    counts = {key: value for key, value in asdict(stats).items() if key in RunStats.model_fields}
+    return RunStats(**counts, truncation_rule=truncation.RULE)
 
 
 def silence_library_progress_bars() -> None:
@@ -190,7 +199,7 @@ def _benchmark_info(benchmark: Benchmark, data: BenchmarkData, config: RunConfig
     )
 
 
-def _warn_about_truncation(stats, max_length: int) -> None:
+def _warn_about_truncation(stats: ScoringStats, max_length: int) -> None:
     """One line per run, however many texts were cut."""
     if stats.num_truncated:
         log.warning(

@@ -194,3 +194,30 @@ def test_no_progress_silences_every_bar(tmp_path, tiny_classifier, small_data):
     assert loud.returncode == 0, loud.stderr
     for bar in ("Generating train split", "Loading weights", "scoring (classifier)"):
         assert bar in loud.stderr and bar not in quiet.stderr
+
+
+def test_every_run_option_is_a_run_config_field():
+    """One flow: the parser's dests are RunConfig's field names (bar where the output goes)."""
+    from evaluator.cli import build_parser
+    from evaluator.run_config import RunConfig
+
+    run = build_parser()._subparsers._group_actions[0].choices["run"]
+    dests = {a.dest for a in run._actions if a.dest != "help"}
+    assert dests - set(RunConfig.model_fields) == {"output", "cache_dir"}
+
+
+def test_the_command_line_becomes_a_run_config(tmp_path, small_data):
+    from evaluator.cli import build_parser
+    from evaluator.run_config import RunConfig
+
+    args = build_parser().parse_args(["run", "--model", "org/m", "--revision", "v1", "--split", "test",
+                                      "--data", "org/ds", "--no-progress", "--max-length", "64",
+                                      "--subsets", "hep-go,donotanswer", "--output", str(tmp_path)])
+    config = RunConfig.from_args(args)
+    assert (config.model, config.revision, config.data, config.data_split) == ("org/m", "v1", "org/ds", "test")
+    assert (config.progress, config.max_length, config.subsets) == (False, 64, ["hep-go", "donotanswer"])
+    assert config.batch_tokens == RunConfig.model_fields["batch_tokens"].default  # unset keeps the default
+    path_as_benchmark = RunConfig.from_args(build_parser().parse_args(
+        ["run", "--model", "m", "--benchmark", str(small_data), "--output", str(tmp_path)]))
+    assert (path_as_benchmark.benchmark, path_as_benchmark.data) == ("rewardbench", str(small_data))
+    assert path_as_benchmark.custom_data
