@@ -90,10 +90,10 @@ class SideBySide:
         self._ended.set()
 
     def run(self) -> int:
-        for command in self.commands:
-            self.processes[command.name] = subprocess.Popen(list(command.argv), env=dict(command.env))
-            threading.Thread(target=self._watch, args=(command.name,), daemon=True).start()
-        try:
+        try:  # a process that cannot start stops those already started
+            for command in self.commands:
+                self.processes[command.name] = subprocess.Popen(list(command.argv), env=dict(command.env))
+                threading.Thread(target=self._watch, args=(command.name,), daemon=True).start()
             self._ended.wait()
         finally:
             self._signal_all(kill=False)

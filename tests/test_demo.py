@@ -204,3 +204,15 @@ def test_sigterm_to_the_demo_stops_the_app_and_the_worker(tmp_path):
     finally:
         demo.kill()
     assert all((f / "stopped").read_text() == "yes" for f in folders)
+
+
+def test_a_process_that_cannot_start_stops_the_ones_already_started(tmp_path):
+    runner = SideBySide(
+        [
+            Command("app", _python("import time; time.sleep(120)"), {}),
+            Command("worker", [str(tmp_path / "no-such-program")], {}),
+        ]
+    )
+    with pytest.raises(FileNotFoundError):
+        runner.run()
+    assert runner.processes["app"].returncode == -signal.SIGTERM
