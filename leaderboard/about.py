@@ -6,6 +6,8 @@ from __future__ import annotations
 from results.model_types import MODEL_TYPES
 from results.sections import REWARDBENCH_SECTIONS, Section
 
+from .table import OPTIONAL_SECTIONS
+
 
 def _weights_line(section: Section) -> str:
     weights = set(section.subset_weights.values())
@@ -18,6 +20,7 @@ def _weights_line(section: Section) -> str:
 
 def about_markdown() -> str:
     full = [s.name for s in REWARDBENCH_SECTIONS if s.overall_weight == 1.0]
+    core = [s.name for s in REWARDBENCH_SECTIONS if s.name not in OPTIONAL_SECTIONS]
     half = [s.name for s in REWARDBENCH_SECTIONS if s.overall_weight != 1.0]
     types = "\n".join(f"- **{t.label}** (`{t.key}`)" for t in MODEL_TYPES.values())
     return f"""
@@ -40,6 +43,12 @@ it gives the chosen answer a strictly higher score**; a tie counts as wrong.
 **95% CI** is the range the score would likely fall in if the test pairs were drawn again: a
 bootstrap that resamples the test pairs within each subset. Results copied from the
 published RewardBench files have no interval, parameter count or revision, so those cells are empty.
+
+**Complete results only.** A result ranks only when it has a score for every subset of
+{", ".join(core)}; one that lacks some (a run on chosen subsets, say) is *incomplete*: it is hidden
+unless you tick *Show incomplete results*, then listed after the complete ones with ⚠ beside its
+name. A run on data other than the benchmark's own is listed under a benchmark label of its own
+("rewardbench · custom data: file name"), never as the benchmark.
 
 All numbers are percentages. To sort, click a column header and then its ⋮ menu; the CSV downloads
 keep every digit.

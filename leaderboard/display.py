@@ -227,13 +227,36 @@ def chosen_columns(optional_headers: Optional[Sequence[str]]) -> list[Column]:
     return [c for c in LEADERBOARD_COLUMNS if c.required or c.header in wanted]
 
 
+# ---- notes beside the table ----------------------------------------------------------------------
+
+TABLE_HELP = (
+    "**Sort** by a column: click its header, then the ⋮ button beside its name (*Clear sort* goes back "
+    f"to the ranking). {INCOMPLETE_MARK} marks an **incomplete** result: it has no score for some of the "
+    "benchmark's subsets (hover the mark to see which), so it is listed after the complete results "
+    "and not ranked with them. Hover a cell to read it whole; a revision shows its full commit sha."
+)
+
+
+def count_note(shown: int, total: int, hidden_incomplete: int) -> str:
+    """The line above the table: how many results the filters let through, and how many
+    incomplete ones the switch hides."""
+    note = f"Showing {shown} of {total} results, best score first."
+    if hidden_incomplete:
+        plural = "s" if hidden_incomplete != 1 else ""
+        note += f" {hidden_incomplete} incomplete result{plural} hidden: tick *Show incomplete results* to list them."
+    return note
+
+
 # ---- shown tables and exports ---------------------------------------------------------------------
 
 
-def percent_widths(shares: Sequence[float]) -> list[str]:
-    """CSS widths that fill the table, in proportion to `shares`."""
-    total = sum(shares)
-    return [f"{100 * share / total:.2f}%" for share in shares]
+PX_PER_SHARE = 11.8  # the default columns then fill a desktop page (about 1,210 px)
+
+
+def pixel_widths(shares: Sequence[float], px_per_share: float = PX_PER_SHARE) -> list[str]:
+    """CSS widths in proportion to `shares`, in pixels: percentages would squeeze every column into
+    a phone's width, while fixed widths let the table scroll sideways under its pinned first column."""
+    return [f"{share * px_per_share:.0f}px" for share in shares]
 
 
 @dataclass(frozen=True)
@@ -260,7 +283,7 @@ def leaderboard_view(rows: pd.DataFrame, columns: Sequence[Column], base_url: st
         _styled(frame, formats),
         [KINDS[c.kind].datatype for c in columns],
         [c.header for c in columns],
-        percent_widths([KINDS[c.kind].width for c in columns]),
+        pixel_widths([KINDS[c.kind].width for c in columns]),
     )
 
 

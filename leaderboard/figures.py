@@ -4,8 +4,9 @@ Each chart is one builder in `FIGURES`. `draw` is the only way the page gets a f
 cannot be drawn (no data, nothing picked, or a bug) it returns a figure that says so in words, so
 one chart can never break the page.
 
-A model has one colour in every chart (`model_colour`, from a hash of its name), so it can be
-followed from the bars to the radar to the scatter, and keeps it across refreshes and filters.
+A model has one colour in every chart (`colour_map`, from a hash of its name, over every model of
+the leaderboard), so it can be followed from the bars to the radar to the scatter, and keeps it when
+the filters change.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import hashlib
 import html
 import itertools
 import logging
-from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,7 +31,12 @@ SCATTER_AXES: tuple[str, ...] = (t.SCORE, *t.SECTION_NAMES, PARAMETERS_AXIS)
 DEFAULT_TOP_N = 10
 TEMPLATE = "plotly_white"
 HEIGHT = 440
-PALETTE: tuple[str, ...] = tuple(dict.fromkeys([*qualitative.Plotly, *qualitative.Dark24]))
+# Plotly's ten, then darker ones unlike any of them: models that end up side by side stay apart.
+PALETTE: tuple[str, ...] = (
+    *qualitative.Plotly,
+    *("#1CA71C", "#DA16FF", "#222A2A", "#B68100", "#750D86", "#00A08B"),
+    *("#862A16", "#6C7C32", "#778AAE", "#620042", "#0D2A63", "#2E91E5"),
+)
 TYPE_SYMBOLS: tuple[str, ...] = ("circle", "square", "diamond", "triangle-up", "cross", "star", "hexagon")
 
 
@@ -44,6 +50,7 @@ class ChartOptions:
     models: Sequence[str] = ()
     x: str = "Chat Hard"
     y: str = t.SCORE
+    colours: Mapping[str, str] = field(default_factory=dict)  # model -> colour; `colour_map` of all models
 
 
 @dataclass(frozen=True)
@@ -57,11 +64,28 @@ def label(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def model_colour(model: str) -> str:
-    """The colour of `model` in every chart. sha256, not hash(): Python salts str hashes per
-    process, and the colour must not change between workers or restarts."""
-    digest = hashlib.sha256(model.encode("utf-8")).digest()
-    return PALETTE[int.from_bytes(digest[:8], "big") % len(PALETTE)]
+def _slot(model: str) -> int:
+    # sha256, not hash(): Python salts str hashes per process, and a colour must survive restarts.
+    return int.from_bytes(hashlib.sha256(model.encode("utf-8")).digest()[:8], "big") % len(PALETTE)
+
+
+def colour_map(models: Iterable[str]) -> dict[str, str]:
+    """Model -> colour. Each model takes the palette slot its name hashes to, or the next free one
+    (models in name order), so no two models share a colour until the palette is used up."""
+    taken: set[int] = set()
+    colours = {}
+    for model in sorted(set(models)):
+        slot = _slot(model)
+        while slot in taken and len(taken) < len(PALETTE):
+            slot = (slot + 1) % len(PALETTE)
+        taken.add(slot)
+        colours[model] = PALETTE[slot]
+    return colours
+
+
+def _colours(rows: pd.DataFrame, options: ChartOptions) -> dict[str, str]:
+    """The page's colours (over every model), else those of the models drawn."""
+    return {**colour_map(rows[t.MODEL]), **options.colours}
 
 
 def message_figure(message: str) -> go.Figure:
@@ -99,13 +123,14 @@ def _scored(rows: pd.DataFrame) -> pd.DataFrame:
 def section_bars(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
     top = _scored(rows).head(max(1, options.top_n))
     sections = _sections_present(top)
+    colours = _colours(rows, options)
     figure = go.Figure()
     for _, row in top.iterrows():
         figure.add_bar(
             name=label(row[t.MODEL]),
             x=sections,
             y=[row[s] * 100 for s in sections],
-            marker_color=model_colour(row[t.MODEL]),
+            marker_color=colours[row[t.MODEL]],
             hovertemplate="%{x}: %{y:.1f}<extra>%{fullData.name}</extra>",
         )
     return _layout(
@@ -123,6 +148,7 @@ def radar(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
     if picked.empty:
         raise ChartUnavailable("None of the picked models is in the current table.")
     sections = _sections_present(picked)
+    colours = _colours(rows, options)
     figure = go.Figure()
     for _, row in picked.iterrows():
         values = [row[s] * 100 for s in sections]
@@ -132,8 +158,8 @@ def radar(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
             theta=sections + sections[:1],
             fill="toself",
             opacity=0.55,
-            line_color=model_colour(row[t.MODEL]),
-            fillcolor=model_colour(row[t.MODEL]),
+            line_color=colours[row[t.MODEL]],
+            fillcolor=colours[row[t.MODEL]],
         )
     return _layout(figure, "Models compared by section", polar={"radialaxis": {"range": [0, 100]}})
 
@@ -158,6 +184,7 @@ def scatter(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
     figure = go.Figure()
     # Colour is the model (as in the other charts); the marker's shape is its type (the legend).
     groups = rows[both].groupby(t.MODEL_TYPE, sort=True)
+    colours = _colours(rows, options)
     for symbol, (model_type, group) in zip(itertools.cycle(TYPE_SYMBOLS), groups):
         figure.add_scatter(
             name=label(model_type),
@@ -168,7 +195,7 @@ def scatter(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
                 "size": 11,
                 "opacity": 0.85,
                 "symbol": symbol,
-                "color": [model_colour(m) for m in group[t.MODEL]],
+                "color": [colours[m] for m in group[t.MODEL]],
                 "line": {"width": 1, "color": "white"},
             },
             text=[label(m) for m in group[t.MODEL]],

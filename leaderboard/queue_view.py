@@ -2,6 +2,10 @@
 
 Pending requests are listed oldest first (the order the worker takes them); the others newest
 first. Each status shows the columns that matter for it, one line each in `QUEUE_SECTIONS`.
+
+A failed request's table cell holds the first line of its error; `error_details` gives the whole
+error for the page to show on demand. Errors and model ids may name files on a worker's disk, so
+paths are cut to their last part (`display.hide_paths`, `table.model_name`) before they are shown.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ import pandas as pd
 
 from results.schema import EvalRequest, Status
 
-from .display import percent_widths
-from .table import model_type_label
+from .display import REVISION_CHARS, hide_paths, pixel_widths
+from .table import model_name, model_type_label, source_name
 
 MISSING = "–"
+ERROR_SUMMARY_CHARS = 140
 
 
 def _time(moment: Optional[datetime]) -> str:
@@ -27,31 +32,50 @@ def _time(moment: Optional[datetime]) -> str:
 def _revision(request: EvalRequest) -> str:
     resolved = request.revision_resolved
     return (
-        f"{request.revision} ({resolved[:7]})"
+        f"{request.revision} ({resolved[:REVISION_CHARS]})"
         if resolved and resolved != request.revision
         else request.revision
     )
 
 
+def runs(request: EvalRequest) -> int:
+    """How many times the request ran. `attempts` counts only the runs that were lost (no heartbeat:
+    requeued, or given up, by `evaluator/queue.py`); a run its worker ended itself (finished or
+    failed, which records the last heartbeat at the finish) or is still running is one more."""
+    if request.status == Status.PENDING:
+        return request.attempts
+    ended_by_its_worker = request.finished_at is not None and request.heartbeat_at == request.finished_at
+    return request.attempts + int(request.status == Status.RUNNING or ended_by_its_worker)
+
+
+def error_summary(error: Optional[str]) -> str:
+    """The first line of an error, cut to fit a table cell; the whole error is shown on demand."""
+    text = hide_paths(error or "").strip()
+    if not text:
+        return MISSING
+    cut = text.splitlines()[0][:ERROR_SUMMARY_CHARS].rstrip()
+    return cut if cut == text else f"{cut} …"
+
+
 @dataclass(frozen=True)
 class Field:
     value: Callable[[EvalRequest], object]
-    width: int  # relative share of the table's width
+    width: int  # tens of pixels: wide enough for the usual value's longest word, so words are not cut
 
 
 FIELDS: dict[str, Field] = {
     "Model": Field(lambda r: f"{r.org}/{r.name}", 15),
-    "Revision": Field(_revision, 10),
-    "Model Type": Field(lambda r: model_type_label(r.model_type), 13),
-    "Reference": Field(lambda r: r.ref_model or MISSING, 12),
-    "Benchmark": Field(lambda r: r.benchmark, 10),
-    "Submitter": Field(lambda r: r.submitter, 9),
-    "Submitted": Field(lambda r: _time(r.submitted_at), 12),
-    "Started": Field(lambda r: _time(r.started_at), 12),
-    "Last heartbeat": Field(lambda r: _time(r.heartbeat_at), 12),
-    "Finished": Field(lambda r: _time(r.finished_at), 12),
-    "Attempts": Field(lambda r: r.attempts, 8),
-    "Error": Field(lambda r: r.error or MISSING, 26),
+    "Revision": Field(_revision, 14),
+    "Model Type": Field(lambda r: model_type_label(r.model_type), 11),
+    "Reference": Field(lambda r: model_name(r.ref_model) if r.ref_model else MISSING, 10),
+    "Benchmark": Field(lambda r: source_name(r.benchmark), 12),
+    "Submitter": Field(lambda r: r.submitter, 10),
+    "Submitted": Field(lambda r: _time(r.submitted_at), 11),
+    "Started": Field(lambda r: _time(r.started_at), 11),
+    "Last heartbeat": Field(lambda r: _time(r.heartbeat_at), 11),
+    "Finished": Field(lambda r: _time(r.finished_at), 11),
+    "Runs": Field(runs, 6),
+    "Error": Field(lambda r: error_summary(r.error), 21),
 }
 _COMMON = ("Model", "Revision", "Model Type", "Reference", "Benchmark", "Submitter", "Submitted")
 
@@ -65,24 +89,28 @@ class QueueSection:
 
     @property
     def widths(self) -> list[str]:
-        """CSS widths of the columns, in percent of the table."""
-        return percent_widths([FIELDS[c].width for c in self.columns])
+        """CSS widths of the columns, in pixels."""
+        return pixel_widths([FIELDS[c].width for c in self.columns], px_per_share=10)
 
 
 QUEUE_SECTIONS: tuple[QueueSection, ...] = (
     QueueSection(Status.PENDING, "Pending", _COMMON, oldest_first=True),
     QueueSection(Status.RUNNING, "Running", (*_COMMON, "Started", "Last heartbeat")),
     QueueSection(Status.FINISHED, "Finished", (*_COMMON, "Started", "Finished")),
-    QueueSection(Status.FAILED, "Failed", (*_COMMON, "Finished", "Attempts", "Error")),
+    QueueSection(Status.FAILED, "Failed", (*_COMMON, "Finished", "Runs", "Error")),
 )
 
 
-def queue_table(requests: Iterable[EvalRequest], section: QueueSection) -> pd.DataFrame:
-    chosen = sorted(
+def _in_section(requests: Iterable[EvalRequest], section: QueueSection) -> list[EvalRequest]:
+    return sorted(
         (r for r in requests if r.status == section.status),
         key=lambda r: (r.submitted_at, r.request_id),
         reverse=not section.oldest_first,
     )
+
+
+def queue_table(requests: Iterable[EvalRequest], section: QueueSection) -> pd.DataFrame:
+    chosen = _in_section(requests, section)
     return pd.DataFrame(
         [[FIELDS[c].value(r) for c in section.columns] for r in chosen], columns=list(section.columns)
     )
@@ -91,3 +119,25 @@ def queue_table(requests: Iterable[EvalRequest], section: QueueSection) -> pd.Da
 def queue_tables(requests: Iterable[EvalRequest]) -> dict[Status, pd.DataFrame]:
     requests = list(requests)
     return {section.status: queue_table(requests, section) for section in QUEUE_SECTIONS}
+
+
+# ---- the whole error of one failed request, on demand -------------------------------------------------
+
+
+def _failed(requests: Iterable[EvalRequest]) -> list[EvalRequest]:
+    return _in_section(requests, next(s for s in QUEUE_SECTIONS if s.status == Status.FAILED))
+
+
+def failed_choices(requests: Iterable[EvalRequest]) -> list[tuple[str, str]]:
+    """(label, request id) of each failed request, in the order of the Failed table."""
+    return [(f"{r.org}/{r.name} · {r.revision} · {_time(r.submitted_at)}", r.request_id) for r in _failed(requests)]
+
+
+def error_details(requests: Iterable[EvalRequest], request_id: Optional[str]) -> str:
+    """The whole error of one failed request (paths cut), with how many times it ran."""
+    found = next((r for r in _failed(requests) if r.request_id == request_id), None)
+    if found is None:
+        return ""
+    count = runs(found)
+    ran = f"Ran {count} time{'s' if count != 1 else ''}; failed {_time(found.finished_at)}."
+    return f"{ran}\n\n{hide_paths(found.error or 'no error was recorded')}"

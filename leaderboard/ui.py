@@ -30,9 +30,12 @@ from .data import ResultsCache, Snapshot
 from .display import (
     DEFAULT_HEADERS,
     OPTIONAL_HEADERS,
+    TABLE_HELP,
     ShownTable,
     chosen_columns,
+    count_note,
     escape_markdown,
+    hide_paths,
     leaderboard_export,
     leaderboard_view,
     subset_headers,
@@ -40,7 +43,7 @@ from .display import (
     subsets_view,
 )
 from .export import write_csv
-from .queue_view import QUEUE_SECTIONS, queue_tables
+from .queue_view import QUEUE_SECTIONS, error_details, failed_choices, queue_tables
 from .settings import AppSettings
 from .submit import DTYPES, SubmissionForm, Submissions
 
@@ -56,6 +59,16 @@ CSS = """
 .lb-grid span, .lb-grid th { font-family: var(--font) !important; }
 .lb-grid [role=gridcell] span { font-variant-numeric: tabular-nums; }
 .lb-note { color: var(--body-text-color-subdued); font-size: 0.9em; }
+/* The first column stays in view when a wide table scrolls sideways: Gradio 6.31's virtual table
+   ignores `pinned_columns`, so it is pinned here (the cells' own backgrounds keep the row stripes). */
+.lb-grid .virtual-row > .body-cell:first-child, .lb-grid .header-table th:first-child {
+  position: sticky; left: 0; z-index: 2; box-shadow: 2px 0 3px -2px rgba(0, 0, 0, 0.25);
+}
+.lb-grid .virtual-row > .body-cell:first-child { background: var(--table-even-background-fill); }
+.lb-grid .virtual-row.row-odd > .body-cell:first-child { background: var(--table-odd-background-fill); }
+.lb-grid .header-table th:first-child { z-index: 3; background: var(--background-fill-primary); }
+/* Queue cells wrap at spaces; a word is cut only when it alone is wider than its column. */
+.lb-queue .cell-wrap span, .lb-queue th .cell-wrap { word-break: normal !important; overflow-wrap: break-word !important; }
 """
 THEME = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
 
@@ -73,10 +86,16 @@ class Filters:
     types: gr.CheckboxGroup
     known_types: gr.State
     benchmark: gr.Dropdown
+    show_incomplete: gr.Checkbox
 
     @property
     def components(self) -> list[Any]:
-        return [self.search, self.types, self.known_types, self.benchmark]
+        return [self.search, self.types, self.known_types, self.benchmark, self.show_incomplete]
+
+    def events(self) -> list[Callable]:
+        """What a reader does to the filters. Types and benchmark listen to `.input`: a data refresh
+        also sets them, and must not re-render every view once more."""
+        return [self.search.change, self.types.input, self.benchmark.input, self.show_incomplete.change]
 
 
 # ---- helpers shared by the views ----------------------------------------------------------------
@@ -109,9 +128,11 @@ def shown_types(snapshot: Snapshot, selected: Sequence[str], known: Sequence[str
 
 
 def filtered(
-    frame: pd.DataFrame, snapshot: Snapshot, search: str, selected, known, benchmark
+    frame: pd.DataFrame, snapshot: Snapshot, search: str, selected, known, benchmark, show_incomplete=False
 ) -> pd.DataFrame:
-    return t.filter_rows(frame, shown_types(snapshot, selected or [], known or []), search or "", benchmark)
+    """The rows of `frame` that the Leaderboard tab's filters let through (every tab uses them)."""
+    types = shown_types(snapshot, selected or [], known or [])
+    return t.filter_rows(frame, types, search or "", benchmark, show_incomplete=bool(show_incomplete))
 
 
 def dataframe_update(shown: ShownTable) -> gr.Dataframe:
@@ -136,7 +157,7 @@ def stats_markdown(snapshot: Snapshot) -> str:
     line = " · ".join(parts)
     if snapshot.error:
         line += (
-            f"  \n⚠️ The latest refresh failed ({html.escape(snapshot.error)}); showing the data read before."
+            f"  \n⚠️ The latest refresh failed ({html.escape(hide_paths(snapshot.error))}); showing the data read before."
         )
     return line
 
@@ -161,11 +182,16 @@ def _header(cache: ResultsCache) -> tuple[View, gr.Button]:
 def _filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
     labels, present = type_labels(snapshot), benchmarks(snapshot)
     with gr.Row(equal_height=True):
+        # The minimum widths make the row wrap on a phone: one filter per line, not four squeezed.
         search = gr.Textbox(
-            placeholder="Search models (e.g. llama 8b)", label="Search", scale=2, elem_id="lb-search"
+            placeholder="Search models (e.g. llama 8b)",
+            label="Search",
+            scale=2,
+            min_width=260,
+            elem_id="lb-search",
         )
         types = gr.CheckboxGroup(
-            choices=labels, value=labels, label="Model types", scale=3, elem_id="lb-types"
+            choices=labels, value=labels, label="Model types", scale=3, min_width=320, elem_id="lb-types"
         )
         benchmark = gr.Dropdown(
             choices=benchmark_choices(snapshot, settings),
@@ -175,7 +201,14 @@ def _filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
             visible=len(present) > 1,
             elem_id="lb-benchmark",
         )
-    return Filters(search, types, gr.State(labels), benchmark)
+        show_incomplete = gr.Checkbox(
+            value=False,
+            label="Show incomplete results",
+            info="results missing some of the benchmark's subsets",
+            scale=1,
+            elem_id="lb-incomplete",
+        )
+    return Filters(search, types, gr.State(labels), benchmark, show_incomplete)
 
 
 def _leaderboard_tab(
@@ -192,13 +225,16 @@ def _leaderboard_tab(
         )
     count = gr.Markdown(elem_classes="lb-note", elem_id="lb-count")
     grid = _results_grid("lb-table")
+    gr.Markdown(TABLE_HELP, elem_classes="lb-note", elem_id="lb-help")
     download = _csv_button("Download this view (CSV)", "lb-download")
 
-    def render(snap: Snapshot, search, selected, known, benchmark, optional) -> list:
-        rows = filtered(snap.tables.rows, snap, search, selected, known, benchmark)
+    def render(snap: Snapshot, search, selected, known, benchmark, show_incomplete, optional) -> list:
+        every = filtered(snap.tables.rows, snap, search, selected, known, benchmark, show_incomplete=True)
+        rows = every if show_incomplete else every[every[t.COMPLETE]].reset_index(drop=True)
         chosen = chosen_columns(optional)
         csv = write_csv(leaderboard_export(rows, chosen), export_dir, "leaderboard")
-        note = f"Showing {len(rows)} of {len(snap.tables.rows)} results, best score first."
+        in_benchmark = t.filter_rows(snap.tables.rows, benchmark=benchmark, show_incomplete=True)
+        note = count_note(len(rows), len(in_benchmark), len(every) - len(rows))
         return [dataframe_update(leaderboard_view(rows, chosen, settings.model_link_base)), str(csv), note]
 
     def render_filters(snap: Snapshot, selected, known, benchmark) -> list:
@@ -216,16 +252,13 @@ def _leaderboard_tab(
         [filters.types, filters.known_types, filters.benchmark],
         render_filters,
     )
-    _rerender_on(
-        [filters.search.change, filters.types.input, filters.benchmark.input, columns.change],
-        cache,
-        table_view,
-    )
+    _rerender_on([*filters.events(), columns.change], cache, table_view)
     return filters, [filter_view, table_view]
 
 
 def _results_grid(elem_id: str) -> gr.Dataframe:
-    """A read-only results table: model column pinned, no LaTeX (model names may hold '$')."""
+    """A read-only results table: model column pinned (by `pinned_columns` once Gradio honours it,
+    by CSS meanwhile), no LaTeX (model names may hold '$')."""
     return gr.Dataframe(
         interactive=False,
         show_label=False,
@@ -268,28 +301,27 @@ def _subsets_tab(
     grid = _results_grid("subsets-table")
     download = _csv_button("Download all subsets (CSV)", "subsets-download")
 
-    def render(snap: Snapshot, search, selected, known, benchmark, chosen_section) -> list:
-        frame = filtered(snap.tables.subsets, snap, search, selected, known, benchmark)
+    def render(snap: Snapshot, search, selected, known, benchmark, show_incomplete, chosen_section) -> list:
+        frame = filtered(snap.tables.subsets, snap, search, selected, known, benchmark, show_incomplete)
         headers = subset_headers(snap.tables.subsets, _section_subsets(chosen_section))
         csv = write_csv(subsets_export(snap.tables.subsets), export_dir, "subsets")
         return [dataframe_update(subsets_view(frame, headers, settings.model_link_base)), str(csv)]
 
     view = View([*filters.components, section], [grid, download], render)
-    _rerender_on(
-        [filters.search.change, filters.types.input, filters.benchmark.input, section.change], cache, view
-    )
+    _rerender_on([*filters.events(), section.change], cache, view)
     return [view]
 
 
 # ---- Charts tab ---------------------------------------------------------------------------------------
 
 
-def _chart_rows(snap: Snapshot, benchmark: Optional[str]) -> pd.DataFrame:
-    return t.filter_rows(snap.tables.rows, benchmark=benchmark)
-
-
 def _charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
-    models = list(cache.snapshot.tables.rows[t.MODEL])
+    models = list(t.filter_rows(cache.snapshot.tables.rows, benchmark=filters.benchmark.value)[t.MODEL])
+    gr.Markdown(
+        "The filters of the Leaderboard tab (search, model types, benchmark, incomplete results) apply "
+        "here too. A model has the same colour in every chart.",
+        elem_classes="lb-note",
+    )
     with gr.Row(equal_height=True):
         top_n = gr.Slider(3, 25, value=figures.DEFAULT_TOP_N, step=1, label="Top models", scale=1)
     bars = gr.Plot(show_label=False, elem_id="chart-sections")
@@ -303,11 +335,12 @@ def _charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
     scatter = gr.Plot(show_label=False, elem_id="chart-scatter")
     types = gr.Plot(show_label=False, elem_id="chart-types")
 
-    def render(snap: Snapshot, benchmark, n, chosen, x, y) -> list:
-        rows = _chart_rows(snap, benchmark)
+    def render(snap: Snapshot, search, selected, known, benchmark, show_incomplete, n, chosen, x, y) -> list:
+        rows = filtered(snap.tables.rows, snap, search, selected, known, benchmark, show_incomplete)
         names = list(rows[t.MODEL])
         chosen = [m for m in (chosen or []) if m in names]
-        options = figures.ChartOptions(top_n=int(n), models=chosen, x=x, y=y)
+        colours = figures.colour_map(snap.tables.rows[t.MODEL])  # over every model: filters keep colours
+        options = figures.ChartOptions(top_n=int(n), models=chosen, x=x, y=y, colours=colours)
         return [
             figures.draw("sections", rows, options),
             gr.Dropdown(choices=names, value=chosen),
@@ -317,11 +350,9 @@ def _charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
         ]
 
     view = View(
-        [filters.benchmark, top_n, picked, x_axis, y_axis], [bars, picked, radar, scatter, types], render
+        [*filters.components, top_n, picked, x_axis, y_axis], [bars, picked, radar, scatter, types], render
     )
-    _rerender_on(
-        [top_n.change, picked.input, x_axis.change, y_axis.change, filters.benchmark.input], cache, view
-    )
+    _rerender_on([*filters.events(), top_n.change, picked.input, x_axis.change, y_axis.change], cache, view)
     return [view]
 
 
@@ -444,9 +475,10 @@ def _submit_tab(cache: ResultsCache, settings: AppSettings, submissions: Submiss
 # ---- Queue tab -----------------------------------------------------------------------------------------
 
 
-def _queue_tab() -> list[View]:
+def _queue_tab(cache: ResultsCache) -> list[View]:
     gr.Markdown(
-        "Every submission and where it stands. Times are UTC; a failed request shows its error.",
+        "Every submission and where it stands. Times are UTC. *Runs* counts every time a worker took the "
+        "request; a failed request shows the first line of its error, and the whole error below.",
         elem_classes="lb-note",
     )
     grids = [
@@ -455,21 +487,36 @@ def _queue_tab() -> list[View]:
             label=section.title,
             wrap=True,
             max_height=400,
+            pinned_columns=1,
             column_widths=section.widths,
             elem_id=f"queue-{section.status.value.lower()}",
-            elem_classes="lb-grid",
+            elem_classes=["lb-grid", "lb-queue"],
         )
         for section in QUEUE_SECTIONS
     ]
+    with gr.Accordion("Whole error of a failed request", open=True, elem_id="queue-error-box"):
+        pick = gr.Dropdown(choices=[], value=None, label="Failed request", elem_id="queue-failed-pick")
+        error = gr.Textbox(
+            label="Error", lines=4, max_lines=30, interactive=False, buttons=["copy"], elem_id="queue-error"
+        )
+    pick.input(
+        lambda request_id: error_details(cache.snapshot.requests, request_id), [pick], [error], show_progress="hidden"
+    )
 
-    def render(snap: Snapshot) -> list:
+    def render(snap: Snapshot, picked: Optional[str]) -> list:
         tables = queue_tables(snap.requests)
+        choices = failed_choices(snap.requests)
+        keep = picked if picked in {rid for _, rid in choices} else (choices[0][1] if choices else None)
         return [
-            gr.Dataframe(value=tables[s.status], label=f"{s.title} ({len(tables[s.status])})", datatype="str")
-            for s in QUEUE_SECTIONS
+            *(
+                gr.Dataframe(value=tables[s.status], label=f"{s.title} ({len(tables[s.status])})", datatype="str")
+                for s in QUEUE_SECTIONS
+            ),
+            gr.Dropdown(choices=choices, value=keep),
+            error_details(snap.requests, keep),
         ]
 
-    return [View([], grids, render)]
+    return [View([pick], [*grids, pick, error], render)]
 
 
 # ---- wiring --------------------------------------------------------------------------------------------
@@ -547,7 +594,7 @@ def build_app(
             with gr.Tab("Submit", id="submit"):
                 submitted = _submit_tab(cache, settings, submissions)
             with gr.Tab("Queue", id="queue"):
-                queue_views = _queue_tab()
+                queue_views = _queue_tab(cache)
             with gr.Tab("About", id="about"):
                 gr.Markdown(about_markdown())
         renderer = Renderer(cache, [header, *leaderboard_views, *subset_views, *chart_views, *queue_views])

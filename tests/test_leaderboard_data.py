@@ -6,7 +6,15 @@ from datetime import datetime, timedelta, timezone
 
 from leaderboard import table as t
 from leaderboard.data import ResultsCache
-from leaderboard.queue_view import MISSING, QUEUE_SECTIONS, queue_tables
+from leaderboard.queue_view import (
+    MISSING,
+    QUEUE_SECTIONS,
+    error_details,
+    error_summary,
+    failed_choices,
+    queue_tables,
+    runs,
+)
 from results.schema import EvalRequest, Status
 from results.store import LocalStore
 from tests.leaderboard_fixtures import make_result, subset_levels, write_result
@@ -88,7 +96,7 @@ def test_queue_tables_split_by_status_with_times_and_errors():
             "run", Status.RUNNING, 1, started_at=T0 + timedelta(minutes=2), revision_resolved="abcdef1234"
         ),
         request("done", Status.FINISHED, 2, finished_at=T0 + timedelta(hours=1)),
-        request("bad", Status.FAILED, 3, error="CUDA out of memory", attempts=3, finished_at=T0),
+        request("bad", Status.FAILED, 3, error="CUDA out of memory", attempts=3, finished_at=T0, heartbeat_at=T0),
     ]
     tables = queue_tables(requests)
     assert list(tables[Status.PENDING]["Model"]) == [
@@ -97,13 +105,105 @@ def test_queue_tables_split_by_status_with_times_and_errors():
     ]  # the order the worker takes them
     assert list(tables[Status.PENDING]["Reference"]) == [MISSING, "org/sft-base"]
     running = tables[Status.RUNNING].iloc[0]
-    assert running["Started"] == "2025-05-01 09:32 UTC" and running["Revision"] == "main (abcdef1)"
+    assert running["Started"] == "2025-05-01 09:32 UTC" and running["Revision"] == "main (abcdef1234)"
     assert tables[Status.FINISHED].iloc[0]["Finished"] == "2025-05-01 10:30 UTC"
     failed = tables[Status.FAILED].iloc[0]
-    assert failed["Error"] == "CUDA out of memory" and failed["Attempts"] == 3
+    assert failed["Error"] == "CUDA out of memory" and failed["Runs"] == 4  # 3 lost runs, then this one
     assert [s.status for s in QUEUE_SECTIONS] == [
         Status.PENDING,
         Status.RUNNING,
         Status.FINISHED,
         Status.FAILED,
     ]
+
+
+# ---- how many times a request ran, checked against the real queue ---------------------------------
+
+
+def queued(store: LocalStore, rid: str) -> EvalRequest:
+    store.add_request(request(rid, Status.PENDING, 0))
+    return store.list_requests()[-1]
+
+
+def stored(store: LocalStore, rid: str) -> EvalRequest:
+    return next(r for r in store.list_requests() if r.request_id == rid)
+
+
+def test_a_request_that_failed_on_its_first_run_ran_once(tmp_path):
+    from evaluator.queue import QueuePolicy, claim_next
+
+    store = LocalStore(tmp_path)
+    queued(store, "r")
+    claim = claim_next(store, "w1", QueuePolicy())
+    assert runs(stored(store, "r")) == 1  # running: this is its first run
+    claim.fail("boom")
+    failed = stored(store, "r")
+    assert failed.attempts == 0 and runs(failed) == 1
+
+
+def test_runs_count_lost_runs_and_the_last_one(tmp_path):
+    from evaluator.queue import QueuePolicy, claim_next
+
+    store, policy = LocalStore(tmp_path), QueuePolicy(stale_after_s=60, max_attempts=3)
+    queued(store, "r")
+    start = T0 + timedelta(days=1)
+    claim_next(store, "w1", policy, now=start)  # this worker dies
+    claim_next(store, "w2", policy, now=start + timedelta(minutes=5))  # requeued, then taken again
+    assert runs(stored(store, "r")) == 2
+    claim = claim_next(store, "w3", policy, now=start + timedelta(minutes=10))  # w2 died too
+    claim.finish()
+    assert runs(stored(store, "r")) == 3
+
+
+def test_a_request_given_up_after_lost_runs_ran_that_many_times(tmp_path):
+    from evaluator.queue import QueuePolicy, claim_next, recover_stale
+
+    store, policy = LocalStore(tmp_path), QueuePolicy(stale_after_s=60, max_attempts=2)
+    queued(store, "r")
+    start = T0 + timedelta(days=1)
+    claim_next(store, "w1", policy, now=start)
+    claim_next(store, "w2", policy, now=start + timedelta(minutes=5))
+    recover_stale(store, store.list_requests(), policy, start + timedelta(minutes=10))
+    given_up = stored(store, "r")
+    assert given_up.status == Status.FAILED and runs(given_up) == 2
+    assert runs(request("p", Status.PENDING, 0, attempts=1)) == 1  # one lost run, waiting for the next
+
+
+# ---- the whole error, on demand -------------------------------------------------------------------
+
+LONG_ERROR = (
+    "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB\n"
+    + "\n".join(f'  File "/home/worker/.venv/lib/torch/module{i}.py", line {i}' for i in range(40))
+    + "\nthe last line"
+)
+
+
+def test_the_table_shows_the_first_line_and_the_details_the_whole_error_without_paths():
+    requests = [
+        request("old", Status.FAILED, 1, error="short", finished_at=T0, heartbeat_at=T0),
+        request("long", Status.FAILED, 2, error=LONG_ERROR, finished_at=T0, heartbeat_at=T0),
+        request("ok", Status.FINISHED, 3),
+    ]
+    assert error_summary(LONG_ERROR) == "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB …"
+    assert error_summary("x" * 500).endswith("…") and len(error_summary("x" * 500)) < 160
+    assert error_summary(None) == MISSING and error_summary("short") == "short"
+    assert [rid for _, rid in failed_choices(requests)] == ["long", "old"]  # the Failed table's order
+    details = error_details(requests, "long")
+    assert details.startswith("Ran 1 time;") and details.endswith("the last line")
+    assert "module39.py" in details and "/home/worker" not in details
+    assert error_details(requests, "ok") == "" and error_details(requests, None) == ""
+
+
+def test_a_reference_given_as_a_local_path_is_shown_by_its_storage_name():
+    local = request("dpo", Status.PENDING, 0, model_type="dpo", ref_model="/srv/models/acme/sft-base")
+    assert list(queue_tables([local])[Status.PENDING]["Reference"]) == ["acme/sft-base"]
+
+
+def test_a_failed_refresh_is_reported_without_local_paths(tmp_path):
+    from leaderboard.data import Snapshot
+    from leaderboard.table import build_tables
+    from leaderboard.ui import stats_markdown
+
+    snapshot = Snapshot(build_tables([]), error="OSError: [Errno 5] /srv/secret/store/eval-set/a.json")
+    line = stats_markdown(snapshot)
+    assert "/srv/secret" not in line and "a.json" in line

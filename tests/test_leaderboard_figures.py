@@ -100,19 +100,32 @@ def test_a_model_keeps_one_colour_in_bars_radar_and_scatter(rows):
     scatter = colours_by_model(f.draw("scatter", rows, f.ChartOptions(x="Chat", y=t.SCORE)))
     assert set(bars) == set(radar) == set(scatter) == {f.label(m) for m in names}
     assert bars == radar == scatter
-    assert all(colour in f.PALETTE for colour in bars.values())
+    assert len(set(bars.values())) == len(names)  # and no two models share one
 
 
-def test_a_models_colour_does_not_depend_on_the_other_models_shown(rows):
-    everyone = colours_by_model(f.draw("sections", rows, f.ChartOptions(top_n=10)))
+def test_with_the_pages_colour_map_a_model_keeps_its_colour_whatever_else_is_shown(rows):
+    colours = f.colour_map(rows[t.MODEL])
     for model in rows[t.MODEL]:
-        alone = colours_by_model(f.draw("sections", rows[rows[t.MODEL] == model], f.ChartOptions(top_n=10)))
-        assert alone == {f.label(model): everyone[f.label(model)]}
+        alone = rows[rows[t.MODEL] == model]
+        for key, options in (
+            ("sections", f.ChartOptions(colours=colours)),
+            ("radar", f.ChartOptions(models=[model], colours=colours)),
+            ("scatter", f.ChartOptions(x="Chat", colours=colours)),
+        ):
+            assert colours_by_model(f.draw(key, alone, options)) == {f.label(model): colours[model]}, key
+
+
+def test_the_colour_map_gives_distinct_colours_until_the_palette_is_used_up():
+    models = [f"org/model-{i}" for i in range(len(f.PALETTE) + 5)]
+    first = f.colour_map(models[: len(f.PALETTE)])
+    assert len(set(first.values())) == len(f.PALETTE)
+    assert f.colour_map(reversed(models[: len(f.PALETTE)])) == first  # the order given does not matter
+    assert set(f.colour_map(models).values()) <= set(f.PALETTE)
 
 
 def test_colours_are_the_same_in_every_process():
     # Python salts str hashes per process: a colour from hash() would change on each restart.
-    probe = "from leaderboard.figures import model_colour; print(model_colour('acme/rm-large'))"
+    probe = "from leaderboard.figures import colour_map; print(colour_map(['acme/a', 'acme/b', 'x/y']))"
     seen = {
         subprocess.run(
             [sys.executable, "-c", probe],
@@ -125,9 +138,4 @@ def test_colours_are_the_same_in_every_process():
         ).stdout.strip()
         for seed in ("1", "2")
     }
-    assert seen == {f.model_colour("acme/rm-large")}
-
-
-def test_the_palette_spreads_models_over_many_colours():
-    colours = {f.model_colour(f"org/model-{i}") for i in range(200)}
-    assert len(colours) == len(f.PALETTE) >= 30
+    assert seen == {str(f.colour_map(["acme/a", "acme/b", "x/y"]))}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -14,11 +15,16 @@ from leaderboard import table as t
 from leaderboard.data import ResultsCache
 from leaderboard.settings import AppSettings
 from leaderboard.ui import build_app
+from results.schema import EvalRequest, Status
 from results.store import result_path
 from tests.browser_fixtures import WAIT_MS, chromium, serving, wait_until
 from tests.hub_emulator import HubEmulator
 from tests.leaderboard_fixtures import (
+    CUSTOM_BENCHMARK,
+    CUSTOM_DATA_PATH,
+    CUSTOM_NAME,
     EXPECTED_ORDER,
+    INCOMPLETE_NAME,
     XSS_NAME,
     XSS_TYPE,
     fixture_store,
@@ -31,6 +37,30 @@ from tests.leaderboard_fixtures import (
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 MODEL_CELLS = "#lb-table [role=gridcell][data-col='0']"
 PERCENT = re.compile(r"^\d{1,3}\.\d$")
+SUBMITTED = datetime(2025, 5, 1, 9, 30, tzinfo=timezone.utc)
+LONG_ERROR = (
+    "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB\nTraceback (most recent call last):\n"
+    + "\n".join(f'  File "/home/worker/.venv/lib/torch/module{i}.py", line {i}, in forward' for i in range(40))
+    + "\nthe very last line of the error"
+)
+
+
+def failed_request(rid: str, minutes: int, error: str, attempts: int = 0, ended_by_worker: bool = True):
+    finished = SUBMITTED + timedelta(hours=1, minutes=minutes)
+    return EvalRequest(
+        request_id=rid,
+        model=f"failing/{rid}",
+        org="failing",
+        name=rid,
+        status=Status.FAILED,
+        submitter="a-submitter-with-a-long-name",
+        submitted_at=SUBMITTED + timedelta(minutes=minutes),
+        started_at=SUBMITTED,
+        heartbeat_at=finished if ended_by_worker else SUBMITTED,
+        finished_at=finished,
+        attempts=attempts,
+        error=error,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +81,8 @@ def hub() -> Iterator[HubEmulator]:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, hub) -> Iterator[tuple[str, ResultsCache]]:
     store = fixture_store(tmp_path_factory.mktemp("store"))
+    store.add_request(failed_request("first-run-failure", 1, LONG_ERROR))
+    store.add_request(failed_request("given-up", 2, "gave up after 3 attempts", attempts=3, ended_by_worker=False))
     settings = AppSettings(hub_endpoint=hub.endpoint, ui_poll_s=1.0, manual_refresh_min_s=0)
     cache = ResultsCache(store)
     app = build_app(store, settings, cache=cache, export_dir=tmp_path_factory.mktemp("exports"))
@@ -117,13 +149,13 @@ def test_table_shows_every_readable_result_in_score_order(page):
 
 
 def test_sorting_by_a_column_is_numeric(page):
-    header_menu(page, "Params (B)", "Sort descending")
+    header_menu(page, "Params", "Sort descending")
     # Numeric order is 70, 8, 1.5; as text it would be 8, 70, 1.5.
     wait_for_models(
         page,
         ["acme/rm-large", "tulu/dpo-8b", "acme/rm-small", "openlab/judge-x", XSS_NAME, "oldlab/classic-rm"],
     )
-    header_menu(page, "Params (B)", "Clear sort")
+    header_menu(page, "Params", "Clear sort")
     wait_for_models(page, list(EXPECTED_ORDER))
     header_menu(page, "Chat Hard", "Sort ascending")
     chat_hard = headers(page).index("Chat Hard")
@@ -136,7 +168,7 @@ def test_filtering_by_model_type(page):
     page.locator("#lb-types label", has_text="Sequence classifier").click()
     wait_for_models(page, ["openlab/judge-x", "tulu/dpo-8b", XSS_NAME])
     assert set(column(page, 1)) == {"Generative", "DPO (implicit reward vs. reference)", XSS_TYPE}
-    assert "Showing 3 of 6" in page.locator("#lb-count").inner_text()
+    assert "Showing 3 of 7" in page.locator("#lb-count").inner_text()  # 7 with the incomplete one
     page.locator("#lb-types label", has_text="Generative").click()
     wait_for_models(page, ["tulu/dpo-8b", XSS_NAME])
 
@@ -150,7 +182,7 @@ def test_search_matches_every_word(page):
 
 def test_csv_download_equals_the_rows_shown(page, tmp_path):
     page.locator("#lb-search textarea, #lb-search input").first.fill("r")  # leaves out judge-x and dpo-8b
-    wait_until(lambda: "Showing 4 of 6" in page.locator("#lb-count").inner_text() or None)
+    wait_until(lambda: "Showing 4 of 7" in page.locator("#lb-count").inner_text() or None)
     shown = {h: column(page, i) for i, h in enumerate(headers(page))}
     with page.expect_download() as download:
         page.locator("#lb-download").click()
@@ -233,3 +265,141 @@ def test_new_results_show_after_a_refresh_without_a_restart(page, served):
     finally:
         (Path(cache.store.root) / result_path(org, name)).unlink(missing_ok=True)
         cache.refresh()
+
+
+# ---- issue 17: incomplete results, custom data, what the pages show --------------------------------
+
+
+def open_tab(page, name: str) -> None:
+    """Click a tab; on a narrow page Gradio moves the last tabs into a "More tabs" menu."""
+    tab = page.get_by_role("tab", name=name)
+    if tab.count():
+        tab.click()
+    else:
+        page.locator("button[aria-label='More tabs']").click()
+        page.locator(".overflow-dropdown button", has_text=name).click()
+
+
+def test_incomplete_results_are_hidden_until_the_switch_shows_them_marked(page):
+    assert INCOMPLETE_NAME not in shown_models(page)
+    assert "1 incomplete result hidden" in page.locator("#lb-count").inner_text()
+    page.locator("#lb-incomplete input").check()
+    wait_for_models(page, [*EXPECTED_ORDER, f"{INCOMPLETE_NAME} ⚠"])  # after every complete one
+    mark = page.locator(MODEL_CELLS).last.locator("span[title]").last
+    assert mark.inner_text() == "⚠" and "refusals-dangerous" in mark.get_attribute("title")
+    assert "Showing 7 of 7" in page.locator("#lb-count").inner_text()
+    page.screenshot(path="/tmp/lb-incomplete-shown.png", full_page=True)
+    page.locator("#lb-incomplete input").uncheck()
+    wait_for_models(page, list(EXPECTED_ORDER))
+
+
+def test_custom_data_has_its_own_benchmark_choice_and_no_path_is_shown(page):
+    page.locator("#lb-benchmark input").click()
+    page.get_by_role("option", name=CUSTOM_BENCHMARK).click()
+    wait_for_models(page, [CUSTOM_NAME])
+    text = page.locator("body").inner_text()
+    assert CUSTOM_DATA_PATH not in text and "/home/" not in text
+    assert "/home/" not in page.content()  # nor in any attribute
+
+
+def test_a_revision_shows_12_characters_and_the_full_sha_on_hover(page):
+    page.get_by_text("Columns", exact=True).click()  # open the column chooser
+    page.locator("#lb-columns label", has_text="Revision").click()
+    wait_until(lambda: "Revision" in headers(page) or None)
+    cell = page.locator(f"#lb-table [role=gridcell][data-col='{headers(page).index('Revision')}'] span[title]").first
+    cell.hover()
+    assert cell.inner_text() == "0123456789ab"
+    assert cell.get_attribute("title") == "0123456789abcdef0123456789abcdef01234567"
+
+
+def test_long_cells_carry_their_whole_text_on_hover(page):
+    types = page.locator("#lb-table [role=gridcell][data-col='1'] span[title]")
+    titles = [types.nth(i).get_attribute("title") for i in range(types.count())]
+    assert "DPO (implicit reward vs. reference)" in titles
+    assert page.locator(MODEL_CELLS).first.locator("a").get_attribute("title") == EXPECTED_ORDER[0]
+
+
+def test_the_sorting_note_is_beside_the_table(page):
+    assert "click its header, then the ⋮ button" in page.locator("#lb-help").inner_text()
+
+
+def test_charts_follow_the_search_and_type_filters(page):
+    page.locator("#lb-search textarea, #lb-search input").first.fill("acme")
+    wait_for_models(page, ["acme/rm-large", "acme/rm-small"])
+    open_tab(page, "Charts")
+    bar_names = "() => document.querySelector('#chart-sections .js-plotly-plot').data.map(d => d.name)"
+    page.locator("#chart-sections .js-plotly-plot").wait_for()
+    wait_until(lambda: page.evaluate(bar_names) == ["acme/rm-large", "acme/rm-small"] or None)
+    open_tab(page, "Leaderboard")
+    page.locator("#lb-search textarea, #lb-search input").first.fill("")
+    page.locator("#lb-types label", has_text="Sequence classifier").click()
+    open_tab(page, "Charts")
+    wait_until(lambda: "acme/rm-large" not in page.evaluate(bar_names) or None)
+    assert "tulu/dpo-8b" in page.evaluate(bar_names)
+
+
+def test_failed_requests_show_how_often_they_ran_and_the_whole_error_on_demand(page):
+    open_tab(page, "Queue")
+    failed = "#queue-failed"
+    wait_until(lambda: "first-run-failure" in page.locator(failed).inner_text() or None)
+    names, runs = column(page, 0, failed), column(page, headers(page, failed).index("Runs"), failed)
+    assert dict(zip(names, runs)) == {"failing/given-up": "3", "failing/first-run-failure": "1"}
+    summary = column(page, headers(page, failed).index("Error"), failed)[names.index("failing/first-run-failure")]
+    assert summary.endswith("…") and "the very last line" not in summary
+    page.locator("#queue-failed-pick input").click()
+    page.get_by_role("option", name=re.compile("first-run-failure")).click()
+    error = page.locator("#queue-error textarea")
+    wait_until(lambda: "the very last line of the error" in error.input_value() or None)
+    assert "Ran 1 time" in error.input_value() and "module39.py" in error.input_value()
+    assert "/home/worker" not in error.input_value()
+    page.screenshot(path="/tmp/lb-queue.png", full_page=True)
+
+
+WORDS_ON_ONE_LINE = """(root) => {
+  // Every word (split at spaces and hyphens) of every cell must lie on one line.
+  const broken = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const re = /[^\\s-]+/g;
+    for (let m = re.exec(node.data); m; m = re.exec(node.data)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+      if (tops.size > 1) broken.push(m[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+def test_queue_tables_wrap_at_spaces_not_inside_words(page):
+    open_tab(page, "Queue")
+    failed = page.locator("#queue-failed")
+    wait_until(lambda: "first-run-failure" in failed.inner_text() or None)
+    for grid in ("#queue-failed", "#queue-pending"):
+        assert page.eval_on_selector(grid, WORDS_ON_ONE_LINE) == [], grid
+
+
+def test_the_table_is_usable_at_phone_width(browser, served):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.goto(served[0])
+        page.wait_for_selector(MODEL_CELLS)
+        # No sideways scrolling of the page: only the table scrolls, inside its own box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        viewport = page.locator("#lb-table .virtual-table-viewport")
+        assert viewport.evaluate("el => el.scrollWidth > el.clientWidth")
+        first = page.locator(MODEL_CELLS).first
+        before = first.bounding_box()
+        assert before["width"] >= 150 and first.inner_text().strip() == EXPECTED_ORDER[0]  # readable
+        assert float(first.evaluate("el => getComputedStyle(el).fontSize").rstrip("px")) >= 12
+        viewport.evaluate("el => { el.scrollLeft = 400; }")
+        wait_until(lambda: viewport.evaluate("el => el.scrollLeft") > 0 or None)
+        after = first.bounding_box()
+        assert abs(after["x"] - before["x"]) < 1  # the Model column stays pinned
+        page.screenshot(path="/tmp/lb-phone.png", full_page=True)
+    finally:
+        context.close()
