@@ -207,3 +207,21 @@ def test_a_failed_refresh_is_reported_without_local_paths(tmp_path):
     snapshot = Snapshot(build_tables([]), error="OSError: [Errno 5] /srv/secret/store/eval-set/a.json")
     line = stats_markdown(snapshot)
     assert "/srv/secret" not in line and "a.json" in line
+
+
+def test_every_tab_filters_rows_alike_and_hides_incomplete_ones_by_default(tmp_path):
+    from leaderboard.ui import filtered, type_labels
+    from tests.leaderboard_fixtures import INCOMPLETE_NAME, fixture_store
+
+    cache = ResultsCache(fixture_store(tmp_path))
+    snap = cache.refresh()
+    labels = type_labels(snap)
+    rows = snap.tables.rows  # what the table and the charts are drawn from
+    default = filtered(rows, snap, "", labels, labels, "rewardbench")
+    assert INCOMPLETE_NAME not in set(default[t.MODEL])
+    shown = filtered(rows, snap, "", labels, labels, "rewardbench", show_incomplete=True)
+    assert list(shown[t.MODEL])[-1] == INCOMPLETE_NAME
+    searched = filtered(rows, snap, "acme", ["Sequence classifier"], labels, "rewardbench")
+    assert list(searched[t.MODEL]) == ["acme/rm-large", "acme/rm-small"]
+    subsets = filtered(snap.tables.subsets, snap, "acme", ["Sequence classifier"], labels, "rewardbench")
+    assert list(subsets[t.MODEL]) == list(searched[t.MODEL])
