@@ -65,7 +65,7 @@ class Field:
 
 FIELDS: dict[str, Field] = {
     "Model": Field(lambda r: f"{r.org}/{r.name}", 15),
-    "Revision": Field(_revision, 14),
+    "Revision": Field(_revision, 16),
     "Model Type": Field(lambda r: model_type_label(r.model_type), 11),
     "Reference": Field(lambda r: model_name(r.ref_model) if r.ref_model else MISSING, 10),
     "Benchmark": Field(lambda r: source_name(r.benchmark), 12),
