@@ -200,6 +200,7 @@ class _DropSkippedRuns(logging.Filter):
 
 def _scheduler_logger() -> logging.Logger:
     logger = logging.getLogger("evaluator.worker.scheduler")
+    logger.setLevel(logging.WARNING)  # its start-up and per-job INFO lines say nothing a reader needs
     if not any(isinstance(f, _DropSkippedRuns) for f in logger.filters):
         logger.addFilter(_DropSkippedRuns())
     return logger

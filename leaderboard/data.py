@@ -36,6 +36,10 @@ class Snapshot:
     error: Optional[str] = None  # why the latest refresh failed; the data is then the previous one
 
 
+def _counts(snapshot: Snapshot) -> tuple[int, int, int]:
+    return len(snapshot.tables.rows), len(snapshot.tables.skipped), len(snapshot.requests)
+
+
 class ResultsCache:
     def __init__(self, store: Store, clock: Callable[[], datetime] = utcnow):
         self.store = store
@@ -68,13 +72,11 @@ class ResultsCache:
                 return self._snapshot
             elapsed = time.perf_counter() - start
             self._snapshot = Snapshot(tables, requests, self._clock(), previous.version + 1, elapsed)
-            log.info(
-                "leaderboard data: %d results, %d skipped, %d requests in %.2fs",
-                len(tables.rows),
-                len(tables.skipped),
-                len(requests),
-                elapsed,
-            )
+            counts = (len(tables.rows), len(tables.skipped), len(requests))
+            # A short refresh interval (the demo's) would otherwise log the same line every few seconds.
+            changed = previous.loaded_at is None or counts != _counts(previous)
+            level = logging.INFO if changed else logging.DEBUG
+            log.log(level, "leaderboard data: %d results, %d skipped, %d requests in %.2fs", *counts, elapsed)
             return self._snapshot
 
     def refresh_unless_fresh(self, min_age_s: float) -> Snapshot:

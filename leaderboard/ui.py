@@ -122,6 +122,12 @@ def default_benchmark(snapshot: Snapshot, settings: AppSettings) -> Optional[str
     return settings.benchmark if settings.benchmark in present or not present else present[0]
 
 
+def benchmark_choice_visible(snapshot: Snapshot, settings: AppSettings) -> bool:
+    """Show the Benchmark choice unless the only benchmark is the configured one: results on custom
+    data (the demo's) carry a label of their own, and the reader must see which data they are on."""
+    return benchmarks(snapshot) not in ([], [settings.benchmark])
+
+
 def shown_types(snapshot: Snapshot, selected: Sequence[str], known: Sequence[str]) -> list[str]:
     """Selected types, plus types that appeared after the reader last saw the checkboxes."""
     return [label for label in type_labels(snapshot) if label in selected or label not in known]
@@ -180,7 +186,7 @@ def _header(cache: ResultsCache) -> tuple[View, gr.Button]:
 
 
 def _filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
-    labels, present = type_labels(snapshot), benchmarks(snapshot)
+    labels = type_labels(snapshot)
     with gr.Row(equal_height=True):
         # The minimum widths make the row wrap on a phone: one filter per line, not four squeezed.
         search = gr.Textbox(
@@ -198,7 +204,7 @@ def _filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
             value=default_benchmark(snapshot, settings),
             label="Benchmark",
             scale=1,
-            visible=len(present) > 1,
+            visible=benchmark_choice_visible(snapshot, settings),
             elem_id="lb-benchmark",
         )
         show_incomplete = gr.Checkbox(
@@ -243,7 +249,11 @@ def _leaderboard_tab(
         return [
             gr.CheckboxGroup(choices=labels, value=shown_types(snap, selected or [], known or [])),
             labels,
-            gr.Dropdown(choices=benchmark_choices(snap, settings), value=keep, visible=len(present) > 1),
+            gr.Dropdown(
+                choices=benchmark_choices(snap, settings),
+                value=keep,
+                visible=benchmark_choice_visible(snap, settings),
+            ),
         ]
 
     table_view = View([*filters.components, columns], [grid, download, count], render)

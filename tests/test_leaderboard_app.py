@@ -91,3 +91,24 @@ def test_on_a_space_the_submitter_is_the_signed_in_hub_user(tmp_path):
     assert "sign in with Hugging Face" in on_submit(*fields, None)
     profile = gr.OAuthProfile({"name": "Alice", "preferred_username": "alice", "profile": "", "picture": ""})
     assert "not taking submissions" in on_submit(*fields, profile)  # got past "who is submitting"
+
+
+@pytest.mark.parametrize(
+    "custom, published, visible",
+    [(False, False, False), (True, False, True), (False, True, False), (True, True, True)],
+)
+def test_the_benchmark_choice_shows_whenever_a_result_is_not_on_the_configured_benchmark(
+    custom, published, visible
+):
+    from leaderboard.data import Snapshot
+    from leaderboard.table import build_tables
+    from leaderboard.ui import benchmark_choice_visible
+    from tests.leaderboard_fixtures import make_result, result_bytes, subset_levels
+
+    # custom: the demo's case, every result is on the sample file, so the page must say which data
+    result = make_result("org/rm", subset_levels(0.8), custom_data=custom, data_source="sample.jsonl")
+    files = [("eval-set/org/rm.json", result_bytes(result))]
+    if published:
+        files.append(("eval-set/org/other.json", result_bytes(make_result("org/other", subset_levels(0.7)))))
+    snapshot = Snapshot(tables=build_tables(files))
+    assert benchmark_choice_visible(snapshot, AppSettings()) is visible

@@ -225,3 +225,17 @@ def test_every_tab_filters_rows_alike_and_hides_incomplete_ones_by_default(tmp_p
     assert list(searched[t.MODEL]) == ["acme/rm-large", "acme/rm-small"]
     subsets = filtered(snap.tables.subsets, snap, "acme", ["Sequence classifier"], labels, "rewardbench")
     assert list(subsets[t.MODEL]) == list(searched[t.MODEL])
+
+
+def test_a_refresh_logs_a_line_only_when_the_data_changed(tmp_path, caplog):
+    import logging
+
+    cache = ResultsCache(LocalStore(tmp_path))
+    with caplog.at_level(logging.INFO, logger="leaderboard.data"):
+        cache.refresh()
+        cache.refresh()
+        assert len([r for r in caplog.records if r.levelno == logging.INFO]) == 1
+        write_result(cache.store, make_result("org/new", subset_levels(0.8)))
+        cache.refresh()
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert len(lines) == 2 and lines[1].startswith("leaderboard data: 1 results")
