@@ -79,7 +79,7 @@ def test_on_a_space_the_submitter_is_the_signed_in_hub_user(tmp_path):
 
     from leaderboard.data import ResultsCache
     from leaderboard.submit import Submissions
-    from leaderboard.ui import submit_handler
+    from leaderboard.pages.submission import submit_handler
 
     store = LocalStore(tmp_path)
     settings = AppSettings(on_space=True, max_submissions_per_week=0)
@@ -102,7 +102,7 @@ def test_the_benchmark_choice_shows_whenever_a_result_is_not_on_the_configured_b
 ):
     from leaderboard.data import Snapshot
     from leaderboard.table import build_tables
-    from leaderboard.ui import benchmark_choice_visible
+    from leaderboard.pages.common import benchmark_choice_visible
     from tests.leaderboard_fixtures import make_result, result_bytes, subset_levels
 
     # custom: the demo's case, every result is on the sample file, so the page must say which data

@@ -202,7 +202,7 @@ def test_a_reference_given_as_a_local_path_is_shown_by_its_storage_name():
 def test_a_failed_refresh_is_reported_without_local_paths(tmp_path):
     from leaderboard.data import Snapshot
     from leaderboard.table import build_tables
-    from leaderboard.ui import stats_markdown
+    from leaderboard.pages.header import stats_markdown
 
     snapshot = Snapshot(build_tables([]), error="OSError: [Errno 5] /srv/secret/store/eval-set/a.json")
     line = stats_markdown(snapshot)
@@ -210,7 +210,7 @@ def test_a_failed_refresh_is_reported_without_local_paths(tmp_path):
 
 
 def test_every_tab_filters_rows_alike_and_hides_incomplete_ones_by_default(tmp_path):
-    from leaderboard.ui import filtered, type_labels
+    from leaderboard.pages.common import filtered, type_labels
     from tests.leaderboard_fixtures import INCOMPLETE_NAME, fixture_store
 
     cache = ResultsCache(fixture_store(tmp_path))

@@ -1,0 +1,128 @@
+"""What every page of the app shares: the View record, the Leaderboard filters that every tab
+follows, and the small component builders the tabs use alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional, Sequence
+
+import gradio as gr
+import pandas as pd
+
+from results.model_types import MODEL_TYPES
+
+from .. import table as t
+from ..data import ResultsCache, Snapshot
+from ..display import ShownTable
+from ..settings import AppSettings
+
+
+@dataclass
+class View:
+    inputs: list[Any]
+    outputs: list[Any]
+    render: Callable[..., list]
+
+
+@dataclass
+class Filters:
+    search: gr.Textbox
+    types: gr.CheckboxGroup
+    known_types: gr.State
+    benchmark: gr.Dropdown
+    show_incomplete: gr.Checkbox
+
+    @property
+    def components(self) -> list[Any]:
+        return [self.search, self.types, self.known_types, self.benchmark, self.show_incomplete]
+
+    def events(self) -> list[Callable]:
+        """What a reader does to the filters. Types and benchmark listen to `.input`: a data refresh
+        also sets them, and must not re-render every view once more."""
+        return [self.search.change, self.types.input, self.benchmark.input, self.show_incomplete.change]
+
+
+# ---- helpers shared by the views ----------------------------------------------------------------
+
+
+def type_labels(snapshot: Snapshot) -> list[str]:
+    """Model types present in the data, in registry order, then any others alphabetically."""
+    present = set(snapshot.tables.rows[t.MODEL_TYPE])
+    known = [m.label for m in MODEL_TYPES.values() if m.label in present]
+    return known + sorted(present - set(known))
+
+
+def benchmarks(snapshot: Snapshot) -> list[str]:
+    return sorted(set(snapshot.tables.rows[t.BENCHMARK]))
+
+
+def benchmark_choices(snapshot: Snapshot, settings: AppSettings) -> list[str]:
+    """Benchmarks with results; the configured one while there are none (a choice must exist)."""
+    return benchmarks(snapshot) or [settings.benchmark]
+
+
+def default_benchmark(snapshot: Snapshot, settings: AppSettings) -> Optional[str]:
+    present = benchmarks(snapshot)
+    return settings.benchmark if settings.benchmark in present or not present else present[0]
+
+
+def benchmark_choice_visible(snapshot: Snapshot, settings: AppSettings) -> bool:
+    """Show the Benchmark choice unless the only benchmark is the configured one: results on custom
+    data (the demo's) carry a label of their own, and the reader must see which data they are on."""
+    return benchmarks(snapshot) not in ([], [settings.benchmark])
+
+
+def shown_types(snapshot: Snapshot, selected: Sequence[str], known: Sequence[str]) -> list[str]:
+    """Selected types, plus types that appeared after the reader last saw the checkboxes."""
+    return [label for label in type_labels(snapshot) if label in selected or label not in known]
+
+
+def filtered(
+    frame: pd.DataFrame, snapshot: Snapshot, search: str, selected, known, benchmark, show_incomplete=False
+) -> pd.DataFrame:
+    """The rows of `frame` that the Leaderboard tab's filters let through (every tab uses them)."""
+    types = shown_types(snapshot, selected or [], known or [])
+    return t.filter_rows(frame, types, search or "", benchmark, show_incomplete=bool(show_incomplete))
+
+
+def dataframe_update(shown: ShownTable) -> gr.Dataframe:
+    return gr.Dataframe(value=shown.styler, datatype=shown.datatypes, column_widths=shown.widths)
+
+
+
+
+
+def rerender_on(events: Sequence[Callable], cache: ResultsCache, view: View) -> None:
+    """Re-render `view` on each of `events` (bound listeners such as `search.change`).
+
+    Controls that a data refresh also sets (model types, benchmark, picked models) listen to
+    `.input`, which only the reader fires; the others listen to `.change`, which also catches
+    pasting and autofill."""
+    for event in events:
+        event(
+            lambda *values: view.render(cache.snapshot, *values),
+            view.inputs,
+            view.outputs,
+            show_progress="hidden",
+            trigger_mode="always_last",
+        )
+
+
+
+def results_grid(elem_id: str) -> gr.Dataframe:
+    """A read-only results table: model column pinned (by `pinned_columns` once Gradio honours it,
+    by CSS meanwhile), no LaTeX (model names may hold '$')."""
+    return gr.Dataframe(
+        interactive=False,
+        show_label=False,
+        pinned_columns=1,
+        max_height=760,
+        latex_delimiters=[],
+        elem_id=elem_id,
+        elem_classes="lb-grid",
+    )
+
+
+def csv_button(label: str, elem_id: str) -> gr.DownloadButton:
+    with gr.Row():
+        return gr.DownloadButton(label, size="sm", scale=0, min_width=240, elem_id=elem_id)

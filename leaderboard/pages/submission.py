@@ -1,0 +1,133 @@
+"""The Submit tab: the form, its callback (the signed-in Hub user on a Space), the answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional, Sequence
+
+import gradio as gr
+
+from results.model_types import MODEL_TYPES
+
+from ..data import ResultsCache
+from ..display import escape_markdown
+from ..settings import AppSettings
+from ..submit import DTYPES, SubmissionForm, Submissions
+
+
+def text_message(ok: bool, message: str) -> str:
+    head = "**Queued.**" if ok else "**Not queued.**"
+    return f"{head} {escape_markdown(message)}"
+
+
+@dataclass
+class SubmitForm:
+    model: gr.Textbox
+    revision: gr.Textbox
+    model_type: gr.Dropdown
+    ref_model: gr.Textbox
+    chat_template: gr.Textbox
+    dtype: gr.Dropdown
+
+    @property
+    def components(self) -> list[Any]:
+        return [self.model, self.revision, self.model_type, self.ref_model, self.chat_template, self.dtype]
+
+
+def form_fields(allow_local: bool = False) -> SubmitForm:
+    first = next(iter(MODEL_TYPES.values()))
+    where = "org/name on the Hugging Face Hub" + (", or a model folder on this server" if allow_local else "")
+    with gr.Row():
+        model = gr.Textbox(label="Model", placeholder=where, scale=3, elem_id="sub-model")
+        revision = gr.Textbox(
+            label="Revision", value="main", info="branch, tag or commit", scale=1, elem_id="sub-revision"
+        )
+    with gr.Row():
+        model_type = gr.Dropdown(
+            choices=[(m.label, m.key) for m in MODEL_TYPES.values()],
+            value=first.key,
+            label="Model type",
+            elem_id="sub-type",
+        )
+        ref_model = gr.Textbox(
+            label="Reference model",
+            placeholder=f"the model it was trained from: {where}",
+            visible=first.needs_reference,
+            elem_id="sub-ref",
+        )
+    with gr.Row():
+        chat_template = gr.Textbox(
+            label="Chat template",
+            value="tokenizer",
+            info="'tokenizer' uses the model's own template",
+            elem_id="sub-template",
+        )
+        dtype = gr.Dropdown(choices=list(DTYPES), value="auto", label="Weights dtype", elem_id="sub-dtype")
+    model_type.change(
+        lambda key: gr.Textbox(visible=MODEL_TYPES[key].needs_reference if key in MODEL_TYPES else False),
+        [model_type],
+        [ref_model],
+        show_progress="hidden",
+    )
+    return SubmitForm(model, revision, model_type, ref_model, chat_template, dtype)
+
+
+def submit_form(cache: ResultsCache, submissions: Submissions, submitter: str, values: Sequence[str]) -> str:
+    model, revision, model_type, ref_model, chat_template, dtype = ((v or "") for v in values)
+    outcome = submissions.submit(
+        SubmissionForm(model, revision, model_type, ref_model, chat_template, dtype, submitter or "")
+    )
+    if outcome.accepted:
+        cache.note_request(outcome.request)
+    return text_message(outcome.accepted, outcome.message)
+
+
+def submit_handler(cache: ResultsCache, submissions: Submissions, signed_in: bool) -> Callable[..., str]:
+    """The Submit button's callback: the submitter is the signed-in Hub user on a Space (Gradio fills
+    `profile` from the sign-in session, reading the type hint), else the name typed in the form."""
+    if signed_in:
+
+        def on_submit(
+            model, revision, model_type, ref_model, template, dtype, profile: Optional[gr.OAuthProfile]
+        ) -> str:
+            name = profile.username if profile else ""
+            return submit_form(
+                cache, submissions, name, (model, revision, model_type, ref_model, template, dtype)
+            )
+    else:
+
+        def on_submit(model, revision, model_type, ref_model, template, dtype, name) -> str:
+            return submit_form(
+                cache, submissions, name, (model, revision, model_type, ref_model, template, dtype)
+            )
+
+    return on_submit
+
+
+def submit_tab(cache: ResultsCache, settings: AppSettings, submissions: Submissions):
+    local = (
+        " Models may also be a folder on this server (an absolute path, or one relative to the app's "
+        "working directory) with a config.json and safetensors weights; it is shown by its last two "
+        "names, never its path."
+        if settings.allow_local_models
+        else ""
+    )
+    gr.Markdown(
+        f"Submit a reward model to be evaluated on **{escape_markdown(settings.benchmark)}**. It must be on "
+        "the Hub with safetensors weights, load without custom code, and state a license."
+        f"{local} Each submitter may send {settings.max_submissions_per_week} models a week.",
+        elem_classes="lb-note",
+    )
+    if settings.on_space:
+        gr.LoginButton()
+    else:
+        submitter = gr.Textbox(
+            label="Your name", placeholder="your Hugging Face username", elem_id="sub-submitter"
+        )
+    form = form_fields(settings.allow_local_models)
+    button = gr.Button("Submit for evaluation", variant="primary", elem_id="sub-button")
+    message = gr.Markdown(elem_id="sub-message")
+    inputs = form.components if settings.on_space else [*form.components, submitter]
+    return button.click(
+        submit_handler(cache, submissions, settings.on_space), inputs, [message], concurrency_limit=4
+    )
