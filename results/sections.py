@@ -76,8 +76,17 @@ REWARDBENCH_SECTIONS: tuple[Section, ...] = (
     ),
 )
 
+# RewardBench 2: every subset is its own column, and the overall score is their plain mean (one
+# section per subset, weight 1 each). Sizes (prompts): Factuality 475, Precise IF 160, Math 183,
+# Safety 450, Focus 495, Ties 102.
+REWARDBENCH_2_SUBSETS: tuple[str, ...] = ("Factuality", "Precise IF", "Math", "Safety", "Focus", "Ties")
+REWARDBENCH_2_SECTIONS: tuple[Section, ...] = tuple(Section(name, {name: 1}) for name in REWARDBENCH_2_SUBSETS)
+
 # Benchmark name -> its sections. A benchmark not listed here has no section columns.
-SECTIONS_BY_BENCHMARK: dict[str, tuple[Section, ...]] = {"rewardbench": REWARDBENCH_SECTIONS}
+SECTIONS_BY_BENCHMARK: dict[str, tuple[Section, ...]] = {
+    "rewardbench": REWARDBENCH_SECTIONS,
+    "rewardbench-2": REWARDBENCH_2_SECTIONS,
+}
 
 
 def subset_order(sections: tuple[Section, ...]) -> list[str]:
