@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
-import numpy as np
 
 from results.store import Store
 from results.schema import (
@@ -74,8 +73,8 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
     t_model = time.perf_counter()
 
     scored, stats, score_timing = _score(adapter, data)
-    examples = _example_scores(data, scored)
-    scores = scoring.score(_correct_by_subset(examples), benchmark, config.bootstrap_samples, config.seed)
+    examples = _example_scores(data, scored, benchmark)
+    scores = scoring.score(_by_subset(examples), benchmark, config.bootstrap_samples, config.seed)
     _warn_about_truncation(stats, adapter.max_length)
     timings = Timings(
         started_at=started,
@@ -101,14 +100,17 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
     return EvalOutcome(result=result, examples=examples)
 
 
-def _example_scores(data: BenchmarkData, scored: list[ScoredExample]) -> list[ExampleScore]:
+def _example_scores(data: BenchmarkData, scored: list[ScoredExample], benchmark: Benchmark) -> list[ExampleScore]:
+    """Adapters that judge a row directly set its credit; for the others the subset's scorer does."""
     return [
         ExampleScore(
             id=ex.id,
             subset=ex.subset,
             scores_chosen=s.scores_chosen,
             scores_rejected=s.scores_rejected,
-            correct=s.correct if s.correct is not None else scoring.pair_correct(s.scores_chosen, s.scores_rejected),
+            correct=s.correct
+            if s.correct is not None
+            else benchmark.scorer_for(ex.subset).credit(s.scores_chosen, s.scores_rejected),
         )
         for ex, s in zip(data.examples, scored)
     ]
@@ -169,11 +171,11 @@ def _score(adapter, data: BenchmarkData):
     return scored, stats, (stats.encode_s, total - stats.encode_s)
 
 
-def _correct_by_subset(examples: list[ExampleScore]) -> dict[str, np.ndarray]:
-    grouped: dict[str, list[float]] = defaultdict(list)
+def _by_subset(examples: list[ExampleScore]) -> dict[str, list[ExampleScore]]:
+    grouped: dict[str, list[ExampleScore]] = defaultdict(list)
     for example in examples:
-        grouped[example.subset].append(example.correct)
-    return {subset: np.asarray(values) for subset, values in grouped.items()}
+        grouped[example.subset].append(example)
+    return dict(grouped)
 
 
 def _load_data(benchmark: Benchmark, config: RunConfig) -> BenchmarkData:
@@ -192,6 +194,8 @@ def _benchmark_info(benchmark: Benchmark, data: BenchmarkData, config: RunConfig
         name=benchmark.name,
         data_source=" + ".join(data.sources),
         data_split=config.data_split,
+        # A --data file or override replaces the benchmark's data, and with it the pinned commit.
+        data_revision=None if config.data else benchmark.core_source.revision,
         data_fingerprint=data.fingerprint,
         num_examples=len(data.examples),
         custom_data=config.custom_data,

@@ -1,34 +1,33 @@
-"""From per-example correctness to subset, section and overall scores, with bootstrap intervals.
+"""From per-example scores to subset, section and overall scores, with bootstrap intervals.
 
-The rules are RewardBench's: a subset's accuracy is the mean correctness of its examples; a
-section is the weighted mean of the subsets present (weights from the benchmark); the overall
+Each subset is scored by the scorer its benchmark names for it (benchmarks/subset_scorers.py):
+RewardBench v1's strict pairwise accuracy, RewardBench 2's best-of-N credit, or its Ties score.
+A section is the weighted mean of the subsets present (weights from the benchmark); the overall
 score is the weighted mean of the sections present.
 
 Intervals are a stratified percentile bootstrap: every replicate resamples each subset's examples
-with replacement, and the same replicate flows up into its section and the overall score, so all
-intervals come from one consistent set of resamples.
+with replacement (Ties: its prompt numbers), and the same replicate flows up into its section and
+the overall score, so all intervals come from one consistent set of resamples.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
 from results import sections as section_rules
-from results.schema import Interval, SectionScore, SubsetScore
+from results.schema import ExampleScore, Interval, SectionScore, SubsetScore
 from results.sections import weighted_mean
 
 from .benchmarks import Benchmark
+from .benchmarks.subset_scorers import SubsetValue, pair_correct
+
+__all__ = ["Scores", "overall_score", "pair_correct", "score", "section_scores"]
 
 DEFAULT_BOOTSTRAP_SAMPLES = 1000
 DEFAULT_SEED = 0
-
-
-def pair_correct(scores_chosen: list[float], scores_rejected: list[float]) -> float:
-    """1.0 when every chosen score is strictly above every rejected one; a tie is wrong."""
-    return 1.0 if min(scores_chosen) > max(scores_rejected) else 0.0
 
 
 @dataclass(frozen=True)
@@ -49,17 +48,19 @@ def overall_score(section_values: Mapping[str, float], benchmark: Benchmark) -> 
 
 
 def score(
-    correct_by_subset: Mapping[str, np.ndarray],
+    examples_by_subset: Mapping[str, Sequence[ExampleScore]],
     benchmark: Benchmark,
     bootstrap_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
     seed: int = DEFAULT_SEED,
 ) -> Scores:
-    ordered = [s for s in benchmark.subsets if s in correct_by_subset]
-    accuracy = {s: float(np.mean(correct_by_subset[s])) for s in ordered}
+    ordered = [s for s in benchmark.subsets if s in examples_by_subset]
+    values = {s: benchmark.scorer_for(s).value(examples_by_subset[s]) for s in ordered}
+    accuracy = {s: values[s].score for s in ordered}
     section_values = section_scores(accuracy, benchmark)
     overall = overall_score(section_values, benchmark)
 
-    replicates = _bootstrap_subset_means(correct_by_subset, ordered, bootstrap_samples, seed)
+    rng = np.random.default_rng(seed)
+    replicates = {s: benchmark.scorer_for(s).replicates(examples_by_subset[s], bootstrap_samples, rng) for s in ordered}
     section_reps = {
         section.name: weighted_mean(replicates, section.subset_weights)
         for section in benchmark.sections
@@ -71,10 +72,7 @@ def score(
         else None
     )
     return Scores(
-        subsets={
-            s: SubsetScore(accuracy=accuracy[s], n=len(correct_by_subset[s]), ci95=_interval(replicates[s]))
-            for s in ordered
-        },
+        subsets={s: _subset_score(values[s], len(examples_by_subset[s]), replicates[s]) for s in ordered},
         sections={
             section.name: SectionScore(
                 score=section_values[section.name],
@@ -90,23 +88,8 @@ def score(
     )
 
 
-def _bootstrap_subset_means(
-    correct_by_subset: Mapping[str, np.ndarray], ordered: list[str], samples: int, seed: int
-) -> dict[str, np.ndarray]:
-    """Bootstrap replicates of each subset's mean.
-
-    Resampling n examples with replacement only matters through how many copies of each distinct
-    correctness value are drawn, which is a multinomial draw over those values: exact, and
-    O(samples x distinct values) instead of O(samples x n).
-    """
-    rng = np.random.default_rng(seed)
-    replicates: dict[str, np.ndarray] = {}
-    for subset in ordered:
-        values, counts = np.unique(np.asarray(correct_by_subset[subset], dtype=float), return_counts=True)
-        n = int(counts.sum())
-        draws = rng.multinomial(n, counts / n, size=samples)
-        replicates[subset] = draws @ values / n
-    return replicates
+def _subset_score(value: SubsetValue, n: int, replicates: np.ndarray) -> SubsetScore:
+    return SubsetScore(accuracy=value.score, n=n, ci95=_interval(replicates), parts=value.parts)
 
 
 def _interval(replicates: np.ndarray) -> Interval:

@@ -29,9 +29,12 @@ class Interval(_Record):
 
 
 class SubsetScore(_Record):
-    accuracy: float
+    accuracy: float = Field(description="the subset's score (RewardBench 2's Ties: its composite score)")
     n: int
     ci95: Optional[Interval] = None
+    parts: Optional[dict[str, float]] = Field(
+        None, description="named components of a composite subset score (RewardBench 2's Ties), unweighted"
+    )
 
 
 class SectionScore(_Record):
@@ -62,6 +65,7 @@ class BenchmarkInfo(_Record):
     name: str
     data_source: str
     data_split: Optional[str] = None
+    data_revision: Optional[str] = Field(None, description="the Hub dataset commit read (the benchmark's pin)")
     data_fingerprint: str = Field(description="sha256 of the rows scored, in order")
     num_examples: int
     custom_data: bool = Field(

@@ -4,7 +4,20 @@ import numpy as np
 import pytest
 
 from evaluator.benchmarks import REWARDBENCH
-from evaluator.scoring import overall_score, pair_correct, score, section_scores
+from evaluator.scoring import overall_score, pair_correct, section_scores
+from evaluator.scoring import score as score_examples
+from results.schema import ExampleScore
+
+
+def as_examples(credits, subset: str = "s") -> list[ExampleScore]:
+    """Per-example lines with the given credits (the scores themselves do not matter here)."""
+    return [ExampleScore(id=i, subset=subset, scores_chosen=[1.0], scores_rejected=[0.0], correct=float(c))
+            for i, c in enumerate(credits)]
+
+
+def score(credits_by_subset, benchmark, **kwargs):
+    """v1 subsets are scored from their examples' credits alone."""
+    return score_examples({s: as_examples(c, s) for s, c in credits_by_subset.items()}, benchmark, **kwargs)
 
 # Published subset accuracies of PKU-Alignment/beaver-7b-v1.0-cost on RewardBench, with the
 # section scores the RewardBench leaderboard shows for it.

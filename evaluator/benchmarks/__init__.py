@@ -5,9 +5,11 @@ from __future__ import annotations
 from ..errors import ConfigError
 from .base import Benchmark, DataSource, Section
 from .rewardbench import REWARDBENCH
+from .rewardbench2 import REWARDBENCH_2
 
 BENCHMARKS: dict[str, Benchmark] = {
     REWARDBENCH.name: REWARDBENCH,
+    REWARDBENCH_2.name: REWARDBENCH_2,
 }
 
 
@@ -21,4 +23,4 @@ def get_benchmark(name: str) -> Benchmark:
         ) from None
 
 
-__all__ = ["BENCHMARKS", "Benchmark", "DataSource", "Section", "get_benchmark"]
+__all__ = ["BENCHMARKS", "REWARDBENCH", "REWARDBENCH_2", "Benchmark", "DataSource", "Section", "get_benchmark"]

@@ -7,6 +7,8 @@ from typing import Optional
 
 from results.sections import Section
 
+from .subset_scorers import PAIRWISE, SubsetScorer
+
 
 @dataclass(frozen=True)
 class DataSource:
@@ -14,10 +16,12 @@ class DataSource:
 
     `split=None` on a Hub dataset with several splits reads every split whose name is a subset of
     the benchmark, each split becoming that subset (the layout of `allenai/pref-test-sets`).
+    `revision` pins a Hub dataset to one commit (ignored for local files).
     """
 
     location: str
     split: Optional[str] = None
+    revision: Optional[str] = None
 
     def describe(self) -> str:
         return f"{self.location}" + (f" (split {self.split})" if self.split else "")
@@ -33,6 +37,12 @@ class Benchmark:
     # each one fills: those sections are never "missing" from a result that did not ask for them.
     extra_sources: dict[str, DataSource] = field(default_factory=dict)
     extra_sections: dict[str, str] = field(default_factory=dict)
+    # How a subset's examples become its score: subsets not named here use `default_scorer`.
+    scorers: dict[str, SubsetScorer] = field(default_factory=dict)
+    default_scorer: SubsetScorer = PAIRWISE
+
+    def scorer_for(self, subset: str) -> SubsetScorer:
+        return self.scorers.get(subset, self.default_scorer)
 
     @property
     def subsets(self) -> tuple[str, ...]:

@@ -122,8 +122,8 @@ def _read_rows(source: DataSource, benchmark: Benchmark) -> list[dict[str, Any]]
                 table = datasets.load_dataset(builder, data_files=files, split="train")
                 return table.to_list()
             if source.split:
-                return datasets.load_dataset(source.location, split=source.split).to_list()
-            return _rows_from_splits(datasets.load_dataset(source.location), benchmark)
+                return datasets.load_dataset(source.location, split=source.split, revision=source.revision).to_list()
+            return _rows_from_splits(datasets.load_dataset(source.location, revision=source.revision), benchmark)
     except DataError:
         raise
     except Exception as exc:  # datasets raises many types for unreadable or unreachable data
@@ -205,13 +205,32 @@ def _to_example(row: dict[str, Any], where: str, index: int) -> Example:
     label = f"{where}, row {index} (id {row_id!r})"
     if not isinstance(row_id, (int, str)) or isinstance(row_id, bool):
         raise DataError(f"{label}: 'id' must be an integer or a string")
-    return Example(
+    example = Example(
         id=row_id,
         subset=str(row["subset"]),
         prompt=_prompt_messages(row["prompt"], label),
         chosen=_responses(row["chosen"], "chosen", label),
         rejected=_responses(row["rejected"], "rejected", label),
     )
+    _check_counts(row, example, label)
+    return example
+
+
+def _check_counts(row: dict[str, Any], example: Example, label: str) -> None:
+    """RewardBench 2 rows state their completion counts; the scorers read which completions are
+    correct from the lists alone (upstream: the first `num_correct`), so the two must agree."""
+    expected = {
+        "num_correct": len(example.chosen),
+        "num_incorrect": len(example.rejected),
+        "total_completions": len(example.chosen) + len(example.rejected),
+    }
+    for column, actual in expected.items():
+        stated = row.get(column)
+        if stated is not None and stated != actual:
+            raise DataError(
+                f"{label}: {column!r} is {stated} but the row has {actual} such completions "
+                "('chosen' lists the correct completions, 'rejected' the incorrect ones)"
+            )
 
 
 def _prompt_messages(prompt: Any, label: str) -> tuple[Message, ...]:
