@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from leaderboard import table as t  # noqa: E402
 from results.schema import EvalResult  # noqa: E402
 from results.sections import REWARDBENCH_SECTIONS, overall_score, section_scores, subset_order  # noqa: E402
-from results.store import LocalStore, result_path  # noqa: E402
+from results.store import LocalStore, legacy_result_path  # noqa: E402
 
 SUBSETS = subset_order(REWARDBENCH_SECTIONS)
 CORE = subset_order(REWARDBENCH_SECTIONS[:4])
@@ -136,7 +136,7 @@ def fill_store(root: Path, size: int, seed: int = 0) -> LocalStore:
         doc = published_doc(i, rng) if i % 10 == 9 else project_doc(i, rng)
         org, name = (doc["model"]["name"] if isinstance(doc["model"], dict) else doc["model"]).split("/")
         # Plain writes: the store's atomic fsync'd writes would make setting up 10,000 files slow.
-        path = root / result_path(org, name)
+        path = root / legacy_result_path(org, name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(doc, indent=2))
     return store

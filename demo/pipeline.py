@@ -19,7 +19,7 @@ from leaderboard.settings import AppSettings
 from leaderboard.submit import SubmissionForm, Submissions, check_not_duplicate
 from results.names import storage_name
 from results.schema import EvalRequest, EvalResult
-from results.store import LocalStore, Store, result_path
+from results.store import LocalStore, Store
 
 from .models import BuiltModel, ensure_models
 from .sample_data import SAMPLE_PATH
@@ -104,13 +104,15 @@ def statuses(store: Store, models: list[BuiltModel]) -> list[ModelStatus]:
     for model in models:
         mine = [r for r in requests if r.model == str(model.path)]
         org, name = storage_name(str(model.path), is_local_path=True)
-        data = store.read_file(result_path(org, name))
-        found.append(
-            ModelStatus(
-                model, mine[-1] if mine else None, EvalResult.model_validate_json(data) if data else None
-            )
-        )
+        found.append(ModelStatus(model, mine[-1] if mine else None, _latest_result(store, f"{org}/{name}")))
     return found
+
+
+def _latest_result(store: Store, model_name: str) -> Optional[EvalResult]:
+    """The model's newest stored result (a rebuilt model has results at older revisions too)."""
+    results = [EvalResult.model_validate_json(data) for _, data in store.iter_result_files()]
+    mine = [r for r in results if r.model.name == model_name]
+    return max(mine, key=lambda r: r.timings.finished_at, default=None)
 
 
 def build_and_evaluate(root: Path, data: Path = SAMPLE_PATH, seed: int = 0) -> list[ModelStatus]:

@@ -47,9 +47,8 @@ from .store import (
     check_path,
     check_same_request,
     request_path,
-    result_path,
-    scores_path,
-    split_model_name,
+    result_paths,
+    scores_bytes,
 )
 
 log = logging.getLogger(__name__)
@@ -301,12 +300,9 @@ class HubStore(StoreBase):
 
     def write_result(self, result: EvalResult, examples: list[ExampleScore]) -> None:
         """Stage the result and its scores on disk, then upload both in one commit."""
-        org, name = split_model_name(result.model.name)
+        result_file, scores_file = result_paths(result)
         self.pending.add(
-            {
-                scores_path(org, name): "".join(e.model_dump_json() + "\n" for e in examples).encode(),
-                result_path(org, name): result.model_dump_json(indent=2).encode(),
-            }
+            {scores_file: scores_bytes(examples), result_file: result.model_dump_json(indent=2).encode()}
         )
         self.flush_pending()
 

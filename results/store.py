@@ -1,13 +1,26 @@
 """Where requests, results and per-example scores live: one protocol, one folder layout.
 
 Layout (identical in a local folder and in a Hub dataset repo):
-    requests/<org>/<name>/<request_id>.json      queue entries (EvalRequest)
-    eval-set/<org>/<name>.json                   results (EvalResult, or the flat published format)
-    eval-set-scores/<org>/<name>.jsonl           per-example scores (ExampleScore lines)
-    cache/...                                    reusable intermediate data (e.g. reference log-probs)
+    requests/<org>/<name>/<request_id>.json                     queue entries (EvalRequest)
+    eval-set/<benchmark>/<org>/<name>/<revision>.json           results (EvalResult)
+    eval-set-scores/<benchmark>/<org>/<name>/<revision>.jsonl   per-example scores (ExampleScore lines)
+    cache/...                                                   reusable intermediate data (e.g. reference log-probs)
 
-Every path is built from checked parts (`safe_path`), so no model id or request id can reach
-outside the store.
+A result is keyed by benchmark and model revision (the resolved commit sha, or `local-<hash>` for
+a local folder), so evaluating a model on a second benchmark or at a second commit keeps the
+first result. A result on custom data (`BenchmarkInfo.custom_data`) is keyed by its data too:
+`<revision>.custom-<first 12 hex of the data fingerprint>.json`, so it never replaces the result on
+the benchmark's own data.
+
+The older flat layout stays readable (`legacy_result_path`): `eval-set/<org>/<name>.json` holds
+this project's earlier EvalResult files and the published RewardBench results (one key per subset),
+with scores at `eval-set-scores/<org>/<name>.jsonl`. `iter_result_files()` yields both layouts
+(they differ in depth, so an org named like a benchmark cannot be mistaken for one), and
+`read_example_scores(result_file)` finds the scores of either by the same rule: the result's path
+with `eval-set-scores/` for `eval-set/` and `.jsonl` for `.json`.
+
+Every path is built from checked parts (`safe_path`), so no model id, benchmark name, revision or
+request id can reach outside the store.
 """
 
 from __future__ import annotations
@@ -48,16 +61,55 @@ def check_path(path: str) -> str:
     return path
 
 
-def result_path(org: str, name: str) -> str:
+def result_path(benchmark: str, org: str, name: str, revision: str) -> str:
+    """Where the result of `org/name` at `revision` on `benchmark` is written."""
+    return safe_path(RESULTS_DIR, benchmark, org, name, f"{revision}.json")
+
+
+def scores_path(benchmark: str, org: str, name: str, revision: str) -> str:
+    """Where the per-example scores of that result are written."""
+    return safe_path(SCORES_DIR, benchmark, org, name, f"{revision}.jsonl")
+
+
+def result_key(result: EvalResult) -> tuple[str, str, str, str]:
+    """(benchmark, org, name, revision stem) under which `write_result` stores `result`."""
+    org, name = split_model_name(result.model.name)
+    stem = result.model.revision_resolved
+    if result.benchmark.custom_data:
+        stem = f"{stem}.custom-{result.benchmark.data_fingerprint[:12]}"
+    return result.benchmark.name, org, name, stem
+
+
+def result_paths(result: EvalResult) -> tuple[str, str]:
+    """(result file, scores file) of `result`, as `write_result` stores them."""
+    key = result_key(result)
+    return result_path(*key), scores_path(*key)
+
+
+def legacy_result_path(org: str, name: str) -> str:
+    """The older flat layout: one result per model (ours before RewardBench 2, or a published one)."""
     return safe_path(RESULTS_DIR, org, f"{name}.json")
 
 
-def scores_path(org: str, name: str) -> str:
+def legacy_scores_path(org: str, name: str) -> str:
     return safe_path(SCORES_DIR, org, f"{name}.jsonl")
+
+
+def scores_path_of(result_file: str) -> str:
+    """The scores file beside a result file, in either layout."""
+    parts = PurePosixPath(check_path(result_file)).parts
+    if len(parts) < 3 or parts[0] != RESULTS_DIR or not parts[-1].endswith(".json"):
+        raise ValueError(f"{result_file!r} is not a result file (expected {RESULTS_DIR}/.../<file>.json)")
+    return safe_path(SCORES_DIR, *parts[1:-1], parts[-1][: -len(".json")] + ".jsonl")
 
 
 def request_path(request: EvalRequest) -> str:
     return safe_path(REQUESTS_DIR, request.org, request.name, f"{request.request_id}.json")
+
+
+def scores_bytes(examples: list[ExampleScore]) -> bytes:
+    """One JSON line per example, keyed by (subset, id): RewardBench v1 ids repeat across subsets."""
+    return "".join(e.model_dump_json() + "\n" for e in examples).encode()
 
 
 class StoreUnavailable(RuntimeError):
@@ -96,7 +148,9 @@ class Store(Protocol):
     def iter_result_files(self) -> Iterator[tuple[str, bytes]]:
         """(path, raw bytes) of every result file, in any format (ours or the published one)."""
 
-    def read_example_scores(self, org: str, name: str) -> list[ExampleScore]: ...
+    def read_example_scores(self, result_file: str) -> list[ExampleScore]:
+        """The per-example scores of the result stored at `result_file` (a path `iter_result_files`
+        yields, or `result_paths(result)[0]`); empty when there are none (published results)."""
 
 
 class StoreBase:
@@ -128,8 +182,8 @@ class StoreBase:
                 if data is not None:
                     yield path, data
 
-    def read_example_scores(self, org: str, name: str) -> list[ExampleScore]:
-        data = self.read_file(scores_path(org, name)) or b""
+    def read_example_scores(self, result_file: str) -> list[ExampleScore]:
+        data = self.read_file(scores_path_of(result_file)) or b""
         return [ExampleScore.model_validate_json(line) for line in data.splitlines() if line.strip()]
 
 
@@ -238,7 +292,7 @@ class LocalStore(StoreBase):
             return True
 
     def write_result(self, result: EvalResult, examples: list[ExampleScore]) -> None:
-        org, name = split_model_name(result.model.name)
+        result_file, scores_file = result_paths(result)
         # Scores first: a result file that exists always has its per-example scores beside it.
-        self.write_file(scores_path(org, name), "".join(e.model_dump_json() + "\n" for e in examples).encode())
-        self.write_file(result_path(org, name), result.model_dump_json(indent=2).encode())
+        self.write_file(scores_file, scores_bytes(examples))
+        self.write_file(result_file, result.model_dump_json(indent=2).encode())

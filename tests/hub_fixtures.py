@@ -128,8 +128,23 @@ def make_request(request_id: str, model: str = "org/tiny", *, minutes_ago: float
     )
 
 
-def sample_outcome(model_name: str = "org/tiny"):
-    """A small real EvalResult and its per-example scores (built by hand, no model needed)."""
+def _tag(*parts: str) -> float:
+    """A number in [0, 1) that differs between outcomes (stable across runs, unlike hash())."""
+    import hashlib
+
+    return int(hashlib.sha256("|".join(parts).encode()).hexdigest()[:8], 16) / 16**8
+
+
+def sample_outcome(
+    model_name: str = "org/tiny",
+    *,
+    benchmark: str = "rewardbench",
+    revision: str = "abc",
+    custom_data: bool = False,
+    fingerprint: str = "f",
+):
+    """A small real EvalResult and its per-example scores (built by hand, no model needed); the
+    scores differ by benchmark and revision, so tests can tell whose scores they read."""
     from datetime import datetime, timezone
 
     from results.schema import (
@@ -150,11 +165,15 @@ def sample_outcome(model_name: str = "org/tiny"):
             id=model_name,
             name=model_name,
             model_type="classifier",
-            revision_resolved="abc",
+            revision_resolved=revision,
             chat_template="tokenizer",
         ),
         benchmark=BenchmarkInfo(
-            name="rewardbench", data_source="x.jsonl", data_fingerprint="f", num_examples=2
+            name=benchmark,
+            data_source="x.jsonl",
+            data_fingerprint=fingerprint,
+            num_examples=2,
+            custom_data=custom_data,
         ),
         settings=RunSettings(
             device="cpu",
@@ -177,7 +196,7 @@ def sample_outcome(model_name: str = "org/tiny"):
             id=f"e{i}",
             subset="llmbar-natural",
             scores_chosen=[float(i)],
-            scores_rejected=[0.5],
+            scores_rejected=[_tag(benchmark, revision)],
             correct=float(i > 0.5),
         )
         for i in range(2)

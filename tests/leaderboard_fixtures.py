@@ -25,7 +25,7 @@ from results.schema import (
     Timings,
 )
 from results.sections import REWARDBENCH_SECTIONS, overall_score, section_scores, subset_order
-from results.store import LocalStore, result_path
+from results.store import LocalStore, legacy_result_path
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_TYPE = "<img src=y onerror=alert(2)>"  # the model type of the same file: labels must be text too
@@ -126,11 +126,11 @@ def result_bytes(result: EvalResult) -> bytes:
 
 def write_result(store: LocalStore, result: EvalResult) -> None:
     org, name = result.model.name.split("/")
-    store.write_file(result_path(org, name), result_bytes(result))
+    store.write_file(legacy_result_path(org, name), result_bytes(result))
 
 
 def write_published(store: LocalStore, org: str, name: str, doc: dict) -> None:
-    store.write_file(result_path(org, name), json.dumps(doc, indent=2).encode())
+    store.write_file(legacy_result_path(org, name), json.dumps(doc, indent=2).encode())
 
 
 @dataclass(frozen=True)
@@ -215,11 +215,11 @@ def fixture_store(root: Path) -> LocalStore:
         published_result(XSS_NAME, subset_levels(XSS_LEVEL, 0.0, CORE_SUBSETS), XSS_TYPE),
     )
     store.write_file(
-        result_path("broken", "truncated"), b'{"model": "broken/truncated", "alpacaeval-easy": 0.'
+        legacy_result_path("broken", "truncated"), b'{"model": "broken/truncated", "alpacaeval-easy": 0.'
     )
     incomplete = make_result("broken/incomplete", subset_levels(0.5)).model_dump(mode="json")
     del incomplete["timings"]
-    store.write_file(result_path("broken", "incomplete"), json.dumps(incomplete).encode())
+    store.write_file(legacy_result_path("broken", "incomplete"), json.dumps(incomplete).encode())
     return store
 
 

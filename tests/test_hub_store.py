@@ -10,7 +10,7 @@ import pytest
 
 from results.hub_store import HubStore, RetryPolicy
 from results.names import InvalidModelName
-from results.store import Store, StoreUnavailable, request_path, result_path, scores_path
+from results.store import Store, StoreUnavailable, request_path, result_paths
 from tests.hub_fixtures import (  # noqa: F401 (hub_fixture provides the `hub` fixture)
     EMULATOR_TOKEN,
     REQUESTS_REPO,
@@ -50,22 +50,23 @@ def test_results_and_requests_land_in_their_repos(hub, tmp_path):
     store.write_result(result, examples)
 
     assert set(hub.files(REQUESTS_REPO, "dataset")) == {".gitattributes", "requests/org/tiny/r1.json"}
+    result_file, scores_file = result_paths(result)
     results_files = hub.files(RESULTS_REPO, "dataset")
-    assert results_files[result_path("org", "tiny")] == result.model_dump_json(indent=2).encode()
-    assert results_files[scores_path("org", "tiny")].decode().count("\n") == len(examples)
+    assert results_files[result_file] == result.model_dump_json(indent=2).encode()
+    assert results_files[scores_file].decode().count("\n") == len(examples)
     # result and scores travel in one commit: a reader never sees one without the other
     assert [c.message for c in hub.commits(RESULTS_REPO, "dataset")][1:] == [
-        "Update eval-set-scores/org/tiny.jsonl, eval-set/org/tiny.json"
+        "Update eval-set-scores/rewardbench/org/tiny/abc.jsonl, eval-set/rewardbench/org/tiny/abc.json"
     ]
     assert list(store.pending.batches()) == []
-    assert store.list_files("eval-set") == [result_path("org", "tiny")], "a prefix is a folder, not a string"
+    assert store.list_files("eval-set") == [result_file], "a prefix is a folder, not a string"
 
     # a second store object (another process) reads it all back after refresh()
     other = make_hub_store(hub, tmp_path / "other")
     other.refresh()
     assert [r.request_id for r in other.list_requests()] == ["r1"]
-    assert other.read_example_scores("org", "tiny") == examples
-    assert [path for path, _ in other.iter_result_files()] == [result_path("org", "tiny")]
+    assert other.read_example_scores(result_file) == examples
+    assert [path for path, _ in other.iter_result_files()] == [result_file]
 
 
 def test_reads_come_from_the_local_snapshot(hub, tmp_path):
@@ -196,8 +197,9 @@ def test_an_upload_failing_three_times_then_succeeding_loses_nothing(hub, tmp_pa
     store.write_result(result, examples)
     assert statuses(hub, COMMIT_TO_RESULTS) == [503, 503, 503, 200]
     files = hub.files(RESULTS_REPO, "dataset")
-    assert files[result_path("org", "tiny")] == result.model_dump_json(indent=2).encode()
-    assert scores_path("org", "tiny") in files
+    result_file, scores_file = result_paths(result)
+    assert files[result_file] == result.model_dump_json(indent=2).encode()
+    assert scores_file in files
     assert store.pending.batches() == []
 
 
@@ -208,16 +210,17 @@ def test_a_long_outage_keeps_the_result_on_disk_until_it_can_be_uploaded(hub, tm
     result, examples = sample_outcome()
     with pytest.raises(StoreUnavailable, match="failed 3 times"):
         store.write_result(result, examples)
-    assert result_path("org", "tiny") not in hub.files(RESULTS_REPO, "dataset")
+    result_file, _ = result_paths(result)
+    assert result_file not in hub.files(RESULTS_REPO, "dataset")
     assert len(store.pending.batches()) == 1
-    assert store.read_example_scores("org", "tiny") == examples, "the staged result is readable meanwhile"
+    assert store.read_example_scores(result_file) == examples, "the staged result is readable meanwhile"
 
     # the worker restarts (a new store object on the same cache folder); the Hub comes back
     outage.remaining = 0
     restarted = make_hub_store(hub, tmp_path)
     restarted.refresh()
     assert (
-        hub.files(RESULTS_REPO, "dataset")[result_path("org", "tiny")]
+        hub.files(RESULTS_REPO, "dataset")[result_file]
         == result.model_dump_json(indent=2).encode()
     )
     assert restarted.pending.batches() == []

@@ -13,6 +13,7 @@ from evaluator.tiny_models import build_causal_lm, build_classifier
 from evaluator.worker import Worker
 from results.folder_hash import local_revision
 from results.schema import Status
+from results.store import result_paths
 from tests.hub_fixtures import hub_fixture, make_request, make_store, upload_model  # noqa: F401
 from tests.test_worker import ROWS, read_result, settings_for, stored
 
@@ -31,7 +32,8 @@ def _local_scores(folder, data_path, **fields) -> list[float]:
 
 
 def _stored_scores(store, org: str, name: str) -> list[float]:
-    return [v for e in store.read_example_scores(org, name) for v in e.scores_chosen + e.scores_rejected]
+    result_file, _ = result_paths(read_result(store, org, name))
+    return [v for e in store.read_example_scores(result_file) for v in e.scores_chosen + e.scores_rejected]
 
 
 def _move_main(hub, repo_id: str, folder) -> str:

@@ -9,7 +9,17 @@ import pytest
 
 from results.names import InvalidModelName
 from results.schema import EvalRequest
-from results.store import LocalStore, Store, request_path, result_path, safe_path, scores_path
+from results.store import (
+    LocalStore,
+    Store,
+    legacy_result_path,
+    legacy_scores_path,
+    request_path,
+    result_path,
+    result_paths,
+    safe_path,
+    scores_path,
+)
 from tests.hub_fixtures import make_request, sample_outcome
 
 UNSAFE_PARTS = [
@@ -72,10 +82,22 @@ def test_local_store_refuses_paths_outside_its_folder(tmp_path, path):
 @pytest.mark.parametrize("model_name", ["../../evil", "org/../../evil", "org/na me", "org/.x"])
 def test_results_with_unsafe_model_names_are_refused(tmp_path, model_name):
     org, _, name = model_name.partition("/")
+    for path_of in (
+        lambda: result_path("rewardbench", org, name, "abc"),
+        lambda: scores_path("rewardbench", org, name, "abc"),
+        lambda: legacy_result_path(org, name),
+        lambda: legacy_scores_path(org, name),
+    ):
+        with pytest.raises(InvalidModelName):
+            path_of()
+
+
+@pytest.mark.parametrize("field, value", [("benchmark", "../../evil"), ("benchmark", "org/ds"), ("revision", "../x")])
+def test_results_with_unsafe_benchmark_names_or_revisions_are_refused(tmp_path, field, value):
+    result, examples = sample_outcome(**{field: value})
     with pytest.raises(InvalidModelName):
-        result_path(org, name)
-    with pytest.raises(InvalidModelName):
-        scores_path(org, name)
+        LocalStore(tmp_path / "store").write_result(result, examples)
+    assert not any(p.is_file() for p in tmp_path.rglob("*") if p.name != ".lock")
 
 
 @pytest.mark.parametrize("field,value", [("org", "../.."), ("name", "../../etc"), ("request_id", "../x")])
@@ -224,7 +246,12 @@ def test_write_result_puts_scores_beside_the_result(tmp_path):
     store = LocalStore(tmp_path / "store")
     result, examples = sample_outcome()
     store.write_result(result, examples)
-    org, name = result.model.name.split("/")
-    assert json.loads(store.read_file(result_path(org, name)))["model"]["name"] == result.model.name
-    assert store.read_example_scores(org, name) == examples
-    assert [p for p, _ in store.iter_result_files()] == [result_path(org, name)]
+    result_file, scores_file = result_paths(result)
+    assert (result_file, scores_file) == (
+        "eval-set/rewardbench/org/tiny/abc.json",
+        "eval-set-scores/rewardbench/org/tiny/abc.jsonl",
+    )
+    assert json.loads(store.read_file(result_file))["model"]["name"] == result.model.name
+    assert store.read_file(scores_file).decode().count("\n") == len(examples)
+    assert store.read_example_scores(result_file) == examples
+    assert [p for p, _ in store.iter_result_files()] == [result_file]

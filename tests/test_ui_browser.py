@@ -16,7 +16,7 @@ from leaderboard.data import ResultsCache
 from leaderboard.settings import AppSettings
 from leaderboard.ui import build_app
 from results.schema import EvalRequest, Status
-from results.store import result_path
+from results.store import legacy_result_path
 from tests.browser_fixtures import WAIT_MS, chromium, serving, wait_until
 from tests.hub_emulator import HubEmulator
 from tests.leaderboard_fixtures import (
@@ -259,11 +259,11 @@ def test_new_results_show_after_a_refresh_without_a_restart(page, served):
     try:
         page.locator("#lb-refresh").click()  # the button
         wait_for_models(page, [f"{org}/{name}", *EXPECTED_ORDER])
-        (Path(cache.store.root) / result_path(org, name)).unlink()
+        (Path(cache.store.root) / legacy_result_path(org, name)).unlink()
         cache.refresh()  # what the schedule does: the open page picks it up on its next check
         wait_for_models(page, list(EXPECTED_ORDER))
     finally:
-        (Path(cache.store.root) / result_path(org, name)).unlink(missing_ok=True)
+        (Path(cache.store.root) / legacy_result_path(org, name)).unlink(missing_ok=True)
         cache.refresh()
 
 

@@ -23,7 +23,7 @@ from evaluator.errors import ConfigError
 from evaluator.settings import SettingsError, WorkerSettings, parse_overrides
 from evaluator.worker import Worker, run_config
 from results.schema import EvalResult, Status
-from results.store import result_path
+from results.store import RESULTS_DIR, result_paths, scores_path_of
 from tests.conftest import REPO_ROOT, make_rows, write_jsonl
 from tests.hub_fixtures import (  # noqa: F401 (hub_fixture provides the `hub` fixture)
     EMULATOR_TOKEN,
@@ -80,10 +80,21 @@ def wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> None
     raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
 
 
+def stored_results(store, org: str, name: str) -> dict[str, EvalResult]:
+    """Every stored result of `org/name`, by path (one per benchmark, revision and data)."""
+    results = {path: EvalResult.model_validate_json(data) for path, data in store.iter_result_files()}
+    return {path: r for path, r in results.items() if r.model.name == f"{org}/{name}"}
+
+
+def hub_result_files(hub) -> list[str]:
+    """The result files committed to the results repo (straight from the emulator)."""
+    return sorted(p for p in hub.files(RESULTS_REPO, "dataset") if p.startswith(RESULTS_DIR + "/"))
+
+
 def read_result(store, org: str, name: str) -> EvalResult:
-    data = store.read_file(result_path(org, name))
-    assert data is not None, f"no result for {org}/{name}"
-    return EvalResult.model_validate_json(data)
+    found = stored_results(store, org, name)
+    assert len(found) == 1, f"expected one result for {org}/{name}, found {sorted(found) or 'none'}"
+    return next(iter(found.values()))
 
 
 # ---- settings and the request -> run mapping -----------------------------------------------
@@ -218,7 +229,7 @@ def test_a_request_goes_pending_running_finished(kind, hub, tmp_path, tiny_class
         "alpacaeval-easy",
         "llmbar-natural",
     }
-    scores = observer.read_example_scores("org", "tiny")
+    scores = observer.read_example_scores(result_paths(result)[0])
     assert [s.id for s in scores] == [row["id"] for row in ROWS]
     assert all(len(s.scores_chosen) == len(s.scores_rejected) == 1 for s in scores)
 
@@ -242,7 +253,7 @@ def test_a_model_with_corrupt_weights_fails_and_the_next_one_runs(hub, tmp_path,
     assert broken.status == Status.FAILED
     assert broken.error.startswith("could not load a sequence-classification model from ")
     assert "\n" not in broken.error and "Traceback" not in broken.error
-    assert store.read_file(result_path("org", "broken")) is None
+    assert stored_results(store, "org", "broken") == {}
     assert stored(store, "good").status == Status.FINISHED
     assert read_result(store, "org", "tiny").benchmark.num_examples == len(ROWS)
 
@@ -287,8 +298,9 @@ def test_an_upload_failing_three_times_then_succeeding_loses_nothing(
     ]
     assert stored(store, "r1").status == Status.FINISHED
     files = hub.files(RESULTS_REPO, "dataset")
-    assert EvalResult.model_validate_json(files["eval-set/org/tiny.json"]).model.revision_resolved == sha
-    assert files["eval-set-scores/org/tiny.jsonl"].decode().count("\n") == len(ROWS)
+    [result_file] = hub_result_files(hub)
+    assert EvalResult.model_validate_json(files[result_file]).model.revision_resolved == sha
+    assert files[scores_path_of(result_file)].decode().count("\n") == len(ROWS)
 
 
 def test_a_hub_outage_at_upload_time_keeps_the_result(hub, tmp_path, tiny_classifier, data_path):
@@ -302,11 +314,11 @@ def test_a_hub_outage_at_upload_time_keeps_the_result(hub, tmp_path, tiny_classi
     # not FAILED (the evaluation worked) and not lost: staged on disk, the request still held
     assert stored(store, "r1").status == Status.RUNNING
     assert len(store.pending.batches()) == 1
-    assert "eval-set/org/tiny.json" not in hub.files(RESULTS_REPO, "dataset")
+    assert hub_result_files(hub) == []
 
     outage.remaining = 0
     assert worker.tick() == 0  # the next tick uploads it first thing
-    assert "eval-set/org/tiny.json" in hub.files(RESULTS_REPO, "dataset")
+    assert hub_result_files(hub) == [result_paths(read_result(store, "org", "tiny"))[0]]
     assert store.pending.batches() == []
 
 
@@ -450,10 +462,12 @@ def test_a_killed_worker_s_request_is_finished_by_another(
 
     final = stored(store, "r1")
     assert (final.status, final.worker_id, final.attempts) == (Status.FINISHED, "rescuer", 1)
-    assert read_result(store, "org", "tiny").model.revision_resolved == sha
-    assert store.list_files("eval-set") == ["eval-set/org/tiny.json"]
+    result = read_result(store, "org", "tiny")
+    assert result.model.revision_resolved == sha
+    result_file, _ = result_paths(result)
+    assert store.list_files("eval-set") == [result_file]
     if kind == "hub":
-        written = [c for c in hub.commits(RESULTS_REPO, "dataset") if "eval-set/org/tiny.json" in c.message]
+        written = [c for c in hub.commits(RESULTS_REPO, "dataset") if result_file in c.message]
         assert len(written) == 1, "exactly one result was uploaded"
     else:
         assert not [p for p in (tmp_path / "store").rglob("*") if p.name.endswith(".tmp")]
