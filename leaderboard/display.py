@@ -62,18 +62,24 @@ def incomplete_note(missing_subsets: str) -> str:
     return f"Incomplete: no score for {missing_subsets}. Not ranked with complete results."
 
 
-def model_cell(model: str, base_url: str = HUB_URL, missing_subsets: str = "") -> str:
+OLDER_MARK = "older"
+OLDER_NOTE = "An earlier result of this model on this benchmark (another commit, or a re-run): not its newest."
+
+
+def model_cell(model: str, base_url: str = HUB_URL, missing_subsets: str = "", latest: bool = True) -> str:
     """HTML for a model name: a link to its Hub page when it is a Hub id (else plain text), the full
-    name on hover, and a mark when the result is incomplete."""
+    name on hover, a mark when the result is incomplete, and one when it is not the model's newest."""
     url = model_url(model, base_url)
-    name = (
+    parts = [
         f'<a href="{_attr(url)}" target="_blank" rel="noopener noreferrer" title="{_attr(model)}">{_attr(model)}</a>'
         if url
         else tooltip_cell(model)
-    )
-    if not missing_subsets:
-        return name
-    return f'{name} {tooltip_cell(INCOMPLETE_MARK, incomplete_note(missing_subsets))}'
+    ]
+    if missing_subsets:
+        parts.append(tooltip_cell(INCOMPLETE_MARK, incomplete_note(missing_subsets)))
+    if not latest:
+        parts.append(f'<em>{tooltip_cell(f"({OLDER_MARK})", OLDER_NOTE)}</em>')
+    return " ".join(parts)
 
 
 _LOCAL_PATH = re.compile(r"(?<![\w:/.~-])~?/(?:[^\s/'\"():,;]+/)+")
@@ -162,9 +168,13 @@ def _texts(rows: pd.DataFrame, column: Column, _base: str) -> pd.Series:
     return _first(rows, column).map(lambda v: MISSING if v is None or pd.isna(v) or v == "" else tooltip_cell(v))
 
 
+def model_cells(rows: pd.DataFrame, base: str) -> list[str]:
+    triples = zip(rows[t.MODEL], rows[t.MISSING_SUBSETS], rows[t.LATEST], strict=True)
+    return [model_cell(m, base, missing, bool(latest)) for m, missing, latest in triples]
+
+
 def _models(rows: pd.DataFrame, column: Column, base: str) -> pd.Series:
-    pairs = zip(_first(rows, column), rows[t.MISSING_SUBSETS], strict=True)
-    return pd.Series([model_cell(m, base, missing) for m, missing in pairs], index=rows.index, dtype="object")
+    return pd.Series(model_cells(rows, base), index=rows.index, dtype="object")
 
 
 def _day(rows: pd.DataFrame, column: Column, _base: str) -> pd.Series:
@@ -204,27 +214,52 @@ KINDS: dict[str, Kind] = {
     "date": Kind("str", 9, _day, _iso),
 }
 
-LEADERBOARD_COLUMNS: tuple[Column, ...] = (
+# The columns before and after a benchmark's own section columns (which come from its section table).
+# The revision is shown by default: one model may have results at several commits.
+COLUMNS_BEFORE_SECTIONS: tuple[Column, ...] = (
     Column(t.MODEL, "model", (t.MODEL,), required=True),
     Column(t.MODEL_TYPE, "text", (t.MODEL_TYPE,)),
     Column(t.SCORE, "percent", (t.SCORE,), required=True),
     Column("95% CI", "interval", (t.SCORE_CI_LOW, t.SCORE_CI_HIGH)),
-    *(Column(name, "percent", (name,)) for name in t.SECTION_NAMES),
+)
+COLUMNS_AFTER_SECTIONS: tuple[Column, ...] = (
     Column("Params", "parameters", (t.PARAMETERS,)),
-    Column(t.REVISION, "revision", (t.REVISION,), shown_by_default=False),
+    Column(t.REVISION, "revision", (t.REVISION,)),
     Column(t.REFERENCE, "text", (t.REFERENCE,), shown_by_default=False),
     Column(t.EVALUATED, "date", (t.EVALUATED,)),
     Column(t.MISSING_SUBSETS, "text", (t.MISSING_SUBSETS,), shown_by_default=False),
 )
-COLUMNS_BY_HEADER = {c.header: c for c in LEADERBOARD_COLUMNS}
-OPTIONAL_HEADERS: tuple[str, ...] = tuple(c.header for c in LEADERBOARD_COLUMNS if not c.required)
-DEFAULT_HEADERS: tuple[str, ...] = tuple(h for h in OPTIONAL_HEADERS if COLUMNS_BY_HEADER[h].shown_by_default)
 
 
-def chosen_columns(optional_headers: Optional[Sequence[str]]) -> list[Column]:
-    """Required columns plus the chosen optional ones (None: the default ones), always in table order."""
-    wanted = set(DEFAULT_HEADERS if optional_headers is None else optional_headers)
-    return [c for c in LEADERBOARD_COLUMNS if c.required or c.header in wanted]
+def leaderboard_columns(benchmark: Optional[str]) -> tuple[Column, ...]:
+    """Every column of the Leaderboard table for `benchmark` (a label), its own sections in the middle."""
+    sections = tuple(Column(name, "percent", (name,)) for name in t.section_names(benchmark))
+    return (*COLUMNS_BEFORE_SECTIONS, *sections, *COLUMNS_AFTER_SECTIONS)
+
+
+def optional_headers(benchmark: Optional[str]) -> list[str]:
+    """The headers the column chooser offers for `benchmark`."""
+    return [c.header for c in leaderboard_columns(benchmark) if not c.required]
+
+
+def default_headers() -> list[str]:
+    """The optional headers shown until the reader chooses: over every benchmark, so that switching
+    benchmark shows the new one's sections."""
+    every = [c for b in t.SECTIONS_BY_BENCHMARK for c in leaderboard_columns(b) if not c.required]
+    return list(dict.fromkeys(c.header for c in every if c.shown_by_default))
+
+
+def merge_choice(wanted: Sequence[str], offered: Sequence[str], ticked: Sequence[str]) -> list[str]:
+    """The reader's wanted headers over every benchmark, after they ticked `ticked` out of `offered`
+    (the current benchmark's): headers of other benchmarks keep their state."""
+    return [*(h for h in wanted if h not in set(offered)), *ticked]
+
+
+def chosen_columns(wanted: Optional[Sequence[str]], benchmark: Optional[str] = "rewardbench") -> list[Column]:
+    """Required columns plus the wanted optional ones (None: the default ones) of `benchmark`, always
+    in table order."""
+    keep = set(default_headers() if wanted is None else wanted)
+    return [c for c in leaderboard_columns(benchmark) if c.required or c.header in keep]
 
 
 # ---- notes beside the table ----------------------------------------------------------------------
@@ -237,13 +272,19 @@ TABLE_HELP = (
 )
 
 
-def count_note(shown: int, total: int, hidden_incomplete: int) -> str:
+def _hidden(count: int, what: str, switch: str) -> str:
+    plural = "s" if count != 1 else ""
+    return f" {count} {what} result{plural} hidden: tick *{switch}* to list them."
+
+
+def count_note(shown: int, total: int, hidden_incomplete: int, hidden_older: int = 0) -> str:
     """The line above the table: how many results the filters let through, and how many
-    incomplete ones the switch hides."""
+    incomplete and older ones the switches hide."""
     note = f"Showing {shown} of {total} results, best score first."
     if hidden_incomplete:
-        plural = "s" if hidden_incomplete != 1 else ""
-        note += f" {hidden_incomplete} incomplete result{plural} hidden: tick *Show incomplete results* to list them."
+        note += _hidden(hidden_incomplete, "incomplete", "Show incomplete results")
+    if hidden_older:
+        note += _hidden(hidden_older, "older", "Show older revisions")
     return note
 
 
@@ -296,18 +337,18 @@ def leaderboard_export(rows: pd.DataFrame, columns: Sequence[Column]) -> pd.Data
 
 
 def subset_headers(subsets: pd.DataFrame, section_subsets: Optional[Sequence[str]] = None) -> list[str]:
-    """The subset columns of the per-subset table, all or just those of one section."""
-    present = [c for c in subsets.columns if c not in t.SUBSET_ID_COLUMNS]
+    """The subset columns of the per-subset table that have a value in `subsets` (the rows of one
+    benchmark, so its subsets only), all or just those of one section."""
+    present = [c for c in subsets.columns if c not in t.SUBSET_ID_COLUMNS and subsets[c].notna().any()]
     if section_subsets is None:
         return present
     return [c for c in present if c in set(section_subsets)]
 
 
 def subsets_view(subsets: pd.DataFrame, headers: Sequence[str], base_url: str = HUB_URL) -> ShownTable:
-    pairs = zip(subsets[t.MODEL], subsets[t.MISSING_SUBSETS], strict=True)
     frame = pd.DataFrame(
         {
-            t.MODEL: [model_cell(m, base_url, missing) for m, missing in pairs],
+            t.MODEL: model_cells(subsets, base_url),
             t.MODEL_TYPE: subsets[t.MODEL_TYPE].map(tooltip_cell),
             t.SCORE: subsets[t.SCORE] * 100.0,
             **{h: subsets[h] * 100.0 for h in headers},
@@ -319,7 +360,9 @@ def subsets_view(subsets: pd.DataFrame, headers: Sequence[str], base_url: str = 
     return ShownTable(styler, ["html", "html", *["number"] * (1 + len(headers))], list(frame.columns))
 
 
-def subsets_export(subsets: pd.DataFrame) -> pd.DataFrame:
-    """The whole per-subset table as percentages at full precision."""
+def subsets_export(subsets: pd.DataFrame, headers: Optional[Sequence[str]] = None) -> pd.DataFrame:
+    """The per-subset table (its `headers` subsets; None: all) as percentages at full precision."""
     numeric = list(subsets.columns[list(subsets.columns).index(t.SCORE) :])
-    return subsets.assign(**{c: subsets[c] * 100.0 for c in numeric})
+    keep = numeric if headers is None else [t.SCORE, *headers]
+    ids = [c for c in t.SUBSET_ID_COLUMNS if c != t.SCORE]
+    return subsets[[*ids, *keep]].assign(**{c: subsets[c] * 100.0 for c in keep})

@@ -8,6 +8,7 @@ written. Numbers are left alone: a negative number is data, not a formula.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -41,8 +42,14 @@ def to_csv(frame: pd.DataFrame) -> str:
     return _safe_cells(frame).to_csv(index=False, lineterminator="\r\n")
 
 
+def safe_stem(text: str) -> str:
+    """A file name part from any text (a benchmark label may hold spaces or a data file's name)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "export"
+
+
 def write_csv(frame: pd.DataFrame, folder: Path, stem: str) -> Path:
     """Write a download into `folder` under a fresh name, removing downloads older than an hour."""
+    stem = safe_stem(stem)
     folder.mkdir(parents=True, exist_ok=True)
     _prune(folder)
     with tempfile.NamedTemporaryFile(

@@ -7,6 +7,9 @@ one chart can never break the page.
 A model has one colour in every chart (`colour_map`, from a hash of its name, over every model of
 the leaderboard), so it can be followed from the bars to the radar to the scatter, and keeps it when
 the filters change.
+
+The section axes are the chosen benchmark's own (`ChartOptions.sections`, from its section table):
+RewardBench's five sections, or RewardBench 2's six subsets.
 """
 
 from __future__ import annotations
@@ -27,7 +30,19 @@ from . import table as t
 log = logging.getLogger(__name__)
 
 PARAMETERS_AXIS = "Parameters"
-SCATTER_AXES: tuple[str, ...] = (t.SCORE, *t.SECTION_NAMES, PARAMETERS_AXIS)
+DEFAULT_BENCHMARK = "rewardbench"
+
+
+def scatter_axes(sections: Sequence[str]) -> list[str]:
+    """The scatter's axis choices for a benchmark with these sections."""
+    return [t.SCORE, *sections, PARAMETERS_AXIS]
+
+
+def default_x(sections: Sequence[str]) -> str:
+    """The scatter's first X axis: the benchmark's first section (the score when it has none)."""
+    return sections[0] if sections else PARAMETERS_AXIS
+
+
 DEFAULT_TOP_N = 10
 TEMPLATE = "plotly_white"
 HEIGHT = 440
@@ -51,6 +66,7 @@ class ChartOptions:
     x: str = "Chat Hard"
     y: str = t.SCORE
     colours: Mapping[str, str] = field(default_factory=dict)  # model -> colour; `colour_map` of all models
+    sections: Sequence[str] = tuple(t.section_names(DEFAULT_BENCHMARK))  # the benchmark's section axes
 
 
 @dataclass(frozen=True)
@@ -109,8 +125,11 @@ def _layout(figure: go.Figure, title: str, **extra) -> go.Figure:
     return figure
 
 
-def _sections_present(rows: pd.DataFrame) -> list[str]:
-    return [name for name in t.SECTION_NAMES if rows[name].notna().any()]
+def _sections_present(rows: pd.DataFrame, options: ChartOptions) -> list[str]:
+    sections = [name for name in options.sections if name in rows.columns and rows[name].notna().any()]
+    if not sections:
+        raise ChartUnavailable("This benchmark has no section scores to chart.")
+    return sections
 
 
 def _scored(rows: pd.DataFrame) -> pd.DataFrame:
@@ -122,7 +141,7 @@ def _scored(rows: pd.DataFrame) -> pd.DataFrame:
 
 def section_bars(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
     top = _scored(rows).head(max(1, options.top_n))
-    sections = _sections_present(top)
+    sections = _sections_present(top, options)
     colours = _colours(rows, options)
     figure = go.Figure()
     for _, row in top.iterrows():
@@ -147,7 +166,7 @@ def radar(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
     picked = rows[rows[t.MODEL].isin(list(options.models))]
     if picked.empty:
         raise ChartUnavailable("None of the picked models is in the current table.")
-    sections = _sections_present(picked)
+    sections = _sections_present(picked, options)
     colours = _colours(rows, options)
     figure = go.Figure()
     for _, row in picked.iterrows():
@@ -164,11 +183,12 @@ def radar(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
     return _layout(figure, "Models compared by section", polar={"radialaxis": {"range": [0, 100]}})
 
 
-def _axis_values(rows: pd.DataFrame, axis: str) -> pd.Series:
+def _axis_values(rows: pd.DataFrame, axis: str, options: ChartOptions) -> pd.Series:
     if axis == PARAMETERS_AXIS:
         return rows[t.PARAMETERS].astype("float64") / 1e9
-    if axis not in SCATTER_AXES:
-        raise ChartUnavailable(f"Unknown axis {axis!r}: choose one of {', '.join(SCATTER_AXES)}.")
+    axes = scatter_axes(options.sections)
+    if axis not in axes:
+        raise ChartUnavailable(f"Unknown axis {axis!r}: choose one of {', '.join(axes)}.")
     return rows[axis] * 100
 
 
@@ -177,7 +197,7 @@ def _axis_title(axis: str) -> str:
 
 
 def scatter(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
-    x, y = _axis_values(rows, options.x), _axis_values(rows, options.y)
+    x, y = _axis_values(rows, options.x, options), _axis_values(rows, options.y, options)
     both = x.notna() & y.notna()
     if not both.any():
         raise ChartUnavailable(f"No model has both {options.x} and {options.y}.")

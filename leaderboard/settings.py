@@ -13,16 +13,19 @@ RMLB_HUB_*, HF_TOKEN, HF_ENDPOINT) are shared with the worker: see `results/sett
 | RMLB_ALLOW_LOCAL_MODELS       | the Submit form also takes a model folder on this host  | false            |
 |                               | (absolute, or relative to the app's working directory)  |                  |
 | RMLB_HUB_TIMEOUT_S            | seconds a submission check waits for the Hub to answer  | 10               |
-| RMLB_BENCHMARK                | benchmark new submissions are evaluated on              | rewardbench      |
+| RMLB_BENCHMARKS               | benchmarks a submission may ask for, comma-separated;   | rewardbench-2,   |
+|                               | the form ticks them all; the first leads the pages      | rewardbench      |
+| RMLB_BENCHMARK                | the one-benchmark form (used when RMLB_BENCHMARKS is    |                  |
+|                               | unset)                                                  |                  |
 | RMLB_SERVER_NAME / _PORT      | where the app listens                                   | 127.0.0.1 / 7860 |
 | SYSTEM=spaces and SPACE_ID    | set by Hugging Face Spaces: submitters sign in with Hub |                  |
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from results.settings import SettingsError, StoreSettings
 
@@ -40,7 +43,7 @@ class AppSettings(StoreSettings):
     # Off on a public host: a folder on the host is the host's to vouch for (the demo turns it on).
     allow_local_models: bool = False
     hub_timeout_s: float = Field(10.0, gt=0)
-    benchmark: str = "rewardbench"
+    benchmarks: tuple[str, ...] = ("rewardbench-2", "rewardbench")
     server_name: str = "127.0.0.1"
     server_port: int = Field(7860, ge=0, le=65535)
     on_space: bool = False
@@ -48,9 +51,37 @@ class AppSettings(StoreSettings):
 
     NOT_FROM_PREFIXED_ENV: ClassVar[frozenset[str]] = StoreSettings.NOT_FROM_PREFIXED_ENV | {"on_space"}
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_benchmark(cls, data: Any) -> Any:
+        """`benchmark=` (RMLB_BENCHMARK) is the one-item form of `benchmarks`, kept for older setups."""
+        if isinstance(data, dict) and "benchmark" in data:
+            data = dict(data)
+            single = data.pop("benchmark")
+            data.setdefault("benchmarks", single)
+        return data
+
+    @field_validator("benchmarks", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, (list, tuple)):
+            value = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+            if not value:
+                raise ValueError("name at least one benchmark, e.g. rewardbench-2,rewardbench")
+        return value
+
+    @property
+    def benchmark(self) -> str:
+        """The leading benchmark: the pages open on it when it has results."""
+        return self.benchmarks[0]
+
     @classmethod
     def env_fields(cls, env):
         fields = super().env_fields(env)
+        if "benchmarks" not in fields and env.get("RMLB_BENCHMARK"):
+            fields["benchmarks"] = env["RMLB_BENCHMARK"]
         # Gradio's own test for "running on a Space" (its sign-in button depends on it).
         fields["on_space"] = env.get("SYSTEM") == "spaces" and bool(env.get("SPACE_ID"))
         if fields["on_space"] and "server_name" not in fields:

@@ -9,6 +9,11 @@ Checks run in three steps, cheapest first, and the first refusal wins:
 3. the source's checks (`HUB_CHECKS`, `FOLDER_CHECKS`): safetensors weights, no remote code, a
    license (Hub), and that the same model, revision and benchmark is not already pending, running
    or finished.
+A submission asks for one or more of the benchmarks the host offers (`AppSettings.benchmarks`; all
+of them when the form names none) and queues one request per benchmark. The duplicate check is per
+benchmark: those already pending, running or finished are left out and named in the answer, and the
+submission is refused only when every benchmark it asks for is. The weekly limit counts submissions,
+not requests: the requests of one submission share its time and model, and count once.
 Each check is a small function returning a refusal (a sentence for the submitter) or None; a new
 rule is one function plus one line in its tuple.
 
@@ -78,6 +83,7 @@ class SubmissionForm:
     chat_template: str = "tokenizer"
     dtype: str = "auto"
     submitter: str = ""
+    benchmarks: Optional[tuple[str, ...]] = None  # None: every benchmark the host offers
 
     def cleaned(self) -> "SubmissionForm":
         return SubmissionForm(
@@ -88,6 +94,7 @@ class SubmissionForm:
             chat_template=self.chat_template.strip() or "tokenizer",
             dtype=self.dtype.strip() or "auto",
             submitter=self.submitter.strip(),
+            benchmarks=None if self.benchmarks is None else tuple(b.strip() for b in self.benchmarks),
         )
 
 
@@ -132,13 +139,18 @@ class Context:
 
 @dataclass(frozen=True)
 class Outcome:
-    request: Optional[EvalRequest]
+    requests: tuple[EvalRequest, ...]  # one per benchmark queued; none when refused
     message: str
     rule: Optional[str] = None  # the check that refused it (e.g. "check_not_duplicate")
 
     @property
     def accepted(self) -> bool:
-        return self.request is not None
+        return bool(self.requests)
+
+    @property
+    def request(self) -> Optional[EvalRequest]:
+        """The first request queued (the only one of a one-benchmark submission)."""
+        return self.requests[0] if self.requests else None
 
 
 Check = Callable[[Context], Optional[str]]
@@ -216,12 +228,32 @@ def check_dtype(ctx: Context) -> Optional[str]:
     return None
 
 
+def chosen_benchmarks(ctx: Context) -> tuple[str, ...]:
+    return ctx.settings.benchmarks if ctx.form.benchmarks is None else ctx.form.benchmarks
+
+
+def check_benchmarks(ctx: Context) -> Optional[str]:
+    chosen, offered = chosen_benchmarks(ctx), ctx.settings.benchmarks
+    if not chosen:
+        return f"Tick at least one benchmark to evaluate on ({', '.join(offered)})."
+    unknown = [b for b in chosen if b not in offered]
+    if unknown:
+        return f"{', '.join(unknown)} is not offered here: choose from {', '.join(offered)}."
+    return None
+
+
+def _submission_key(request: EvalRequest) -> tuple:
+    """The requests of one submission (one per benchmark) share its time, model and commit."""
+    return (request.submitted_at, request.org, request.name, request.revision_resolved)
+
+
 def check_weekly_limit(ctx: Context) -> Optional[str]:
     limit = ctx.settings.max_submissions_per_week
     since = ctx.now - RATE_WINDOW
-    recent = sorted(
-        r.submitted_at for r in ctx.requests if r.submitter == ctx.form.submitter and r.submitted_at > since
-    )
+    submissions = {
+        _submission_key(r) for r in ctx.requests if r.submitter == ctx.form.submitter and r.submitted_at > since
+    }
+    recent = sorted(key[0] for key in submissions)
     if len(recent) < limit:
         return None
     if limit == 0:
@@ -241,6 +273,7 @@ FORM_CHECKS: tuple[Check, ...] = (
     check_reference_model,
     check_chat_template,
     check_dtype,
+    check_benchmarks,
     check_weekly_limit,
 )
 
@@ -431,20 +464,35 @@ def check_license(ctx: Context) -> Optional[str]:
     return None
 
 
-def check_not_duplicate(ctx: Context) -> Optional[str]:
+def duplicates(ctx: Context) -> dict[str, EvalRequest]:
+    """Chosen benchmark -> the request that already has this model at this commit on it."""
+    found: dict[str, EvalRequest] = {}
     for request in ctx.requests:
         if (
             (request.org, request.name) == (ctx.model.org, ctx.model.name)
             and request.revision_resolved == ctx.hub.sha
-            and request.benchmark == ctx.settings.benchmark
+            and request.benchmark in chosen_benchmarks(ctx)
             and request.status in BLOCKING_STATUSES
         ):
-            return (
-                f"{ctx.model.shown} at {short_revision(ctx.hub.sha)} is already "
-                f"{request.status.value.lower()} on {request.benchmark} (request {request.request_id}); "
-                "see the Queue tab."
-            )
-    return None
+            found.setdefault(request.benchmark, request)
+    return found
+
+
+def _already(requests: Sequence[EvalRequest]) -> str:
+    return "; ".join(
+        f"{r.status.value.lower()} on {r.benchmark} (request {r.request_id})" for r in requests
+    )
+
+
+def check_not_duplicate(ctx: Context) -> Optional[str]:
+    """Refuses only when every chosen benchmark already has this model at this commit."""
+    found = duplicates(ctx)
+    if len(found) < len(chosen_benchmarks(ctx)):
+        return None
+    return (
+        f"{ctx.model.shown} at {short_revision(ctx.hub.sha)} is already "
+        f"{_already(list(found.values()))}; see the Queue tab."
+    )
 
 
 HUB_CHECKS: tuple[Check, ...] = (
@@ -497,10 +545,16 @@ def request_id(now: datetime, sha: str, benchmark: str) -> str:
     return f"{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}-{sha.removeprefix(LOCAL_PREFIX)[:8]}-{benchmark}"
 
 
-def build_request(ctx: Context) -> EvalRequest:
+def build_requests(ctx: Context) -> list[EvalRequest]:
+    """One request per chosen benchmark that does not have this model at this commit yet."""
+    done = duplicates(ctx)
+    return [build_request(ctx, b) for b in chosen_benchmarks(ctx) if b not in done]
+
+
+def build_request(ctx: Context, benchmark: str) -> EvalRequest:
     model, ref = ctx.model, ctx.ref
     return EvalRequest(
-        request_id=request_id(ctx.now, ctx.hub.sha, ctx.settings.benchmark),
+        request_id=request_id(ctx.now, ctx.hub.sha, benchmark),
         model=model.locator,
         org=model.org,
         name=model.name,
@@ -510,7 +564,7 @@ def build_request(ctx: Context) -> EvalRequest:
         ref_model=ref.locator if ref else None,
         ref_revision=DEFAULT_REVISION if ref else None,
         ref_revision_resolved=ctx.hub.ref_sha,
-        benchmark=ctx.settings.benchmark,
+        benchmark=benchmark,
         dtype=ctx.form.dtype,
         chat_template=ctx.form.chat_template,
         submitter=ctx.form.submitter,
@@ -538,11 +592,20 @@ def _log_refusal(form: SubmissionForm, reason: Refused) -> None:
         log.info("submission of %r refused: %s", form.model, reason)
 
 
-def _queued_message(request: EvalRequest) -> str:
-    return (
-        f"Queued {request.org}/{request.name} at {short_revision(request.revision_resolved)} as request "
-        f"{request.request_id}. Follow it in the Queue tab."
+def _queued_message(requests: Sequence[EvalRequest], skipped: Sequence[EvalRequest]) -> str:
+    first = requests[0]
+    on = " and ".join(r.benchmark for r in requests)
+    ids = ", ".join(r.request_id for r in requests)
+    plural = "s" if len(requests) > 1 else ""
+    message = (
+        f"Queued {first.org}/{first.name} at {short_revision(first.revision_resolved)} on {on} as "
+        f"request{plural} {ids}. Follow {'them' if plural else 'it'} in the Queue tab."
     )
+    if plural:
+        message += " This counts as one submission toward the weekly limit."
+    if skipped:
+        message += f" Not queued again where it is already {_already(skipped)}."
+    return message
 
 
 class Submissions:
@@ -570,28 +633,41 @@ class Submissions:
         form = form.cleaned()
         with self._lock:
             try:
-                request = self._checked_request(form)
-                self.store.add_request(request)
+                requests, skipped = self._checked_requests(form)
             except Refused as reason:
                 _log_refusal(form, reason)
-                return Outcome(None, str(reason), reason.rule)
-            except FileExistsError:
-                return Outcome(None, "This submission was queued a moment ago; see the Queue tab.")
-            except Exception:  # the store could not be written: say so, keep the page alive
-                log.exception("queueing %r failed", form.model)
-                return Outcome(
-                    None, "The queue could not be written just now; nothing was queued. Try again later."
-                )
-        log.info(
-            "queued %s (%s@%s) for %s",
-            request.request_id,
-            request.model,
-            request.revision_resolved,
-            request.submitter,
-        )
-        return Outcome(request, _queued_message(request))
+                return Outcome((), str(reason), reason.rule)
+            queued, failure = self._queue(requests)
+        if not queued:
+            return Outcome((), failure)
+        for request in queued:
+            log.info(
+                "queued %s (%s@%s) for %s",
+                request.request_id,
+                request.model,
+                request.revision_resolved,
+                request.submitter,
+            )
+        message = _queued_message(queued, skipped) + (f" {failure}" if failure else "")
+        return Outcome(tuple(queued), message)
 
-    def _checked_request(self, form: SubmissionForm) -> EvalRequest:
+    def _queue(self, requests: Sequence[EvalRequest]) -> tuple[list[EvalRequest], str]:
+        """Add `requests` in order; stops at the first that cannot be added, and says why."""
+        queued: list[EvalRequest] = []
+        for request in requests:
+            try:
+                self.store.add_request(request)
+            except FileExistsError:
+                return queued, "This submission was queued a moment ago; see the Queue tab."
+            except Exception:  # the store could not be written: say so, keep the page alive
+                log.exception("queueing %r failed", request.request_id)
+                nothing = "the rest was not queued" if queued else "nothing was queued"
+                return queued, f"The queue could not be written just now; {nothing}. Try again later."
+            queued.append(request)
+        return queued, ""
+
+    def _checked_requests(self, form: SubmissionForm) -> tuple[list[EvalRequest], list[EvalRequest]]:
+        """The requests to queue, and the existing requests of the chosen benchmarks left out."""
         ctx = Context(form, self.settings, self.store.list_requests(), self._clock())
         refusal = first_refusal(FORM_CHECKS, ctx)
         if refusal:
@@ -600,4 +676,4 @@ class Submissions:
         refusal = first_refusal(SOURCES[ctx.model.source].checks, ctx)
         if refusal:
             raise refusal
-        return build_request(ctx)
+        return build_requests(ctx), list(duplicates(ctx).values())

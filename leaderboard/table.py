@@ -1,15 +1,28 @@
 """Result files -> one table row per result, plus a per-subset table (pure: bytes in, DataFrames out).
 
 Two file formats are read, tried in the order of `RESULT_FORMATS`:
-- the project's own `EvalResult` (sections, score and its interval come from the file);
-- the flat files of the published RewardBench results (`{"model": ..., "model_type": ...,
-  "chat_template": ..., "<subset>": accuracy, ...}`), whose sections and score are computed here
-  from the subsets with RewardBench's weights (`results/sections.py`).
+- the project's own `EvalResult`, which names its benchmark (sections, score and its interval come
+  from the file);
+- the flat files of the published RewardBench and RewardBench 2 results (`{"model": ...,
+  "model_type": ..., "chat_template": ..., "<subset>": accuracy, ...}`). Such a file does not say
+  which benchmark it is from, so its keys do: it belongs to the benchmark whose subset names it
+  holds most of (`flat_benchmark`). Its sections and score are computed here by that benchmark's
+  section table (`results/sections.py`): RewardBench's weights, or RewardBench 2's plain mean of six.
 A file that is not JSON, not one of these formats, or missing required fields is skipped and logged.
 
+Every table is driven by the benchmark's own section table (`benchmark_sections`): a page picks one
+benchmark and shows that benchmark's sections as columns. The rows frame holds the union of every
+benchmark's section columns (a section name shared by two benchmarks, such as Safety, is one column:
+each row fills it from its own benchmark).
+
 A result is *complete* when it has a score for every subset of its benchmark's core sections
-(`OPTIONAL_SECTIONS` may be absent); an incomplete one sorts after every complete one and
-`filter_rows` leaves it out unless asked, so a partial run is never ranked as a full one. Data that
+(`OPTIONAL_SECTIONS[benchmark]` may be absent); an incomplete one sorts after every complete one and
+`filter_rows` leaves it out unless asked, so a partial run is never ranked as a full one.
+
+A model may have several results on one benchmark (other commits, re-runs): the *newest* one
+(`LATEST`) is shown by default and the others on request (`filter_rows(show_older=True)`). Newest is
+by evaluation time; a complete result wins over a newer incomplete one (a `--subsets` run must not
+hide the full result), and a file with no time (the published ones) counts as the oldest. Data that
 is not the benchmark's own (`BenchmarkInfo.custom_data`) gets its own benchmark label, so it is never
 listed as that benchmark. Local paths never reach a table: a model is named by its storage name and a
 data source by its Hub id or file name.
@@ -23,7 +36,7 @@ import json
 import logging
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -32,7 +45,7 @@ from pydantic import ValidationError
 
 from results.model_types import MODEL_TYPES
 from results.schema import BenchmarkInfo, EvalResult
-from results.sections import SECTIONS_BY_BENCHMARK, overall_score, section_scores, subset_order
+from results.sections import SECTIONS_BY_BENCHMARK, Section, overall_score, section_scores, subset_order
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +65,11 @@ SOURCE = "Source"
 PATH = "Path"
 COMPLETE = "Complete"
 MISSING_SUBSETS = "Missing subsets"
-SECTION_NAMES: tuple[str, ...] = tuple(s.name for s in SECTIONS_BY_BENCHMARK["rewardbench"])
+LATEST = "Latest"
+# Every benchmark's sections, each name once, in registry order: the rows frame's section columns.
+ALL_SECTION_NAMES: tuple[str, ...] = tuple(
+    dict.fromkeys(s.name for sections in SECTIONS_BY_BENCHMARK.values() for s in sections)
+)
 ROW_COLUMNS: tuple[str, ...] = (
     MODEL,
     MODEL_TYPE,
@@ -61,7 +78,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     SCORE,
     SCORE_CI_LOW,
     SCORE_CI_HIGH,
-    *SECTION_NAMES,
+    *ALL_SECTION_NAMES,
     PARAMETERS,
     REVISION,
     REFERENCE,
@@ -70,16 +87,19 @@ ROW_COLUMNS: tuple[str, ...] = (
     PATH,
     COMPLETE,
     MISSING_SUBSETS,
+    LATEST,
 )
 # SCORE stays last: the subset accuracies that follow it are fractions, like it.
-SUBSET_ID_COLUMNS: tuple[str, ...] = (MODEL, MODEL_TYPE, BENCHMARK, COMPLETE, MISSING_SUBSETS, SCORE)
+SUBSET_ID_COLUMNS: tuple[str, ...] = (
+    MODEL, MODEL_TYPE, BENCHMARK, REVISION, COMPLETE, MISSING_SUBSETS, LATEST, SCORE
+)
 
 # Model-type labels of the published results -> our model-type keys (others are kept as written).
 PUBLISHED_MODEL_TYPES = {"Seq. Classifier": "classifier", "DPO": "dpo", "DPO Ref. Free": "dpo-ref-free"}
-PUBLISHED_BENCHMARK = "rewardbench"
-# Sections a result may lack and still be complete: the published RewardBench results have Prior
-# Sets for some models only, and the overall score already skips a section that is absent.
-OPTIONAL_SECTIONS = frozenset({"Prior Sets"})
+# Sections a result of a benchmark may lack and still be complete: the published RewardBench
+# results have Prior Sets for some models only, and the overall score already skips a section that
+# is absent. Every RewardBench 2 subset is core.
+OPTIONAL_SECTIONS: dict[str, frozenset[str]] = {"rewardbench": frozenset({"Prior Sets"})}
 CUSTOM_DATA_MARK = " · custom data: "
 _DATA_FILE_SUFFIX = re.compile(r"\.(jsonl?|parquet|csv|tsv|arrow)(\.gz)?$", re.IGNORECASE)
 
@@ -106,6 +126,7 @@ class ResultRecord:
     source: str = ""
     path: str = ""
     missing_subsets: tuple[str, ...] = ()  # core subsets of the benchmark without a score
+    latest: bool = True  # the newest result of this model on this benchmark (`mark_latest`)
 
     @property
     def complete(self) -> bool:
@@ -140,10 +161,25 @@ def model_type_label(key: str) -> str:
 # ---- what a result may show of where it came from ---------------------------------------------------
 
 
+def base_benchmark(label: str) -> str:
+    """The registered benchmark a label is listed under: `rewardbench · custom data: x` -> `rewardbench`."""
+    return label.split(CUSTOM_DATA_MARK, 1)[0]
+
+
+def benchmark_sections(label: Optional[str]) -> tuple[Section, ...]:
+    """The section table of the benchmark a label names; none for an unregistered benchmark."""
+    return SECTIONS_BY_BENCHMARK.get(base_benchmark(label or ""), ())
+
+
+def section_names(label: Optional[str]) -> list[str]:
+    """The section columns a page shows for the benchmark `label`."""
+    return [s.name for s in benchmark_sections(label)]
+
+
 def core_subsets(benchmark: str) -> list[str]:
     """The subsets a result of `benchmark` needs to be complete (none for a benchmark without sections)."""
-    sections = SECTIONS_BY_BENCHMARK.get(benchmark, ())
-    return subset_order(tuple(s for s in sections if s.name not in OPTIONAL_SECTIONS))
+    optional = OPTIONAL_SECTIONS.get(benchmark, frozenset())
+    return subset_order(tuple(s for s in benchmark_sections(benchmark) if s.name not in optional))
 
 
 def missing_core_subsets(present: Iterable[str], benchmark: str) -> tuple[str, ...]:
@@ -260,6 +296,16 @@ def _accuracy(key: str, value: object) -> Optional[float]:
     return float(value)
 
 
+def flat_benchmark(keys: Iterable[str]) -> Optional[str]:
+    """The benchmark a flat file belongs to: the one whose subset names it holds most of (RewardBench
+    2's are `Factuality`, `Precise IF`, ...; v1's `alpacaeval-easy`, ...); None when it holds none.
+    The two share no subset name, so a file of either is never mistaken for the other."""
+    have = set(keys)
+    counts = {name: len(have.intersection(subset_order(s))) for name, s in SECTIONS_BY_BENCHMARK.items()}
+    best = max(counts, key=counts.get, default=None)
+    return best if best is not None and counts[best] > 0 else None
+
+
 def parse_published_result(data: bytes, path: str) -> ResultRecord:
     doc = _json_object(data)
     if not isinstance(doc.get("model"), str):
@@ -268,21 +314,22 @@ def parse_published_result(data: bytes, path: str) -> ResultRecord:
     if not model:
         raise UnreadableResult("empty 'model'")
     subsets = {k: a for k, v in doc.items() if (a := _accuracy(k, v)) is not None}
-    sections_table = SECTIONS_BY_BENCHMARK[PUBLISHED_BENCHMARK]
+    benchmark = flat_benchmark(subsets)
+    if benchmark is None:
+        raise UnreadableResult("no RewardBench or RewardBench 2 subset scores in the file")
+    sections_table = SECTIONS_BY_BENCHMARK[benchmark]
     sections = section_scores(subsets, sections_table)
-    if not sections:
-        raise UnreadableResult("no RewardBench subset scores in the file")
     raw_type = str(doc.get("model_type") or "unknown")
     return ResultRecord(
         model=model,
         model_type=PUBLISHED_MODEL_TYPES.get(raw_type, raw_type),
-        benchmark=PUBLISHED_BENCHMARK,
+        benchmark=benchmark,
         subsets=subsets,
         sections=sections,
         score=overall_score(sections, sections_table),
         source="published",
         path=path,
-        missing_subsets=missing_core_subsets(subsets, PUBLISHED_BENCHMARK),
+        missing_subsets=missing_core_subsets(subsets, benchmark),
     )
 
 
@@ -300,6 +347,23 @@ def parse_result(path: str, data: bytes) -> ResultRecord:
     raise UnreadableResult("no known result format")
 
 
+def _newness(record: ResultRecord) -> tuple:
+    """Sort key of `mark_latest`: complete first, then the latest evaluation (none counts as oldest)."""
+    when = record.evaluated.timestamp() if record.evaluated else float("-inf")
+    return (record.complete, when, record.revision or "", record.path)
+
+
+def mark_latest(records: Sequence[ResultRecord]) -> list[ResultRecord]:
+    """`records` with `latest` set on the newest result of each model on each benchmark label."""
+    newest: dict[tuple[str, str], ResultRecord] = {}
+    for record in records:
+        key = (record.model, record.benchmark)
+        if key not in newest or _newness(record) > _newness(newest[key]):
+            newest[key] = record
+    chosen = {id(r) for r in newest.values()}
+    return [replace(r, latest=id(r) in chosen) for r in records]
+
+
 def read_records(files: Iterable[tuple[str, bytes]]) -> tuple[list[ResultRecord], list[SkippedFile]]:
     records, skipped = [], []
     for path, data in files:
@@ -309,7 +373,7 @@ def read_records(files: Iterable[tuple[str, bytes]]) -> tuple[list[ResultRecord]
             # One bad file must never hide the others: log it, show the rest.
             log.warning("skipping result file %s: %s", path, exc)
             skipped.append(SkippedFile(path, str(exc)))
-    return records, skipped
+    return mark_latest(records), skipped
 
 
 # ---- tables ---------------------------------------------------------------------------------------
@@ -325,7 +389,7 @@ def _row(record: ResultRecord) -> dict:
         SCORE: record.score,
         SCORE_CI_LOW: ci_low,
         SCORE_CI_HIGH: ci_high,
-        **{name: record.sections.get(name) for name in SECTION_NAMES},
+        **{name: record.sections.get(name) for name in ALL_SECTION_NAMES},
         PARAMETERS: record.num_parameters,
         REVISION: record.revision,
         REFERENCE: record.reference,
@@ -334,6 +398,7 @@ def _row(record: ResultRecord) -> dict:
         PATH: record.path,
         COMPLETE: record.complete,
         MISSING_SUBSETS: ", ".join(record.missing_subsets),
+        LATEST: record.latest,
     }
 
 
@@ -348,10 +413,10 @@ def _by_score(frame: pd.DataFrame) -> pd.DataFrame:
 
 def rows_frame(records: Sequence[ResultRecord]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records([_row(r) for r in records], columns=list(ROW_COLUMNS))
-    for column in (SCORE, SCORE_CI_LOW, SCORE_CI_HIGH, *SECTION_NAMES):
+    for column in (SCORE, SCORE_CI_LOW, SCORE_CI_HIGH, *ALL_SECTION_NAMES):
         frame[column] = frame[column].astype("float64")
     frame[PARAMETERS] = frame[PARAMETERS].astype("Int64")
-    frame[COMPLETE] = frame[COMPLETE].astype("bool")
+    frame[[COMPLETE, LATEST]] = frame[[COMPLETE, LATEST]].astype("bool")
     frame[EVALUATED] = pd.to_datetime(frame[EVALUATED], utc=True)
     return _by_score(frame)
 
@@ -371,8 +436,10 @@ def subsets_frame(records: Sequence[ResultRecord]) -> pd.DataFrame:
             MODEL: r.model,
             MODEL_TYPE: model_type_label(r.model_type),
             BENCHMARK: r.benchmark,
+            REVISION: r.revision,
             COMPLETE: r.complete,
             MISSING_SUBSETS: ", ".join(r.missing_subsets),
+            LATEST: r.latest,
             SCORE: r.score,
             **r.subsets,
         }
@@ -381,7 +448,7 @@ def subsets_frame(records: Sequence[ResultRecord]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(data, columns=columns)
     for column in columns[len(SUBSET_ID_COLUMNS) - 1 :]:
         frame[column] = frame[column].astype("float64")
-    frame[COMPLETE] = frame[COMPLETE].astype("bool")
+    frame[[COMPLETE, LATEST]] = frame[[COMPLETE, LATEST]].astype("bool")
     return _by_score(frame)
 
 
@@ -400,13 +467,16 @@ def filter_rows(
     query: str = "",
     benchmark: Optional[str] = None,
     show_incomplete: bool = False,
+    show_older: bool = False,
 ) -> pd.DataFrame:
     """Rows whose model type label is in `model_types` (None: all), whose model name contains every
-    word of `query` (case-insensitive), of `benchmark` (None: all), and complete unless
-    `show_incomplete`. Order is kept."""
+    word of `query` (case-insensitive), of `benchmark` (None: all), complete unless
+    `show_incomplete`, and each model's newest on its benchmark unless `show_older`. Order is kept."""
     mask = pd.Series(True, index=frame.index)
     if not show_incomplete:
         mask &= frame[COMPLETE]
+    if not show_older:
+        mask &= frame[LATEST]
     if model_types is not None:
         mask &= frame[MODEL_TYPE].isin(list(model_types))
     if benchmark:

@@ -17,9 +17,8 @@ import gradio as gr
 
 from results.store import Store
 
-from .about import about_markdown
 from .data import ResultsCache, Snapshot
-from .pages import charts, header, queue, rankings, submission, subsets
+from .pages import about, charts, header, queue, rankings, submission, subsets
 from .pages.common import View
 from .settings import AppSettings
 from .submit import Submissions
@@ -105,8 +104,8 @@ def build_app(
             with gr.Tab("Queue", id="queue"):
                 queue_views = queue.queue_tab(cache)
             with gr.Tab("About", id="about"):
-                gr.Markdown(about_markdown())
-        views = [header_view, *leaderboard_views, *subset_views, *chart_views, *queue_views]
+                about_views = about.about_tab(cache, filters)
+        views = [header_view, *leaderboard_views, *subset_views, *chart_views, *queue_views, *about_views]
         renderer = Renderer(cache, views)
         inputs, outputs = [seen, *renderer.inputs], [seen, *renderer.outputs]
         app.load(renderer.if_newer, inputs, outputs)

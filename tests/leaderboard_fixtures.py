@@ -24,8 +24,15 @@ from results.schema import (
     SubsetScore,
     Timings,
 )
-from results.sections import REWARDBENCH_SECTIONS, overall_score, section_scores, subset_order
-from results.store import LocalStore, legacy_result_path
+from results.sections import (
+    REWARDBENCH_2_SUBSETS,
+    REWARDBENCH_SECTIONS,
+    SECTIONS_BY_BENCHMARK,
+    overall_score,
+    section_scores,
+    subset_order,
+)
+from results.store import LocalStore, legacy_result_path, result_paths
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_TYPE = "<img src=y onerror=alert(2)>"  # the model type of the same file: labels must be text too
@@ -55,10 +62,12 @@ def make_result(
     custom_data: bool = False,
     missing_subsets: Optional[list[str]] = None,
 ) -> EvalResult:
-    """An EvalResult whose sections and score follow RewardBench's rules. `missing_subsets` None
-    leaves the field out of the file, as files written before it existed do."""
-    sections = section_scores(subsets, REWARDBENCH_SECTIONS)
-    score = overall_score(sections, REWARDBENCH_SECTIONS)
+    """An EvalResult whose sections and score follow its benchmark's rules (RewardBench's for an
+    unregistered one). `missing_subsets` None leaves the field out of the file, as files written
+    before it existed do."""
+    table = SECTIONS_BY_BENCHMARK.get(benchmark, REWARDBENCH_SECTIONS)
+    sections = section_scores(subsets, table)
+    score = overall_score(sections, table)
     ci = Interval(low=score - ci_halfwidth, high=score + ci_halfwidth) if ci_halfwidth is not None else None
     return EvalResult(
         model=ModelInfo(
@@ -103,7 +112,7 @@ def make_result(
             section.name: SectionScore(
                 score=sections[section.name], subsets=[s for s in section.subset_weights if s in subsets]
             )
-            for section in REWARDBENCH_SECTIONS
+            for section in table
             if section.name in sections
         },
         score=score,
@@ -131,6 +140,48 @@ def write_result(store: LocalStore, result: EvalResult) -> None:
 
 def write_published(store: LocalStore, org: str, name: str, doc: dict) -> None:
     store.write_file(legacy_result_path(org, name), json.dumps(doc, indent=2).encode())
+
+
+# ---- RewardBench 2 beside v1 (issue 11) -------------------------------------------------------------
+
+RB2 = "rewardbench-2"
+RB2_NEW_REVISION = "fedcba9876543210fedcba9876543210fedcba98"
+RB2_OLD_REVISION = "1111111111111111111111111111111111111111"
+
+
+def rb2_levels(*values: float) -> dict[str, float]:
+    """RewardBench 2 subset accuracies, in the order Factuality, Precise IF, Math, Safety, Focus, Ties."""
+    return dict(zip(REWARDBENCH_2_SUBSETS, values, strict=True))
+
+
+RB2_LARGE = rb2_levels(0.70, 0.40, 0.60, 0.90, 0.80, 0.50)  # mean 0.65
+RB2_LARGE_OLD = rb2_levels(0.60, 0.30, 0.50, 0.80, 0.70, 0.40)  # mean 0.55, an earlier commit
+RB2_JUDGE = rb2_levels(0.80, 0.60, 0.70, 0.95, 0.85, 0.60)  # mean 0.75, a published flat file
+RB2_DPO = rb2_levels(0.65, 0.35, 0.55, 0.85, 0.75, 0.45)  # mean 0.60
+RB2_ORDER = ("openlab/judge-x", "acme/rm-large", "tulu/dpo-8b")  # by plain mean
+RB2_COLUMNS = ("Score", *REWARDBENCH_2_SUBSETS)
+RB2_PUBLISHED_PATH = "eval-set/rb2-published/openlab/judge-x.json"
+
+
+def rb2_result(model: str, subsets: dict[str, float], **fields) -> EvalResult:
+    return make_result(model, subsets, benchmark=RB2, data_source="allenai/reward-bench-2", **fields)
+
+
+def add_rewardbench_2(store: LocalStore) -> LocalStore:
+    """RewardBench 2 results beside the v1 ones of `fixture_store`, all in the store at once:
+    acme/rm-large at two commits (the newer shown by default), tulu/dpo-8b, and a published flat v2
+    file of openlab/judge-x (its own folder, so it does not replace the v1 flat file)."""
+    older = FINISHED - timedelta(days=30)
+    results = [
+        rb2_result("acme/rm-large", RB2_LARGE, revision=RB2_NEW_REVISION, num_parameters=70_000_000_000),
+        rb2_result("acme/rm-large", RB2_LARGE_OLD, revision=RB2_OLD_REVISION, finished=older),
+        rb2_result("tulu/dpo-8b", RB2_DPO, model_type="dpo", num_parameters=8_000_000_000),
+    ]
+    for result in results:
+        store.write_file(result_paths(result)[0], result_bytes(result))
+    flat = published_result("openlab/judge-x", RB2_JUDGE, "Generative")
+    store.write_file(RB2_PUBLISHED_PATH, json.dumps(flat, indent=2).encode())
+    return store
 
 
 @dataclass(frozen=True)

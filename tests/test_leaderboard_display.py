@@ -102,7 +102,8 @@ def test_shown_table_has_required_and_chosen_columns_in_order(rows):
     shown = d.leaderboard_view(rows, d.chosen_columns(["Chat", "Model Type"]))
     assert shown.headers == ["Model", "Model Type", "Score", "Chat"]
     assert shown.datatypes == ["html", "html", "number", "number"]
-    assert d.chosen_columns(None) == [c for c in d.LEADERBOARD_COLUMNS if c.required or c.shown_by_default]
+    every = d.leaderboard_columns("rewardbench")
+    assert d.chosen_columns(None) == [c for c in every if c.required or c.shown_by_default]
 
 
 def test_text_cells_carry_their_whole_value_as_a_tooltip(rows):
@@ -123,7 +124,7 @@ def test_percentages_show_one_decimal_but_stay_numbers_for_sorting(rows):
 
 
 def test_interval_params_revision_and_date_formats(rows):
-    columns = d.chosen_columns(list(d.OPTIONAL_HEADERS))
+    columns = d.chosen_columns(d.optional_headers("rewardbench"))
     shown = d.leaderboard_view(rows, columns)
     top = shown.styler.data.iloc[0]
     low, high = rows[t.SCORE_CI_LOW].iloc[0] * 100, rows[t.SCORE_CI_HIGH].iloc[0] * 100
@@ -135,7 +136,7 @@ def test_interval_params_revision_and_date_formats(rows):
 
 
 def test_export_keeps_full_precision_plain_names_and_splits_the_interval(rows):
-    exported = d.leaderboard_export(rows, d.chosen_columns(list(d.OPTIONAL_HEADERS)))
+    exported = d.leaderboard_export(rows, d.chosen_columns(d.optional_headers("rewardbench")))
     assert list(exported["Model"]) == list(EXPECTED_ORDER)
     assert exported["Score"].iloc[0] == rows[t.SCORE].iloc[0] * 100
     assert {"95% CI low", "95% CI high"} <= set(exported.columns) and "95% CI" not in exported.columns
@@ -171,7 +172,7 @@ def test_subsets_export_is_in_percent_and_keeps_the_complete_flag(tmp_path):
 
 
 def test_an_empty_view_renders(rows):
-    shown = d.leaderboard_view(rows.iloc[0:0], d.chosen_columns(list(d.OPTIONAL_HEADERS)))
+    shown = d.leaderboard_view(rows.iloc[0:0], d.chosen_columns(d.optional_headers("rewardbench")))
     assert shown.styler.data.empty and shown.headers[0] == "Model"
     assert d.leaderboard_export(rows.iloc[0:0], d.chosen_columns(None)).empty
 

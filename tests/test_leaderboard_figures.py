@@ -31,7 +31,7 @@ def test_section_bars_show_the_top_models_per_section(rows):
     figure = f.draw("sections", rows, f.ChartOptions(top_n=3))
     assert [trace.name for trace in figure.data] == list(EXPECTED_ORDER[:3])
     top = figure.data[0]
-    assert list(top.x) == list(t.SECTION_NAMES)
+    assert list(top.x) == t.section_names("rewardbench")
     assert top.y[0] == pytest.approx(rows.loc[0, "Chat"] * 100)
 
 

@@ -51,7 +51,8 @@ def hub() -> Iterator[HubEmulator]:
 
 
 def submissions(hub: HubEmulator, store: LocalStore, now: datetime = NOW, **settings) -> Submissions:
-    options = {"hub_endpoint": hub.endpoint, "hub_token": HOST_TOKEN, **settings}
+    # One benchmark unless a test asks for more: most rules are about one request.
+    options = {"hub_endpoint": hub.endpoint, "hub_token": HOST_TOKEN, "benchmarks": ("rewardbench",), **settings}
     return Submissions(store, AppSettings(**options), clock=lambda: now)
 
 
@@ -224,7 +225,12 @@ def model_folder(path: Path, weights: str = "model.safetensors", auto_map: bool 
 
 def local(store: LocalStore, **settings) -> Submissions:
     """Submissions on a host that allows local folders; no Hub is reachable (none is needed)."""
-    options = {"allow_local_models": True, "hub_endpoint": f"http://127.0.0.1:{free_port()}", **settings}
+    options = {
+        "allow_local_models": True,
+        "hub_endpoint": f"http://127.0.0.1:{free_port()}",
+        "benchmarks": ("rewardbench",),
+        **settings,
+    }
     return Submissions(store, AppSettings(**options), clock=lambda: NOW)
 
 
@@ -348,3 +354,62 @@ def test_an_unreachable_hub_is_one_log_line_and_a_clear_refusal(tmp_path, caplog
     assert len(mine) == 1 and mine[0].levelno == logging.WARNING, [r.getMessage() for r in mine]
     assert "acme/rm" in mine[0].getMessage() and "\n" not in mine[0].getMessage()
     assert all(r.exc_info is None for r in caplog.records), "a traceback was logged"
+
+
+# ---- issue 11: one request per chosen benchmark ------------------------------------------------------
+
+BOTH = ("rewardbench-2", "rewardbench")
+
+
+def test_a_submission_queues_one_request_per_benchmark_the_host_offers(hub, tmp_path):
+    store = LocalStore(tmp_path)
+    outcome = submissions(hub, store, benchmarks=BOTH).submit(form())
+    assert outcome.accepted, outcome.message
+    stored = store.list_requests()
+    assert sorted(r.benchmark for r in stored) == sorted(BOTH)
+    assert {r.request_id for r in stored} == {r.request_id for r in outcome.requests}
+    assert len({(r.revision_resolved, r.submitted_at, r.submitter) for r in stored}) == 1
+    assert "on rewardbench-2 and rewardbench" in outcome.message
+    assert "counts as one submission toward the weekly limit" in outcome.message
+
+
+def test_the_form_may_pick_one_of_the_benchmarks_and_must_pick_one(hub, tmp_path):
+    store = LocalStore(tmp_path)
+    service = submissions(hub, store, benchmarks=BOTH)
+    picked = service.submit(form(benchmarks=("rewardbench-2",)))
+    assert [r.benchmark for r in store.list_requests()] == ["rewardbench-2"] == [r.benchmark for r in picked.requests]
+    none = service.submit(form(model="acme/base", benchmarks=()))
+    assert not none.accepted and "Tick at least one benchmark" in none.message
+    other = service.submit(form(model="acme/base", benchmarks=("mt-bench",)))
+    assert not other.accepted and "mt-bench is not offered here" in other.message
+
+
+def test_the_duplicate_check_is_per_benchmark(hub, tmp_path):
+    store = LocalStore(tmp_path)
+    first = submissions(hub, store, benchmarks=BOTH).submit(form(benchmarks=("rewardbench",)))
+    later = NOW + timedelta(minutes=5)
+    second = submissions(hub, store, now=later, benchmarks=BOTH).submit(form(submitter="bob"))
+    assert [r.benchmark for r in second.requests] == ["rewardbench-2"]  # rewardbench is already pending
+    assert f"already pending on rewardbench (request {first.request.request_id})" in second.message
+    third = submissions(hub, store, now=later, benchmarks=BOTH).submit(form(submitter="carol"))
+    assert not third.accepted and third.rule == "check_not_duplicate"
+    assert "pending on rewardbench-2" in third.message and "pending on rewardbench " in third.message
+
+
+def test_the_weekly_limit_counts_a_submission_once_whatever_its_benchmarks(hub, tmp_path):
+    store = LocalStore(tmp_path)
+    for i, model in enumerate(["acme/rm", "acme/base"]):
+        outcome = submissions(hub, store, now=NOW + timedelta(minutes=i), benchmarks=BOTH,
+                              max_submissions_per_week=2).submit(form(model))
+        assert outcome.accepted and len(outcome.requests) == 2, outcome.message
+    assert len(store.list_requests()) == 4  # two submissions, four requests
+    third = submissions(hub, store, now=NOW + timedelta(minutes=3), benchmarks=BOTH,
+                        max_submissions_per_week=2).submit(form("acme/gated-granted"))
+    assert not third.accepted and "has made 2 submissions in the last 7 days" in third.message
+
+
+def test_rmlb_benchmarks_lists_the_offered_benchmarks_and_rmlb_benchmark_still_names_one():
+    assert AppSettings.from_env({}).benchmarks == BOTH
+    assert AppSettings.from_env({"RMLB_BENCHMARKS": "rewardbench, rewardbench-2"}).benchmarks == BOTH[::-1]
+    assert AppSettings.from_env({"RMLB_BENCHMARK": "rewardbench"}).benchmarks == ("rewardbench",)
+    assert AppSettings(benchmark="rewardbench").benchmark == "rewardbench"

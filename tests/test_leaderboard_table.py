@@ -126,7 +126,7 @@ def test_published_model_types_map_to_our_keys_and_unknown_ones_are_kept():
         (b"[1, 2, 3]", "not a JSON object"),
         (b'{"score": 0.5}', "neither an EvalResult"),
         (b'{"schema_version": 1, "model": {"name": "o/m"', "not valid JSON"),
-        (b'{"model": "o/m", "chat_template": "x"}', "no RewardBench subset scores"),
+        (b'{"model": "o/m", "chat_template": "x"}', "no RewardBench or RewardBench 2 subset scores"),
         (b'{"model": "o/m", "alpacaeval-easy": 1.5}', "expected a number from 0 to 1"),
         (b'{"model": "  ", "alpacaeval-easy": 0.5}', "empty 'model'"),
     ],
@@ -178,8 +178,8 @@ def test_subset_table_has_every_subset_in_section_order_then_unknown_ones():
     b = make_result("o/b", subset_levels(0.9)).model_dump(mode="json")
     subsets = t.build_tables(files(("eval-set/o/a.json", a), ("eval-set/o/b.json", b))).subsets
     columns = list(subsets.columns)
-    assert columns[:6] == [t.MODEL, t.MODEL_TYPE, t.BENCHMARK, t.COMPLETE, t.MISSING_SUBSETS, t.SCORE]
-    assert columns[6:11] == [
+    assert columns[:8] == list(t.SUBSET_ID_COLUMNS) and columns[7] == t.SCORE
+    assert columns[8:13] == [
         "alpacaeval-easy",
         "alpacaeval-length",
         "alpacaeval-hard",

@@ -1,4 +1,5 @@
-"""The Charts tab: section bars, radar, scatter and type distribution, following the filters."""
+"""The Charts tab: section bars, radar, scatter and type distribution, following the filters; the
+section axes (and the scatter's axis choices) are the chosen benchmark's own."""
 
 from __future__ import annotations
 
@@ -10,8 +11,14 @@ from ..data import ResultsCache, Snapshot
 from .common import Filters, View, filtered, rerender_on
 
 
+def _axis(axes: list[str], value, fallback: str) -> str:
+    return value if value in axes else fallback
+
+
 def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
-    models = list(t.filter_rows(cache.snapshot.tables.rows, benchmark=filters.benchmark.value)[t.MODEL])
+    first = filters.benchmark.value
+    models = list(t.filter_rows(cache.snapshot.tables.rows, benchmark=first)[t.MODEL])
+    sections = t.section_names(first)
     gr.Markdown(
         "The filters of the Leaderboard tab (search, model types, benchmark, incomplete results) apply "
         "here too. A model has the same colour in every chart.",
@@ -25,27 +32,38 @@ def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
     )
     radar = gr.Plot(show_label=False, elem_id="chart-radar")
     with gr.Row(equal_height=True):
-        x_axis = gr.Dropdown(choices=list(figures.SCATTER_AXES), value="Chat Hard", label="X axis", scale=1)
-        y_axis = gr.Dropdown(choices=list(figures.SCATTER_AXES), value=t.SCORE, label="Y axis", scale=1)
+        axes = figures.scatter_axes(sections)
+        x_axis = gr.Dropdown(
+            choices=axes, value=figures.default_x(sections), label="X axis", scale=1, elem_id="chart-x"
+        )
+        y_axis = gr.Dropdown(choices=axes, value=t.SCORE, label="Y axis", scale=1, elem_id="chart-y")
     scatter = gr.Plot(show_label=False, elem_id="chart-scatter")
     types = gr.Plot(show_label=False, elem_id="chart-types")
 
-    def render(snap: Snapshot, search, selected, known, benchmark, show_incomplete, n, chosen, x, y) -> list:
-        rows = filtered(snap.tables.rows, snap, search, selected, known, benchmark, show_incomplete)
-        names = list(rows[t.MODEL])
+    def render(snap: Snapshot, search, selected, known, benchmark, incomplete, older, n, chosen, x, y) -> list:
+        rows = filtered(snap.tables.rows, snap, search, selected, known, benchmark, incomplete, older)
+        names = list(dict.fromkeys(rows[t.MODEL]))  # a model shown at two revisions is picked once
         chosen = [m for m in (chosen or []) if m in names]
+        sections = t.section_names(benchmark)
+        axes = figures.scatter_axes(sections)
+        x, y = _axis(axes, x, figures.default_x(sections)), _axis(axes, y, t.SCORE)
         colours = figures.colour_map(snap.tables.rows[t.MODEL])  # over every model: filters keep colours
-        options = figures.ChartOptions(top_n=int(n), models=chosen, x=x, y=y, colours=colours)
+        options = figures.ChartOptions(top_n=int(n), models=chosen, x=x, y=y, colours=colours, sections=sections)
         return [
             figures.draw("sections", rows, options),
             gr.Dropdown(choices=names, value=chosen),
             figures.draw("radar", rows, options),
+            gr.Dropdown(choices=axes, value=x),
+            gr.Dropdown(choices=axes, value=y),
             figures.draw("scatter", rows, options),
             figures.draw("types", rows, options),
         ]
 
     view = View(
-        [*filters.components, top_n, picked, x_axis, y_axis], [bars, picked, radar, scatter, types], render
+        [*filters.components, top_n, picked, x_axis, y_axis],
+        [bars, picked, radar, x_axis, y_axis, scatter, types],
+        render,
     )
-    rerender_on([*filters.events(), top_n.change, picked.input, x_axis.change, y_axis.change], cache, view)
+    # The axes listen to `.input`: a benchmark switch sets them too, and must not render twice.
+    rerender_on([*filters.events(), top_n.change, picked.input, x_axis.input, y_axis.input], cache, view)
     return [view]

@@ -31,15 +31,22 @@ class Filters:
     known_types: gr.State
     benchmark: gr.Dropdown
     show_incomplete: gr.Checkbox
+    show_older: gr.Checkbox
 
     @property
     def components(self) -> list[Any]:
-        return [self.search, self.types, self.known_types, self.benchmark, self.show_incomplete]
+        return [self.search, self.types, self.known_types, self.benchmark, self.show_incomplete, self.show_older]
 
     def events(self) -> list[Callable]:
         """What a reader does to the filters. Types and benchmark listen to `.input`: a data refresh
         also sets them, and must not re-render every view once more."""
-        return [self.search.change, self.types.input, self.benchmark.input, self.show_incomplete.change]
+        return [
+            self.search.change,
+            self.types.input,
+            self.benchmark.input,
+            self.show_incomplete.change,
+            self.show_older.change,
+        ]
 
 
 # ---- helpers shared by the views ----------------------------------------------------------------
@@ -57,19 +64,22 @@ def benchmarks(snapshot: Snapshot) -> list[str]:
 
 
 def benchmark_choices(snapshot: Snapshot, settings: AppSettings) -> list[str]:
-    """Benchmarks with results; the configured one while there are none (a choice must exist)."""
-    return benchmarks(snapshot) or [settings.benchmark]
+    """Benchmarks with results: the host's own in its order (RewardBench 2 first by default), then any
+    others alphabetically; the leading configured one while there are none (a choice must exist)."""
+    present = benchmarks(snapshot)
+    offered = [b for b in settings.benchmarks if b in present]
+    return [*offered, *(b for b in present if b not in offered)] or [settings.benchmark]
 
 
 def default_benchmark(snapshot: Snapshot, settings: AppSettings) -> Optional[str]:
-    present = benchmarks(snapshot)
-    return settings.benchmark if settings.benchmark in present or not present else present[0]
+    return benchmark_choices(snapshot, settings)[0]
 
 
 def benchmark_choice_visible(snapshot: Snapshot, settings: AppSettings) -> bool:
-    """Show the Benchmark choice unless the only benchmark is the configured one: results on custom
+    """Show the Benchmark choice unless there is one, and it is one the host offers: results on custom
     data (the demo's) carry a label of their own, and the reader must see which data they are on."""
-    return benchmarks(snapshot) not in ([], [settings.benchmark])
+    choices = benchmark_choices(snapshot, settings)
+    return not (len(choices) == 1 and choices[0] in settings.benchmarks)
 
 
 def shown_types(snapshot: Snapshot, selected: Sequence[str], known: Sequence[str]) -> list[str]:
@@ -78,11 +88,20 @@ def shown_types(snapshot: Snapshot, selected: Sequence[str], known: Sequence[str
 
 
 def filtered(
-    frame: pd.DataFrame, snapshot: Snapshot, search: str, selected, known, benchmark, show_incomplete=False
+    frame: pd.DataFrame,
+    snapshot: Snapshot,
+    search: str,
+    selected,
+    known,
+    benchmark,
+    show_incomplete=False,
+    show_older=False,
 ) -> pd.DataFrame:
     """The rows of `frame` that the Leaderboard tab's filters let through (every tab uses them)."""
     types = shown_types(snapshot, selected or [], known or [])
-    return t.filter_rows(frame, types, search or "", benchmark, show_incomplete=bool(show_incomplete))
+    return t.filter_rows(
+        frame, types, search or "", benchmark, show_incomplete=bool(show_incomplete), show_older=bool(show_older)
+    )
 
 
 def dataframe_update(shown: ShownTable) -> gr.Dataframe:

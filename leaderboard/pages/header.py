@@ -31,7 +31,7 @@ def stats_markdown(snapshot: Snapshot) -> str:
 def build_header(cache: ResultsCache) -> tuple[View, gr.Button]:
     gr.Markdown(
         f"# {APP_TITLE}\nHow well do reward models tell the better answer from the worse one? "
-        "Scores on RewardBench, in percent; higher is better.",
+        "Scores on RewardBench 2 and RewardBench (pick one above the table), in percent; higher is better.",
         elem_id="lb-title",
     )
     with gr.Row(equal_height=True):

@@ -9,13 +9,14 @@ import gradio as gr
 from .. import table as t
 from ..data import ResultsCache, Snapshot
 from ..display import (
-    DEFAULT_HEADERS,
-    OPTIONAL_HEADERS,
     TABLE_HELP,
     chosen_columns,
     count_note,
+    default_headers,
     leaderboard_export,
     leaderboard_view,
+    merge_choice,
+    optional_headers,
 )
 from ..export import write_csv
 from ..settings import AppSettings
@@ -34,6 +35,11 @@ from .common import (
     shown_types,
     type_labels,
 )
+
+
+def switch(label: str, info: str, elem_id: str) -> gr.Checkbox:
+    """A filter that is off until the reader ticks it."""
+    return gr.Checkbox(value=False, label=label, info=info, scale=1, elem_id=elem_id)
 
 
 def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
@@ -58,14 +64,9 @@ def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
             visible=benchmark_choice_visible(snapshot, settings),
             elem_id="lb-benchmark",
         )
-        show_incomplete = gr.Checkbox(
-            value=False,
-            label="Show incomplete results",
-            info="results missing some of the benchmark's subsets",
-            scale=1,
-            elem_id="lb-incomplete",
-        )
-    return Filters(search, types, gr.State(labels), benchmark, show_incomplete)
+        show_incomplete = switch("Show incomplete results", "results missing some of the benchmark's subsets", "lb-incomplete")
+        show_older = switch("Show older revisions", "a model's earlier results on the benchmark", "lb-older")
+    return Filters(search, types, gr.State(labels), benchmark, show_incomplete, show_older)
 
 
 def leaderboard_tab(
@@ -73,10 +74,12 @@ def leaderboard_tab(
 ) -> tuple[Filters, list[View]]:
     snapshot = cache.snapshot
     filters = build_filters(snapshot, settings)
+    wanted = gr.State(default_headers())
     with gr.Accordion("Columns", open=False):
+        first = default_benchmark(snapshot, settings)
         columns = gr.CheckboxGroup(
-            choices=list(OPTIONAL_HEADERS),
-            value=list(DEFAULT_HEADERS),
+            choices=optional_headers(first),
+            value=[h for h in optional_headers(first) if h in default_headers()],
             show_label=False,
             elem_id="lb-columns",
         )
@@ -85,14 +88,23 @@ def leaderboard_tab(
     gr.Markdown(TABLE_HELP, elem_classes="lb-note", elem_id="lb-help")
     download = csv_button("Download this view (CSV)", "lb-download")
 
-    def render(snap: Snapshot, search, selected, known, benchmark, show_incomplete, optional) -> list:
-        every = filtered(snap.tables.rows, snap, search, selected, known, benchmark, show_incomplete=True)
-        rows = every if show_incomplete else every[every[t.COMPLETE]].reset_index(drop=True)
-        chosen = chosen_columns(optional)
-        csv = write_csv(leaderboard_export(rows, chosen), export_dir, "leaderboard")
-        in_benchmark = t.filter_rows(snap.tables.rows, benchmark=benchmark, show_incomplete=True)
-        note = count_note(len(rows), len(in_benchmark), len(every) - len(rows))
+    def render(snap: Snapshot, search, selected, known, benchmark, show_incomplete, show_older, picked) -> list:
+        every = filtered(snap.tables.rows, snap, search, selected, known, benchmark, True, True)
+        complete, latest = every[t.COMPLETE], every[t.LATEST]
+        keep = (complete | bool(show_incomplete)) & (latest | bool(show_older))
+        rows = every[keep].reset_index(drop=True)
+        chosen = chosen_columns(picked, benchmark)
+        csv = write_csv(leaderboard_export(rows, chosen), export_dir, f"leaderboard-{benchmark}")
+        in_benchmark = t.filter_rows(snap.tables.rows, benchmark=benchmark, show_incomplete=True, show_older=True)
+        # Each switch's count is what ticking it alone would add back.
+        hidden_incomplete = int((~complete & (latest | bool(show_older))).sum()) if not show_incomplete else 0
+        hidden_older = int((~latest & (complete | bool(show_incomplete))).sum()) if not show_older else 0
+        note = count_note(len(rows), len(in_benchmark), hidden_incomplete, hidden_older)
         return [dataframe_update(leaderboard_view(rows, chosen, settings.model_link_base)), str(csv), note]
+
+    def render_chooser(_snap: Snapshot, benchmark, picked) -> list:
+        offered = optional_headers(benchmark)
+        return [gr.CheckboxGroup(choices=offered, value=[h for h in offered if h in (picked or [])])]
 
     def render_filters(snap: Snapshot, selected, known, benchmark) -> list:
         labels, present = type_labels(snap), benchmarks(snap)
@@ -107,11 +119,22 @@ def leaderboard_tab(
             ),
         ]
 
-    table_view = View([*filters.components, columns], [grid, download, count], render)
+    table_view = View([*filters.components, wanted], [grid, download, count], render)
     filter_view = View(
         [filters.types, filters.known_types, filters.benchmark],
         [filters.types, filters.known_types, filters.benchmark],
         render_filters,
     )
-    rerender_on([*filters.events(), columns.change], cache, table_view)
-    return filters, [filter_view, table_view]
+    chooser_view = View([filters.benchmark, wanted], [columns], render_chooser)
+    rerender_on(filters.events(), cache, table_view)
+    rerender_on([filters.benchmark.input], cache, chooser_view)
+    # A tick changes the reader's choice for this benchmark only, then the table follows it.
+    columns.input(
+        lambda picked, benchmark, ticked: merge_choice(picked or [], optional_headers(benchmark), ticked or []),
+        [wanted, filters.benchmark, columns],
+        [wanted],
+        show_progress="hidden",
+        trigger_mode="always_last",
+    ).then(lambda *values: table_view.render(cache.snapshot, *values), table_view.inputs, table_view.outputs,
+           show_progress="hidden")
+    return filters, [filter_view, chooser_view, table_view]

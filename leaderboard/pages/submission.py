@@ -28,13 +28,22 @@ class SubmitForm:
     ref_model: gr.Textbox
     chat_template: gr.Textbox
     dtype: gr.Dropdown
+    benchmarks: gr.CheckboxGroup
 
     @property
     def components(self) -> list[Any]:
-        return [self.model, self.revision, self.model_type, self.ref_model, self.chat_template, self.dtype]
+        return [
+            self.model,
+            self.revision,
+            self.model_type,
+            self.ref_model,
+            self.chat_template,
+            self.dtype,
+            self.benchmarks,
+        ]
 
 
-def form_fields(allow_local: bool = False) -> SubmitForm:
+def form_fields(allow_local: bool = False, offered: Sequence[str] = ("rewardbench",)) -> SubmitForm:
     first = next(iter(MODEL_TYPES.values()))
     where = "org/name on the Hugging Face Hub" + (", or a model folder on this server" if allow_local else "")
     with gr.Row():
@@ -63,22 +72,32 @@ def form_fields(allow_local: bool = False) -> SubmitForm:
             elem_id="sub-template",
         )
         dtype = gr.Dropdown(choices=list(DTYPES), value="auto", label="Weights dtype", elem_id="sub-dtype")
+    benchmarks = gr.CheckboxGroup(
+        choices=list(offered),
+        value=list(offered),
+        label="Benchmarks",
+        info="one evaluation per benchmark ticked; together they count as one submission",
+        elem_id="sub-benchmarks",
+    )
     model_type.change(
         lambda key: gr.Textbox(visible=MODEL_TYPES[key].needs_reference if key in MODEL_TYPES else False),
         [model_type],
         [ref_model],
         show_progress="hidden",
     )
-    return SubmitForm(model, revision, model_type, ref_model, chat_template, dtype)
+    return SubmitForm(model, revision, model_type, ref_model, chat_template, dtype, benchmarks)
 
 
-def submit_form(cache: ResultsCache, submissions: Submissions, submitter: str, values: Sequence[str]) -> str:
-    model, revision, model_type, ref_model, chat_template, dtype = ((v or "") for v in values)
+def submit_form(cache: ResultsCache, submissions: Submissions, submitter: str, values: Sequence[Any]) -> str:
+    *texts, benchmarks = values
+    model, revision, model_type, ref_model, chat_template, dtype = ((v or "") for v in texts)
     outcome = submissions.submit(
-        SubmissionForm(model, revision, model_type, ref_model, chat_template, dtype, submitter or "")
+        SubmissionForm(
+            model, revision, model_type, ref_model, chat_template, dtype, submitter or "", tuple(benchmarks or ())
+        )
     )
-    if outcome.accepted:
-        cache.note_request(outcome.request)
+    for request in outcome.requests:
+        cache.note_request(request)
     return text_message(outcome.accepted, outcome.message)
 
 
@@ -88,17 +107,17 @@ def submit_handler(cache: ResultsCache, submissions: Submissions, signed_in: boo
     if signed_in:
 
         def on_submit(
-            model, revision, model_type, ref_model, template, dtype, profile: Optional[gr.OAuthProfile]
+            model, revision, model_type, ref_model, template, dtype, benchmarks, profile: Optional[gr.OAuthProfile]
         ) -> str:
             name = profile.username if profile else ""
             return submit_form(
-                cache, submissions, name, (model, revision, model_type, ref_model, template, dtype)
+                cache, submissions, name, (model, revision, model_type, ref_model, template, dtype, benchmarks)
             )
     else:
 
-        def on_submit(model, revision, model_type, ref_model, template, dtype, name) -> str:
+        def on_submit(model, revision, model_type, ref_model, template, dtype, benchmarks, name) -> str:
             return submit_form(
-                cache, submissions, name, (model, revision, model_type, ref_model, template, dtype)
+                cache, submissions, name, (model, revision, model_type, ref_model, template, dtype, benchmarks)
             )
 
     return on_submit
@@ -113,9 +132,11 @@ def submit_tab(cache: ResultsCache, settings: AppSettings, submissions: Submissi
         else ""
     )
     gr.Markdown(
-        f"Submit a reward model to be evaluated on **{escape_markdown(settings.benchmark)}**. It must be on "
+        "Submit a reward model to be evaluated on the benchmarks you tick "
+        f"({escape_markdown(', '.join(settings.benchmarks))}). It must be on "
         "the Hub with safetensors weights, load without custom code, and state a license."
-        f"{local} Each submitter may send {settings.max_submissions_per_week} models a week.",
+        f"{local} Each submitter may send {settings.max_submissions_per_week} models a week; a submission "
+        "counts once, however many benchmarks it asks for.",
         elem_classes="lb-note",
     )
     if settings.on_space:
@@ -124,7 +145,7 @@ def submit_tab(cache: ResultsCache, settings: AppSettings, submissions: Submissi
         submitter = gr.Textbox(
             label="Your name", placeholder="your Hugging Face username", elem_id="sub-submitter"
         )
-    form = form_fields(settings.allow_local_models)
+    form = form_fields(settings.allow_local_models, settings.benchmarks)
     button = gr.Button("Submit for evaluation", variant="primary", elem_id="sub-button")
     message = gr.Markdown(elem_id="sub-message")
     inputs = form.components if settings.on_space else [*form.components, submitter]

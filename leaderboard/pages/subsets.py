@@ -1,4 +1,4 @@
-"""The Subsets tab: every subset as a column, one section or all, and a CSV of all."""
+"""The Subsets tab: every subset of the chosen benchmark as a column, one section or all, and a CSV."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Optional
 
 import gradio as gr
 
-from results.sections import REWARDBENCH_SECTIONS
-
+from .. import table as t
 from ..data import ResultsCache, Snapshot
 from ..display import (
     subset_headers,
@@ -22,8 +21,13 @@ from .common import Filters, View, csv_button, dataframe_update, filtered, reren
 ALL_SECTIONS = "All sections"
 
 
-def section_subsets(section: str) -> Optional[list[str]]:
-    for candidate in REWARDBENCH_SECTIONS:
+def section_choices(benchmark: Optional[str]) -> list[str]:
+    return [ALL_SECTIONS, *t.section_names(benchmark)]
+
+
+def section_subsets(benchmark: Optional[str], section: str) -> Optional[list[str]]:
+    """The subsets of one section of `benchmark`; None (every subset) for all sections."""
+    for candidate in t.benchmark_sections(benchmark):
         if candidate.name == section:
             return list(candidate.subset_weights)
     return None
@@ -33,24 +37,34 @@ def subsets_tab(
     cache: ResultsCache, settings: AppSettings, filters: Filters, export_dir: Path
 ) -> list[View]:
     gr.Markdown(
-        "Accuracy on every subset, in percent. The model filters of the Leaderboard tab apply here too.",
+        "Accuracy on every subset of the chosen benchmark, in percent. The model filters of the "
+        "Leaderboard tab apply here too.",
         elem_classes="lb-note",
     )
     section = gr.Dropdown(
-        choices=[ALL_SECTIONS, *(s.name for s in REWARDBENCH_SECTIONS)],
+        choices=section_choices(filters.benchmark.value),
         value=ALL_SECTIONS,
         label="Section",
         elem_id="subsets-section",
     )
     grid = results_grid("subsets-table")
-    download = csv_button("Download all subsets (CSV)", "subsets-download")
+    download = csv_button("Download every subset of these rows (CSV)", "subsets-download")
 
-    def render(snap: Snapshot, search, selected, known, benchmark, show_incomplete, chosen_section) -> list:
-        frame = filtered(snap.tables.subsets, snap, search, selected, known, benchmark, show_incomplete)
-        headers = subset_headers(snap.tables.subsets, section_subsets(chosen_section))
-        csv = write_csv(subsets_export(snap.tables.subsets), export_dir, "subsets")
-        return [dataframe_update(subsets_view(frame, headers, settings.model_link_base)), str(csv)]
+    def render(snap: Snapshot, search, selected, known, benchmark, incomplete, older, chosen_section) -> list:
+        frame = filtered(snap.tables.subsets, snap, search, selected, known, benchmark, incomplete, older)
+        # The benchmark's subsets are those its results have, whatever the search leaves.
+        of_benchmark = t.filter_rows(snap.tables.subsets, benchmark=benchmark, show_incomplete=True, show_older=True)
+        choices = section_choices(benchmark)
+        chosen_section = chosen_section if chosen_section in choices else ALL_SECTIONS
+        every = subset_headers(of_benchmark)
+        headers = subset_headers(of_benchmark, section_subsets(benchmark, chosen_section))
+        csv = write_csv(subsets_export(frame, every), export_dir, f"subsets-{benchmark}")
+        return [
+            gr.Dropdown(choices=choices, value=chosen_section),
+            dataframe_update(subsets_view(frame, headers, settings.model_link_base)),
+            str(csv),
+        ]
 
-    view = View([*filters.components, section], [grid, download], render)
-    rerender_on([*filters.events(), section.change], cache, view)
+    view = View([*filters.components, section], [section, grid, download], render)
+    rerender_on([*filters.events(), section.input], cache, view)
     return [view]
