@@ -181,21 +181,26 @@ def _by_subset(examples: list[ExampleScore]) -> dict[str, list[ExampleScore]]:
 def _load_data(benchmark: Benchmark, config: RunConfig) -> BenchmarkData:
     return load_benchmark_data(
         benchmark,
-        core=DataSource(config.data, config.data_split) if config.data else None,
+        core=_core_source(benchmark, config),
         extras=config.extras,
         subsets=config.subsets,
         extra_data={extra: DataSource(location) for extra, location in config.extra_data.items()},
     )
 
 
+def _core_source(benchmark: Benchmark, config: RunConfig) -> DataSource:
+    """The core data read: a --data file or override replaces the benchmark's, pinned commit and all."""
+    return DataSource(config.data, config.data_split) if config.data else benchmark.core_source
+
+
 def _benchmark_info(benchmark: Benchmark, data: BenchmarkData, config: RunConfig) -> BenchmarkInfo:
     scored = {example.subset for example in data.examples}
+    core = _core_source(benchmark, config)
     return BenchmarkInfo(
         name=benchmark.name,
         data_source=" + ".join(data.sources),
-        data_split=config.data_split,
-        # A --data file or override replaces the benchmark's data, and with it the pinned commit.
-        data_revision=None if config.data else benchmark.core_source.revision,
+        data_split=core.split,
+        data_revision=core.revision,
         data_fingerprint=data.fingerprint,
         num_examples=len(data.examples),
         custom_data=config.custom_data,

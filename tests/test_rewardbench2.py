@@ -225,6 +225,20 @@ def test_default_data_is_the_pinned_hub_commit_of_the_test_split(monkeypatch):
     assert len(benchmark.core_source.revision) == 40
 
 
+def test_a_default_run_records_the_pinned_commit_and_split(monkeypatch, tiny_classifier):
+    import datasets
+
+    from evaluator.benchmarks.rewardbench2 import REWARDBENCH_2_REVISION
+    from evaluator.runner import RunConfig, evaluate
+
+    monkeypatch.setattr(datasets, "load_dataset", lambda location, **kwargs: datasets.Dataset.from_list(rb2_rows()))
+    config = RunConfig(model=str(tiny_classifier), benchmark="rewardbench-2", progress=False, bootstrap_samples=50)
+    info = evaluate(config).result.benchmark
+    assert (info.data_revision, info.data_split) == (REWARDBENCH_2_REVISION, "test")
+    assert info.data_source == "allenai/reward-bench-2 (split test)"
+    assert not info.custom_data and info.complete
+
+
 # --- model types: every completion scored on its own ---------------------------------------------
 
 

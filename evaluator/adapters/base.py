@@ -58,8 +58,10 @@ class LoadOptions:
 class ScoredExample:
     scores_chosen: list[float]
     scores_rejected: list[float]
-    # Adapters that judge pairs directly (LLM judges) set this; scalar models leave it to the
-    # strict chosen > rejected rule.
+    # One score per completion, in the row's order, however many completions it has (pairwise v1
+    # rows have one of each, RewardBench 2 rows four or more): every model type keeps this contract.
+    # Adapters that judge pairs directly (LLM judges) set `correct`; scalar models leave it to the
+    # subset's scorer (benchmarks/subset_scorers.py: strict chosen > rejected, best-of-N, Ties).
     correct: Optional[float] = None
 
 

@@ -132,6 +132,8 @@ class TiesScorer(SubsetScorer):
       correctness_preferred_hard: mean(min(gap_ref, gap_tied) > spread_tied);
       correctness_margin_score: mean(tanh(min(gap_ref, gap_tied) / spread_tied - 1)), see _margin_term.
     A mean over no prompts is 0 (upstream's rule for the accuracies; its margins would be NaN).
+    Upstream leaves a Ties row's own result empty; ours is its `accurate` (0 or 1), so every
+    per-example line has a credit, while the subset score is the composite above.
     The bootstrap resamples prompt numbers, so a ref and its tied partner stay together.
     """
 
