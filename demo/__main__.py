@@ -1,4 +1,4 @@
-"""One-command demo: sample benchmark -> small reward models -> queue -> worker -> leaderboard.
+"""One-command demo: sample benchmarks -> small reward models -> queue -> worker -> leaderboard.
 
     python -m demo                  build and evaluate what is missing, then serve the leaderboard
                                     with a worker beside it: submit a model folder in the Submit tab
@@ -6,8 +6,9 @@
     python -m demo --root DIR       keep the models and the results store under DIR
 
 Everything runs offline on a CPU in a few minutes; a second run reuses every model and result.
-Scores are on a toy sample benchmark (data/sample-rewardbench.jsonl), not RewardBench: they show
-the pipeline working, nothing about real reward models.
+Every model is evaluated on both benchmarks, on toy samples written for this project
+(data/sample-rewardbench.jsonl for RewardBench, data/sample-rewardbench-2.jsonl for RewardBench 2),
+not on their real data: the scores show the pipeline working, nothing about real reward models.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
+from .benchmarks import SAMPLES
 from .models import ORG
-from .sample_data import REPO_ROOT, SAMPLE_PATH
+from .sample_data import REPO_ROOT
 
 if TYPE_CHECKING:
     from .pipeline import ModelStatus
@@ -37,7 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder for the models and the results store (default: demo-data/)",
     )
     parser.add_argument(
-        "--data", type=Path, default=SAMPLE_PATH, help="benchmark data in the RewardBench schema"
+        "--data", type=Path, default=SAMPLES["rewardbench"], help="RewardBench data (the RewardBench schema)"
+    )
+    parser.add_argument(
+        "--data-rb2",
+        type=Path,
+        default=SAMPLES["rewardbench-2"],
+        help="RewardBench 2 data (the RewardBench 2 schema: lists of chosen and rejected completions)",
     )
     parser.add_argument(
         "--seed",
@@ -58,17 +66,17 @@ def _interval(ci) -> str:
 
 
 def log_summary(statuses: list["ModelStatus"]) -> None:
-    """One line per model: its score and interval, or why it has none."""
+    """One line per model and benchmark: its score and interval, or why it has none."""
     for status in statuses:
-        name, result = f"{ORG}/{status.model.path.name}", status.result
+        name, result = f"{ORG}/{status.model.path.name} {status.benchmark}", status.result
         state = status.request.status.value if status.request else "NOT QUEUED"
         if result is None or result.score is None:
             error = f": {status.request.error}" if status.request and status.request.error else ""
-            log.warning("%-20s %-13s %s%s", name, status.model.spec.model_type, state, error)
+            log.warning("%-34s %-13s %s%s", name, status.model.spec.model_type, state, error)
             continue
         sections = ", ".join(f"{k} {v.score:.2f}" for k, v in result.sections.items())
         log.info(
-            "%-20s %-13s score %.3f%s (%s)",
+            "%-34s %-13s score %.3f%s (%s)",
             name,
             status.model.spec.model_type,
             result.score,
@@ -89,18 +97,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from .serve import serve
 
     configure_logging()
+    data = {"rewardbench": args.data, "rewardbench-2": args.data_rb2}
     try:
-        statuses = build_and_evaluate(args.root, args.data, args.seed)
+        statuses = build_and_evaluate(args.root, data, args.seed)
     except DemoError as exc:
         log.error("%s", exc)
         return 1
     log_summary(statuses)
     missing = [s for s in statuses if s.result is None]
     if missing:
-        log.error("%d demo model(s) have no result; the worker log above says why", len(missing))
+        log.error("%d demo evaluation(s) have no result; the worker log above says why", len(missing))
     if args.no_serve:
         return 1 if missing else 0
-    return serve(app_env, DemoLayout(args.root.resolve()).store, args.data, args.host, args.port)
+    return serve(app_env, DemoLayout(args.root.resolve()).store, data, args.host, args.port)
 
 
 if __name__ == "__main__":

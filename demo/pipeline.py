@@ -3,9 +3,11 @@
 A demo model goes through the same steps as a user's submission, minus the Hub: the submission
 code of the app (leaderboard/submit.py, with local folders allowed, as the served demo allows
 them) checks the folder and queues a PENDING `EvalRequest` pinned to its content hash; then the
-worker claims it, evaluates it on the sample benchmark (the worker's data override for
-`rewardbench`) and stores the result. A model whose folder, at this exact content, is already
-pending, running or finished is not queued again, so a second run evaluates nothing.
+worker claims it, evaluates it on the sample data (the worker's data overrides) and stores the
+result. Every model is queued once per demo benchmark (RewardBench and RewardBench 2, see
+demo/benchmarks.py), so the leaderboard shows both. A model whose folder, at this exact content,
+is already pending, running or finished on a benchmark is not queued again for it, so a second run
+evaluates nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 
 from leaderboard.settings import AppSettings
 from leaderboard.submit import SubmissionForm, Submissions, check_not_duplicate
@@ -21,9 +23,8 @@ from results.names import storage_name
 from results.schema import EvalRequest, EvalResult
 from results.store import LocalStore, Store
 
+from .benchmarks import GENERATORS, SAMPLES, data_overrides
 from .models import BuiltModel, ensure_models
-from .sample_data import SAMPLE_PATH
-from .serve import BENCHMARK
 
 log = logging.getLogger(__name__)
 
@@ -52,17 +53,21 @@ class DemoLayout:
 
 @dataclass(frozen=True)
 class ModelStatus:
+    """Where one demo model stands on one benchmark."""
+
     model: BuiltModel
+    benchmark: str
     request: Optional[EvalRequest]
     result: Optional[EvalResult]
 
 
-def demo_submissions(store: Store, layout: DemoLayout) -> Submissions:
-    """The app's submission checks, as the served demo runs them (local folders allowed)."""
+def demo_submissions(store: Store, layout: DemoLayout, benchmark: str) -> Submissions:
+    """The app's submission checks, as the served demo runs them (local folders allowed), for
+    submissions to `benchmark`."""
     settings = AppSettings(
         store="local",
         store_root=layout.store,
-        benchmark=BENCHMARK,
+        benchmark=benchmark,
         allow_local_models=True,
         max_submissions_per_week=OWN_SUBMISSIONS_PER_WEEK,
     )
@@ -85,47 +90,58 @@ def submit_local(submissions: Submissions, model: BuiltModel) -> Optional[EvalRe
     raise DemoError(f"demo model {model.path} cannot be queued: {outcome.message}")
 
 
-def worker_settings(layout: DemoLayout, data: Path):
-    """The worker's settings: the demo store, and the sample file in place of RewardBench's data."""
+def worker_settings(layout: DemoLayout, data: Mapping[str, Path]):
+    """The worker's settings: the demo store, and the sample files in place of the benchmarks' data."""
     from evaluator.settings import WorkerSettings
 
     return WorkerSettings(
         store="local",
         store_root=layout.store,
         worker_id="demo-worker",
-        data_overrides={BENCHMARK: str(data)},
+        data_overrides=data_overrides(data),
     )
 
 
-def statuses(store: Store, models: list[BuiltModel]) -> list[ModelStatus]:
-    """Each model's latest request and its stored result (None where there is none yet)."""
+def statuses(store: Store, models: list[BuiltModel], benchmarks: tuple[str, ...]) -> list[ModelStatus]:
+    """Each model's latest request and stored result on each benchmark (None where there is none yet)."""
     requests = store.list_requests()
+    results = [EvalResult.model_validate_json(data) for _, data in store.iter_result_files()]
     found = []
     for model in models:
-        mine = [r for r in requests if r.model == str(model.path)]
         org, name = storage_name(str(model.path), is_local_path=True)
-        found.append(ModelStatus(model, mine[-1] if mine else None, _latest_result(store, f"{org}/{name}")))
+        for benchmark in benchmarks:
+            mine = [r for r in requests if r.model == str(model.path) and r.benchmark == benchmark]
+            key = (f"{org}/{name}", benchmark)
+            result = _latest(r for r in results if (r.model.name, r.benchmark.name) == key)
+            found.append(ModelStatus(model, benchmark, mine[-1] if mine else None, result))
     return found
 
 
-def _latest_result(store: Store, model_name: str) -> Optional[EvalResult]:
-    """The model's newest stored result (a rebuilt model has results at older revisions too)."""
-    results = [EvalResult.model_validate_json(data) for _, data in store.iter_result_files()]
-    mine = [r for r in results if r.model.name == model_name]
-    return max(mine, key=lambda r: r.timings.finished_at, default=None)
+def _latest(results) -> Optional[EvalResult]:
+    """The newest result (a rebuilt model keeps its results at older revisions too)."""
+    return max(results, key=lambda r: r.timings.finished_at, default=None)
 
 
-def build_and_evaluate(root: Path, data: Path = SAMPLE_PATH, seed: int = 0) -> list[ModelStatus]:
-    """Build what is missing, queue what is not yet evaluated, evaluate the queue; each model's status."""
+def check_data(data: Mapping[str, Path]) -> None:
+    for benchmark, path in data.items():
+        if not Path(path).is_file():
+            command = GENERATORS.get(benchmark, "demo.sample_data")
+            raise DemoError(f"{benchmark} data {path} not found: run `python -m {command}` to write it")
+
+
+def build_and_evaluate(root: Path, data: Mapping[str, Path] = SAMPLES, seed: int = 0) -> list[ModelStatus]:
+    """Build what is missing, queue what is not yet evaluated on each benchmark of `data`, evaluate
+    the queue; each model's status on each benchmark."""
     from evaluator.worker import Worker
 
-    if not data.is_file():
-        raise DemoError(f"benchmark data {data} not found: run `python -m demo.sample_data` to write it")
+    check_data(data)
     layout = DemoLayout(root.resolve())
     models = ensure_models(layout.models, seed)
     store = LocalStore(layout.store)
-    submissions = demo_submissions(store, layout)
-    queued = [r for r in (submit_local(submissions, m) for m in models) if r is not None]
-    processed = Worker(worker_settings(layout, data.resolve()), store).tick()
+    queued = []
+    for benchmark in data:
+        submissions = demo_submissions(store, layout, benchmark)
+        queued += [r for r in (submit_local(submissions, m) for m in models) if r is not None]
+    processed = Worker(worker_settings(layout, data), store).tick()
     log.info("queued %d request(s); the worker processed %d", len(queued), processed)
-    return statuses(store, models)
+    return statuses(store, models, tuple(data))

@@ -99,6 +99,15 @@ def write_sample(path: Path = SAMPLE_PATH, per_subset: int = PER_SUBSET, seed: i
     return path
 
 
+def check_generated(path: Path, expected: str, command: str) -> int:
+    """0 when `path` holds what its generator makes; else say how to rewrite it and return 1."""
+    if not path.exists() or path.read_text(encoding="utf-8") != expected:
+        log.error("%s is not what the generator makes; run `python -m %s` to rewrite it", path, command)
+        return 1
+    log.info("%s is up to date", path)
+    return 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m demo.sample_data", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=SAMPLE_PATH, help="where to write the sample (JSONL)")
@@ -110,14 +119,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not args.check:
         write_sample(args.out, args.per_subset, args.seed)
         return 0
-    expected = to_jsonl(split(args.per_subset, args.seed).sample)
-    if not args.out.exists() or args.out.read_text(encoding="utf-8") != expected:
-        log.error(
-            "%s is not what the generator makes; run `python -m demo.sample_data` to rewrite it", args.out
-        )
-        return 1
-    log.info("%s is up to date", args.out)
-    return 0
+    return check_generated(args.out, to_jsonl(split(args.per_subset, args.seed).sample), "demo.sample_data")
 
 
 if __name__ == "__main__":

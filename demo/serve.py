@@ -4,7 +4,8 @@
 Both run exactly as in production, configured by the environment, in processes of their own: the
 web process stays free of the torch and models the demo loaded, as the design asks. The app takes
 local model folders (RMLB_ALLOW_LOCAL_MODELS) and re-reads the store every few seconds; the worker
-looks at the queue every few seconds and scores on the demo's sample data. Ctrl-C or SIGTERM stops
+looks at the queue every few seconds and scores on the demo's sample data (one file per benchmark,
+see demo/benchmarks.py). Ctrl-C or SIGTERM stops
 both (the worker finishes the evaluation in progress; a second Ctrl-C stops it at once); when one
 of them ends on its own, the other is stopped too.
 """
@@ -20,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
+from .benchmarks import overrides_text
+
 log = logging.getLogger(__name__)
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-BENCHMARK = "rewardbench"
 # Demo values the caller's environment may override: quick enough to watch a submission go through.
 APP_DEFAULTS = {
     "RMLB_ALLOW_LOCAL_MODELS": "true",
@@ -50,13 +52,13 @@ def app_environment(base: Mapping[str, str], store_root: Path, host: str, port: 
     }
 
 
-def worker_environment(base: Mapping[str, str], store_root: Path, data: Path) -> dict[str, str]:
-    """`base` with the worker on the demo store, scoring the sample data in place of RewardBench's."""
+def worker_environment(base: Mapping[str, str], store_root: Path, data: Mapping[str, Path]) -> dict[str, str]:
+    """`base` with the worker on the demo store, scoring each benchmark's sample in place of its data."""
     return {
         **WORKER_DEFAULTS,
         **base,
         **_store(store_root),
-        "RMLB_DATA_OVERRIDES": f"{BENCHMARK}={data}",
+        "RMLB_DATA_OVERRIDES": overrides_text(data),
     }
 
 
@@ -129,19 +131,23 @@ def install_stop_handlers(runner: SideBySide) -> None:
     signal.signal(signal.SIGINT, stop)
 
 
-def demo_commands(base_env: Mapping[str, str], store_root: Path, data: Path, host: str, port: int):
+def demo_commands(
+    base_env: Mapping[str, str], store_root: Path, data: Mapping[str, Path], host: str, port: int
+):
     python = sys.executable
     return [
         Command("app", [python, str(APP)], app_environment(base_env, store_root, host, port)),
         Command(
             "worker",
             [python, "-m", "evaluator.worker"],
-            worker_environment(base_env, store_root, data.resolve()),
+            worker_environment(base_env, store_root, data),
         ),
     ]
 
 
-def serve(base_env: Mapping[str, str], store_root: Path, data: Path, host: str, port: int) -> int:
+def serve(
+    base_env: Mapping[str, str], store_root: Path, data: Mapping[str, Path], host: str, port: int
+) -> int:
     """Run the app and a worker until stopped; returns the exit status for the demo."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     log.info(

@@ -4,7 +4,7 @@ Layout (identical in a local folder and in a Hub dataset repo):
     requests/<org>/<name>/<request_id>.json                     queue entries (EvalRequest)
     eval-set/<benchmark>/<org>/<name>/<revision>.json           results (EvalResult)
     eval-set-scores/<benchmark>/<org>/<name>/<revision>.jsonl   per-example scores (ExampleScore lines)
-    cache/...                                                   reusable intermediate data (e.g. reference log-probs)
+    cache/...                                                   reusable data (e.g. reference log-probs)
 
 A result is keyed by benchmark and model revision (the resolved commit sha, or `local-<hash>` for
 a local folder), so evaluating a model on a second benchmark or at a second commit keeps the

@@ -9,7 +9,9 @@ Python API (used by tests; all methods are thread-safe):
     hub = HubEmulator(token="hf_...")       writes need this token (reads are open); None = no check
     hub.start() / hub.stop()                serve on a free port; `hub.endpoint` is the base URL
     hub.create_repo(repo_id, repo_type="model", private=False, gated=False, exist_ok=False)
-    hub.commit(repo_id, files={path: bytes}, repo_type=..., deletions=(), message=...) -> sha
+    hub.commit(repo_id, files={path: bytes}, repo_type=..., deletions=(), message=..., sha=None) -> sha
+                                            (sha: give the commit this id, e.g. a revision that
+                                            code pins, instead of a fresh one)
     hub.upload_folder(repo_id, folder, repo_type="model", ...) -> sha  (creates the repo if needed)
     hub.files(repo_id, repo_type=..., revision="main") -> {path: bytes}
     hub.head(repo_id, repo_type=...) -> sha;  hub.commits(repo_id, repo_type=...) -> [Commit], oldest first
@@ -38,6 +40,10 @@ HTTP routes served (what `huggingface_hub` 2.4 calls):
     POST /api/{type}s/{repo}/preupload/{rev}                 every file is "regular" (inline, no LFS)
     POST /api/{type}s/{repo}/commit/{rev}                    ndjson commit; a stale parentCommit -> 412
     HEAD|GET /[datasets/]{repo}/resolve/{rev}/{path}         file download (Range supported)
+`datasets.load_dataset("org/ds", split=..., revision=...)` (datasets 5.2) needs nothing more: it
+reads README.md (its `configs:` map splits to files), dataset info at the resolved commit
+(`/api/datasets/{repo}/revision/{sha}`), the tree of `data/` and of the root, then HEADs and GETs
+the parquet files under `/datasets/{repo}/resolve/{sha}/...` (see tests/test_hub_datasets.py).
 Errors carry the `X-Error-Code` headers the client maps to its exceptions (RepoNotFound,
 RevisionNotFound, EntryNotFound, GatedRepo). `private` is reported, not enforced.
 
@@ -339,9 +345,10 @@ class HubEmulator:
         deletions: Iterable[str] = (),
         message: str = "update",
         parent: Optional[str] = None,
+        sha: Optional[str] = None,
     ) -> str:
         with self._lock:
-            return self._apply(self._repo(repo_type, repo_id), files, deletions, message, parent)
+            return self._apply(self._repo(repo_type, repo_id), files, deletions, message, parent, sha)
 
     def upload_folder(
         self, repo_id: str, folder: Union[str, Path], repo_type: str = "model", **repo_options
@@ -414,11 +421,15 @@ class HubEmulator:
         deletions: Iterable[str],
         message: str,
         parent: Optional[str],
+        sha: Optional[str] = None,
     ) -> str:
         """Make one commit on main; refuse it (412) when `parent` is given and is not the head."""
         head = repo.branches.get("main")
         if parent is not None and parent != head:
             raise HubError(412, "A commit has happened since. Please refresh and try again.")
+        taken = {c.sha for c in repo.commits}
+        if sha is not None and (not re.fullmatch(r"[0-9a-f]{40}", sha) or sha in taken):
+            raise ValueError(f"commit id {sha!r} must be 40 hex digits and new to {repo.repo_id}")
         snapshot = dict(repo.resolve("main").files) if head else {}
         for path in deletions:
             if path not in snapshot:
@@ -430,9 +441,8 @@ class HubEmulator:
             snapshot[_check_repo_path(path)] = blob
         self._counter += 1
         seed = json.dumps([head, message, sorted(snapshot.items()), self._counter, time.time_ns()])
-        commit = Commit(
-            hashlib.sha1(seed.encode()).hexdigest(), head, message, snapshot, datetime.now(timezone.utc)
-        )
+        sha = sha or hashlib.sha1(seed.encode()).hexdigest()
+        commit = Commit(sha, head, message, snapshot, datetime.now(timezone.utc))
         repo.commits.append(commit)
         repo.branches["main"] = commit.sha
         return commit.sha

@@ -81,6 +81,39 @@ def upload_model(
     return hub.commit(repo_id, files, "model", message=f"upload {repo_id}")
 
 
+def dataset_card(splits) -> bytes:
+    """A dataset card whose `configs:` maps each split to its parquet files, as the Hub writes it
+    for a dataset pushed with `push_to_hub` (allenai/reward-bench: `raw` and `filtered`)."""
+    lines = ["---", "configs:", "- config_name: default", "  data_files:"]
+    for split in splits:
+        lines += [f"  - split: {split}", f"    path: data/{split}-*"]
+    return ("\n".join([*lines, "---", "# test dataset", ""])).encode()
+
+
+def parquet_bytes(rows: list[dict]) -> bytes:
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist(rows), buffer)
+    return buffer.getvalue()
+
+
+def upload_dataset(
+    hub: HubEmulator, repo_id: str, splits: dict[str, list[dict]], *, sha: Optional[str] = None
+) -> str:
+    """Publish `splits` (split name -> rows) as dataset repo `repo_id`, laid out as on the Hub: one
+    `data/<split>-00000-of-00001.parquet` per split and a card naming them. A second call is a
+    second commit: its splits' files replace theirs, and the card names only its splits. `sha` fixes the commit's id (a pinned
+    revision). Returns the commit sha."""
+    hub.create_repo(repo_id, "dataset", exist_ok=True)
+    files = {f"data/{split}-00000-of-00001.parquet": parquet_bytes(rows) for split, rows in splits.items()}
+    files["README.md"] = dataset_card(splits)
+    return hub.commit(repo_id, files, "dataset", message=f"upload {', '.join(splits)}", sha=sha)
+
+
 # ---- stores and requests shared by the store, queue and worker tests ---------------------------
 
 RESULTS_REPO = "lb-org/results"

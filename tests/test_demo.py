@@ -17,21 +17,38 @@ from pathlib import Path
 import pytest
 
 from demo.__main__ import main as demo_main
+from demo.benchmarks import SAMPLES
 from demo.models import DEMO_MODELS, MARKER, DemoModel, ensure_models, random_classifier
 from demo.pipeline import DemoError, build_and_evaluate
 from demo.sample_data import SAMPLE_PATH, split, to_jsonl
+from demo.sample_data_rb2 import SAMPLE_RB2_PATH, sample_rows
 from demo.serve import Command, SideBySide, app_environment, demo_commands
 from results.schema import Status
-from results.sections import REWARDBENCH_SECTIONS, subset_order
+from results.sections import REWARDBENCH_2_SECTIONS, REWARDBENCH_SECTIONS, subset_order
 from results.store import LocalStore
 from tests.browser_fixtures import wait_until
 
 ALL_SUBSETS = subset_order(REWARDBENCH_SECTIONS)
-SECTIONS = [section.name for section in REWARDBENCH_SECTIONS]
+SECTIONS = {
+    "rewardbench": [section.name for section in REWARDBENCH_SECTIONS],
+    "rewardbench-2": [section.name for section in REWARDBENCH_2_SECTIONS],
+}
+RB2_COLUMNS = [
+    "id",
+    "prompt",
+    "chosen",
+    "rejected",
+    "num_correct",
+    "num_incorrect",
+    "total_completions",
+    "models",
+    "subset",
+    "additional_metadata",
+]
 
 
-def _rows() -> list[dict]:
-    return [json.loads(line) for line in SAMPLE_PATH.read_text(encoding="utf-8").splitlines()]
+def _rows(path: Path = SAMPLE_PATH) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 # ---- the sample file ----------------------------------------------------------------------------------
@@ -63,6 +80,45 @@ def test_training_pairs_share_no_prompt_with_the_sample():
     assert {r["subset"] for r in data.train} == set(ALL_SUBSETS)
 
 
+def test_rb2_sample_has_every_subset_in_the_rewardbench_2_schema():
+    rows = _rows(SAMPLE_RB2_PATH)
+    assert {r["subset"] for r in rows} == set(subset_order(REWARDBENCH_2_SECTIONS))
+    assert len({r["id"] for r in rows}) == len(rows)
+    for row in rows:
+        assert list(row) == RB2_COLUMNS, row["id"]
+        assert isinstance(row["id"], str) and isinstance(row["prompt"], str) and row["prompt"].strip()
+        completions = row["chosen"] + row["rejected"]
+        assert all(isinstance(c, str) and c.strip() for c in completions), row["id"]
+        assert len(set(completions)) == len(completions), f"{row['id']}: a completion appears twice"
+        assert (row["num_correct"], row["num_incorrect"]) == (len(row["chosen"]), len(row["rejected"]))
+        assert row["total_completions"] == len(completions) == len(row["models"])
+        assert set(row["additional_metadata"]) == {"category"}
+
+
+def test_rb2_best_of_4_subsets_have_one_correct_and_three_incorrect_completions():
+    for row in _rows(SAMPLE_RB2_PATH):
+        if row["subset"] != "Ties":
+            assert (len(row["chosen"]), len(row["rejected"])) == (1, 3), row["id"]
+    counts = {s: sum(r["subset"] == s for r in _rows(SAMPLE_RB2_PATH)) for s in SECTIONS["rewardbench-2"]}
+    assert all(n >= 5 for n in counts.values()), counts
+
+
+def test_rb2_ties_pair_each_reference_prompt_with_a_prompt_of_several_correct_answers():
+    ties = {r["id"]: r for r in _rows(SAMPLE_RB2_PATH) if r["subset"] == "Ties"}
+    numbers = sorted({row_id.partition(":")[2] for row_id in ties})
+    assert len(numbers) >= 3
+    assert set(ties) == {f"{kind}:{n}" for kind in ("ref", "tied") for n in numbers}
+    for n in numbers:
+        assert ties[f"ref:{n}"]["num_correct"] == 1
+        assert ties[f"tied:{n}"]["num_correct"] >= 2
+
+
+def test_rb2_sample_file_is_what_the_generator_makes():
+    assert SAMPLE_RB2_PATH.read_text(encoding="utf-8") == to_jsonl(sample_rows()), (
+        "data/sample-rewardbench-2.jsonl is stale: run `python -m demo.sample_data_rb2`"
+    )
+
+
 # ---- the demo -----------------------------------------------------------------------------------------
 
 
@@ -72,28 +128,44 @@ def _mtimes(folder: Path) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
-    """(root, statuses of the first run, file mtimes after it)."""
+    """(root, statuses of the first run by (model, benchmark), file mtimes after it)."""
     root = tmp_path_factory.mktemp("demo")
     statuses = build_and_evaluate(root)
-    return root, {s.model.spec.name: s for s in statuses}, _mtimes(root / "models"), _mtimes(root / "store")
+    by_key = {(s.model.spec.name, s.benchmark): s for s in statuses}
+    return root, by_key, _mtimes(root / "models"), _mtimes(root / "store")
 
 
-def test_every_demo_model_is_finished_with_all_sections(demo_run):
+def _v1(statuses) -> dict:
+    return {name: s for (name, benchmark), s in statuses.items() if benchmark == "rewardbench"}
+
+
+def test_every_demo_model_is_finished_on_both_benchmarks_with_all_sections(demo_run):
     _, statuses, _, _ = demo_run
-    assert set(statuses) == {spec.name for spec in DEMO_MODELS}
-    for name, status in statuses.items():
-        assert status.request is not None and status.request.status == Status.FINISHED, (name, status.request)
+    assert set(statuses) == {(spec.name, b) for spec in DEMO_MODELS for b in ("rewardbench", "rewardbench-2")}
+    for (name, benchmark), status in statuses.items():
+        request = status.request
+        assert request is not None and request.status == Status.FINISHED, (name, benchmark, request)
+        assert request.benchmark == benchmark
         result = status.result
         assert result is not None and result.model.name == f"demo/{name}"
+        assert result.benchmark.name == benchmark and result.benchmark.custom_data
         assert result.model.model_type == status.model.spec.model_type
-        assert list(result.sections) == SECTIONS
-        assert all(section.complete for section in result.sections.values()), name
-        assert result.benchmark.num_examples == len(_rows())
+        assert list(result.sections) == SECTIONS[benchmark]
+        assert all(section.complete for section in result.sections.values()), (name, benchmark)
+        assert result.benchmark.num_examples == len(_rows(SAMPLES[benchmark]))
+        assert result.score is not None
+
+
+def test_both_benchmarks_results_are_stored_side_by_side(demo_run):
+    root, statuses, _, _ = demo_run
+    files = dict(LocalStore(root / "store").iter_result_files())
+    assert len(files) == len(statuses), sorted(files)
+    assert {path.split("/")[1] for path in files} == {"rewardbench", "rewardbench-2"}
 
 
 def test_trained_models_beat_chance_and_the_random_one_does_not(demo_run):
     _, statuses, _, _ = demo_run
-    scores = {name: (s.result.score, s.result.score_ci95) for name, s in statuses.items()}
+    scores = {name: (s.result.score, s.result.score_ci95) for name, s in _v1(statuses).items()}
     # 135 pairs give a 95% interval about +-0.1 wide around the overall score; the trained models
     # score near 0.9 on held-out items, so their whole interval sits above chance.
     for trained in ("tiny-rm-bt", "tiny-lm-dpo"):
@@ -105,9 +177,10 @@ def test_trained_models_beat_chance_and_the_random_one_does_not(demo_run):
 
 def test_dpo_model_is_scored_against_its_reference(demo_run):
     _, statuses, _, _ = demo_run
-    dpo = statuses["tiny-lm-dpo"]
-    assert dpo.request.ref_model == str(statuses["tiny-lm-sft"].model.path)
-    assert dpo.result.model.ref_revision_resolved == statuses["tiny-lm-sft"].result.model.revision_resolved
+    for benchmark in SECTIONS:
+        dpo, sft = statuses[("tiny-lm-dpo", benchmark)], statuses[("tiny-lm-sft", benchmark)]
+        assert dpo.request.ref_model == str(sft.model.path)
+        assert dpo.result.model.ref_revision_resolved == sft.result.model.revision_resolved
 
 
 def test_second_run_reuses_models_and_results(demo_run):
@@ -135,7 +208,9 @@ def test_an_incomplete_model_folder_is_rebuilt(tmp_path):
 
 def test_missing_benchmark_data_is_a_clear_error(tmp_path):
     with pytest.raises(DemoError, match="python -m demo.sample_data"):
-        build_and_evaluate(tmp_path, data=tmp_path / "absent.jsonl")
+        build_and_evaluate(tmp_path, data={"rewardbench": tmp_path / "absent.jsonl"})
+    with pytest.raises(DemoError, match="rewardbench-2 data .* `python -m demo.sample_data_rb2`"):
+        build_and_evaluate(tmp_path, data={**SAMPLES, "rewardbench-2": tmp_path / "absent.jsonl"})
 
 
 def test_the_app_is_pointed_at_the_demo_store(tmp_path):
@@ -146,10 +221,12 @@ def test_the_app_is_pointed_at_the_demo_store(tmp_path):
 
 def test_the_demo_serves_the_app_and_a_worker_on_the_sample_data(tmp_path):
     base = {"RMLB_RESULTS_REPO": "org/results", "RMLB_UI_POLL_S": "1", "PATH": "/bin"}
-    app, worker = demo_commands(base, tmp_path, SAMPLE_PATH, "127.0.0.1", 7861)
+    app, worker = demo_commands(base, tmp_path, SAMPLES, "127.0.0.1", 7861)
     assert app.argv[-1].endswith("app.py") and worker.argv[-2:] == ["-m", "evaluator.worker"]
     assert app.env["RMLB_ALLOW_LOCAL_MODELS"] == "true" and app.env["RMLB_UI_POLL_S"] == "1"  # caller wins
-    assert worker.env["RMLB_DATA_OVERRIDES"] == f"rewardbench={SAMPLE_PATH.resolve()}"
+    assert worker.env["RMLB_DATA_OVERRIDES"] == (
+        f"rewardbench={SAMPLE_PATH.resolve()},rewardbench-2={SAMPLE_RB2_PATH.resolve()}"
+    )
     assert float(worker.env["RMLB_POLL_INTERVAL_S"]) <= 10
     for command in (app, worker):
         assert command.env["RMLB_STORE"] == "local" and command.env["RMLB_STORE_ROOT"] == str(tmp_path)

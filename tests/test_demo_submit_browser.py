@@ -17,7 +17,7 @@ from typing import Iterator
 import pytest
 
 from app import start_refresh_schedule
-from demo.sample_data import SAMPLE_PATH
+from demo.benchmarks import SAMPLES
 from demo.serve import APP_DEFAULTS, worker_environment
 from leaderboard.data import ResultsCache
 from leaderboard.settings import AppSettings
@@ -49,7 +49,7 @@ def worker(tmp_path, store) -> Iterator[tuple[subprocess.Popen, Path]]:
         f"{PREFIX}DEVICE": "cpu",
         "HF_HUB_OFFLINE": "1",
     }
-    env = worker_environment({**_plain_environment(), **overrides}, store.root, SAMPLE_PATH)
+    env = worker_environment({**_plain_environment(), **overrides}, store.root, SAMPLES)
     with log_path.open("w") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "evaluator.worker"],

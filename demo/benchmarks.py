@@ -1,0 +1,26 @@
+"""The benchmarks the demo evaluates on, each with the sample file that stands in for its data.
+
+The worker reads them as its data overrides (`rewardbench=...,rewardbench-2=...`), so every demo
+result is marked custom data and shown under its own label, never as the real benchmark.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping
+
+from .sample_data import SAMPLE_PATH
+from .sample_data_rb2 import SAMPLE_RB2_PATH
+
+SAMPLES: dict[str, Path] = {"rewardbench": SAMPLE_PATH, "rewardbench-2": SAMPLE_RB2_PATH}
+GENERATORS = {"rewardbench": "demo.sample_data", "rewardbench-2": "demo.sample_data_rb2"}
+
+
+def data_overrides(samples: Mapping[str, Path]) -> dict[str, str]:
+    """Benchmark -> absolute path of its sample, as `WorkerSettings.data_overrides` takes them."""
+    return {benchmark: str(Path(path).resolve()) for benchmark, path in samples.items()}
+
+
+def overrides_text(samples: Mapping[str, Path]) -> str:
+    """The same as the worker's RMLB_DATA_OVERRIDES variable spells it."""
+    return ",".join(f"{benchmark}={path}" for benchmark, path in data_overrides(samples).items())

@@ -1,0 +1,151 @@
+"""Benchmark data read from the Hub for real: the emulator serves dataset repos as the Hub lays
+them out (parquet under `data/`, a card naming the splits), and the evaluator's own loader reads
+them through the unpatched `datasets` client, in a fresh process with its own HF_HOME.
+
+Each load runs in a subprocess: `datasets` and `huggingface_hub` read HF_ENDPOINT, HF_HOME and the
+offline switch once, at import, so only a new process reads them exactly as a user's would (and
+no cache of one test can serve another).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+from demo.sample_data_rb2 import SAMPLE_RB2_PATH
+from evaluator.benchmarks import REWARDBENCH, REWARDBENCH_2
+from tests.conftest import REPO_ROOT
+from tests.hub_fixtures import hub_fixture, upload_dataset  # noqa: F401 (the `hub` fixture)
+
+# Runs the evaluator's loader on one registered benchmark, with its default data or `core`
+# (location, split, revision), and writes what it read as JSON.
+LOAD = """
+import json, sys
+from evaluator.benchmarks import get_benchmark
+from evaluator.benchmarks.base import DataSource
+from evaluator.benchmarks.loading import load_benchmark_data
+benchmark, core, out = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+data = load_benchmark_data(get_benchmark(benchmark), core=DataSource(**core) if core else None)
+with open(out, "w") as handle:
+    json.dump({"examples": [e.canonical() for e in data.examples], "sources": data.sources}, handle)
+"""
+
+
+def load_in_fresh_process(hub, tmp_path: Path, benchmark: str, core: Optional[dict] = None) -> dict:
+    """What `load_benchmark_data` reads, in a new process online against the emulator only."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    env.update(
+        HF_ENDPOINT=hub.endpoint,
+        HF_HOME=str(tmp_path / "hf-home"),
+        HF_HUB_DISABLE_TELEMETRY="1",
+        HF_HUB_DISABLE_PROGRESS_BARS="1",
+        HF_DATASETS_DISABLE_PROGRESS_BARS="1",
+    )
+    out = tmp_path / f"loaded-{len(list(tmp_path.glob('loaded-*')))}.json"
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD, benchmark, json.dumps(core), str(out)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(out.read_text())
+
+
+def v1_rows(tag: str) -> list[dict]:
+    """RewardBench v1 rows; ids repeat across subsets, as upstream's do."""
+    return [
+        {
+            "prompt": f"{tag}: question {i} on {subset}?",
+            "chosen": f"A good answer {i}.",
+            "rejected": f"A poor answer {i}.",
+            "chosen_model": "m1",
+            "rejected_model": "m2",
+            "subset": subset,
+            "id": i,
+        }
+        for subset in ("alpacaeval-easy", "llmbar-natural", "hep-python")
+        for i in range(2)
+    ]
+
+
+def canonical_v1(rows: list[dict]) -> list[dict]:
+    return [
+        {
+            "id": r["id"],
+            "subset": r["subset"],
+            "prompt": [["user", r["prompt"]]],
+            "chosen": [r["chosen"]],
+            "rejected": [r["rejected"]],
+        }
+        for r in rows
+    ]
+
+
+def downloads(hub, repo_id: str) -> set[tuple[str, str]]:
+    """(revision, path) of every file GET under the dataset's resolve URLs."""
+    pattern = re.compile(rf"^/datasets/{re.escape(repo_id)}/resolve/([^/]+)/(.+)$")
+    found = set()
+    for method, path, status in hub.requests:
+        match = pattern.match(path)
+        if method == "GET" and status == 200 and match:
+            found.add((match.group(1), match.group(2)))
+    return found
+
+
+def test_rewardbench_v1_is_read_from_the_hub_split_filtered(hub, tmp_path):
+    source = REWARDBENCH.core_source
+    assert (source.location, source.split) == ("allenai/reward-bench", "filtered")
+    filtered = v1_rows("filtered")
+    sha = upload_dataset(hub, "allenai/reward-bench", {"raw": v1_rows("raw") * 2, "filtered": filtered})
+
+    loaded = load_in_fresh_process(hub, tmp_path, "rewardbench")
+
+    assert loaded["examples"] == canonical_v1(filtered), "only the filtered split, every row, ids kept"
+    assert loaded["sources"] == ["allenai/reward-bench (split filtered)"]
+    assert (sha, "data/filtered-00000-of-00001.parquet") in downloads(hub, "allenai/reward-bench")
+    assert any((tmp_path / "hf-home").rglob("*.arrow")), "the data was cached in this test's HF_HOME"
+
+
+def _rb2_sample() -> list[dict]:
+    return [json.loads(line) for line in SAMPLE_RB2_PATH.read_text(encoding="utf-8").splitlines()]
+
+
+def test_rewardbench_2_is_read_from_the_hub_split_test_at_its_pinned_commit(hub, tmp_path):
+    source = REWARDBENCH_2.core_source
+    assert (source.location, source.split) == ("allenai/reward-bench-2", "test") and source.revision
+    rows = _rb2_sample()
+    upload_dataset(hub, source.location, {"test": rows}, sha=source.revision)
+    moved = upload_dataset(hub, source.location, {"test": rows[:3]})  # main moves on after the pin
+
+    loaded = load_in_fresh_process(hub, tmp_path, "rewardbench-2")
+
+    assert [(e["subset"], e["id"]) for e in loaded["examples"]] == [(r["subset"], r["id"]) for r in rows]
+    by_id = {e["id"]: e for e in loaded["examples"]}
+    for row in rows:
+        assert (by_id[row["id"]]["chosen"], by_id[row["id"]]["rejected"]) == (row["chosen"], row["rejected"])
+    assert len(by_id["tied:0"]["chosen"]) > 1, "Ties rows keep their several correct answers"
+    revisions = {revision for revision, _ in downloads(hub, source.location)}
+    assert source.revision in revisions and moved not in revisions
+
+
+def test_a_dataset_pinned_to_a_commit_gives_that_commit_s_rows_after_main_moved(hub, tmp_path):
+    first_rows, second_rows = v1_rows("first"), v1_rows("second")[:4]
+    first = upload_dataset(hub, "org/pinned-bench", {"filtered": first_rows})
+    second = upload_dataset(hub, "org/pinned-bench", {"filtered": second_rows})
+    assert first != second == hub.head("org/pinned-bench", "dataset")
+
+    source = {"location": "org/pinned-bench", "split": "filtered"}
+    pinned = load_in_fresh_process(hub, tmp_path / "pinned", "rewardbench", {**source, "revision": first})
+    latest = load_in_fresh_process(hub, tmp_path / "latest", "rewardbench", source)
+
+    assert pinned["examples"] == canonical_v1(first_rows), "the old rows come back at the old commit"
+    assert latest["examples"] == canonical_v1(second_rows)
