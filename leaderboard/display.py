@@ -324,6 +324,9 @@ def leaderboard_view(rows: pd.DataFrame, columns: Sequence[Column], base_url: st
         _styled(frame, formats),
         [KINDS[c.kind].datatype for c in columns],
         [c.header for c in columns],
+        # Fixed widths: with the revision column (and six sections on RewardBench 2) the table may be
+        # wider than the page and scrolls sideways under its pinned Model column; narrower columns
+        # would cut headers such as "Precise IF" and the shown 12 characters of a revision.
         pixel_widths([KINDS[c.kind].width for c in columns]),
     )
 

@@ -25,8 +25,13 @@ from tests.leaderboard_fixtures import (
     CUSTOM_NAME,
     EXPECTED_ORDER,
     INCOMPLETE_NAME,
+    RB2,
+    RB2_COLUMNS,
+    RB2_LARGE,
+    RB2_ORDER,
     XSS_NAME,
     XSS_TYPE,
+    add_rewardbench_2,
     fixture_store,
     make_result,
     publish_model,
@@ -80,10 +85,14 @@ def hub() -> Iterator[HubEmulator]:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, hub) -> Iterator[tuple[str, ResultsCache]]:
-    store = fixture_store(tmp_path_factory.mktemp("store"))
+    store = add_rewardbench_2(fixture_store(tmp_path_factory.mktemp("store")))
     store.add_request(failed_request("first-run-failure", 1, LONG_ERROR))
     store.add_request(failed_request("given-up", 2, "gave up after 3 attempts", attempts=3, ended_by_worker=False))
-    settings = AppSettings(hub_endpoint=hub.endpoint, ui_poll_s=1.0, manual_refresh_min_s=0)
+    # This host lists v1 first, so the page opens on it (most tests below are about v1's table); the
+    # default order, RewardBench 2 first, is tested in test_leaderboard_benchmarks.py.
+    settings = AppSettings(
+        hub_endpoint=hub.endpoint, ui_poll_s=1.0, manual_refresh_min_s=0, benchmarks=("rewardbench", RB2)
+    )
     cache = ResultsCache(store)
     app = build_app(store, settings, cache=cache, export_dir=tmp_path_factory.mktemp("exports"))
     with serving(app, settings) as url:
@@ -195,7 +204,7 @@ def test_csv_download_equals_the_rows_shown(page, tmp_path):
         == shown["Model"]
         == ["acme/rm-large", "acme/rm-small", XSS_NAME, "oldlab/classic-rm"]
     )
-    for header in ("Score", *t.SECTION_NAMES):
+    for header in ("Score", *t.section_names("rewardbench")):
         exported = [f"{float(r[header]):.1f}" if r[header] else "–" for r in rows]
         assert exported == shown[header], header
     assert len(rows[0]["Score"]) > 6  # full precision, not the one decimal shown
@@ -234,10 +243,13 @@ def test_a_submission_appears_in_the_queue(page, hub):
     message = page.locator("#sub-message")
     wait_until(lambda: "Queued" in message.inner_text() or None)
     assert hub.head("acme/new-rm")[:7] in message.inner_text()
+    assert "on rewardbench and rewardbench-2" in message.inner_text()  # both boxes are ticked by default
     page.get_by_role("tab", name="Queue").click()
     pending = page.locator("#queue-pending")
     wait_until(lambda: "acme/new-rm" in pending.inner_text() or None)
-    assert "alice" in pending.inner_text() and "Pending (1)" in pending.inner_text()
+    assert "alice" in pending.inner_text() and "Pending (2)" in pending.inner_text()  # one per benchmark
+    benchmarks = column(page, headers(page, "#queue-pending").index("Benchmark"), "#queue-pending")
+    assert sorted(benchmarks) == ["rewardbench", RB2]
 
 
 def test_a_bad_submission_shows_its_reason(page):
@@ -303,9 +315,7 @@ def test_custom_data_has_its_own_benchmark_choice_and_no_path_is_shown(page):
 
 
 def test_a_revision_shows_12_characters_and_the_full_sha_on_hover(page):
-    page.get_by_text("Columns", exact=True).click()  # open the column chooser
-    page.locator("#lb-columns label", has_text="Revision").click()
-    wait_until(lambda: "Revision" in headers(page) or None)
+    assert "Revision" in headers(page)  # shown by default: a model may have results at several commits
     cell = page.locator(f"#lb-table [role=gridcell][data-col='{headers(page).index('Revision')}'] span[title]").first
     cell.hover()
     assert cell.inner_text() == "0123456789ab"
@@ -403,3 +413,93 @@ def test_the_table_is_usable_at_phone_width(browser, served):
         page.screenshot(path="/tmp/lb-phone.png", full_page=True)
     finally:
         context.close()
+
+
+# ---- issue 11: RewardBench 2 beside v1 ----------------------------------------------------------------
+
+V2_HEADERS = ["Model", "Model Type", "Score", "95% CI", *RB2_COLUMNS[1:], "Params", "Revision", "Evaluated"]
+
+
+def choose_benchmark(page, name: str) -> None:
+    page.locator("#lb-benchmark input").click()
+    page.get_by_role("option", name=name, exact=True).click()
+
+
+def test_switching_to_rewardbench_2_shows_its_own_columns_and_results(page):
+    assert "Chat Hard" in headers(page)
+    choose_benchmark(page, RB2)
+    wait_for_models(page, list(RB2_ORDER))
+    wait_until(lambda: headers(page) == V2_HEADERS or None)
+    scores = [float(s) for s in column(page, headers(page).index("Score"))]
+    assert scores == [75.0, 65.0, 60.0]  # plain means of the six subsets
+    assert column(page, headers(page).index("Safety"))[1] == f"{RB2_LARGE['Safety'] * 100:.1f}"
+    page.screenshot(path="/tmp/lb-rewardbench-2.png", full_page=True)
+    page.get_by_text("Columns", exact=True).click()  # the chooser offers this benchmark's columns
+    page.locator("#lb-columns label", has_text="Ties").click()
+    wait_until(lambda: "Ties" not in headers(page) or None)
+    choose_benchmark(page, "rewardbench")
+    wait_for_models(page, list(EXPECTED_ORDER))
+    wait_until(lambda: "Chat Hard" in headers(page) or None)
+    assert "Factuality" not in headers(page) and "Chat Hard" in page.locator("#lb-columns").inner_text()
+    choose_benchmark(page, RB2)  # the unticked column stays hidden
+    wait_until(lambda: headers(page) == [h for h in V2_HEADERS if h != "Ties"] or None)
+    assert page.locator("[data-testid='toast-body']").count() == 0, page.locator("body").inner_text()[:500]
+
+
+def test_sorting_a_rewardbench_2_column_through_its_header_menu(page):
+    choose_benchmark(page, RB2)
+    wait_for_models(page, list(RB2_ORDER))
+    header_menu(page, "Precise IF", "Sort ascending")  # 35, 40, 60
+    wait_for_models(page, ["tulu/dpo-8b", "acme/rm-large", "openlab/judge-x"])
+    values = [float(v) for v in column(page, headers(page).index("Precise IF"))]
+    assert values == sorted(values)
+    header_menu(page, "Precise IF", "Clear sort")
+    wait_for_models(page, list(RB2_ORDER))
+
+
+def test_the_rewardbench_2_csv_has_its_columns_and_values(page, tmp_path):
+    choose_benchmark(page, RB2)
+    wait_until(lambda: headers(page) == V2_HEADERS or None)
+    with page.expect_download() as download:
+        page.locator("#lb-download").click()
+    saved = tmp_path / "v2.csv"
+    download.value.save_as(saved)
+    assert "rewardbench-2" in download.value.suggested_filename
+    with saved.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == [
+        "Model", "Model Type", "Score", "95% CI low", "95% CI high", *RB2_COLUMNS[1:],
+        "Parameters", "Revision", "Evaluated",
+    ]
+    records = [dict(zip(rows[0], row)) for row in rows[1:]]
+    assert [r["Model"] for r in records] == list(RB2_ORDER)
+    large = records[1]
+    assert float(large["Score"]) == pytest.approx(65.0)
+    assert {k: float(large[k]) for k in RB2_COLUMNS[1:]} == pytest.approx({k: v * 100 for k, v in RB2_LARGE.items()})
+
+
+def test_older_revisions_are_listed_on_request_and_marked(page):
+    choose_benchmark(page, RB2)
+    wait_for_models(page, list(RB2_ORDER))
+    assert "1 older result hidden" in page.locator("#lb-count").inner_text()
+    page.locator("#lb-older input").check()
+    wait_for_models(page, [*RB2_ORDER, "acme/rm-large (older)"])
+    revisions = column(page, headers(page).index("Revision"))
+    assert revisions[1] == "fedcba987654" and revisions[-1] == "111111111111"  # the row says which commit
+    page.screenshot(path="/tmp/lb-older-revisions.png", full_page=True)
+
+
+def test_charts_subsets_and_about_follow_the_benchmark(page):
+    choose_benchmark(page, RB2)
+    wait_for_models(page, list(RB2_ORDER))
+    open_tab(page, "Charts")
+    page.locator("#chart-sections .js-plotly-plot").wait_for()
+    bar_axis = "() => document.querySelector('#chart-sections .js-plotly-plot').data[0].x"
+    wait_until(lambda: page.evaluate(bar_axis) == list(RB2_COLUMNS[1:]) or None)
+    assert page.locator("#chart-x input").input_value() == "Factuality"
+    page.screenshot(path="/tmp/lb-rb2-charts.png", full_page=True)
+    open_tab(page, "Subsets")
+    wait_until(lambda: headers(page, "#subsets-table") == ["Model", "Model Type", "Score", *RB2_COLUMNS[1:]] or None)
+    open_tab(page, "About")
+    wait_until(lambda: "How a model is scored on rewardbench-2" in page.locator("#about-text").inner_text() or None)
+    assert page.locator("[data-testid='toast-body']").count() == 0  # no value refused on the way

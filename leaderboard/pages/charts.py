@@ -20,8 +20,9 @@ def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
     models = list(t.filter_rows(cache.snapshot.tables.rows, benchmark=first)[t.MODEL])
     sections = t.section_names(first)
     gr.Markdown(
-        "The filters of the Leaderboard tab (search, model types, benchmark, incomplete results) apply "
-        "here too. A model has the same colour in every chart.",
+        "The filters of the Leaderboard tab (search, model types, benchmark, incomplete results, older "
+        "revisions) apply here too; the section axes are the chosen benchmark's. A model has the same "
+        "colour in every chart.",
         elem_classes="lb-note",
     )
     with gr.Row(equal_height=True):
@@ -33,10 +34,20 @@ def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
     radar = gr.Plot(show_label=False, elem_id="chart-radar")
     with gr.Row(equal_height=True):
         axes = figures.scatter_axes(sections)
+        # A benchmark switch changes the choices while events sent with the old axis are in flight:
+        # Gradio would refuse those values, so any value is let through and `render` replaces one that
+        # the benchmark does not have.
         x_axis = gr.Dropdown(
-            choices=axes, value=figures.default_x(sections), label="X axis", scale=1, elem_id="chart-x"
+            choices=axes,
+            value=figures.default_x(sections),
+            label="X axis",
+            scale=1,
+            allow_custom_value=True,
+            elem_id="chart-x",
         )
-        y_axis = gr.Dropdown(choices=axes, value=t.SCORE, label="Y axis", scale=1, elem_id="chart-y")
+        y_axis = gr.Dropdown(
+            choices=axes, value=t.SCORE, label="Y axis", scale=1, allow_custom_value=True, elem_id="chart-y"
+        )
     scatter = gr.Plot(show_label=False, elem_id="chart-scatter")
     types = gr.Plot(show_label=False, elem_id="chart-types")
 

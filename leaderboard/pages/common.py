@@ -117,9 +117,13 @@ def rerender_on(events: Sequence[Callable], cache: ResultsCache, view: View) -> 
     Controls that a data refresh also sets (model types, benchmark, picked models) listen to
     `.input`, which only the reader fires; the others listen to `.change`, which also catches
     pasting and autofill."""
+    def render(*values):
+        out = view.render(cache.snapshot, *values)
+        return out[0] if len(view.outputs) == 1 else out  # Gradio takes a lone output bare, not in a list
+
     for event in events:
         event(
-            lambda *values: view.render(cache.snapshot, *values),
+            render,
             view.inputs,
             view.outputs,
             show_progress="hidden",

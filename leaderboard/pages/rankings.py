@@ -61,6 +61,7 @@ def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
             value=default_benchmark(snapshot, settings),
             label="Benchmark",
             scale=1,
+            min_width=190,  # "rewardbench-2" whole
             visible=benchmark_choice_visible(snapshot, settings),
             elem_id="lb-benchmark",
         )

@@ -45,6 +45,7 @@ def subsets_tab(
         choices=section_choices(filters.benchmark.value),
         value=ALL_SECTIONS,
         label="Section",
+        allow_custom_value=True,  # as the Charts axes: `render` replaces a section of another benchmark
         elem_id="subsets-section",
     )
     grid = results_grid("subsets-table")
