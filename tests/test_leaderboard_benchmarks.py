@@ -180,3 +180,17 @@ def test_about_follows_the_benchmark(tables):
     assert "Chat, Chat Hard, Safety, Reasoning;" in v1 or "Chat, Chat Hard, Safety, Reasoning\n" in v1
     custom = about_markdown("rewardbench · custom data: x.jsonl")
     assert "Chat Hard" in custom
+
+
+def test_custom_data_labels_sort_with_their_benchmark():
+    def custom(name: str, benchmark: str, source: str):
+        levels = RB2_LARGE if benchmark == RB2 else subset_levels(0.8)
+        result = make_result(name, levels, benchmark=benchmark, custom_data=bool(source), data_source=source or "hub")
+        return (f"eval-set/{name}.json", result_bytes(result))
+
+    pairs = [custom("o/a", "rewardbench", "s.jsonl"), custom("o/b", RB2, "s2.jsonl"), custom("o/c", "zeta", ""),
+             custom("o/d", "rewardbench", "")]
+    snapshot = Snapshot(tables=t.build_tables(pairs))
+    assert benchmark_choices(snapshot, AppSettings()) == [
+        "rewardbench-2 · custom data: s2.jsonl", "rewardbench", "rewardbench · custom data: s.jsonl", "zeta"
+    ]

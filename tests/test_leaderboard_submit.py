@@ -413,3 +413,16 @@ def test_rmlb_benchmarks_lists_the_offered_benchmarks_and_rmlb_benchmark_still_n
     assert AppSettings.from_env({"RMLB_BENCHMARKS": "rewardbench, rewardbench-2"}).benchmarks == BOTH[::-1]
     assert AppSettings.from_env({"RMLB_BENCHMARK": "rewardbench"}).benchmarks == ("rewardbench",)
     assert AppSettings(benchmark="rewardbench").benchmark == "rewardbench"
+
+
+def test_a_local_folder_is_queued_on_every_ticked_benchmark_at_one_content_hash(tmp_path):
+    folder = model_folder(tmp_path / "models" / "lab" / "rm-both")
+    store = LocalStore(tmp_path / "store")
+    outcome = local(store, benchmarks=BOTH).submit(form(str(folder)))
+    assert outcome.accepted, outcome.message
+    stored = store.list_requests()
+    assert sorted(r.benchmark for r in stored) == sorted(BOTH)
+    assert {(r.org, r.name, r.revision_resolved) for r in stored} == {("lab", "rm-both", local_revision(folder))}
+    assert outcome.message.startswith("Queued lab/rm-both at content local-") and str(tmp_path) not in outcome.message
+    again = local(store, benchmarks=BOTH).submit(form(str(folder), submitter="bob"))
+    assert not again.accepted and again.rule == "check_not_duplicate"

@@ -64,11 +64,13 @@ def benchmarks(snapshot: Snapshot) -> list[str]:
 
 
 def benchmark_choices(snapshot: Snapshot, settings: AppSettings) -> list[str]:
-    """Benchmarks with results: the host's own in its order (RewardBench 2 first by default), then any
-    others alphabetically; the leading configured one while there are none (a choice must exist)."""
-    present = benchmarks(snapshot)
-    offered = [b for b in settings.benchmarks if b in present]
-    return [*offered, *(b for b in present if b not in offered)] or [settings.benchmark]
+    """Benchmarks with results: those of the host's benchmarks in its order (RewardBench 2 first by
+    default; each benchmark's own results before its custom-data ones), then any others alphabetically;
+    the leading configured one while there are none (a choice must exist)."""
+    order = {name: i for i, name in enumerate(settings.benchmarks)}
+    # A custom-data label sorts with its benchmark: the demo's RewardBench 2 results lead too.
+    rank = lambda label: (order.get(t.base_benchmark(label), len(order)), label != t.base_benchmark(label), label)
+    return sorted(benchmarks(snapshot), key=rank) or [settings.benchmark]
 
 
 def default_benchmark(snapshot: Snapshot, settings: AppSettings) -> Optional[str]:
