@@ -303,14 +303,27 @@ def _recompute(lines: list[dict]) -> dict[str, float]:
     return subsets
 
 
-def test_cli_scores_a_local_rb2_file_offline(tiny_classifier, tmp_path, capsys):
+def _model_args(model_type, tiny_classifier, lms, tmp_path) -> tuple[list[str], str]:
+    """The CLI arguments naming the model, and the org/name its result files are written under."""
+    if model_type == "classifier":
+        return ["--model", str(tiny_classifier)], "tiny-org/tiny-rm"
+    args = ["--model", str(lms["policy"]), "--model-type", model_type]
+    if model_type == "dpo":
+        args += ["--ref-model", str(lms["reference"]), "--cache-dir", str(tmp_path / "store")]
+    return args, "org/policy"
+
+
+@pytest.mark.parametrize("model_type", ["classifier", "dpo", "dpo-ref-free"])
+def test_cli_scores_a_local_rb2_file_offline(model_type, tiny_classifier, lms, tmp_path, capsys):
     data = write_jsonl(tmp_path / "rb2.jsonl", rb2_rows())
     out = tmp_path / "out"
-    code = main(["run", "--model", str(tiny_classifier), "--benchmark", "rewardbench-2", "--data", str(data),
+    model_args, name = _model_args(model_type, tiny_classifier, lms, tmp_path)
+    code = main(["run", *model_args, "--benchmark", "rewardbench-2", "--data", str(data),
                  "--no-progress", "--bootstrap-samples", "200", "--output", str(out)])
     assert code == 0, capsys.readouterr().err
-    result = EvalResult.model_validate_json((out / "tiny-org/tiny-rm.json").read_text())
-    lines = [json.loads(line) for line in (out / "tiny-org/tiny-rm.scores.jsonl").read_text().splitlines()]
+    result = EvalResult.model_validate_json((out / f"{name}.json").read_text())
+    lines = [json.loads(line) for line in (out / f"{name}.scores.jsonl").read_text().splitlines()]
+    assert result.model.model_type == model_type
 
     assert [line["id"] for line in lines] == [row["id"] for row in rb2_rows()]
     assert all(len(line["scores_chosen"]) + len(line["scores_rejected"]) in (4, 3, 7, 2) for line in lines)
