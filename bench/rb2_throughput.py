@@ -45,8 +45,8 @@ log = logging.getLogger("bench.rb2_throughput")
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "llmbar-rewardbench.jsonl"
 BORROWED = 2  # rejected responses borrowed from the next rows: 1 chosen + 1 own + 2 = best-of-4
 MODELS = {
-    "small": dict(n_layer=6, n_embd=512, n_head=8, n_positions=2048),
-    "tiny": dict(n_layer=2, n_embd=64, n_head=4, n_positions=2048),
+    "small": {"n_layer": 6, "n_embd": 512, "n_head": 8, "n_positions": 2048},
+    "tiny": {"n_layer": 2, "n_embd": 64, "n_head": 4, "n_positions": 2048},
 }
 
 
