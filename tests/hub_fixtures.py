@@ -106,8 +106,8 @@ def upload_dataset(
 ) -> str:
     """Publish `splits` (split name -> rows) as dataset repo `repo_id`, laid out as on the Hub: one
     `data/<split>-00000-of-00001.parquet` per split and a card naming them. A second call is a
-    second commit: its splits' files replace theirs, and the card names only its splits. `sha` fixes the commit's id (a pinned
-    revision). Returns the commit sha."""
+    second commit: its splits' files replace theirs, and the card names only its splits. `sha`
+    fixes the commit's id (a pinned revision). Returns the commit sha."""
     hub.create_repo(repo_id, "dataset", exist_ok=True)
     files = {f"data/{split}-00000-of-00001.parquet": parquet_bytes(rows) for split, rows in splits.items()}
     files["README.md"] = dataset_card(splits)
