@@ -92,7 +92,9 @@ def test_results_with_unsafe_model_names_are_refused(tmp_path, model_name):
             path_of()
 
 
-@pytest.mark.parametrize("field, value", [("benchmark", "../../evil"), ("benchmark", "org/ds"), ("revision", "../x")])
+@pytest.mark.parametrize(
+    "field, value", [("benchmark", "../../evil"), ("benchmark", "org/ds"), ("revision", "../x")]
+)
 def test_results_with_unsafe_benchmark_names_or_revisions_are_refused(tmp_path, field, value):
     result, examples = sample_outcome(**{field: value})
     with pytest.raises(InvalidModelName):
