@@ -244,6 +244,7 @@ def test_a_submission_appears_in_the_queue(page, hub):
     wait_until(lambda: "Queued" in message.inner_text() or None)
     assert hub.head("acme/new-rm")[:7] in message.inner_text()
     assert "on rewardbench and rewardbench-2" in message.inner_text()  # both boxes are ticked by default
+    page.screenshot(path="/tmp/lb-submit.png", full_page=True)
     page.get_by_role("tab", name="Queue").click()
     pending = page.locator("#queue-pending")
     wait_until(lambda: "acme/new-rm" in pending.inner_text() or None)

@@ -68,8 +68,12 @@ def benchmark_choices(snapshot: Snapshot, settings: AppSettings) -> list[str]:
     default; each benchmark's own results before its custom-data ones), then any others alphabetically;
     the leading configured one while there are none (a choice must exist)."""
     order = {name: i for i, name in enumerate(settings.benchmarks)}
-    # A custom-data label sorts with its benchmark: the demo's RewardBench 2 results lead too.
-    rank = lambda label: (order.get(t.base_benchmark(label), len(order)), label != t.base_benchmark(label), label)
+
+    def rank(label: str) -> tuple:
+        # A custom-data label sorts with its benchmark: the demo's RewardBench 2 results lead too.
+        base = t.base_benchmark(label)
+        return (order.get(base, len(order)), label != base, label)
+
     return sorted(benchmarks(snapshot), key=rank) or [settings.benchmark]
 
 
