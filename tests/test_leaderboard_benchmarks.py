@@ -194,3 +194,18 @@ def test_custom_data_labels_sort_with_their_benchmark():
     assert benchmark_choices(snapshot, AppSettings()) == [
         "rewardbench-2 · custom data: s2.jsonl", "rewardbench", "rewardbench · custom data: s.jsonl", "zeta"
     ]
+
+
+def test_the_count_note_names_each_switch_that_hides_rows():
+    note = d.count_note(3, 6, hidden_incomplete=1, hidden_older=2)
+    assert "1 incomplete result hidden: tick *Show incomplete results*" in note
+    assert "2 older results hidden: tick *Show older revisions*" in note
+    assert "hidden" not in d.count_note(3, 3, 0, 0)
+
+
+def test_a_download_is_named_after_its_benchmark_in_safe_characters(tmp_path):
+    from leaderboard.export import safe_stem, write_csv
+
+    assert safe_stem("subsets-rewardbench · custom data: my file.jsonl") == "subsets-rewardbench_custom_data_my_file.jsonl"
+    path = write_csv(t.build_tables([]).rows, tmp_path, "leaderboard-rewardbench-2")
+    assert path.name.startswith("leaderboard-rewardbench-2-") and path.parent == tmp_path
