@@ -485,3 +485,21 @@ def filter_rows(
     for word in query.lower().split():
         mask &= names.str.contains(word, regex=False)
     return frame[mask].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Switched:
+    """The rows the two switches let through, and what each switch hides (what ticking it alone
+    would add back)."""
+
+    rows: pd.DataFrame
+    hidden_incomplete: int
+    hidden_older: int
+
+
+def apply_switches(frame: pd.DataFrame, show_incomplete: bool, show_older: bool) -> Switched:
+    complete, latest = frame[COMPLETE], frame[LATEST]
+    keep = (complete | show_incomplete) & (latest | show_older)
+    hidden_incomplete = 0 if show_incomplete else int((~complete & (latest | show_older)).sum())
+    hidden_older = 0 if show_older else int((~latest & (complete | show_incomplete)).sum())
+    return Switched(frame[keep].reset_index(drop=True), hidden_incomplete, hidden_older)

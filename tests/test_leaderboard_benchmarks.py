@@ -209,3 +209,17 @@ def test_a_download_is_named_after_its_benchmark_in_safe_characters(tmp_path):
     assert safe_stem("subsets-rewardbench · custom data: my file.jsonl") == "subsets-rewardbench_custom_data_my_file.jsonl"
     path = write_csv(t.build_tables([]).rows, tmp_path, "leaderboard-rewardbench-2")
     assert path.name.startswith("leaderboard-rewardbench-2-") and path.parent == tmp_path
+
+
+def test_each_switch_counts_what_ticking_it_alone_would_add_back():
+    old_partial = rb2_result("o/m", {"Math": 0.9}, revision="c" * 40)
+    new_full = rb2_result("o/m", RB2_LARGE, revision="d" * 40, finished=FINISHED + timedelta(days=1))
+    other_partial = rb2_result("o/n", {"Math": 0.4}, revision="e" * 40)
+    rows = t.build_tables([(f"eval-set/{i}.json", result_bytes(r)) for i, r in
+                           enumerate((old_partial, new_full, other_partial))]).rows
+    neither = t.apply_switches(rows, False, False)
+    assert list(neither.rows[t.MODEL]) == ["o/m"] and (neither.hidden_incomplete, neither.hidden_older) == (1, 0)
+    both = t.apply_switches(rows, True, True)
+    assert len(both.rows) == 3 and (both.hidden_incomplete, both.hidden_older) == (0, 0)
+    incomplete = t.apply_switches(rows, True, False)
+    assert sorted(incomplete.rows[t.MODEL]) == ["o/m", "o/n"] and incomplete.hidden_older == 1

@@ -91,17 +91,12 @@ def leaderboard_tab(
 
     def render(snap: Snapshot, search, selected, known, benchmark, show_incomplete, show_older, picked) -> list:
         every = filtered(snap.tables.rows, snap, search, selected, known, benchmark, True, True)
-        complete, latest = every[t.COMPLETE], every[t.LATEST]
-        keep = (complete | bool(show_incomplete)) & (latest | bool(show_older))
-        rows = every[keep].reset_index(drop=True)
+        shown = t.apply_switches(every, bool(show_incomplete), bool(show_older))
         chosen = chosen_columns(picked, benchmark)
-        csv = write_csv(leaderboard_export(rows, chosen), export_dir, f"leaderboard-{benchmark}")
+        csv = write_csv(leaderboard_export(shown.rows, chosen), export_dir, f"leaderboard-{benchmark}")
         in_benchmark = t.filter_rows(snap.tables.rows, benchmark=benchmark, show_incomplete=True, show_older=True)
-        # Each switch's count is what ticking it alone would add back.
-        hidden_incomplete = int((~complete & (latest | bool(show_older))).sum()) if not show_incomplete else 0
-        hidden_older = int((~latest & (complete | bool(show_incomplete))).sum()) if not show_older else 0
-        note = count_note(len(rows), len(in_benchmark), hidden_incomplete, hidden_older)
-        return [dataframe_update(leaderboard_view(rows, chosen, settings.model_link_base)), str(csv), note]
+        note = count_note(len(shown.rows), len(in_benchmark), shown.hidden_incomplete, shown.hidden_older)
+        return [dataframe_update(leaderboard_view(shown.rows, chosen, settings.model_link_base)), str(csv), note]
 
     def render_chooser(_snap: Snapshot, benchmark, picked) -> list:
         offered = optional_headers(benchmark)
@@ -136,6 +131,10 @@ def leaderboard_tab(
         [wanted],
         show_progress="hidden",
         trigger_mode="always_last",
-    ).then(lambda *values: table_view.render(cache.snapshot, *values), table_view.inputs, table_view.outputs,
-           show_progress="hidden")
+    ).then(
+        lambda *values: table_view.render(cache.snapshot, *values),
+        table_view.inputs,
+        table_view.outputs,
+        show_progress="hidden",
+    )
     return filters, [filter_view, chooser_view, table_view]
