@@ -200,7 +200,7 @@ def _benchmark_info(benchmark: Benchmark, data: BenchmarkData, config: RunConfig
         name=benchmark.name,
         data_source=" + ".join(data.sources),
         data_split=core.split,
-        data_revision=core.revision,
+        data_revision=data.revisions[0] if data.revisions else None,
         data_fingerprint=data.fingerprint,
         num_examples=len(data.examples),
         custom_data=config.custom_data,

@@ -32,7 +32,8 @@ from evaluator.benchmarks.loading import load_benchmark_data
 benchmark, core, out = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
 data = load_benchmark_data(get_benchmark(benchmark), core=DataSource(**core) if core else None)
 with open(out, "w") as handle:
-    json.dump({"examples": [e.canonical() for e in data.examples], "sources": data.sources}, handle)
+    json.dump({"examples": [e.canonical() for e in data.examples], "sources": data.sources,
+               "revisions": data.revisions}, handle)
 """
 
 
@@ -119,22 +120,25 @@ def _rb2_sample() -> list[dict]:
     return [json.loads(line) for line in SAMPLE_RB2_PATH.read_text(encoding="utf-8").splitlines()]
 
 
-def test_rewardbench_2_is_read_from_the_hub_split_test_at_its_pinned_commit(hub, tmp_path):
+def test_rewardbench_2_is_read_from_the_hub_split_test_at_the_commit_it_records(hub, tmp_path):
     source = REWARDBENCH_2.core_source
-    assert (source.location, source.split) == ("allenai/reward-bench-2", "test") and source.revision
+    assert (source.location, source.split) == ("allenai/reward-bench-2", "test")
     rows = _rb2_sample()
-    upload_dataset(hub, source.location, {"test": rows}, sha=source.revision)
-    moved = upload_dataset(hub, source.location, {"test": rows[:3]})  # main moves on after the pin
+    first = upload_dataset(hub, source.location, {"test": rows})
 
-    loaded = load_in_fresh_process(hub, tmp_path, "rewardbench-2")
+    loaded = load_in_fresh_process(hub, tmp_path / "first", "rewardbench-2")
 
     assert [(e["subset"], e["id"]) for e in loaded["examples"]] == [(r["subset"], r["id"]) for r in rows]
     by_id = {e["id"]: e for e in loaded["examples"]}
     for row in rows:
         assert (by_id[row["id"]]["chosen"], by_id[row["id"]]["rejected"]) == (row["chosen"], row["rejected"])
     assert len(by_id["tied:0"]["chosen"]) > 1, "Ties rows keep their several correct answers"
-    revisions = {revision for revision, _ in downloads(hub, source.location)}
-    assert source.revision in revisions and moved not in revisions
+    assert loaded["revisions"] == [first], "the commit read is the commit recorded"
+    assert {revision for revision, _ in downloads(hub, source.location)} == {first}
+
+    moved = upload_dataset(hub, source.location, {"test": rows[:3]})  # main moves on
+    later = load_in_fresh_process(hub, tmp_path / "later", "rewardbench-2")
+    assert loaded["revisions"] != later["revisions"] == [moved] and len(later["examples"]) == 3
 
 
 def test_a_dataset_pinned_to_a_commit_gives_that_commit_s_rows_after_main_moved(hub, tmp_path):
@@ -149,3 +153,4 @@ def test_a_dataset_pinned_to_a_commit_gives_that_commit_s_rows_after_main_moved(
 
     assert pinned["examples"] == canonical_v1(first_rows), "the old rows come back at the old commit"
     assert latest["examples"] == canonical_v1(second_rows)
+    assert (pinned["revisions"], latest["revisions"]) == ([first], [second])

@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
@@ -53,6 +53,8 @@ class BenchmarkData:
     examples: list[Example]
     sources: list[str]
     fingerprint: str
+    # The commit each source was read at (a Hub dataset's sha; None for local files), in source order.
+    revisions: list[Optional[str]] = field(default_factory=list)
 
 
 def load_benchmark_data(
@@ -72,15 +74,38 @@ def load_benchmark_data(
     sources = [core or benchmark.core_source]
     sources += [replacements.get(extra) or benchmark.extra_sources[extra] for extra in extras]
     examples: list[Example] = []
-    for source in sources:
-        examples.extend(_load_source(source, benchmark))
+    revisions = [resolve_revision(source) for source in sources]
+    for source, revision in zip(sources, revisions):
+        examples.extend(_load_source(replace(source, revision=revision), benchmark))
     examples = _select_subsets(examples, subsets, benchmark, sources)
     _check_unique_ids(examples)
     return BenchmarkData(
         examples=examples,
         sources=[s.describe() for s in sources],
         fingerprint=fingerprint(examples),
+        revisions=revisions,
     )
+
+
+def resolve_revision(source: DataSource) -> Optional[str]:
+    """The commit sha a Hub dataset is read at: its pinned revision, or the branch head now, asked
+    once so that the rows read and the commit recorded in the result are the same. None for a local
+    file; the revision as given when the Hub cannot be asked (offline mode reads the local cache)."""
+    if Path(source.location).exists():
+        return None
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import OfflineModeIsEnabled
+
+    try:
+        return HfApi().dataset_info(source.location, revision=source.revision).sha
+    except OfflineModeIsEnabled:
+        log.warning("offline: %s is read from the local cache; its commit cannot be recorded", source.describe())
+        return source.revision
+    except Exception as exc:  # unknown repo, bad revision, unreachable Hub: one message for the user
+        raise DataError(
+            f"could not find benchmark data {source.describe()} on the Hub: {first_line(exc)}. "
+            f"{_EXPECTED}, or a reachable Hub dataset id"
+        ) from exc
 
 
 def fingerprint(examples: list[Example]) -> str:

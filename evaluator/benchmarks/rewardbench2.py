@@ -9,16 +9,13 @@ from results.sections import REWARDBENCH_2_SECTIONS
 from .base import Benchmark, DataSource
 from .subset_scorers import BEST_OF_N, TIES
 
-# The dataset commit every default run reads, recorded in its result. It must be checked against
-# the Hub (`huggingface_hub.HfApi().dataset_info("allenai/reward-bench-2").sha`) before production
-# use: it was written without Hub access. A --data file or worker override replaces it.
-REWARDBENCH_2_REVISION = "0bd2e5d0ba8b1c4b63b3ac6c0a4a1a1a5d3c8f4e"
-
 REWARDBENCH_2 = Benchmark(
     name="rewardbench-2",
     description="RewardBench 2 (allenai/reward-bench-2, test split)",
     sections=REWARDBENCH_2_SECTIONS,
-    core_source=DataSource("allenai/reward-bench-2", split="test", revision=REWARDBENCH_2_REVISION),
+    # Read at the dataset's current commit, which every result records (`data_revision`): no sha is
+    # pinned here until one is checked against the Hub (DataSource.revision pins one).
+    core_source=DataSource("allenai/reward-bench-2", split="test"),
     scorers={"Ties": TIES},
     default_scorer=BEST_OF_N,
 )
