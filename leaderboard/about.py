@@ -12,6 +12,7 @@ from typing import Optional
 from results.model_types import MODEL_TYPES
 from results.sections import Section
 
+from .display import escape_markdown
 from .table import OPTIONAL_SECTIONS, base_benchmark, benchmark_sections
 
 GENERIC_FORMAT = (
@@ -59,10 +60,11 @@ def scoring_markdown(benchmark: str) -> str:
     key = base_benchmark(benchmark)
     sections = benchmark_sections(key)
     intro = TEST_FORMATS.get(key, GENERIC_FORMAT)
+    title = f"## How a model is scored on {escape_markdown(benchmark)}"  # a label names a data file: untrusted
     if not sections:
-        return f"## How a model is scored on {benchmark}\n\n{intro}\n\nThis benchmark has no sections: only its score is shown."
+        return f"{title}\n\n{intro}\n\nThis benchmark has no sections: only its score is shown."
     core = [s.name for s in sections if s.name not in OPTIONAL_SECTIONS.get(key, frozenset())]
-    return f"""## How a model is scored on {benchmark}
+    return f"""{title}
 
 {intro}
 

@@ -173,7 +173,7 @@ def test_the_column_choice_of_one_benchmark_leaves_the_others_alone():
 
 def test_about_follows_the_benchmark(tables):
     v2 = about_markdown(RB2)
-    assert "on rewardbench-2" in v2 and "plain average of the 6 sections" in v2
+    assert "on rewardbench\\-2" in v2 and "plain average of the 6 sections" in v2  # escaped, shown as typed
     assert all(f"**{name}**: the accuracy on `{name}`" in v2 for name in REWARDBENCH_2_SUBSETS)
     v1 = about_markdown("rewardbench")
     assert "`math-prm` (984)" in v1 and "Prior Sets (weight 0.5)" in v1
@@ -223,3 +223,8 @@ def test_each_switch_counts_what_ticking_it_alone_would_add_back():
     assert len(both.rows) == 3 and (both.hidden_incomplete, both.hidden_older) == (0, 0)
     incomplete = t.apply_switches(rows, True, False)
     assert sorted(incomplete.rows[t.MODEL]) == ["o/m", "o/n"] and incomplete.hidden_older == 1
+
+
+def test_about_escapes_a_benchmark_label_taken_from_a_result_file():
+    text = about_markdown("evil · custom data: <img src=x onerror=alert(1)>[link](javascript:x).jsonl")
+    assert "<img" not in text and "[link](" not in text and "This benchmark has no sections" in text
