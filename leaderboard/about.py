@@ -31,7 +31,10 @@ TEST_FORMATS: dict[str, str] = {
         "Each test in RewardBench 2 is a prompt with one correct answer and (mostly) three wrong ones. The "
         "reward model scores all of them and gets the test **right when the correct answer scores highest**; "
         "a tie at the top earns a share of the credit. *Ties* asks instead whether several equally good "
-        "answers all score above the wrong ones, by a margin."
+        "answers all score above the wrong ones, by a margin (upstream's weighted sum, whose weights add up to "
+        "1.01: a perfect Ties prompt scores 1.01, kept as upstream computes it). Classifiers are scored as "
+        "upstream scores them; **DPO models on RewardBench 2 are this leaderboard's own addition** (each "
+        "answer's implicit reward, compared the same way): upstream has no DPO path for it."
     ),
 }
 

@@ -175,7 +175,9 @@ def test_about_follows_the_benchmark(tables):
     v2 = about_markdown(RB2)
     assert "on rewardbench\\-2" in v2 and "plain average of the 6 sections" in v2  # escaped, shown as typed
     assert all(f"**{name}**: the accuracy on `{name}`" in v2 for name in REWARDBENCH_2_SUBSETS)
+    assert "1.01" in v2 and "upstream has no DPO path" in v2  # the issue asks both be said
     v1 = about_markdown("rewardbench")
+    assert "upstream has no DPO path" not in v1
     assert "`math-prm` (984)" in v1 and "Prior Sets (weight 0.5)" in v1
     assert "Chat, Chat Hard, Safety, Reasoning;" in v1 or "Chat, Chat Hard, Safety, Reasoning\n" in v1
     custom = about_markdown("rewardbench · custom data: x.jsonl")
