@@ -277,10 +277,19 @@ def _hidden(count: int, what: str, switch: str) -> str:
     return f" {count} {what} result{plural} hidden: tick *{switch}* to list them."
 
 
-def count_note(shown: int, total: int, hidden_incomplete: int, hidden_older: int = 0) -> str:
+def count_note(
+    shown: int, total: int, hidden_incomplete: int, hidden_older: int = 0, benchmark: Optional[str] = None
+) -> str:
     """The line above the table: how many results the filters let through, and how many
-    incomplete and older ones the switches hide."""
+    incomplete and older ones the switches hide. A custom-data benchmark is named whole here (its
+    label names the data file, and the Benchmark choice is too narrow to show all of it)."""
     note = f"Showing {shown} of {total} results, best score first."
+    if benchmark and t.CUSTOM_DATA_MARK in benchmark:
+        name, data = benchmark.split(t.CUSTOM_DATA_MARK, 1)
+        note = (
+            f"**{escape_markdown(name)} on custom data** ({escape_markdown(data)}), not the benchmark's own "
+            f"data: these scores are not {escape_markdown(name)} scores. {note}"
+        )
     if hidden_incomplete:
         note += _hidden(hidden_incomplete, "incomplete", "Show incomplete results")
     if hidden_older:

@@ -193,3 +193,12 @@ def test_error_texts_lose_the_folders_of_local_paths(text, shown):
 
 def test_markdown_escaping_still_holds_for_messages():
     assert d.escape_markdown("[x](y) *b*") == r"\[x\]\(y\) \*b\*"
+
+
+def test_the_count_line_names_custom_data_whole_and_says_it_is_not_the_benchmark():
+    from leaderboard.display import count_note
+
+    custom = count_note(4, 4, 0, benchmark="rewardbench-2 · custom data: my_<b>set</b>.jsonl")
+    assert custom.startswith("**rewardbench\\-2 on custom data** (my\\_&lt;b&gt;set&lt;/b&gt;\\.jsonl)")
+    assert "not rewardbench\\-2 scores" in custom and custom.endswith("Showing 4 of 4 results, best score first.")
+    assert count_note(4, 4, 0, benchmark="rewardbench-2") == "Showing 4 of 4 results, best score first."

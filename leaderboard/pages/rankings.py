@@ -60,8 +60,8 @@ def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
             choices=benchmark_choices(snapshot, settings),
             value=default_benchmark(snapshot, settings),
             label="Benchmark",
-            scale=1,
-            min_width=190,  # "rewardbench-2" whole
+            scale=2,
+            min_width=300,  # a custom-data label ("rewardbench-2 · custom data: <file>") whole
             visible=benchmark_choice_visible(snapshot, settings),
             elem_id="lb-benchmark",
         )
@@ -95,7 +95,9 @@ def leaderboard_tab(
         chosen = chosen_columns(picked, benchmark)
         csv = write_csv(leaderboard_export(shown.rows, chosen), export_dir, f"leaderboard-{benchmark}")
         in_benchmark = t.filter_rows(snap.tables.rows, benchmark=benchmark, show_incomplete=True, show_older=True)
-        note = count_note(len(shown.rows), len(in_benchmark), shown.hidden_incomplete, shown.hidden_older)
+        note = count_note(
+            len(shown.rows), len(in_benchmark), shown.hidden_incomplete, shown.hidden_older, benchmark
+        )
         return [dataframe_update(leaderboard_view(shown.rows, chosen, settings.model_link_base)), str(csv), note]
 
     def render_chooser(_snap: Snapshot, benchmark, picked) -> list:
