@@ -17,9 +17,9 @@ not requests: the requests of one submission share its time and model, and count
 Each check is a small function returning a refusal (a sentence for the submitter) or None; a new
 rule is one function plus one line in its tuple.
 
-The Hub is reached through the `HfApi` given (built from the app settings), so tests and mirrors
-point it elsewhere with `HF_ENDPOINT`; every call waits at most RMLB_HUB_TIMEOUT_S. Pages name a
-model by its storage name `org/name`, never by a local folder's path.
+The Hub look-up (step 2 on the Hub, and how its errors are explained) is `hub_lookup.py`; it goes
+through the `HfApi` given (built from the app settings), so tests and mirrors point it elsewhere
+with `HF_ENDPOINT`. Pages name a model by its storage name `org/name`, never by a folder's path.
 """
 
 from __future__ import annotations
@@ -32,15 +32,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-import httpx2  # huggingface_hub's HTTP client: its errors are how an unreachable Hub shows
-from huggingface_hub import HfApi, hf_hub_url
-from huggingface_hub.errors import (
-    GatedRepoError,
-    HfHubHTTPError,
-    OfflineModeIsEnabled,
-    RepositoryNotFoundError,
-    RevisionNotFoundError,
-)
+from huggingface_hub import HfApi
 
 from results.folder_hash import LOCAL_PREFIX
 from results.model_types import MODEL_TYPES
@@ -48,6 +40,7 @@ from results.names import InvalidModelName, storage_name
 from results.schema import EvalRequest, Status
 from results.store import Store
 
+from .hub_lookup import DEFAULT_REVISION, HubFacts, Named, Refused, hub_api, hub_facts, hub_pin
 from .local_models import FolderProblem, names_a_folder, read_folder, resolve_folder, short_revision
 from .settings import AppSettings
 
@@ -56,22 +49,9 @@ log = logging.getLogger(__name__)
 DTYPES: tuple[str, ...] = ("auto", "bfloat16", "float16", "float32")
 RATE_WINDOW = timedelta(days=7)
 BLOCKING_STATUSES = (Status.PENDING, Status.RUNNING, Status.FINISHED)
-DEFAULT_REVISION = "main"
 _REVISION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")
 _TEMPLATE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _SUBMITTER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
-
-
-class Refused(Exception):
-    """A submission that cannot be queued; the message is shown to the submitter as is.
-
-    `rule` names the check that refused it; `cause` (for the log only) says what failed when the
-    refusal is the Hub's fault rather than the submission's."""
-
-    def __init__(self, message: str, *, rule: Optional[str] = None, cause: Optional[str] = None):
-        super().__init__(message)
-        self.rule = rule
-        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -96,34 +76,6 @@ class SubmissionForm:
             submitter=self.submitter.strip(),
             benchmarks=None if self.benchmarks is None else tuple(b.strip() for b in self.benchmarks),
         )
-
-
-@dataclass(frozen=True)
-class Named:
-    """A submitted model, once its source is known."""
-
-    source: str  # a key of SOURCES
-    locator: str  # what the worker opens: the Hub id, or the folder's absolute path
-    org: str
-    name: str
-    typed: str  # as the submitter typed it
-
-    @property
-    def shown(self) -> str:
-        return f"{self.org}/{self.name}"
-
-
-@dataclass(frozen=True)
-class HubFacts:
-    """What the Hub (or the model's folder) says about the submitted model and its reference."""
-
-    sha: str  # the commit sha, or local-<content hash>
-    files: tuple[str, ...]
-    num_parameters: Optional[int]
-    license: Optional[str]
-    needs_remote_code: bool
-    read_error: Optional[str] = None
-    ref_sha: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -276,117 +228,6 @@ FORM_CHECKS: tuple[Check, ...] = (
     check_benchmarks,
     check_weekly_limit,
 )
-
-
-# ---- step 2: one look at the model, on the Hub ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HubFailure:
-    """How one kind of Hub client error is explained; `outage` when the Hub, not the model, failed."""
-
-    error: type[BaseException]
-    message: Callable[[str, str], str]  # (model, revision) -> the sentence for the submitter
-    outage: bool = False
-
-
-_NOT_ANSWERED = "The Hub did not answer"
-# First match wins: the not-found errors are HTTP errors too, and come before the catch-all.
-HUB_FAILURES: tuple[HubFailure, ...] = (
-    HubFailure(RevisionNotFoundError, lambda model, revision: f"{model} has no revision {revision!r} on the Hub."),
-    HubFailure(
-        RepositoryNotFoundError,
-        lambda model, _: f"{model} was not found on the Hub, or it is private. "
-        "Check the id, or make the model public.",
-    ),
-    HubFailure(
-        OfflineModeIsEnabled,
-        lambda *_: "This server cannot reach the Hub (offline mode), so it cannot check submissions now.",
-    ),
-    HubFailure(
-        httpx2.TransportError,  # refused connections, unknown hosts, timeouts
-        lambda model, _: f"{_NOT_ANSWERED} (it could not be reached, or took too long) while checking "
-        f"{model}; nothing was queued. Try again later.",
-        outage=True,
-    ),
-    HubFailure(
-        Exception,
-        lambda model, _: f"{_NOT_ANSWERED} properly about {model} (an error on its side); nothing was "
-        "queued. Try again later.",
-        outage=True,
-    ),
-)
-_HUB_ERRORS = (HfHubHTTPError, OfflineModeIsEnabled, httpx2.TransportError, OSError)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = (str(exc).strip().splitlines() or [""])[0]
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _hub_failure(exc: BaseException, model: str, revision: str) -> Refused:
-    """Turn a Hub client error into a sentence for the submitter (and, for an outage, a cause to log)."""
-    failure = next(f for f in HUB_FAILURES if isinstance(exc, f.error))
-    return Refused(failure.message(model, revision), cause=_first_line(exc) if failure.outage else None)
-
-
-def _weights_probe_problem(
-    api: HfApi, model: str, sha: str, filename: str, settings: AppSettings
-) -> Optional[str]:
-    """Can the evaluator download the weights with the host's token? (A gated model may say no.)"""
-    try:
-        api.get_hf_file_metadata(
-            url=hf_hub_url(model, filename, revision=sha, endpoint=api.endpoint),
-            token=settings.token,
-            timeout=settings.hub_timeout_s,
-        )
-    except GatedRepoError:
-        return (
-            f"{model} is gated and this leaderboard has not been given access. "
-            "Grant access to the leaderboard's account, or make the model ungated."
-        )
-    except httpx2.TransportError as exc:
-        raise _hub_failure(exc, model, sha) from None
-    except _HUB_ERRORS as exc:
-        return f"{model}'s files could not be read ({type(exc).__name__}); nothing was queued."
-    return None
-
-
-def _license_of(info) -> Optional[str]:
-    card = info.card_data.to_dict() if info.card_data is not None else {}
-    if card.get("license"):
-        return str(card["license"])
-    tags = [tag.removeprefix("license:") for tag in (info.tags or []) if tag.startswith("license:")]
-    return tags[0] if tags else None
-
-
-def _resolve(api: HfApi, model: str, revision: str, settings: AppSettings):
-    try:
-        return api.model_info(
-            model, revision=revision, files_metadata=True, token=settings.token, timeout=settings.hub_timeout_s
-        )
-    except _HUB_ERRORS as exc:
-        raise _hub_failure(exc, model, revision) from None
-
-
-def hub_facts(api: HfApi, settings: AppSettings, model: Named, revision: str) -> HubFacts:
-    info = _resolve(api, model.locator, revision, settings)
-    files = tuple(s.rfilename for s in info.siblings or ())
-    weights = [f for f in files if f.endswith(".safetensors")]
-    read_error = _weights_probe_problem(api, model.locator, info.sha, weights[0], settings) if weights else None
-    return HubFacts(
-        sha=info.sha,
-        files=files,
-        num_parameters=info.safetensors.total if info.safetensors else None,
-        license=_license_of(info),
-        needs_remote_code=bool((info.config or {}).get("auto_map")),
-        read_error=read_error,
-    )
-
-
-def hub_pin(api: HfApi, settings: AppSettings, ref: Named) -> str:
-    """A reference model's commit at `main` (the form has no reference revision)."""
-    return _resolve(api, ref.locator, DEFAULT_REVISION, settings).sha
 
 
 # ---- step 2, for a local folder -----------------------------------------------------------------------
@@ -573,11 +414,6 @@ def build_request(ctx: Context, benchmark: str) -> EvalRequest:
         status=Status.PENDING,
         submitted_at=ctx.now,
     )
-
-
-def hub_api(settings: AppSettings) -> HfApi:
-    """The Hub client of the app: the host's endpoint (mirror or emulator) and token."""
-    return HfApi(endpoint=settings.hub_endpoint, token=settings.token)
 
 
 def _utcnow() -> datetime:
