@@ -9,6 +9,7 @@ folder instead: its files and its config. Standard library only (the web process
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -16,6 +17,7 @@ from typing import Optional
 from results.folder_hash import LOCAL_PREFIX, local_revision
 
 CONFIG = "config.json"
+MAX_HEADER_BYTES = 100_000_000  # safetensors' own limit on a header
 
 
 class FolderProblem(ValueError):
@@ -27,6 +29,7 @@ class FolderFacts:
     revision: str  # local-<content hash>
     files: tuple[str, ...]  # relative paths, in order
     needs_remote_code: bool
+    num_parameters: Optional[int] = None  # from the safetensors headers; None when unreadable
 
 
 def looks_like_path(model: str) -> bool:
@@ -69,7 +72,29 @@ def read_folder(folder: Path, typed: str, shown: str) -> FolderFacts:
         revision = local_revision(folder)
     except OSError as exc:
         raise FolderProblem(f"The folder {shown} could not be read ({type(exc).__name__}).") from None
-    return FolderFacts(revision, files, needs_remote_code=bool(config.get("auto_map")))
+    weights = [folder / f for f in files if f.endswith(".safetensors")]
+    remote_code = bool(config.get("auto_map"))
+    return FolderFacts(revision, files, remote_code, num_parameters=safetensors_parameters(weights))
+
+
+def safetensors_parameters(files: list[Path]) -> Optional[int]:
+    """How many parameters the weight files hold, read from their headers only (an 8-byte
+    little-endian length, then a JSON table of tensor shapes), as the Hub counts them for its
+    `safetensors.total`. None when a header cannot be read: the count is shown, never checked."""
+    if not files:
+        return None
+    total = 0
+    try:
+        for file in files:
+            with file.open("rb") as handle:
+                size = int.from_bytes(handle.read(8), "little")
+                if not 0 < size <= MAX_HEADER_BYTES:
+                    return None
+                header = json.loads(handle.read(size))
+            total += sum(math.prod(t["shape"]) for k, t in header.items() if k != "__metadata__")
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return total
 
 
 def _config(folder: Path, shown: str) -> dict:

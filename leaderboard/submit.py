@@ -245,7 +245,7 @@ def folder_facts(api: HfApi, settings: AppSettings, model: Named, revision: str)
     return HubFacts(
         sha=facts.revision,
         files=facts.files,
-        num_parameters=None,
+        num_parameters=facts.num_parameters,
         license=None,
         needs_remote_code=facts.needs_remote_code,
     )

@@ -426,3 +426,23 @@ def test_a_local_folder_is_queued_on_every_ticked_benchmark_at_one_content_hash(
     assert outcome.message.startswith("Queued lab/rm-both at content local-") and str(tmp_path) not in outcome.message
     again = local(store, benchmarks=BOTH).submit(form(str(folder), submitter="bob"))
     assert not again.accepted and again.rule == "check_not_duplicate"
+
+
+def test_a_local_folder_s_parameter_count_is_read_from_its_safetensors_headers(tmp_path, tiny_classifier):
+    import math
+
+    from safetensors import safe_open
+
+    from leaderboard.local_models import safetensors_parameters
+
+    weights = sorted(tiny_classifier.glob("*.safetensors"))
+    expected = 0
+    for file in weights:
+        with safe_open(str(file), framework="numpy") as handle:  # an independent count
+            expected += sum(math.prod(handle.get_slice(key).get_shape()) for key in handle.keys())
+    assert expected > 0 and safetensors_parameters(weights) == expected
+    outcome = local(LocalStore(tmp_path / "store")).submit(form(str(tiny_classifier)))
+    assert outcome.accepted, outcome.message
+    assert outcome.request.num_parameters == expected
+    garbage = model_folder(tmp_path / "lab" / "garbage")  # not a safetensors header: no count, no refusal
+    assert safetensors_parameters([garbage / "model.safetensors"]) is None
