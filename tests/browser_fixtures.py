@@ -7,7 +7,9 @@ reason, never hangs: every wait is bounded.
 
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +20,8 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 WAIT_MS = 15_000
+# Where browser tests leave their screenshots, to be looked at by a person (never compared).
+SCREENSHOTS = Path(os.environ.get("RMLB_TEST_SCREENSHOTS") or tempfile.gettempdir())
 
 
 def free_port() -> int:

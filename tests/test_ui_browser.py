@@ -17,7 +17,7 @@ from leaderboard.settings import AppSettings
 from leaderboard.ui import build_app
 from results.schema import EvalRequest, Status
 from results.store import legacy_result_path
-from tests.browser_fixtures import WAIT_MS, chromium, serving, wait_until
+from tests.browser_fixtures import SCREENSHOTS, WAIT_MS, chromium, serving, wait_until
 from tests.hub_emulator import HubEmulator
 from tests.leaderboard_fixtures import (
     CUSTOM_BENCHMARK,
@@ -244,7 +244,7 @@ def test_a_submission_appears_in_the_queue(page, hub):
     wait_until(lambda: "Queued" in message.inner_text() or None)
     assert hub.head("acme/new-rm")[:7] in message.inner_text()
     assert "on rewardbench and rewardbench-2" in message.inner_text()  # both boxes are ticked by default
-    page.screenshot(path="/tmp/lb-submit.png", full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "lb-submit.png"), full_page=True)
     page.get_by_role("tab", name="Queue").click()
     pending = page.locator("#queue-pending")
     wait_until(lambda: "acme/new-rm" in pending.inner_text() or None)
@@ -301,7 +301,7 @@ def test_incomplete_results_are_hidden_until_the_switch_shows_them_marked(page):
     mark = page.locator(MODEL_CELLS).last.locator("span[title]").last
     assert mark.inner_text() == "⚠" and "refusals-dangerous" in mark.get_attribute("title")
     assert "Showing 7 of 7" in page.locator("#lb-count").inner_text()
-    page.screenshot(path="/tmp/lb-incomplete-shown.png", full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "lb-incomplete-shown.png"), full_page=True)
     page.locator("#lb-incomplete input").uncheck()
     wait_for_models(page, list(EXPECTED_ORDER))
 
@@ -363,7 +363,7 @@ def test_failed_requests_show_how_often_they_ran_and_the_whole_error_on_demand(p
     wait_until(lambda: "the very last line of the error" in error.input_value() or None)
     assert "Ran 1 time" in error.input_value() and "module39.py" in error.input_value()
     assert "/home/worker" not in error.input_value()
-    page.screenshot(path="/tmp/lb-queue.png", full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "lb-queue.png"), full_page=True)
 
 
 WORDS_ON_ONE_LINE = """(root) => {
@@ -411,7 +411,7 @@ def test_the_table_is_usable_at_phone_width(browser, served):
         wait_until(lambda: viewport.evaluate("el => el.scrollLeft") > 0 or None)
         after = first.bounding_box()
         assert abs(after["x"] - before["x"]) < 1  # the Model column stays pinned
-        page.screenshot(path="/tmp/lb-phone.png", full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / "lb-phone.png"), full_page=True)
     finally:
         context.close()
 
@@ -434,7 +434,7 @@ def test_switching_to_rewardbench_2_shows_its_own_columns_and_results(page):
     scores = [float(s) for s in column(page, headers(page).index("Score"))]
     assert scores == [75.0, 65.0, 60.0]  # plain means of the six subsets
     assert column(page, headers(page).index("Safety"))[1] == f"{RB2_LARGE['Safety'] * 100:.1f}"
-    page.screenshot(path="/tmp/lb-rewardbench-2.png", full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "lb-rewardbench-2.png"), full_page=True)
     page.get_by_text("Columns", exact=True).click()  # the chooser offers this benchmark's columns
     page.locator("#lb-columns label", has_text="Ties").click()
     wait_until(lambda: "Ties" not in headers(page) or None)
@@ -487,7 +487,7 @@ def test_older_revisions_are_listed_on_request_and_marked(page):
     wait_for_models(page, [*RB2_ORDER, "acme/rm-large (older)"])
     revisions = column(page, headers(page).index("Revision"))
     assert revisions[1] == "fedcba987654" and revisions[-1] == "111111111111"  # the row says which commit
-    page.screenshot(path="/tmp/lb-older-revisions.png", full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "lb-older-revisions.png"), full_page=True)
 
 
 def test_charts_subsets_and_about_follow_the_benchmark(page):
@@ -498,7 +498,7 @@ def test_charts_subsets_and_about_follow_the_benchmark(page):
     bar_axis = "() => document.querySelector('#chart-sections .js-plotly-plot').data[0].x"
     wait_until(lambda: page.evaluate(bar_axis) == list(RB2_COLUMNS[1:]) or None)
     assert page.locator("#chart-x input").input_value() == "Factuality"
-    page.screenshot(path="/tmp/lb-rb2-charts.png", full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "lb-rb2-charts.png"), full_page=True)
     open_tab(page, "Subsets")
     wait_until(lambda: headers(page, "#subsets-table") == ["Model", "Model Type", "Score", *RB2_COLUMNS[1:]] or None)
     open_tab(page, "About")
