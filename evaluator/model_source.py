@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from results.folder_hash import local_revision
 from results.names import InvalidModelName, storage_name
 
 from .errors import ModelLoadError
@@ -38,7 +39,7 @@ def resolve_model(model_id: str, revision: Optional[str] = None, pinned: Optiona
     try:
         if path.is_dir():
             org, name = storage_name(str(path.resolve()), is_local_path=True)
-            resolved = "local-" + content_hash(path)
+            resolved = local_revision(path)
             _check_folder_unchanged(model_id, pinned, resolved)
             return ResolvedModel(model_id, org, name, str(path), revision, resolved)
         if not _HUB_ID.match(model_id):
@@ -69,11 +70,3 @@ def _download(model_id: str, revision: Optional[str]) -> tuple[str, str]:
         raise ModelLoadError(f"model not found or not downloadable: {model_id}: {first}") from exc
     # snapshot folders are named by the commit they hold
     return local, Path(local).name
-
-
-def content_hash(folder: Path) -> str:
-    """sha256 over every file's relative path and contents, in path order (shared with the web app,
-    which pins a submitted folder by the same hash)."""
-    from results.folder_hash import content_hash as folder_content_hash
-
-    return folder_content_hash(folder)
