@@ -472,11 +472,7 @@ def filter_rows(
     """Rows whose model type label is in `model_types` (None: all), whose model name contains every
     word of `query` (case-insensitive), of `benchmark` (None: all), complete unless
     `show_incomplete`, and each model's newest on its benchmark unless `show_older`. Order is kept."""
-    mask = pd.Series(True, index=frame.index)
-    if not show_incomplete:
-        mask &= frame[COMPLETE]
-    if not show_older:
-        mask &= frame[LATEST]
+    mask = switch_mask(frame, show_incomplete, show_older)
     if model_types is not None:
         mask &= frame[MODEL_TYPE].isin(list(model_types))
     if benchmark:
@@ -497,9 +493,14 @@ class Switched:
     hidden_older: int
 
 
+def switch_mask(frame: pd.DataFrame, show_incomplete: bool, show_older: bool) -> pd.Series:
+    """The rows the two switches let through: complete unless `show_incomplete`, newest unless `show_older`."""
+    return (frame[COMPLETE] | show_incomplete) & (frame[LATEST] | show_older)
+
+
 def apply_switches(frame: pd.DataFrame, show_incomplete: bool, show_older: bool) -> Switched:
     complete, latest = frame[COMPLETE], frame[LATEST]
-    keep = (complete | show_incomplete) & (latest | show_older)
+    keep = switch_mask(frame, show_incomplete, show_older)
     hidden_incomplete = 0 if show_incomplete else int((~complete & (latest | show_older)).sum())
     hidden_older = 0 if show_older else int((~latest & (complete | show_incomplete)).sum())
     return Switched(frame[keep].reset_index(drop=True), hidden_incomplete, hidden_older)
