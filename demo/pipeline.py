@@ -61,21 +61,22 @@ class ModelStatus:
     result: Optional[EvalResult]
 
 
-def demo_submissions(store: Store, layout: DemoLayout, benchmark: str) -> Submissions:
+def demo_submissions(store: Store, layout: DemoLayout, benchmarks: tuple[str, ...]) -> Submissions:
     """The app's submission checks, as the served demo runs them (local folders allowed), for
-    submissions to `benchmark`."""
+    submissions to every one of `benchmarks` (one request each, as the form queues them)."""
     settings = AppSettings(
         store="local",
         store_root=layout.store,
-        benchmark=benchmark,
+        benchmarks=benchmarks,
         allow_local_models=True,
         max_submissions_per_week=OWN_SUBMISSIONS_PER_WEEK,
     )
     return Submissions(store, settings)
 
 
-def submit_local(submissions: Submissions, model: BuiltModel) -> Optional[EvalRequest]:
-    """Queue one demo model; None when it is already queued or evaluated at this exact content."""
+def submit_local(submissions: Submissions, model: BuiltModel) -> tuple[EvalRequest, ...]:
+    """Queue one demo model on the benchmarks where it is not yet queued or evaluated at this exact
+    content; none when it is on all of them."""
     form = SubmissionForm(
         model=str(model.path),
         model_type=model.spec.model_type,
@@ -84,9 +85,9 @@ def submit_local(submissions: Submissions, model: BuiltModel) -> Optional[EvalRe
     )
     outcome = submissions.submit(form)
     if outcome.accepted:
-        return outcome.request
+        return outcome.requests
     if outcome.rule == check_not_duplicate.__name__:
-        return None  # the submission code logged why
+        return ()  # the submission code logged why
     raise DemoError(f"demo model {model.path} cannot be queued: {outcome.message}")
 
 
@@ -138,10 +139,8 @@ def build_and_evaluate(root: Path, data: Mapping[str, Path] = SAMPLES, seed: int
     layout = DemoLayout(root.resolve())
     models = ensure_models(layout.models, seed)
     store = LocalStore(layout.store)
-    queued = []
-    for benchmark in data:
-        submissions = demo_submissions(store, layout, benchmark)
-        queued += [r for r in (submit_local(submissions, m) for m in models) if r is not None]
+    submissions = demo_submissions(store, layout, tuple(data))
+    queued = [request for model in models for request in submit_local(submissions, model)]
     processed = Worker(worker_settings(layout, data), store).tick()
     log.info("queued %d request(s); the worker processed %d", len(queued), processed)
     return statuses(store, models, tuple(data))
