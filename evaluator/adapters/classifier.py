@@ -36,19 +36,22 @@ class ClassifierAdapter(PerResponseAdapter):
     def encode(self, pairs) -> list[Encoded]:
         """The conversation tokenized as one text (what the classifier reads), cut by the shared rule.
 
-        The response starts where the conversation's ids stop matching the prompt's alone: a token
+        Only a text over the limit needs to know where its response starts (the classifier reads
+        the whole text and its last token), so only those prompts are rendered and tokenized. The
+        response starts where the conversation's ids stop matching the prompt's alone: a token
         merged across the boundary counts as response, so cutting the prompt never splits it.
         """
         add_special = self.chat_format.add_special_tokens
         texts = [self.chat_format.conversation(ex.prompt, response) for ex, response in pairs]
-        prompts = [self.chat_format.prompt_text(ex.prompt) for ex, _ in pairs]
         full_ids = tokenize(self.tokenizer, texts, add_special)
-        prompt_ids = tokenize_prompts(self.tokenizer, prompts, add_special)
+        long = [i for i, ids in enumerate(full_ids) if len(ids) > self.max_length]
+        prompts = [self.chat_format.prompt_text(pairs[i][0].prompt) for i in long]
+        starts = {
+            i: common_prefix_length(full_ids[i], prompt)
+            for i, prompt in zip(long, tokenize_prompts(self.tokenizer, prompts, add_special))
+        }
         specials = special_ids(self.tokenizer)
-        return [
-            truncate(ids, common_prefix_length(ids, prompt), self.max_length, specials)
-            for ids, prompt in zip(full_ids, prompt_ids)
-        ]
+        return [truncate(ids, starts.get(i, 0), self.max_length, specials) for i, ids in enumerate(full_ids)]
 
     def score_batch(self, batch: list[Encoded]) -> Sequence[float]:
         input_ids, attention_mask = pad_right([e.ids for e in batch], self.pad_id)
