@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 
-from results.store import Store
+from results.store import Store, scores_bytes
 from results.schema import (
     BenchmarkInfo,
     EvalResult,
@@ -49,7 +49,7 @@ class EvalOutcome:
         result_path = folder / f"{stem}.json"
         scores_path = folder / f"{stem}.scores.jsonl"
         _write_atomic(result_path, self.result.model_dump_json(indent=2))
-        _write_atomic(scores_path, "".join(e.model_dump_json() + "\n" for e in self.examples))
+        _write_atomic(scores_path, scores_bytes(self.examples).decode())
         return result_path, scores_path
 
 

@@ -144,6 +144,17 @@ class EvalResult(_Record):
     score_ci95: Optional[Interval] = None
 
 
+class Judgement(_Record):
+    """One answer of a generative judge about one data row: what it was shown and what it said."""
+
+    format: str = Field(description="the judge format's name (evaluator/judges/formats.py)")
+    shown: list[str] = Field(
+        description="the completions in the prompt's slots, in order: 'chosen', or 'rejected <i>' (0-based)"
+    )
+    output: str = Field(description="the judge's raw text, unchanged")
+    verdict: Optional[str] = Field(None, description="what the parser read ('A', 'B', a rating ...); None: unparsable")
+
+
 class ExampleScore(_Record):
     """One line of `<name>.scores.jsonl`: how the model scored one data row."""
 
@@ -152,6 +163,13 @@ class ExampleScore(_Record):
     scores_chosen: list[float]
     scores_rejected: list[float]
     correct: float = Field(ge=0.0, le=1.0)
+    judgements: Optional[list[Judgement]] = Field(
+        None, description="generative judges: every raw answer behind the scores (absent for scalar models)"
+    )
+
+    def to_line(self) -> str:
+        """The JSON line written to a scores file; fields a model type does not use are left out."""
+        return self.model_dump_json(exclude_none=True)
 
 
 class Status(str, Enum):

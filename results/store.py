@@ -109,7 +109,7 @@ def request_path(request: EvalRequest) -> str:
 
 def scores_bytes(examples: list[ExampleScore]) -> bytes:
     """One JSON line per example, keyed by (subset, id): RewardBench v1 ids repeat across subsets."""
-    return "".join(e.model_dump_json() + "\n" for e in examples).encode()
+    return "".join(e.to_line() + "\n" for e in examples).encode()
 
 
 class StoreUnavailable(RuntimeError):
