@@ -1,0 +1,76 @@
+"""What every generation backend provides: chat conversations in, one text (and token counts) out.
+
+A backend knows nothing of formats or benchmarks; the judge adapter renders prompts, calls
+`generate` one chunk at a time (so a killed run loses at most one chunk: see ../cache.py), and
+parses the texts.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass
+from typing import Sequence
+
+Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": ...}
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How to generate. Greedy (temperature 0) unless a sampling temperature is asked for."""
+
+    max_new_tokens: int = 512
+    temperature: float = 0.0
+    top_p: float = 1.0
+    seed: int = 0
+
+    @property
+    def greedy(self) -> bool:
+        return self.temperature == 0.0
+
+    def key(self) -> str:
+        """A stable text naming these settings, part of every cache key."""
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Generation:
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass
+class Usage:
+    """Totals over a run, recorded in the result."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    retries: int = 0
+
+    def add(self, generation: Generation) -> None:
+        self.calls += 1
+        self.prompt_tokens += generation.prompt_tokens
+        self.completion_tokens += generation.completion_tokens
+
+
+class GenerationFailed(RuntimeError):
+    """A generation could not be obtained (after the backend's retries); the message says why.
+
+    Never carries an API key: backends build the message from the status and the endpoint only.
+    """
+
+
+class JudgeBackend(ABC):
+    # Names the model that generates, for cache keys and the result: a local model's resolved
+    # commit, or "<api model name>@<api base URL>".
+    identity: str
+    usage: Usage
+
+    @abstractmethod
+    def generate(self, conversations: Sequence[list[Message]], decoding: Decoding) -> list[Generation]:
+        """One generation per conversation, in order. Raises GenerationFailed."""
+
+    def close(self) -> None:
+        """Release connections or memory; the default has nothing to release."""
