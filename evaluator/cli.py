@@ -62,7 +62,35 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-progress", dest="progress", action="store_false", help="hide every progress bar, model loading's too"
     )
     run.add_argument("--output", required=True, help="folder for <org>/<name>.json and .scores.jsonl")
+    _add_judge_arguments(run.add_argument_group("generative judges (--model-type generative)"))
     return parser
+
+
+def _add_judge_arguments(group: argparse._ArgumentGroup) -> None:
+    """Dests are `judge.<JudgeSettings field>`: RunConfig.from_args gathers them into `judge`."""
+    from .judges.formats import FORMATS  # pure python: the formats' names for the help text
+
+    group.add_argument(
+        "--judge-format", dest="judge.format",
+        help=f"one of {', '.join(FORMATS)}, or a Jinja template file (default: mt-bench-pairwise)",
+    )
+    group.add_argument(
+        "--judge-mode", dest="judge.format_mode", choices=["pairwise", "ranking", "rating"],
+        help="the mode of a template file given to --judge-format (default: pairwise)",
+    )
+    group.add_argument(
+        "--judge-orders", dest="judge.orders", type=int, choices=[1, 2],
+        help="2: judge each pair as A/B and B/A (default); 1: one order, drawn with --seed",
+    )
+    group.add_argument("--judge-backend", dest="judge.backend", choices=["transformers", "vllm", "api"])
+    group.add_argument("--judge-max-new-tokens", dest="judge.max_new_tokens", type=_positive_int)
+    group.add_argument("--judge-temperature", dest="judge.temperature", type=float, help="0 = greedy (default)")
+    group.add_argument("--api-base", dest="judge.api_base", help="an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
+    group.add_argument("--api-model", dest="judge.api_model", help="the model name the API expects (default: --model)")
+    group.add_argument("--api-key-env", dest="judge.api_key_env", help="the environment variable that holds the API key")
+    group.add_argument("--api-concurrency", dest="judge.concurrency", type=_positive_int, help="requests in flight (8)")
+    group.add_argument("--api-timeout", dest="judge.timeout_s", type=float, help="seconds per request (60)")
+    group.add_argument("--api-retries", dest="judge.max_retries", type=int, help="retries on 429/5xx/timeouts (5)")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

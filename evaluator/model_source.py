@@ -6,6 +6,7 @@ a Hub id is downloaded with `snapshot_download` and pinned by the commit it reso
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,3 +71,16 @@ def _download(model_id: str, revision: Optional[str]) -> tuple[str, str]:
         raise ModelLoadError(f"model not found or not downloadable: {model_id}: {first}") from exc
     # snapshot folders are named by the commit they hold
     return local, Path(local).name
+
+
+def api_model(model_id: str, api_base: str) -> ResolvedModel:
+    """A judge behind an API has no files: it is named `api/<model>` unless its name has an org
+    ('openai/gpt-4o'), and pinned by a hash of model name and endpoint, since the server, not a
+    commit, decides what answers (the result records the endpoint; its key is never recorded)."""
+    parts = model_id.split("/")
+    try:
+        org, name = storage_name(model_id if len(parts) == 2 else f"api/{parts[-1]}")
+    except InvalidModelName as exc:
+        raise ModelLoadError(str(exc)) from exc
+    digest = hashlib.sha256(f"{model_id}@{api_base}".encode()).hexdigest()[:12]
+    return ResolvedModel(model_id, org, name, "", None, f"api-{digest}")

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from . import scoring
 from .benchmarks import BENCHMARKS
 from .errors import ConfigError
+from .judges.settings import JudgeSettings
 
 if TYPE_CHECKING:
     from results.schema import EvalRequest
@@ -58,8 +59,24 @@ class RunConfig(BaseModel):
     max_length: Optional[int] = Field(None, gt=0)
     batch_tokens: int = Field(16384, gt=0)
     bootstrap_samples: int = Field(scoring.DEFAULT_BOOTSTRAP_SAMPLES, gt=0)
-    seed: int = scoring.DEFAULT_SEED
+    seed: int = Field(scoring.DEFAULT_SEED, description="seeds the bootstrap and a judge's slot orders")
     progress: bool = True
+    judge: Optional[JudgeSettings] = Field(None, description="generative judges: format, orders, backend")
+
+    @model_validator(mode="after")
+    def _judge_defaults(self) -> "RunConfig":
+        """A generative judge without settings gets the defaults; an API judge asks for --model by name."""
+        if self.model_type == "generative":
+            self.judge = self.judge or JudgeSettings()
+            if self.judge.backend == "api" and not self.judge.api_model:
+                self.judge = self.judge.model_copy(update={"api_model": self.model})
+        elif self.judge is not None and self.judge != JudgeSettings():
+            raise ValueError(f"judge options apply to --model-type generative, not {self.model_type!r}")
+        return self
+
+    @property
+    def api_judge(self) -> bool:
+        return self.judge is not None and self.judge.backend == "api"
 
     @model_validator(mode="before")
     @classmethod
@@ -85,7 +102,13 @@ class RunConfig(BaseModel):
     def from_args(cls, args: argparse.Namespace) -> "RunConfig":
         """The command line's values; options left unset keep RunConfig's defaults."""
         given = {key: value for key, value in vars(args).items() if key in cls.model_fields and value is not None}
-        return cls(**given)
+        # Dests named "<field>.<sub-field>" (e.g. judge.format) fill that field's own settings.
+        nested: dict[str, dict[str, Any]] = {}
+        for key, value in vars(args).items():
+            field_name, dot, sub_field = key.partition(".")
+            if dot and field_name in cls.model_fields and value is not None:
+                nested.setdefault(field_name, {})[sub_field] = value
+        return cls(**given, **nested)
 
     @classmethod
     def from_request(cls, request: "EvalRequest", settings: "WorkerSettings") -> "RunConfig":

@@ -27,7 +27,7 @@ from .adapters import LoadOptions, RewardAdapter, ScoredExample, ScoringStats, g
 from .benchmarks import Benchmark, DataSource, get_benchmark
 from .benchmarks.loading import BenchmarkData, load_benchmark_data
 from .device import dtype_name, resolve_device, resolve_dtype
-from .model_source import ResolvedModel, resolve_model
+from .model_source import ResolvedModel, api_model, resolve_model
 from .provenance import environment
 from .run_config import RunConfig
 
@@ -67,8 +67,12 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
     t_data = time.perf_counter()
     log.info("loaded %d examples from %s", len(data.examples), " + ".join(data.sources))
 
-    model = resolve_model(config.model, config.revision, config.revision_resolved)
-    options = LoadOptions.from_config(config, model.local_path, device, dtype, store)
+    model = _find_model(config)
+    options = LoadOptions.from_config(
+        config, model.local_path, device, dtype, store,
+        model_identity=f"{model.org}/{model.name}@{model.revision_resolved}",
+        margin_subsets=_margin_subsets(benchmark, data),
+    )
     adapter = adapter_cls.load(options)
     t_model = time.perf_counter()
 
@@ -96,6 +100,8 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
         sections=scores.sections,
         score=scores.overall,
         score_ci95=scores.overall_ci95,
+        # Only generative judges describe how they judged (see judges/adapter.py).
+        judge=getattr(adapter, "judge_info", None),
     )
     return EvalOutcome(result=result, examples=examples)
 
@@ -111,9 +117,22 @@ def _example_scores(data: BenchmarkData, scored: list[ScoredExample], benchmark:
             correct=s.correct
             if s.correct is not None
             else benchmark.scorer_for(ex.subset).credit(s.scores_chosen, s.scores_rejected),
+            judgements=s.judgements,
         )
         for ex, s in zip(data.examples, scored)
     ]
+
+
+def _find_model(config: RunConfig) -> ResolvedModel:
+    """A judge behind an API has no files to fetch; every other model does."""
+    if config.api_judge:
+        return api_model(config.model, config.judge.api_base)
+    return resolve_model(config.model, config.revision, config.revision_resolved)
+
+
+def _margin_subsets(benchmark: Benchmark, data: BenchmarkData) -> frozenset[str]:
+    """Subsets whose score needs every completion's own score (a judge rates those one by one)."""
+    return frozenset(s for s in {ex.subset for ex in data.examples} if benchmark.scorer_for(s).needs_scalar_scores)
 
 
 def _model_info(config: RunConfig, model: ResolvedModel, adapter: RewardAdapter) -> ModelInfo:

@@ -32,5 +32,6 @@ MODEL_TYPES: dict[str, ModelType] = {
         ModelType(
             "dpo-ref-free", "DPO, reference-free (policy log-prob)", "evaluator.adapters.dpo:ReferenceFreeAdapter"
         ),
+        ModelType("generative", "Generative judge (LLM-as-judge)", "evaluator.judges.adapter:GenerativeAdapter"),
     )
 }

@@ -130,6 +130,28 @@ class RunStats(_Record):
         return self.real_tokens / self.padded_tokens if self.padded_tokens else 1.0
 
 
+class JudgeInfo(_Record):
+    """How a generative judge was run, and how its verdicts behaved (see evaluator/judges/)."""
+
+    formats: dict[str, str] = Field(description="row kind (pairwise, ranking, rating) -> format name used")
+    format_sha256: dict[str, str] = Field(description="format name -> sha256 of its exact wording")
+    orders: int = Field(description="slot orders per pair: 2 = both (A/B and B/A), 1 = one seeded order")
+    order_seed: int
+    backend: str = Field(description="transformers, vllm or api")
+    api_base: Optional[str] = Field(None, description="the OpenAI-compatible endpoint (never a key)")
+    api_model: Optional[str] = None
+    decoding: dict[str, Union[int, float]] = Field(description="max_new_tokens, temperature, top_p, seed")
+    judgements: int = Field(description="prompts the run needed")
+    cached: int = Field(0, description="of those, answered from the judgement cache")
+    unparsable_share: float = Field(description="share of judgements with no verdict the format could read")
+    position_consistency: Optional[float] = Field(
+        None, description="share of pairs judged in both orders that got the same answer in both"
+    )
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    retries: int = Field(0, description="API calls repeated after a 429, a 5xx or a timeout")
+
+
 class EvalResult(_Record):
     schema_version: int = SCHEMA_VERSION
     model: ModelInfo
@@ -142,6 +164,7 @@ class EvalResult(_Record):
     sections: dict[str, SectionScore]
     score: Optional[float] = Field(None, description="overall weighted score; None if no section")
     score_ci95: Optional[Interval] = None
+    judge: Optional[JudgeInfo] = Field(None, description="generative judges: formats, orders, verdict statistics")
 
 
 class Judgement(_Record):
@@ -149,7 +172,7 @@ class Judgement(_Record):
 
     format: str = Field(description="the judge format's name (evaluator/judges/formats.py)")
     shown: list[str] = Field(
-        description="the completions in the prompt's slots, in order: 'chosen', or 'rejected <i>' (0-based)"
+        description="the completions in the prompt's slots, in order: 'chosen <i>' or 'rejected <i>' (0-based)"
     )
     output: str = Field(description="the judge's raw text, unchanged")
     verdict: Optional[str] = Field(None, description="what the parser read ('A', 'B', a rating ...); None: unparsable")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Optional, Sequence
 
 import torch
 
+from results.schema import Judgement
 from results.store import Store
 
 from ..batching import plan_batches, run_batches
@@ -18,6 +19,7 @@ from ..benchmarks.loading import Example
 from .chat_format import ChatFormat, chat_format
 
 if TYPE_CHECKING:
+    from ..judges.settings import JudgeSettings
     from ..run_config import RunConfig
 
 
@@ -39,13 +41,25 @@ class LoadOptions:
     per_token_mean: bool = False
     # The reference's commit pinned at submission; downloaded instead of `ref_revision` when set.
     ref_revision_resolved: Optional[str] = None
+    # Generative judges: their own settings, the seed of slot orders, what names the model in
+    # cache keys (org/name@resolved revision), and the subsets the benchmark scores by margins.
+    judge: Optional["JudgeSettings"] = None
+    seed: int = 0
+    model_identity: str = ""
+    margin_subsets: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(
-        cls, config: "RunConfig", model_path: str, device: torch.device, dtype: torch.dtype, store: Optional[Store]
+        cls,
+        config: "RunConfig",
+        model_path: str,
+        device: torch.device,
+        dtype: torch.dtype,
+        store: Optional[Store],
+        **resolved_more,
     ) -> "LoadOptions":
         """The run's settings (fields named alike carry over) plus what the runner resolved."""
-        resolved = dict(model_path=model_path, device=device, dtype=dtype, store=store)
+        resolved = dict(model_path=model_path, device=device, dtype=dtype, store=store, **resolved_more)
         shared = {
             f.name: getattr(config, f.name)
             for f in fields(cls)
@@ -63,6 +77,8 @@ class ScoredExample:
     # Adapters that judge pairs directly (LLM judges) set `correct`; scalar models leave it to the
     # subset's scorer (benchmarks/subset_scorers.py: strict chosen > rejected, best-of-N, Ties).
     correct: Optional[float] = None
+    # Generative judges: every raw answer behind the scores, stored in the per-example line.
+    judgements: Optional[list[Judgement]] = None
 
 
 @dataclass(frozen=True)

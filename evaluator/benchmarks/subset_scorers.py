@@ -36,6 +36,10 @@ class SubsetValue:
 
 
 class SubsetScorer(ABC):
+    # Whether the score needs each completion's scalar score, not only which one won (Ties' margins):
+    # a generative judge then rates every completion instead of picking one.
+    needs_scalar_scores: bool = False
+
     @abstractmethod
     def credit(self, scores_chosen: Sequence[float], scores_rejected: Sequence[float]) -> float:
         """One example's credit in [0, 1], from the scores of its completions."""
@@ -136,6 +140,8 @@ class TiesScorer(SubsetScorer):
     per-example line has a credit, while the subset score is the composite above.
     The bootstrap resamples prompt numbers, so a ref and its tied partner stay together.
     """
+
+    needs_scalar_scores = True
 
     def credit(self, scores_chosen, scores_rejected):
         return pair_correct(scores_chosen, scores_rejected)

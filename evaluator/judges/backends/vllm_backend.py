@@ -1,0 +1,67 @@
+"""Local judges on vLLM, for GPU hosts that installed it (requirements-vllm.txt, its own environment:
+vLLM pins a transformers release older than the project's).
+
+The same conversations, formats and decoding as the transformers backend: vLLM renders each
+conversation with the model's chat template (`LLM.chat`), batches and schedules on its own, and
+greedy decoding is temperature 0. Tensor parallelism over a host's GPUs comes from the
+RMLB_VLLM_TENSOR_PARALLEL environment variable (default 1).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Optional, Sequence
+
+from ...errors import ConfigError, ModelLoadError, explained
+from .base import Decoding, Generation, JudgeBackend, Message, Usage
+
+
+class VLLMBackend(JudgeBackend):
+    def __init__(self, llm, identity: str, max_length: int):
+        self.llm = llm
+        self.identity = identity
+        self.max_length = max_length
+        self.usage = Usage()
+        self.tokenizer = llm.get_tokenizer()
+        self.chat_template: Optional[str] = None  # a template file's text, instead of the model's
+
+    @classmethod
+    def load(cls, path: str, dtype, identity: str, max_length: Optional[int]) -> "VLLMBackend":
+        try:
+            from vllm import LLM
+        except ImportError:
+            raise ConfigError(
+                "the vllm judge backend needs vLLM, which is not installed here: install "
+                "requirements-vllm.txt in its own environment on a GPU host, or use --judge-backend transformers"
+            ) from None
+        parallel = int(os.environ.get("RMLB_VLLM_TENSOR_PARALLEL", "1"))
+        with explained(ModelLoadError, f"vLLM could not load the judge at {path}"):
+            llm = LLM(
+                model=path,
+                dtype=str(dtype).removeprefix("torch."),
+                max_model_len=max_length,
+                tensor_parallel_size=parallel,
+                seed=0,
+            )
+        return cls(llm, identity, max_length or llm.llm_engine.model_config.max_model_len)
+
+    def num_parameters(self) -> Optional[int]:
+        return None  # vLLM does not expose the module tree; the result leaves the count out
+
+    def generate(self, conversations: Sequence[list[Message]], decoding: Decoding) -> list[Generation]:
+        from vllm import SamplingParams
+
+        params = SamplingParams(
+            max_tokens=decoding.max_new_tokens,
+            temperature=decoding.temperature,
+            top_p=decoding.top_p,
+            seed=decoding.seed,
+        )
+        outputs = self.llm.chat(list(conversations), params, use_tqdm=False, chat_template=self.chat_template)
+        generations = [
+            Generation(out.outputs[0].text, len(out.prompt_token_ids), len(out.outputs[0].token_ids))
+            for out in outputs
+        ]
+        for generation in generations:
+            self.usage.add(generation)
+        return generations

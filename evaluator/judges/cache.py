@@ -1,0 +1,89 @@
+"""Judgements already made, kept in the results store: a re-run or a resumed run asks again only
+for what no earlier run answered.
+
+One folder per (judge, decoding): the judge's identity (a local model's org/name@resolved commit,
+dtype and device kind; an API judge's model@endpoint) and the decoding settings. Each entry is
+keyed by the format's wording (its sha256) and the exact conversation sent, so a changed template
+or a changed text is a miss, never a stale hit:
+
+    cache/judgements/<digest of judge + decoding>/<digest of the chunk's keys>.jsonl
+
+Every chunk of generations is written as its own file as soon as it is back (small, immutable
+files: on a Hub store each is one commit that never rewrites another), so a run killed halfway
+loses at most the chunk in flight. A line that does not parse is logged and ignored: a broken
+cache costs a call, never a wrong verdict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Optional
+
+from results.store import Store, safe_path
+
+from .backends.base import Decoding, Generation, Message
+from .formats import JudgeFormat
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = "cache"
+KIND = "judgements"
+FORMAT_VERSION = 1
+
+
+def entry_key(fmt: JudgeFormat, messages: list[Message]) -> str:
+    payload = json.dumps([fmt.sha256, messages], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class JudgementCache:
+    def __init__(self, store: Optional[Store], judge_identity: str, decoding: Decoding):
+        self.store = store
+        meta = json.dumps({"v": FORMAT_VERSION, "judge": judge_identity, "decoding": decoding.key()}, sort_keys=True)
+        self.digest = hashlib.sha256(meta.encode()).hexdigest()[:32]
+        self.folder = safe_path(CACHE_DIR, KIND, self.digest)
+        self.entries: dict[str, Generation] = {}
+        self.hits = 0
+
+    def load(self) -> "JudgementCache":
+        if self.store is None:
+            return self
+        for path in self.store.list_files(self.folder):
+            if path.endswith(".jsonl"):
+                self._read(path)
+        log.info("judgement cache: %d earlier judgements for this judge", len(self.entries))
+        return self
+
+    def _read(self, path: str) -> None:
+        data = self.store.read_file(path) or b""
+        for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
+            try:
+                record = json.loads(line)
+                self.entries[record["key"]] = Generation(
+                    record["text"], int(record.get("prompt_tokens", 0)), int(record.get("completion_tokens", 0))
+                )
+            except (ValueError, KeyError, TypeError) as exc:
+                log.warning("judgement cache: skipping line %d of %s (%s)", number, path, exc)
+
+    def get(self, key: str) -> Optional[Generation]:
+        found = self.entries.get(key)
+        self.hits += found is not None
+        return found
+
+    def put(self, chunk: dict[str, Generation]) -> None:
+        """Keep a chunk of new generations, in memory and (when there is a store) as one file."""
+        self.entries.update(chunk)
+        if self.store is None or not chunk:
+            return
+        lines = "".join(
+            json.dumps(
+                {"key": key, "text": g.text, "prompt_tokens": g.prompt_tokens, "completion_tokens": g.completion_tokens},
+                ensure_ascii=False,
+            )
+            + "\n"
+            for key, g in chunk.items()
+        )
+        digest = hashlib.sha256("".join(sorted(chunk)).encode()).hexdigest()[:32]
+        self.store.write_file(safe_path(CACHE_DIR, KIND, self.digest, f"{digest}.jsonl"), lines.encode())
