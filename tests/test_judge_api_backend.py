@@ -117,6 +117,21 @@ def test_token_usage_totals_are_the_servers_counts(stub, make_backend):
     assert (backend.usage.calls, backend.usage.prompt_tokens, backend.usage.completion_tokens) == (4, 14, 7)
 
 
+def test_max_new_tokens_reaches_the_server_which_cuts_the_reply(stub, make_backend):
+    stub.reply = "the answer is [[B]]"
+    backend = make_backend(stub.api_base)
+    [output] = backend.generate(ask("which?"), Decoding(max_new_tokens=2))
+    assert (output.text, output.completion_tokens) == ("the answer", 2)
+
+
+def test_a_reply_script_that_raises_is_a_500_and_is_kept_for_the_test(stub, make_backend):
+    stub.reply = lambda messages: messages[5]["content"]  # a bug in a test's script
+    backend = make_backend(stub.api_base, max_retries=1)
+    with pytest.raises(GenerationFailed, match="answered 500: the stub's reply function raised IndexError"):
+        backend.generate(ask("hello"), Decoding())
+    assert [type(error) for error in stub.errors] == [IndexError, IndexError]
+
+
 def test_a_server_that_reports_no_usage_counts_zero_tokens(stub, make_backend):
     stub.report_usage = False
     backend = make_backend(stub.api_base)
@@ -267,6 +282,7 @@ def test_a_named_key_variable_that_is_unset_is_a_config_error(monkeypatch, stub)
     [
         ({"api_base": "127.0.0.1:8000/v1"}, "must be an http:// or https:// URL"),
         ({"model": " "}, "needs a model name"),
+        ({"model": None}, "needs a model name"),
         ({"concurrency": 0}, "concurrency must be >= 1"),
         ({"timeout_s": 0}, "timeout must be > 0 s"),
     ],

@@ -248,7 +248,7 @@ def _check_settings(
         raise ConfigError(
             f"--api-base must be an http:// or https:// URL (like http://127.0.0.1:8000/v1), got {api_base!r}"
         )
-    if not model.strip():
+    if not model or not model.strip():
         raise ConfigError("the judge API needs a model name (the one the server serves)")
     if concurrency < 1 or max_retries < 0:
         raise ConfigError(
