@@ -107,7 +107,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except ValidationError as exc:
-        print(f"error: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}", file=sys.stderr)
+        print(f"error: {_validation_message(exc)}", file=sys.stderr)
         return 2
     result = outcome.result
     score = "n/a" if result.score is None else f"{100 * result.score:.2f}"
@@ -135,3 +135,11 @@ def _positive_int(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
     return value
+
+
+def _validation_message(exc: ValidationError) -> str:
+    """The first problem, named by its option when it has one (a whole-config check has none)."""
+    error = exc.errors()[0]
+    message = error["msg"].removeprefix("Value error, ")
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {message}" if where else message
