@@ -136,6 +136,10 @@ class OpenAIStub:
         """The next `count` requests are answered only after `seconds` (or when the stub stops)."""
         self._add_faults(Fault(hang_s=seconds), count)
 
+    def answer_next(self, count: int) -> None:
+        """The next `count` requests are answered normally: queue this before a fault to delay it."""
+        self._add_faults(Fault(), count)
+
     def reset(self) -> None:
         """Forget recorded requests, the in-flight high-water mark and unused faults."""
         with self._lock:

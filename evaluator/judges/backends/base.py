@@ -12,6 +12,8 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
+from ...errors import EvaluationError
+
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": ...}
 
 
@@ -55,7 +57,7 @@ class Usage:
         self.completion_tokens += generation.completion_tokens
 
 
-class GenerationFailed(RuntimeError):
+class GenerationFailed(EvaluationError):
     """A generation could not be obtained (after the backend's retries); the message says why.
 
     Never carries an API key: backends build the message from the status and the endpoint only.
