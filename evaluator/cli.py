@@ -63,7 +63,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--output", required=True, help="folder for <org>/<name>.json and .scores.jsonl")
     _add_judge_arguments(run.add_argument_group("generative judges (--model-type generative)"))
+    queue = commands.add_parser(
+        "queue-api-judge", help="(host) queue one of this host's API judges (RMLB_API_JUDGES) for evaluation"
+    )
+    queue.add_argument("name", help="the judge's name in RMLB_API_JUDGES")
+    queue.add_argument("--benchmark", action="append", dest="benchmarks", help="repeatable (default: rewardbench-2)")
+    queue.add_argument("--judge-format", help="a built-in judge format (default: mt-bench-pairwise)")
+    queue.add_argument("--judge-orders", type=int, choices=[1, 2], default=2)
     return parser
+
+
+def queue_main(args: argparse.Namespace) -> int:
+    """Queue an API judge in the store the worker reads (its settings come from the environment)."""
+    from .api_judges import api_judge_requests, queue_api_judge
+    from .settings import SettingsError, WorkerSettings, build_store
+
+    try:
+        settings = WorkerSettings.from_env()
+        requests = api_judge_requests(
+            settings, args.name, args.benchmarks or ["rewardbench-2"], args.judge_format, args.judge_orders
+        )
+        queue_api_judge(build_store(settings), requests)
+    except (EvaluationError, SettingsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for request in requests:
+        log.info("queued %s (%s/%s on %s)", request.request_id, request.org, request.name, request.benchmark)
+    return 0
 
 
 def _add_judge_arguments(group: argparse._ArgumentGroup) -> None:
@@ -96,6 +122,8 @@ def _add_judge_arguments(group: argparse._ArgumentGroup) -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "queue-api-judge":
+        return queue_main(args)
     from .runner import evaluate  # torch loads only once the arguments are known good
 
     try:

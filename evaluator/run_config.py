@@ -124,7 +124,35 @@ class RunConfig(BaseModel):
             )
         fields = {**_shared(settings.model_dump()), **_shared(request.model_dump())}
         data, extra_data = split_overrides(settings.data_overrides, request.benchmark)
+        if request.model_type == "generative":
+            fields.update(_queued_judge(request, settings))
         return cls(**fields, data=data, extra_data=extra_data, progress=False)
+
+
+def _queued_judge(request: "EvalRequest", settings: "WorkerSettings") -> dict[str, Any]:
+    """A queued judge: a built-in format (a file is a path on the worker's disk), and, for an API
+    judge, the endpoint and key variable of the host's allow-list entry it names, nothing else."""
+    from results.judge_formats import DEFAULTS, FORMATS
+
+    judge_format = request.judge_format or DEFAULTS["pairwise"].name
+    if judge_format not in FORMATS:
+        raise ConfigError(f"judge format {judge_format!r} is not a built-in: choose one of {', '.join(FORMATS)}")
+    judge: dict[str, Any] = dict(
+        format=judge_format,
+        orders=request.judge_orders,
+        concurrency=settings.judge_concurrency,
+        max_new_tokens=settings.judge_max_new_tokens,
+    )
+    if request.api_judge is None:
+        return {"judge": JudgeSettings(**judge)}
+    entry = settings.api_judges.get(request.api_judge)
+    if entry is None:
+        raise ConfigError(
+            f"API judge {request.api_judge!r} is not on this worker's allow-list (RMLB_API_JUDGES): "
+            "only judges the host configured are evaluated"
+        )
+    judge.update(api_base=entry.api_base, api_model=entry.model, api_key_env=entry.api_key_env)
+    return {"model": entry.model, "judge": JudgeSettings(**judge)}
 
 
 def _shared(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,19 +18,36 @@ RMLB_DEVICE                `auto`, `cpu`, `cuda`, `cuda:N` (auto)
 RMLB_BATCH_TOKENS          padded tokens per batch (16384)
 RMLB_MAX_LENGTH            truncate texts to this many tokens (default: the model's limit)
 RMLB_BOOTSTRAP_SAMPLES     bootstrap samples for confidence intervals (1000)
+RMLB_API_JUDGES            the API judges this host evaluates, as JSON: {"name": {"api_base":
+                           "https://.../v1", "model": "...", "api_key_env": "VAR"}}; a queued request
+                           names one (`api_judge`), never an endpoint or a key; the key stays in VAR,
+                           in the worker's environment ({})
+RMLB_JUDGE_CONCURRENCY     API judge requests in flight at once (8)
+RMLB_JUDGE_MAX_NEW_TOKENS  tokens a judge may write per judgement (512)
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from typing import Optional
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from results.settings import PREFIX, SettingsError, StoreSettings, build_store
 
-__all__ = ["SettingsError", "WorkerSettings", "build_store", "parse_overrides"]
+__all__ = ["ApiJudge", "SettingsError", "WorkerSettings", "build_store", "parse_overrides"]
+
+
+class ApiJudge(BaseModel):
+    """One host-approved API judge: where it answers and which variable holds its key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    api_base: str
+    model: str
+    api_key_env: Optional[str] = None
 
 
 class WorkerSettings(StoreSettings):
@@ -45,6 +62,9 @@ class WorkerSettings(StoreSettings):
     max_length: Optional[int] = Field(None, gt=0)
     bootstrap_samples: int = Field(1000, gt=0)
     prior_sets: bool = False
+    api_judges: dict[str, ApiJudge] = Field(default_factory=dict)
+    judge_concurrency: int = Field(8, gt=0)
+    judge_max_new_tokens: int = Field(512, gt=0)
 
     @model_validator(mode="after")
     def _consistent(self) -> "WorkerSettings":
@@ -61,7 +81,16 @@ class WorkerSettings(StoreSettings):
         fields = super().env_fields(env)
         if "data_overrides" in fields:
             fields["data_overrides"] = parse_overrides(fields["data_overrides"])
+        if "api_judges" in fields:
+            fields["api_judges"] = _parse_json(fields["api_judges"], "API_JUDGES")
         return fields
+
+
+def _parse_json(text: str, variable: str):
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise SettingsError(f"{PREFIX}{variable}: not valid JSON ({exc})") from None
 
 
 def parse_overrides(text: str) -> dict[str, str]:

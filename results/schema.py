@@ -223,6 +223,12 @@ class EvalRequest(_Record):
         None, description="the reference's commit sha at submission: the one the worker evaluates against"
     )
     per_token_mean: bool = Field(False, description="dpo-ref-free: mean, not sum, of response log-probs")
+    judge_format: Optional[str] = Field(None, description="generative: a built-in judge format (results/judge_formats.py)")
+    judge_orders: int = Field(2, ge=1, le=2, description="generative: slot orders per pair (2 = A/B and B/A)")
+    api_judge: Optional[str] = Field(
+        None, description="generative: an API judge on the worker's allow-list (RMLB_API_JUDGES), by name; "
+        "only the host queues these (python -m evaluator queue-api-judge)"
+    )
     benchmark: str = "rewardbench"
     dtype: str = "auto"
     chat_template: str = "tokenizer"
