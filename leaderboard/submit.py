@@ -35,6 +35,7 @@ from typing import Callable, Optional, Sequence
 from huggingface_hub import HfApi
 
 from results.folder_hash import LOCAL_PREFIX
+from results.judge_formats import FORMATS as JUDGE_FORMATS
 from results.model_types import MODEL_TYPES
 from results.names import InvalidModelName, storage_name
 from results.schema import EvalRequest, Status
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 
 DTYPES: tuple[str, ...] = ("auto", "bfloat16", "float16", "float32")
 RATE_WINDOW = timedelta(days=7)
+JUDGE_TYPE = "generative"  # the model type whose submissions name a judge format
 BLOCKING_STATUSES = (Status.PENDING, Status.RUNNING, Status.FINISHED)
 _REVISION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")
 _TEMPLATE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -64,6 +66,7 @@ class SubmissionForm:
     dtype: str = "auto"
     submitter: str = ""
     benchmarks: Optional[tuple[str, ...]] = None  # None: every benchmark the host offers
+    judge_format: str = ""  # generative judges: a built-in format ("" = the default)
 
     def cleaned(self) -> "SubmissionForm":
         return SubmissionForm(
@@ -75,6 +78,8 @@ class SubmissionForm:
             dtype=self.dtype.strip() or "auto",
             submitter=self.submitter.strip(),
             benchmarks=None if self.benchmarks is None else tuple(b.strip() for b in self.benchmarks),
+            # Only a judge has a format; the form's hidden dropdown still sends one for other types.
+            judge_format=self.judge_format.strip() if self.model_type.strip() == JUDGE_TYPE else "",
         )
 
 
@@ -168,6 +173,12 @@ def check_reference_model(ctx: Context) -> Optional[str]:
     return _model_id_problem(ctx.form.ref_model, "reference model", ctx.settings)
 
 
+def check_judge_format(ctx: Context) -> Optional[str]:
+    if ctx.form.judge_format and ctx.form.judge_format not in JUDGE_FORMATS:
+        return f"Unknown judge format {ctx.form.judge_format!r}: choose one of {', '.join(JUDGE_FORMATS)}."
+    return None
+
+
 def check_chat_template(ctx: Context) -> Optional[str]:
     if not _TEMPLATE.match(ctx.form.chat_template):
         return "The chat template must be a template name such as 'tokenizer' (the model's own template)."
@@ -223,6 +234,7 @@ FORM_CHECKS: tuple[Check, ...] = (
     check_revision,
     check_model_type,
     check_reference_model,
+    check_judge_format,
     check_chat_template,
     check_dtype,
     check_benchmarks,
@@ -402,6 +414,7 @@ def build_request(ctx: Context, benchmark: str) -> EvalRequest:
         revision=ctx.form.revision,
         revision_resolved=ctx.hub.sha,
         model_type=ctx.form.model_type,
+        judge_format=ctx.form.judge_format or None,
         ref_model=ref.locator if ref else None,
         ref_revision=DEFAULT_REVISION if ref else None,
         ref_revision_resolved=ctx.hub.ref_sha,

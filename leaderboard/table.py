@@ -44,7 +44,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from results.model_types import MODEL_TYPES
-from results.schema import BenchmarkInfo, EvalResult
+from results.schema import BenchmarkInfo, EvalResult, JudgeInfo
 from results.sections import SECTIONS_BY_BENCHMARK, Section, overall_score, section_scores, subset_order
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 MODEL = "Model"
 MODEL_TYPE = "Model Type"
 MODEL_TYPE_KEY = "model_type_key"
+JUDGED_AS = "Judged as"  # a generative judge's format and slot orders
 BENCHMARK = "Benchmark"
 SCORE = "Score"
 SCORE_CI_LOW = "Score CI low"
@@ -82,6 +83,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     PARAMETERS,
     REVISION,
     REFERENCE,
+    JUDGED_AS,
     EVALUATED,
     SOURCE,
     PATH,
@@ -95,7 +97,12 @@ SUBSET_ID_COLUMNS: tuple[str, ...] = (
 )
 
 # Model-type labels of the published results -> our model-type keys (others are kept as written).
-PUBLISHED_MODEL_TYPES = {"Seq. Classifier": "classifier", "DPO": "dpo", "DPO Ref. Free": "dpo-ref-free"}
+PUBLISHED_MODEL_TYPES = {
+    "Seq. Classifier": "classifier",
+    "DPO": "dpo",
+    "DPO Ref. Free": "dpo-ref-free",
+    "Generative": "generative",
+}
 # Sections a result of a benchmark may lack and still be complete: the published RewardBench
 # results have Prior Sets for some models only, and the overall score already skips a section that
 # is absent. Every RewardBench 2 subset is core.
@@ -127,6 +134,7 @@ class ResultRecord:
     path: str = ""
     missing_subsets: tuple[str, ...] = ()  # core subsets of the benchmark without a score
     latest: bool = True  # the newest result of this model on this benchmark (`mark_latest`)
+    type_detail: str = ""  # how a model of this type was run, e.g. a judge's format and orders
 
     @property
     def complete(self) -> bool:
@@ -267,7 +275,15 @@ def parse_project_result(data: bytes, path: str) -> ResultRecord:
         source="evaluated here",
         path=path,
         missing_subsets=_missing_subsets(result),
+        type_detail=judge_detail(result.judge) if result.judge else "",
     )
+
+
+def judge_detail(judge: JudgeInfo) -> str:
+    """`mt-bench-pairwise, both orders` / `skywork-critic, one seeded order` / `... via API`."""
+    pairwise = judge.formats.get("pairwise") or next(iter(judge.formats.values()), "")
+    orders = "both orders" if judge.orders == 2 else "one seeded order"
+    return f"{pairwise}, {orders}" + (", via API" if judge.backend == "api" else "")
 
 
 # ---- the flat files of the published RewardBench results ----------------------------------------
@@ -384,6 +400,7 @@ def _row(record: ResultRecord) -> dict:
     return {
         MODEL: record.model,
         MODEL_TYPE: model_type_label(record.model_type),
+        JUDGED_AS: record.type_detail or None,
         MODEL_TYPE_KEY: record.model_type,
         BENCHMARK: record.benchmark,
         SCORE: record.score,

@@ -133,3 +133,14 @@ def test_judge_options_on_another_model_type_are_refused(tiny_classifier, tmp_pa
                  "--output", str(tmp_path)])
     assert code == 2
     assert "judge options apply to --model-type generative" in capsys.readouterr().err
+
+
+def test_the_leaderboard_labels_a_judge_and_its_format(always_a, tmp_path):
+    from leaderboard import table as t
+
+    run(always_a, tmp_path, "--data", str(V1_SAMPLE), "--subsets", "alpacaeval-easy", "--judge-format", "skywork-critic",
+        "--judge-orders", "1")
+    data = (tmp_path / "judge-org" / "always-a.json").read_bytes()
+    rows = t.build_tables([("eval-set/rewardbench/judge-org/always-a/x.json", data)]).rows
+    assert list(rows[t.MODEL_TYPE]) == ["Generative judge (LLM-as-judge)"]
+    assert list(rows[t.JUDGED_AS]) == ["skywork-critic, one seeded order"]

@@ -446,3 +446,19 @@ def test_a_local_folder_s_parameter_count_is_read_from_its_safetensors_headers(t
     assert outcome.request.num_parameters == expected
     garbage = model_folder(tmp_path / "lab" / "garbage")  # not a safetensors header: no count, no refusal
     assert safetensors_parameters([garbage / "model.safetensors"]) is None
+
+
+def test_a_generative_judge_is_submitted_with_its_judge_format(hub, tmp_path):
+    store = LocalStore(tmp_path)
+    outcome = submissions(hub, store).submit(form(model_type="generative", judge_format="prometheus-2-relative"))
+    assert outcome.accepted, outcome.message
+    assert outcome.request.model_type == "generative" and outcome.request.judge_format == "prometheus-2-relative"
+    assert outcome.request.api_judge is None  # the form cannot ask for an API judge
+
+
+def test_an_unknown_judge_format_is_refused_and_other_types_carry_none(hub, tmp_path):
+    store = LocalStore(tmp_path)
+    refused = submissions(hub, store).submit(form(model_type="generative", judge_format="../etc/judge.jinja"))
+    assert not refused.accepted and "Unknown judge format '../etc/judge.jinja'" in refused.message
+    classifier = submissions(hub, store).submit(form(judge_format="skywork-critic"))
+    assert classifier.accepted and classifier.request.judge_format is None

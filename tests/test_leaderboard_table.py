@@ -112,10 +112,11 @@ def test_published_model_types_map_to_our_keys_and_unknown_ones_are_kept():
                 published_result("a/x", subset_levels(0.7, 0, CORE_SUBSETS), "Seq. Classifier"),
             ),
             ("eval-set/a/y.json", published_result("a/y", subset_levels(0.6, 0, CORE_SUBSETS), "Generative")),
+            ("eval-set/a/z.json", published_result("a/z", subset_levels(0.5, 0, CORE_SUBSETS), "Custom Classifier")),
         )
     ).rows
-    assert list(rows[t.MODEL_TYPE_KEY]) == ["classifier", "Generative"]
-    assert list(rows[t.MODEL_TYPE]) == ["Sequence classifier", "Generative"]
+    assert list(rows[t.MODEL_TYPE_KEY]) == ["classifier", "generative", "Custom Classifier"]
+    assert list(rows[t.MODEL_TYPE]) == ["Sequence classifier", "Generative judge (LLM-as-judge)", "Custom Classifier"]
 
 
 @pytest.mark.parametrize(

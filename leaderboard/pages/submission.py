@@ -7,12 +7,16 @@ from typing import Any, Callable, Optional, Sequence
 
 import gradio as gr
 
+from results.judge_formats import DEFAULTS as JUDGE_DEFAULTS
+from results.judge_formats import FORMATS as JUDGE_FORMATS
 from results.model_types import MODEL_TYPES
 
 from ..data import ResultsCache
 from ..display import escape_markdown
 from ..settings import AppSettings
-from ..submit import DTYPES, SubmissionForm, Submissions
+from ..submit import DTYPES, JUDGE_TYPE, SubmissionForm, Submissions
+
+DEFAULT_JUDGE_FORMAT = JUDGE_DEFAULTS["pairwise"].name
 
 
 def text_message(ok: bool, message: str) -> str:
@@ -28,6 +32,7 @@ class SubmitForm:
     ref_model: gr.Textbox
     chat_template: gr.Textbox
     dtype: gr.Dropdown
+    judge_format: gr.Dropdown
     benchmarks: gr.CheckboxGroup
 
     @property
@@ -39,6 +44,7 @@ class SubmitForm:
             self.ref_model,
             self.chat_template,
             self.dtype,
+            self.judge_format,
             self.benchmarks,
         ]
 
@@ -72,6 +78,15 @@ def form_fields(allow_local: bool = False, offered: Sequence[str] = ("rewardbenc
             elem_id="sub-template",
         )
         dtype = gr.Dropdown(choices=list(DTYPES), value="auto", label="Weights dtype", elem_id="sub-dtype")
+    judge_format = gr.Dropdown(
+        choices=[(f"{f.name}: {f.description}", f.name) for f in JUDGE_FORMATS.values() if f.mode.name == "pairwise"],
+        value=DEFAULT_JUDGE_FORMAT,
+        label="Judge format",
+        info="how the judge is asked about a pair; RewardBench 2's best-of-4 rows use the 4-way ranking "
+        "format and Ties the 1-10 rating; every pair is judged in both orders",
+        visible=first.key == JUDGE_TYPE,
+        elem_id="sub-judge-format",
+    )
     benchmarks = gr.CheckboxGroup(
         choices=list(offered),
         value=list(offered),
@@ -80,20 +95,24 @@ def form_fields(allow_local: bool = False, offered: Sequence[str] = ("rewardbenc
         elem_id="sub-benchmarks",
     )
     model_type.change(
-        lambda key: gr.Textbox(visible=MODEL_TYPES[key].needs_reference if key in MODEL_TYPES else False),
+        lambda key: (
+            gr.Textbox(visible=MODEL_TYPES[key].needs_reference if key in MODEL_TYPES else False),
+            gr.Dropdown(visible=key == JUDGE_TYPE),
+        ),
         [model_type],
-        [ref_model],
+        [ref_model, judge_format],
         show_progress="hidden",
     )
-    return SubmitForm(model, revision, model_type, ref_model, chat_template, dtype, benchmarks)
+    return SubmitForm(model, revision, model_type, ref_model, chat_template, dtype, judge_format, benchmarks)
 
 
 def submit_form(cache: ResultsCache, submissions: Submissions, submitter: str, values: Sequence[Any]) -> str:
-    *texts, benchmarks = values
+    *texts, judge_format, benchmarks = values
     model, revision, model_type, ref_model, chat_template, dtype = ((v or "") for v in texts)
     outcome = submissions.submit(
         SubmissionForm(
-            model, revision, model_type, ref_model, chat_template, dtype, submitter or "", tuple(benchmarks or ())
+            model, revision, model_type, ref_model, chat_template, dtype, submitter or "", tuple(benchmarks or ()),
+            judge_format=judge_format or "",
         )
     )
     for request in outcome.requests:
@@ -107,18 +126,17 @@ def submit_handler(cache: ResultsCache, submissions: Submissions, signed_in: boo
     if signed_in:
 
         def on_submit(
-            model, revision, model_type, ref_model, template, dtype, benchmarks, profile: Optional[gr.OAuthProfile]
+            model, revision, model_type, ref_model, template, dtype, judge_format, benchmarks,
+            profile: Optional[gr.OAuthProfile],
         ) -> str:
             name = profile.username if profile else ""
-            return submit_form(
-                cache, submissions, name, (model, revision, model_type, ref_model, template, dtype, benchmarks)
-            )
+            values = (model, revision, model_type, ref_model, template, dtype, judge_format, benchmarks)
+            return submit_form(cache, submissions, name, values)
     else:
 
-        def on_submit(model, revision, model_type, ref_model, template, dtype, benchmarks, name) -> str:
-            return submit_form(
-                cache, submissions, name, (model, revision, model_type, ref_model, template, dtype, benchmarks)
-            )
+        def on_submit(model, revision, model_type, ref_model, template, dtype, judge_format, benchmarks, name) -> str:
+            values = (model, revision, model_type, ref_model, template, dtype, judge_format, benchmarks)
+            return submit_form(cache, submissions, name, values)
 
     return on_submit
 
