@@ -19,7 +19,7 @@ from ..adapters.chat_format import ChatFormat, chat_format
 from ..benchmarks.loading import Example
 from ..errors import ConfigError
 from .backends.base import Generation, JudgeBackend
-from .cache import JudgementCache, entry_key
+from .cache import GenerationCache, entry_key
 from .fairness import FormatSet, JudgeTask, fairness_stats, plan_row, scored_row
 from .formats import get_format
 from .settings import JudgeSettings
@@ -78,7 +78,7 @@ class GenerativeAdapter(RewardAdapter):
         self.options = options
         self.formats = FormatSet.with_format(get_format(settings.format, settings.format_mode))
         self.decoding = settings.decoding(options.seed)
-        self.cache = JudgementCache(options.store, backend.identity, self.decoding)
+        self.cache = GenerationCache(options.store, backend.identity, self.decoding)
         self.chat_format = self._chat_format(backend, options.chat_template)
         self.max_length = getattr(backend, "max_length", 0)
         self.judge_info: Optional[JudgeInfo] = None
@@ -136,7 +136,7 @@ class GenerativeAdapter(RewardAdapter):
     def _answers(self, tasks: list[JudgeTask]) -> list[Generation]:
         """One answer per task: each distinct prompt asked once, the cache first."""
         self.cache.load()
-        keys = [entry_key(task.format, task.messages) for task in tasks]
+        keys = [entry_key(task.format.sha256, task.messages) for task in tasks]
         found = {key: hit for key in dict.fromkeys(keys) if (hit := self.cache.get(key)) is not None}
         missing = {key: task.messages for key, task in zip(keys, tasks) if key not in found}
         log.info("judging: %d prompts, %d from the cache, %d to ask", len(set(keys)), len(found), len(missing))

@@ -1,12 +1,12 @@
-"""Judgements already made, kept in the results store: a re-run or a resumed run asks again only
-for what no earlier run answered.
+"""Generations already made (judgements, critiques), kept in the results store: a re-run or a
+resumed run asks again only for what no earlier run got back.
 
-One folder per (judge, decoding): the judge's identity (a local model's org/name@resolved commit,
-dtype and device kind; an API judge's model@endpoint) and the decoding settings. Each entry is
-keyed by the format's wording (its sha256) and the exact conversation sent, so a changed template
-or a changed text is a miss, never a stale hit:
+One folder per (kind, model, decoding): the model's identity (a local model's org/name@resolved
+commit, dtype and device kind; an API judge's model@endpoint) and the decoding settings. Each
+entry is keyed by the instructions' wording (a judge format's sha256, a critique request) and the
+exact prompt sent, so a changed template or a changed text is a miss, never a stale hit:
 
-    cache/judgements/<digest of judge + decoding>/<digest of the chunk's keys>.jsonl
+    cache/<judgements|critiques>/<digest of model + decoding>/<digest of the chunk's keys>.jsonl
 
 Every chunk of generations is written as its own file as soon as it is back (small, immutable
 files: on a Hub store each is one commit that never rewrites another), so a run killed halfway
@@ -19,12 +19,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Optional
+from typing import Any, Optional
 
 from results.store import Store, safe_path
 
-from .backends.base import Decoding, Generation, Message
-from .formats import JudgeFormat
+from .backends.base import Decoding, Generation
 
 log = logging.getLogger(__name__)
 
@@ -33,27 +32,30 @@ KIND = "judgements"
 FORMAT_VERSION = 1
 
 
-def entry_key(fmt: JudgeFormat, messages: list[Message]) -> str:
-    payload = json.dumps([fmt.sha256, messages], ensure_ascii=False, separators=(",", ":"))
+def entry_key(wording: str, prompt: Any) -> str:
+    """Key of one generation: the instructions' wording (a format's sha256, a critique request) and
+    the exact prompt (a conversation, or token ids)."""
+    payload = json.dumps([wording, prompt], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-class JudgementCache:
-    def __init__(self, store: Optional[Store], judge_identity: str, decoding: Decoding):
+class GenerationCache:
+    def __init__(self, store: Optional[Store], identity: str, decoding: Decoding, kind: str = KIND):
         self.store = store
-        meta = json.dumps({"v": FORMAT_VERSION, "judge": judge_identity, "decoding": decoding.key()}, sort_keys=True)
+        self.kind = kind
+        meta = json.dumps({"v": FORMAT_VERSION, "judge": identity, "decoding": decoding.key()}, sort_keys=True)
         self.digest = hashlib.sha256(meta.encode()).hexdigest()[:32]
-        self.folder = safe_path(CACHE_DIR, KIND, self.digest)
+        self.folder = safe_path(CACHE_DIR, kind, self.digest)
         self.entries: dict[str, Generation] = {}
         self.hits = 0
 
-    def load(self) -> "JudgementCache":
+    def load(self) -> "GenerationCache":
         if self.store is None:
             return self
         for path in self.store.list_files(self.folder):
             if path.endswith(".jsonl"):
                 self._read(path)
-        log.info("judgement cache: %d earlier judgements for this judge", len(self.entries))
+        log.info("%s cache: %d earlier generations for this model", self.kind, len(self.entries))
         return self
 
     def _read(self, path: str) -> None:
@@ -65,7 +67,7 @@ class JudgementCache:
                     record["text"], int(record.get("prompt_tokens", 0)), int(record.get("completion_tokens", 0))
                 )
             except (ValueError, KeyError, TypeError) as exc:
-                log.warning("judgement cache: skipping line %d of %s (%s)", number, path, exc)
+                log.warning("%s cache: skipping line %d of %s (%s)", self.kind, number, path, exc)
 
     def get(self, key: str) -> Optional[Generation]:
         found = self.entries.get(key)
@@ -86,4 +88,4 @@ class JudgementCache:
             for key, g in chunk.items()
         )
         digest = hashlib.sha256("".join(sorted(chunk)).encode()).hexdigest()[:32]
-        self.store.write_file(safe_path(CACHE_DIR, KIND, self.digest, f"{digest}.jsonl"), lines.encode())
+        self.store.write_file(safe_path(CACHE_DIR, self.kind, self.digest, f"{digest}.jsonl"), lines.encode())

@@ -67,10 +67,14 @@ class TransformersBackend(JudgeBackend):
         return self.tokenizer(text, add_special_tokens=False)["input_ids"]
 
     def generate(self, conversations: Sequence[list[Message]], decoding: Decoding) -> list[Generation]:
-        prompts = [self._fit(self.render(c), decoding.max_new_tokens) for c in conversations]
+        return self.generate_ids([self.render(c) for c in conversations], decoding)
+
+    def generate_ids(self, prompts: Sequence[list[int]], decoding: Decoding) -> list[Generation]:
+        """Continue each token sequence (already rendered: critique models build their own)."""
+        prompts = [self._fit(list(p), decoding.max_new_tokens) for p in prompts]
         plan = plan_batches([len(p) + decoding.max_new_tokens for p in prompts], self.batch_tokens)
         generations: list[Optional[Generation]] = [None] * len(prompts)
-        bar = tqdm(total=len(prompts), desc="judging (generation)", unit="prompt", disable=not self.progress)
+        bar = tqdm(total=len(prompts), desc="generating", unit="prompt", disable=not self.progress)
         with torch.inference_mode():
             for indices in plan.batches:
                 for index, generation in zip(indices, self._generate_batch([prompts[i] for i in indices], decoding)):
