@@ -26,8 +26,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from evaluator.judges.backends import Decoding  # noqa: E402
-from evaluator.judges.backends.openai_api import OpenAICompatibleBackend  # noqa: E402
+from evaluator.generation import Decoding  # noqa: E402
+from evaluator.generation.openai_api import OpenAICompatibleBackend  # noqa: E402
 from tests.openai_stub import OpenAIStub  # noqa: E402
 
 log = logging.getLogger("bench.judge_api_concurrency")

@@ -125,7 +125,10 @@ def test_a_hang_fails_the_run_and_a_rerun_asks_only_what_is_missing(stub, tmp_pa
     assert run(stub, tmp_path / "2", "--cache-dir", str(cache)) == 0
     result, lines = read(tmp_path / "2")
     assert result["judge"]["cached"] == 128
-    assert len(stub.requests) == 270 - 128  # only what the killed run had not got back
+    # Only what the killed run had not got back is asked (a retried request is the same prompt).
+    asked = {json.dumps(r.messages) for r in stub.requests}
+    assert len(asked) == 270 - 128
+    assert len(stub.requests) == len(asked) + result["judge"]["retries"]  # nothing left over from run 1
     assert all(line["correct"] == 1.0 for line in lines)
     assert asked_first >= 128
 

@@ -102,8 +102,8 @@ def test_second_run_is_answered_from_the_cache(always_a, tmp_path):
 def test_batched_generation_equals_one_prompt_at_a_time(tmp_path):
     import torch
 
-    from evaluator.judges.backends import Decoding
-    from evaluator.judges.backends.transformers_local import TransformersBackend
+    from evaluator.generation import Decoding
+    from evaluator.generation.transformers_local import TransformersBackend
 
     folder = build_random_judge(tmp_path / "org" / "noisy", seed=1)
     conversations = [[{"role": "user", "content": "word " * n + "?"}] for n in (1, 30, 7, 60, 2, 15)]

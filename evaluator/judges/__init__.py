@@ -1,7 +1,11 @@
 """Generative judges: a chat model reads a prompt and its answers and says which is better.
 
-formats.py     judge formats (prompt template + verdict parser + mode), a registry by name
-fairness.py    how slot orders are chosen and how verdicts become credit (both orders, seeded slots)
-cache.py       judgements already made, keyed by (judge, format, prompt text, decoding)
-backends/      who generates: local transformers, any OpenAI-compatible endpoint, vLLM
+results/judge_formats.py  judge formats (prompt template + verdict parser + mode), a registry by name
+formats.py                a run's format: a built-in, or a template file
+fairness.py               slot orders (both orders, seeded slots) and how verdicts become credit
+adapter.py                model type `generative`
+settings.py               JudgeSettings (format, orders, backend, API options)
+
+Generation itself (local transformers, OpenAI-compatible APIs, vLLM) and its cache live in
+evaluator/generation/, shared with critique models.
 """

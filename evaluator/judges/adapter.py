@@ -18,8 +18,8 @@ from ..adapters.base import LoadOptions, RewardAdapter, ScoredExample, ScoringSt
 from ..adapters.chat_format import ChatFormat, chat_format
 from ..benchmarks.loading import Example
 from ..errors import ConfigError
-from .backends.base import Generation, JudgeBackend
-from .cache import GenerationCache, entry_key
+from ..generation.base import Generation, GenerationBackend
+from ..generation.cache import GenerationCache, entry_key
 from .fairness import FormatSet, JudgeTask, fairness_stats, plan_row, scored_row
 from .formats import get_format
 from .settings import JudgeSettings
@@ -33,8 +33,8 @@ class ServerTemplate(ChatFormat):
     name = "server"
 
 
-def _local_backend(settings: JudgeSettings, options: LoadOptions) -> JudgeBackend:
-    from .backends.transformers_local import TransformersBackend
+def _local_backend(settings: JudgeSettings, options: LoadOptions) -> GenerationBackend:
+    from ..generation.transformers_local import TransformersBackend
 
     identity = f"{options.model_identity}|{str(options.dtype).removeprefix('torch.')}|{options.device.type}"
     return TransformersBackend.load(
@@ -43,14 +43,14 @@ def _local_backend(settings: JudgeSettings, options: LoadOptions) -> JudgeBacken
     )
 
 
-def _vllm_backend(settings: JudgeSettings, options: LoadOptions) -> JudgeBackend:
-    from .backends.vllm_backend import VLLMBackend
+def _vllm_backend(settings: JudgeSettings, options: LoadOptions) -> GenerationBackend:
+    from ..generation.vllm_backend import VLLMBackend
 
     return VLLMBackend.load(options.model_path, options.dtype, f"{options.model_identity}|vllm", options.max_length)
 
 
-def _api_backend(settings: JudgeSettings, options: LoadOptions) -> JudgeBackend:
-    from .backends.openai_api import OpenAICompatibleBackend
+def _api_backend(settings: JudgeSettings, options: LoadOptions) -> GenerationBackend:
+    from ..generation.openai_api import OpenAICompatibleBackend
 
     return OpenAICompatibleBackend(
         api_base=settings.api_base,
@@ -62,7 +62,7 @@ def _api_backend(settings: JudgeSettings, options: LoadOptions) -> JudgeBackend:
     )
 
 
-BACKENDS: dict[str, Callable[[JudgeSettings, LoadOptions], JudgeBackend]] = {
+BACKENDS: dict[str, Callable[[JudgeSettings, LoadOptions], GenerationBackend]] = {
     "transformers": _local_backend,
     "vllm": _vllm_backend,
     "api": _api_backend,
@@ -72,7 +72,7 @@ BACKENDS: dict[str, Callable[[JudgeSettings, LoadOptions], JudgeBackend]] = {
 class GenerativeAdapter(RewardAdapter):
     model_type = "generative"
 
-    def __init__(self, backend: JudgeBackend, settings: JudgeSettings, options: LoadOptions):
+    def __init__(self, backend: GenerationBackend, settings: JudgeSettings, options: LoadOptions):
         self.backend = backend
         self.settings = settings
         self.options = options
@@ -84,7 +84,7 @@ class GenerativeAdapter(RewardAdapter):
         self.judge_info: Optional[JudgeInfo] = None
 
     @staticmethod
-    def _chat_format(backend: JudgeBackend, requested: str) -> ChatFormat:
+    def _chat_format(backend: GenerationBackend, requested: str) -> ChatFormat:
         """A local judge is prompted with its tokenizer's chat template, or a template file's."""
         tokenizer = getattr(backend, "tokenizer", None)
         if tokenizer is None:

@@ -27,7 +27,7 @@ from results.schema import Judgement
 
 from ..adapters.base import ScoredExample
 from ..benchmarks.loading import Example
-from .backends.base import Message
+from ..generation.base import Message
 from .formats import DEFAULTS, SLOT_LETTERS, JudgeFormat
 
 UNPARSABLE_RATING = 0.0

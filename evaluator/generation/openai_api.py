@@ -25,8 +25,8 @@ from typing import Any, Optional, Sequence
 import httpx
 from pydantic import SecretStr
 
-from ...errors import ConfigError
-from .base import Decoding, Generation, GenerationFailed, JudgeBackend, Message, Usage
+from ..errors import ConfigError
+from .base import Decoding, Generation, GenerationFailed, GenerationBackend, Message, Usage
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def _generation(body: Any) -> Generation:
     )
 
 
-class OpenAICompatibleBackend(JudgeBackend):
+class OpenAICompatibleBackend(GenerationBackend):
     """Chat completions from `{api_base}/chat/completions`, e.g. api_base="http://127.0.0.1:8000/v1"."""
 
     def __init__(
@@ -126,6 +126,7 @@ class OpenAICompatibleBackend(JudgeBackend):
         self._key = read_api_key(api_key_env)
         self._jitter = random.Random(seed)  # seeded: a rerun waits the same (small) extra times
         self._lock = threading.Lock()
+        self._giving_up = threading.Event()  # set when a call has failed: its other requests stop
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout_s),
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
@@ -136,12 +137,16 @@ class OpenAICompatibleBackend(JudgeBackend):
         return f"OpenAICompatibleBackend({self.identity!r}, concurrency={self.concurrency})"
 
     def generate(self, conversations: Sequence[list[Message]], decoding: Decoding) -> list[Generation]:
-        futures = [self._pool.submit(self._complete, messages, decoding) for messages in conversations]
+        self._giving_up.clear()
+        futures = [self._pool.submit(self._complete_or_give_up, messages, decoding) for messages in conversations]
         done, pending = wait(futures, return_when=FIRST_EXCEPTION)
         failed = [future for future in futures if future in done and future.exception() is not None]
         if failed:
-            for future in pending:  # requests not yet sent are dropped; those in flight finish
+            # Requests not yet sent are dropped, those in flight stop retrying, and the call returns
+            # only once they are over: no request of a failed call reaches the server afterwards.
+            for future in pending:
                 future.cancel()
+            wait(pending)
             raise failed[0].exception()
         return [future.result() for future in futures]
 
@@ -150,6 +155,13 @@ class OpenAICompatibleBackend(JudgeBackend):
         self._client.close()
 
     # ---- one request -----------------------------------------------------------------------
+
+    def _complete_or_give_up(self, messages: list[Message], decoding: Decoding) -> Generation:
+        try:
+            return self._complete(messages, decoding)
+        except GenerationFailed:
+            self._giving_up.set()  # at once, before this worker thread takes the next request
+            raise
 
     def _complete(self, messages: list[Message], decoding: Decoding) -> Generation:
         payload = {
@@ -162,6 +174,8 @@ class OpenAICompatibleBackend(JudgeBackend):
         }
         tries = self.max_retries + 1
         for attempt in range(tries):
+            if self._giving_up.is_set():
+                raise GenerationFailed(f"the judge API at {self.api_base}: abandoned, another request of the call failed")
             outcome = self._try_once(payload)
             if isinstance(outcome, Generation):
                 with self._lock:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 from typing import Optional, Sequence
 
-from ...errors import ConfigError, ModelLoadError, explained
-from .base import Decoding, Generation, JudgeBackend, Message, Usage
+from ..errors import ConfigError, ModelLoadError, explained
+from .base import Decoding, Generation, GenerationBackend, Message, Usage
 
 
-class VLLMBackend(JudgeBackend):
+class VLLMBackend(GenerationBackend):
     def __init__(self, llm, identity: str, max_length: int):
         self.llm = llm
         self.identity = identity

@@ -23,7 +23,7 @@ from typing import Any, Optional
 
 from results.store import Store, safe_path
 
-from .backends.base import Decoding, Generation
+from .base import Decoding, Generation
 
 log = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ import torch
 
 from tqdm.auto import tqdm
 
-from ...adapters.base import model_max_length, pad_token_id
-from ...batching import plan_batches
-from ...errors import ModelLoadError, explained
-from .base import Decoding, Generation, JudgeBackend, Message, Usage
+from ..adapters.base import model_max_length, pad_token_id
+from ..batching import plan_batches
+from ..errors import ModelLoadError, explained
+from .base import Decoding, Generation, GenerationBackend, Message, Usage
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 END_OF_TURN_TOKENS = ("<|eot_id|>", "<|im_end|>", "<end_of_turn>", "<|end|>", "</s>")
 
 
-class TransformersBackend(JudgeBackend):
+class TransformersBackend(GenerationBackend):
     def __init__(
         self, model, tokenizer, identity: str, batch_tokens: int, max_length: Optional[int] = None, progress: bool = True
     ):

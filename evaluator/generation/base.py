@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
-from ...errors import EvaluationError
+from ..errors import EvaluationError
 
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": ...}
 
@@ -64,7 +64,7 @@ class GenerationFailed(EvaluationError):
     """
 
 
-class JudgeBackend(ABC):
+class GenerationBackend(ABC):
     # Names the model that generates, for cache keys and the result: a local model's resolved
     # commit, or "<api model name>@<api base URL>".
     identity: str
