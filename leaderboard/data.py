@@ -17,6 +17,7 @@ from typing import Callable, Optional
 from results.schema import EvalRequest
 from results.store import Store
 
+from .example_files import ExampleFiles
 from .table import Tables, build_tables
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class ResultsCache:
         self._clock = clock
         self._snapshot = Snapshot(tables=build_tables([]))
         self._refresh_lock = threading.Lock()  # the schedule and the button never refresh at once
+        self.examples = ExampleFiles(store)  # per-example files, read when a page asks for them
 
     @property
     def snapshot(self) -> Snapshot:

@@ -23,6 +23,7 @@ from pandas.io.formats.style import Styler
 from results.names import InvalidModelName, storage_name
 
 from . import table as t
+from .example_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
 from .settings import HUB_URL
 
 MISSING = "–"
@@ -198,6 +199,26 @@ def _format_number(spec: str) -> Callable[[object], str]:
     return lambda v: MISSING if pd.isna(v) else format(v, spec)
 
 
+def _optional(rows: pd.DataFrame, name: str) -> pd.Series:
+    """A column that only some views' rows carry (those from per-example files); empty otherwise."""
+    return rows[name] if name in rows.columns else pd.Series(None, index=rows.index, dtype="object")
+
+
+def _marks(rows: pd.DataFrame, column: Column, _base: str) -> pd.Series:
+    """A short mark with its explanation on hover (the second source column)."""
+    pairs = zip(_optional(rows, column.sources[0]), _optional(rows, column.sources[1]), strict=True)
+    cells = [MISSING if mark is None else tooltip_cell(mark, note) for mark, note in pairs]
+    return pd.Series(cells, index=rows.index, dtype="object")
+
+
+def _mark_export(rows: pd.DataFrame, column: Column) -> dict[str, pd.Series]:
+    return {column.header: _optional(rows, column.sources[0]), f"{column.header} (why)": _optional(rows, column.sources[1])}
+
+
+def _share(rows: pd.DataFrame, column: Column) -> pd.Series:
+    return _optional(rows, column.sources[0]).astype("float64") * 100.0
+
+
 KINDS: dict[str, Kind] = {
     "model": Kind("html", 17, _models, _same),
     "text": Kind("html", 11, _texts, _same),
@@ -212,6 +233,14 @@ KINDS: dict[str, Kind] = {
     "parameters": Kind("number", 8, _counts, _raw_count, format_parameters),
     "revision": Kind("html", 10, _revisions, _same),
     "date": Kind("str", 9, _day, _iso),
+    "mark": Kind("html", 8, _marks, _mark_export),
+    "share": Kind(
+        "number",
+        8,
+        lambda rows, c, _base: _share(rows, c),
+        lambda rows, c: {c.header: _share(rows, c)},
+        _format_number(".1f"),
+    ),
 }
 
 # The columns before and after a benchmark's own section columns (which come from its section table).
@@ -228,6 +257,9 @@ COLUMNS_AFTER_SECTIONS: tuple[Column, ...] = (
     Column(t.REFERENCE, "text", (t.REFERENCE,), shown_by_default=False),
     Column(t.EVALUATED, "date", (t.EVALUATED,)),
     Column(t.MISSING_SUBSETS, "text", (t.MISSING_SUBSETS,), shown_by_default=False),
+    # From the per-example files (example_marks.py adds these columns to the rows of a view).
+    Column(SIGNIFICANT, "mark", (SIGNIFICANT, SIGNIFICANT_NOTE)),
+    Column(LONGER_PREFERRED, "share", (LONGER_PREFERRED,), shown_by_default=False),
 )
 
 
