@@ -300,7 +300,10 @@ TABLE_HELP = (
     "**Sort** by a column: click its header, then the ⋮ button beside its name (*Clear sort* goes back "
     f"to the ranking). {INCOMPLETE_MARK} marks an **incomplete** result: it has no score for some of the "
     "benchmark's subsets (hover the mark to see which), so it is listed after the complete results "
-    "and not ranked with them. Hover a cell to read it whole; a revision shows its full commit sha."
+    "and not ranked with them. Hover a cell to read it whole; a revision shows its full commit sha. "
+    f"*{SIGNIFICANT}* is *yes* when the score differs significantly from the row above's (a paired "
+    "bootstrap over the examples both scored; hover it for the difference and its 95% interval); "
+    f"*{LONGER_PREFERRED}* (in Columns) is how often the model gave the longer answer the higher reward."
 )
 
 

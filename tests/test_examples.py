@@ -186,10 +186,13 @@ def test_the_page_callbacks_over_a_store(tmp_path):
     benchmark, model, model_b = page.choices(snap, None, None, None)
     assert (benchmark.value, model.value, model_b.value) == ("rewardbench", path_a, NONE)
     _, note, shown = page.table(snap, "rewardbench", path_a, ex.ALL, ex.WRONG, "", ex.ORDERS[0])
-    assert note.startswith("2 of 4 examples.") and list(shown[ex.ID]) == ["2", "2"]
+    assert note.startswith("2 of 4 examples.") and list(shown.value["data"]) == [
+        ["alpacaeval-easy", "2", *shown.value["data"][0][2:]],
+        ["math-prm", "2", *shown.value["data"][1][2:]],
+    ]
     detail = page.detail(snap, "rewardbench", path_a, path_b, ("alpacaeval-easy", "2"))
     assert "org/b: right" in detail
     compare_note, disagreements = page.compare(snap, "rewardbench", path_a, path_b, ex.ALL)
-    assert "agree on 50.0%" in compare_note and len(disagreements) == 2
+    assert "agree on 50.0%" in compare_note and len(disagreements.value["data"]) == 2
     _, summary, baselines = page.lengths(snap, "rewardbench", path_a, path_b)
     assert "50.0%" in summary and list(baselines[""])[1:] == ["always longer (baseline)", "always shorter (baseline)"]

@@ -23,6 +23,9 @@ from ..settings import AppSettings
 from .common import View, benchmark_choices, default_benchmark
 
 NONE = "(none)"
+# Column widths in pixels: every column of a table fits a desktop page (the previews are cut anyway).
+TABLE_WIDTHS = ["130px", "70px", "300px", "220px", "220px", "90px", "90px", "80px", "70px"]
+DISAGREEMENT_WIDTHS = ["140px", "70px", "520px", "70px", "100px", "100px"]
 INTRO = (
     "Every example of one result: pick a benchmark, a model and a subset; filter by right or wrong "
     "and search the texts; click a row to read it whole. An example is *right* when it earned full "
@@ -102,7 +105,7 @@ class ExamplesPage:
         if len(shown) < len(selected):
             note += f" (the first {len(shown)} shown: narrow the filters to see the others)"
         note += "." + (f" {loaded.note}" if loaded.note else "")
-        return [gr.Dropdown(choices=subsets, value=subset), note, shown]
+        return [gr.Dropdown(choices=subsets, value=subset), note, gr.Dataframe(value=shown, column_widths=TABLE_WIDTHS)]
 
     def detail(self, snap: Snapshot, benchmark, model, model_b, subset_id: tuple[str, str]) -> str:
         loaded = self.load(snap, self.model(snap, self.benchmark(snap, benchmark), model))
@@ -128,7 +131,8 @@ class ExamplesPage:
         note = f"**A** = {escape_markdown(names[0])}, **B** = {escape_markdown(names[1])}. " + ex.comparison_note(
             comparison, *names
         )
-        return [note, ex.shown_disagreements(comparison)]
+        shown = ex.shown_disagreements(comparison)
+        return [note, gr.Dataframe(value=shown, column_widths=DISAGREEMENT_WIDTHS)]
 
     def lengths(self, snap: Snapshot, benchmark, model, model_b) -> list:
         """The length-bias chart, its summary and the baseline rows."""
