@@ -24,7 +24,8 @@ from pydantic import ValidationError
 from results.schema import EvalResult, ExampleText
 from results.store import Store
 
-from .examples import ExampleSet, examples_frame
+from .examples import ExampleSet, example_key, examples_frame
+from .lengths import LengthRow, response_length, row_preference, total_preference
 
 log = logging.getLogger(__name__)
 V = TypeVar("V")
@@ -130,18 +131,45 @@ class ResultSummary:
 
 
 class ResultSummaries:
-    """Summaries of many results (a few KB each), computed once per result and kept in a larger LRU."""
+    """Summaries of many results (a few KB each), computed once per result and kept in a larger LRU.
+
+    A summary needs the credits and, for the length share, the responses' lengths: it never builds
+    the Examples tab's table (previews, search text), and the lengths of one data's rows are kept
+    once for every result on it."""
 
     def __init__(self, files: ExampleFiles, size: int = 512):
         self.files = files
         self._summaries: LRU[ResultSummary] = LRU(size)
+        self._lengths: LRU[dict[str, LengthRow]] = LRU(16)
 
     def get(self, path: str, evaluated: object = None) -> ResultSummary:
         return self._summaries.get((path, str(evaluated)), lambda: self._summarise(path))
 
     def _summarise(self, path: str) -> ResultSummary:
-        loaded = self.files._read(path)  # not kept whole: the tab's own cache is for the results it shows
-        examples = loaded.examples
-        credits = dict(zip(examples.frame["key"], examples.frame["Credit"].astype(float)))
-        share = examples.preference().share if examples.has_texts else None
-        return ResultSummary(loaded.benchmark, loaded.data_fingerprint, credits, share)
+        result = self.files._read_result(path)
+        try:
+            scores = self.files.store.read_example_scores(path) if result is not None else []
+        except (ValidationError, ValueError) as exc:
+            log.warning("unreadable per-example scores of %s: %s", path, exc)
+            scores = []
+        if result is None or not scores:
+            return ResultSummary(None, None, {}, None)
+        benchmark, fingerprint = result.benchmark.name, result.benchmark.data_fingerprint
+        lengths = self._lengths.get((benchmark, fingerprint), lambda: self._read_lengths(benchmark, fingerprint))
+        credits = {example_key(s.subset, s.id): s.correct for s in scores}
+        preferences = [
+            row_preference(s.scores_chosen, s.scores_rejected, row.chosen_lengths, row.rejected_lengths)
+            for s in scores
+            if (row := lengths.get(example_key(s.subset, s.id))) is not None
+        ]
+        share = total_preference(preferences).share if preferences else None
+        return ResultSummary(benchmark, fingerprint, credits, share)
+
+    def _read_lengths(self, benchmark: str, fingerprint: str) -> dict[str, LengthRow]:
+        texts = self.files.texts(benchmark, fingerprint) or []
+        return {
+            example_key(t.subset, t.id): LengthRow(
+                t.subset, tuple(response_length(c) for c in t.chosen), tuple(response_length(r) for r in t.rejected)
+            )
+            for t in texts
+        }

@@ -61,7 +61,7 @@ def example_key(subset: str, example_id: object) -> str:
 
 def preview(text: str, chars: int = PREVIEW_CHARS) -> str:
     """One line of at most `chars` characters (whitespace runs become one space)."""
-    flat = " ".join(text.split())
+    flat = " ".join(text[: chars * 4].split())  # only the start is shown: a long text is not split whole
     return flat if len(flat) <= chars else flat[: chars - 1] + "…"
 
 
@@ -144,7 +144,11 @@ def examples_frame(scores: Sequence[ExampleScore], texts: Optional[Sequence[Exam
     by_key = {example_key(t.subset, t.id): t for t in texts or ()}
     keyed = {example_key(s.subset, s.id): s for s in scores}
     rows = [_row(s, by_key.get(k)) for k, s in keyed.items()]
-    frame = pd.DataFrame.from_records(rows, columns=list(FRAME_COLUMNS))
+    columns = {name: [row[name] for row in rows] for name in FRAME_COLUMNS}
+    # The search text stays a column of Python strings: converting megabytes of it to pandas' Arrow
+    # strings costs more than every search on it together.
+    search = pd.Series(columns.pop(SEARCH_TEXT), dtype=object)
+    frame = pd.DataFrame(columns, columns=[c for c in FRAME_COLUMNS if c != SEARCH_TEXT]).assign(**{SEARCH_TEXT: search})
     frame[RIGHT] = frame[RIGHT].astype(bool)
     for column in (REWARD_CHOSEN, REWARD_REJECTED, MARGIN, CREDIT, LENGTH_DIFFERENCE):
         frame[column] = frame[column].astype("float64")

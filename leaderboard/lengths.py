@@ -50,7 +50,7 @@ def response_length(text: str) -> int:
 
 
 def relative_difference(chosen_lengths: Sequence[int], rejected_lengths: Sequence[int]) -> float:
-    chosen, rejected = float(np.mean(chosen_lengths)), float(np.mean(rejected_lengths))
+    chosen, rejected = sum(chosen_lengths) / len(chosen_lengths), sum(rejected_lengths) / len(rejected_lengths)
     longest = max(chosen, rejected)
     return 0.0 if longest == 0 else (chosen - rejected) / longest
 
