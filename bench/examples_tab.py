@@ -63,7 +63,11 @@ def prose(rng: random.Random, chars: int) -> str:
 def response(rng: random.Random) -> str:
     text = prose(rng, rng.randint(50, 3000))
     if rng.random() < 0.25:
-        text += "\n\n```python\n" + "\n".join(f"x{i} = compute({i}) < {i + 1}" for i in range(rng.randint(3, 30))) + "\n```"
+        text += (
+            "\n\n```python\n"
+            + "\n".join(f"x{i} = compute({i}) < {i + 1}" for i in range(rng.randint(3, 30)))
+            + "\n```"
+        )
     return text
 
 
@@ -86,7 +90,10 @@ def build_scores(texts: list[ExampleText], rng: random.Random, skill: float) -> 
         chosen, rejected = rng.gauss(skill, 1.0), rng.gauss(0.0, 1.0)
         scores.append(
             ExampleScore(
-                id=text.id, subset=text.subset, scores_chosen=[chosen], scores_rejected=[rejected],
+                id=text.id,
+                subset=text.subset,
+                scores_chosen=[chosen],
+                scores_rejected=[rejected],
                 correct=1.0 if chosen > rejected else 0.0,
             )
         )
@@ -102,7 +109,11 @@ def fill_store(root: Path, n: int, models: int) -> tuple[LocalStore, list[str]]:
     for m in range(models):
         result = make_result(f"org/model-{m:02d}", subset_levels(0.9 - m * 0.01))
         result = result.model_copy(
-            update={"benchmark": result.benchmark.model_copy(update={"data_fingerprint": fingerprint, "num_examples": n})}
+            update={
+                "benchmark": result.benchmark.model_copy(
+                    update={"data_fingerprint": fingerprint, "num_examples": n}
+                )
+            }
         )
         store.write_result(result, build_scores(texts, rng, 1.5 - m * 0.02), texts=texts)
         paths.append(result_paths(result)[0])
@@ -122,8 +133,12 @@ def interactions(page: ExamplesPage, snap, a: str, b: str) -> dict[str, object]:
         "open model (first time)": lambda: page.table(snap, *every),
         "open model again": lambda: page.table(snap, *every),
         "filter: wrong only": lambda: page.table(snap, "rewardbench", a, ex.ALL, ex.WRONG, "", ex.ORDERS[0]),
-        "search 'python error'": lambda: page.table(snap, "rewardbench", a, ex.ALL, ex.ALL, "python error", ex.ORDERS[0]),
-        "sort by margin, highest": lambda: page.table(snap, "rewardbench", a, ex.ALL, ex.ALL, "", ex.ORDERS[1]),
+        "search 'python error'": lambda: page.table(
+            snap, "rewardbench", a, ex.ALL, ex.ALL, "python error", ex.ORDERS[0]
+        ),
+        "sort by margin, highest": lambda: page.table(
+            snap, "rewardbench", a, ex.ALL, ex.ALL, "", ex.ORDERS[1]
+        ),
         "open one example": lambda: page.detail(snap, "rewardbench", a, b, (SUBSETS[5], "5")),
         "compare with B (first time)": lambda: page.compare(snap, "rewardbench", a, b, ex.ALL),
         "compare again": lambda: page.compare(snap, "rewardbench", a, b, ex.ALL),
@@ -154,20 +169,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         store, paths = fill_store(Path(folder), args.examples, args.models)
         sizes = {name: os.path.getsize(Path(folder) / name) for name in store.list_files("eval-set-texts")}
-        print(f"{args.examples} examples; texts file {sum(sizes.values()) / 1e6:.1f} MB; "
-              f"scores file {os.path.getsize(Path(folder) / store.list_files('eval-set-scores')[0]) / 1e3:.0f} kB")
+        print(
+            f"{args.examples} examples; texts file {sum(sizes.values()) / 1e6:.1f} MB; "
+            f"scores file {os.path.getsize(Path(folder) / store.list_files('eval-set-scores')[0]) / 1e3:.0f} kB"
+        )
         runs: dict[str, dict[str, list[float]]] = {"naive": {}, "project": {}}
         for _ in range(args.repeats):  # alternate, so that machine noise hits both alike
             for kind in ("naive", "project"):
                 for name, seconds in run_once(store, paths, cached=kind == "project").items():
                     runs[kind].setdefault(name, []).append(seconds)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.1f}")
-    print(f"| interaction | naive median (s) | project median (s) | project max (s) |")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    print("| interaction | naive median (s) | project median (s) | project max (s) |")
     print("|---|---:|---:|---:|")
     for name in runs["project"]:
         naive, project = runs["naive"][name], runs["project"][name]
-        print(f"| {name} | {statistics.median(naive):.3f} | {statistics.median(project):.3f} | {max(project):.3f} |")
+        print(
+            f"| {name} | {statistics.median(naive):.3f} | {statistics.median(project):.3f} | {max(project):.3f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -212,7 +212,8 @@ def _marks(rows: pd.DataFrame, column: Column, _base: str) -> pd.Series:
 
 
 def _mark_export(rows: pd.DataFrame, column: Column) -> dict[str, pd.Series]:
-    return {column.header: _optional(rows, column.sources[0]), f"{column.header} (why)": _optional(rows, column.sources[1])}
+    mark, note = (_optional(rows, name) for name in column.sources)
+    return {column.header: mark, f"{column.header} (why)": note}
 
 
 def _share(rows: pd.DataFrame, column: Column) -> pd.Series:

@@ -28,7 +28,9 @@ def length_figure(tables: Sequence[tuple[str, pd.DataFrame]]) -> go.Figure:
             y=table["accuracy"] * 100,
             name=name,
             text=[f"n={n}" for n in table["n"]],
-            hovertemplate="%{x}<br>accuracy %{y:.1f}% (%{text})<extra>" + name.replace("<", "&lt;") + "</extra>",
+            hovertemplate="%{x}<br>accuracy %{y:.1f}% (%{text})<extra>"
+            + name.replace("<", "&lt;")
+            + "</extra>",
         )
     figure.update_layout(
         template="plotly_white",
@@ -57,9 +59,7 @@ def reference_rows(examples: ExampleSet, name: str, benchmark: str) -> Optional[
     }
     rows = pd.DataFrame(every).T * 100
     counts = baselines["n"]
-    totals = {
-        label: float((series * counts).sum() / counts.sum() * 100) for label, series in every.items()
-    }
+    totals = {label: float((series * counts).sum() / counts.sum() * 100) for label, series in every.items()}
     rows.insert(0, ALL_SUBSETS, pd.Series(totals))
     rows = rows.round(1)
     rows.insert(0, "", rows.index)

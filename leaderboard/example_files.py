@@ -155,7 +155,9 @@ class ResultSummaries:
         if result is None or not scores:
             return ResultSummary(None, None, {}, None)
         benchmark, fingerprint = result.benchmark.name, result.benchmark.data_fingerprint
-        lengths = self._lengths.get((benchmark, fingerprint), lambda: self._read_lengths(benchmark, fingerprint))
+        lengths = self._lengths.get(
+            (benchmark, fingerprint), lambda: self._read_lengths(benchmark, fingerprint)
+        )
         credits = {example_key(s.subset, s.id): s.correct for s in scores}
         preferences = [
             row_preference(s.scores_chosen, s.scores_rejected, row.chosen_lengths, row.rejected_lengths)
@@ -169,7 +171,9 @@ class ResultSummaries:
         texts = self.files.texts(benchmark, fingerprint) or []
         return {
             example_key(t.subset, t.id): LengthRow(
-                t.subset, tuple(response_length(c) for c in t.chosen), tuple(response_length(r) for r in t.rejected)
+                t.subset,
+                tuple(response_length(c) for c in t.chosen),
+                tuple(response_length(r) for r in t.rejected),
             )
             for t in texts
         }

@@ -24,7 +24,14 @@ import pandas as pd
 from results.schema import ExampleScore, ExampleText
 
 from .display import escape_markdown
-from .lengths import LengthRow, Preference, relative_difference, response_length, row_preference, total_preference
+from .lengths import (
+    LengthRow,
+    Preference,
+    relative_difference,
+    response_length,
+    row_preference,
+    total_preference,
+)
 from .stats import PairedTest, paired_bootstrap
 
 KEY = "key"
@@ -41,8 +48,19 @@ RIGHT = "Right"
 LENGTH_DIFFERENCE = "Length difference"
 SEARCH_TEXT = "search_text"
 FRAME_COLUMNS = (
-    KEY, SUBSET, ID, PROMPT, CHOSEN, REJECTED, REWARD_CHOSEN, REWARD_REJECTED, MARGIN, CREDIT, RIGHT,
-    LENGTH_DIFFERENCE, SEARCH_TEXT,
+    KEY,
+    SUBSET,
+    ID,
+    PROMPT,
+    CHOSEN,
+    REJECTED,
+    REWARD_CHOSEN,
+    REWARD_REJECTED,
+    MARGIN,
+    CREDIT,
+    RIGHT,
+    LENGTH_DIFFERENCE,
+    SEARCH_TEXT,
 )
 SHOWN_COLUMNS = (SUBSET, ID, PROMPT, CHOSEN, REJECTED, REWARD_CHOSEN, REWARD_REJECTED, MARGIN, "Correct")
 PREVIEW_CHARS = 90
@@ -139,7 +157,9 @@ def _row(score: ExampleScore, text: Optional[ExampleText]) -> dict:
     }
 
 
-def examples_frame(scores: Sequence[ExampleScore], texts: Optional[Sequence[ExampleText]] = None) -> ExampleSet:
+def examples_frame(
+    scores: Sequence[ExampleScore], texts: Optional[Sequence[ExampleText]] = None
+) -> ExampleSet:
     """The examples of one result, in the scores file's order; texts joined by (subset, id)."""
     by_key = {example_key(t.subset, t.id): t for t in texts or ()}
     keyed = {example_key(s.subset, s.id): s for s in scores}
@@ -148,7 +168,9 @@ def examples_frame(scores: Sequence[ExampleScore], texts: Optional[Sequence[Exam
     # The search text stays a column of Python strings: converting megabytes of it to pandas' Arrow
     # strings costs more than every search on it together.
     search = pd.Series(columns.pop(SEARCH_TEXT), dtype=object)
-    frame = pd.DataFrame(columns, columns=[c for c in FRAME_COLUMNS if c != SEARCH_TEXT]).assign(**{SEARCH_TEXT: search})
+    frame = pd.DataFrame(columns, columns=[c for c in FRAME_COLUMNS if c != SEARCH_TEXT]).assign(
+        **{SEARCH_TEXT: search}
+    )
     frame[RIGHT] = frame[RIGHT].astype(bool)
     for column in (REWARD_CHOSEN, REWARD_REJECTED, MARGIN, CREDIT, LENGTH_DIFFERENCE):
         frame[column] = frame[column].astype("float64")
@@ -333,7 +355,13 @@ def detail_markdown(examples: ExampleSet, key: str, other: Optional[tuple[str, E
     if score is None:
         return "Pick an example in the table to read it here."
     text = examples.texts.get(key)
-    credit = "right" if score.correct >= 1 else "wrong" if score.correct <= 0 else f"partly right ({score.correct:.2f})"
+    credit = (
+        "right"
+        if score.correct >= 1
+        else "wrong"
+        if score.correct <= 0
+        else f"partly right ({score.correct:.2f})"
+    )
     lines = [
         f"### {escape_markdown(score.subset)} · id {escape_markdown(str(score.id))}: {credit}",
         f"Margin {_score_text(min(score.scores_chosen) - max(score.scores_rejected))}.",
@@ -345,7 +373,9 @@ def detail_markdown(examples: ExampleSet, key: str, other: Optional[tuple[str, E
             f"{_score_text(min(theirs.scores_chosen) - max(theirs.scores_rejected))}."
         )
     if text is None:
-        lines.append("*The texts of this example are not available (the store has none for this result's data).*")
+        lines.append(
+            "*The texts of this example are not available (the store has none for this result's data).*"
+        )
         lines.append(_rewards_only(score))
     else:
         lines += _text_lines(score, text)

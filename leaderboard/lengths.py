@@ -50,7 +50,10 @@ def response_length(text: str) -> int:
 
 
 def relative_difference(chosen_lengths: Sequence[int], rejected_lengths: Sequence[int]) -> float:
-    chosen, rejected = sum(chosen_lengths) / len(chosen_lengths), sum(rejected_lengths) / len(rejected_lengths)
+    chosen, rejected = (
+        sum(chosen_lengths) / len(chosen_lengths),
+        sum(rejected_lengths) / len(rejected_lengths),
+    )
     longest = max(chosen, rejected)
     return 0.0 if longest == 0 else (chosen - rejected) / longest
 
@@ -68,7 +71,13 @@ def accuracy_by_length(differences: Sequence[float], credits: Sequence[float]) -
     rows = []
     for index, label in enumerate(LENGTH_BUCKETS):
         inside = values[buckets == index]
-        rows.append({"bucket": label, "n": int(inside.size), "accuracy": float(inside.mean()) if inside.size else np.nan})
+        rows.append(
+            {
+                "bucket": label,
+                "n": int(inside.size),
+                "accuracy": float(inside.mean()) if inside.size else np.nan,
+            }
+        )
     return pd.DataFrame(rows, columns=["bucket", "n", "accuracy"])
 
 

@@ -108,7 +108,13 @@ def build_app(
             with gr.Tab("About", id="about"):
                 about_views = about.about_tab(cache, filters)
         views = [
-            header_view, *leaderboard_views, *subset_views, *chart_views, *example_views, *queue_views, *about_views
+            header_view,
+            *leaderboard_views,
+            *subset_views,
+            *chart_views,
+            *example_views,
+            *queue_views,
+            *about_views,
         ]
         renderer = Renderer(cache, views)
         inputs, outputs = [seen, *renderer.inputs], [seen, *renderer.outputs]

@@ -301,7 +301,8 @@ class HubStore(StoreBase):
     def write_result(
         self, result: EvalResult, examples: list[ExampleScore], texts: Sequence[ExampleText] = ()
     ) -> None:
-        """Stage the result, its scores (and the data's texts, if new) on disk, then upload them in one commit."""
+        """Stage the result, its scores (and the data's texts, if new) on disk, then upload them in
+        one commit."""
         result_file, scores_file = result_paths(result)
         self.pending.add(
             {

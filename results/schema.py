@@ -179,7 +179,7 @@ class ExampleText(_Record):
 
     id: Union[int, str] = Field(description="the data row's own id, unchanged")
     subset: str
-    prompt: list[tuple[str, str]] = Field(description="the conversation before the responses: (role, content)")
+    prompt: list[tuple[str, str]] = Field(description="the conversation before the responses, (role, content)")
     chosen: list[str]
     rejected: list[str]
 

@@ -246,7 +246,9 @@ class StoreBase:
             return {}
         data = texts_bytes(texts)
         if hashlib.sha256(data).hexdigest() != result.benchmark.data_fingerprint:
-            log.warning("not storing the texts of %s: they are not the rows its fingerprint names", result.model.name)
+            log.warning(
+                "not storing the texts of %s: they are not the rows its fingerprint names", result.model.name
+            )
             return {}
         return {path: data}
 

@@ -11,14 +11,16 @@ from results.store import Store, texts_bytes
 from tests.leaderboard_fixtures import FINISHED, make_result, subset_levels
 
 XSS_PROMPT = (
-    "Explain <img src=x onerror=\"window.__xss=1\"> and <script>window.__xss=2</script> please; "
+    'Explain <img src=x onerror="window.__xss=1"> and <script>window.__xss=2</script> please; '
     "[click](javascript:window.__xss=3) **bold**"
 )
 CODE_ANSWER = "Here is code:\n\n```python\nif a < b:\n    print('<b>not bold</b>')\n```\n\nDone <i>now</i>."
 
 
 def text(subset: str, example_id, prompt: str, chosen: Sequence[str], rejected: Sequence[str]) -> ExampleText:
-    return ExampleText(id=example_id, subset=subset, prompt=[("user", prompt)], chosen=list(chosen), rejected=list(rejected))
+    return ExampleText(
+        id=example_id, subset=subset, prompt=[("user", prompt)], chosen=list(chosen), rejected=list(rejected)
+    )
 
 
 def fingerprint_of(texts: Sequence[ExampleText]) -> str:

@@ -119,7 +119,11 @@ def row(subset, chosen, rejected):
 def test_length_baselines_on_pairs_follow_the_strict_rule():
     rows = [row("a", [10], [5]), row("a", [3], [8]), row("a", [4], [4]), row("b", [20], [2])]
     table = L.length_baselines(rows, "rewardbench").set_index("subset")
-    assert table.loc["a"].to_dict() == {"n": 3, L.ALWAYS_LONGER: 1 / 3, L.ALWAYS_SHORTER: 1 / 3}  # the tie is wrong
+    assert table.loc["a"].to_dict() == {
+        "n": 3,
+        L.ALWAYS_LONGER: 1 / 3,
+        L.ALWAYS_SHORTER: 1 / 3,
+    }  # the tie is wrong
     assert table.loc["b"].to_dict() == {"n": 1, L.ALWAYS_LONGER: 1.0, L.ALWAYS_SHORTER: 0.0}
     assert list(L.length_baselines(rows, "my-own-benchmark")[L.ALWAYS_LONGER]) == [1 / 3, 1.0]
 

@@ -10,7 +10,7 @@ import pytest
 
 from evaluator.worker import Worker
 from results.schema import ExampleText
-from results.store import LocalStore, TEXTS_DIR, result_paths, texts_bytes, texts_path
+from results.store import TEXTS_DIR, LocalStore, result_paths, texts_bytes, texts_path
 from tests.conftest import make_rows, write_jsonl
 from tests.hub_fixtures import (  # noqa: F401 (hub_fixture provides the `hub` fixture)
     RESULTS_REPO,
@@ -23,7 +23,9 @@ from tests.hub_fixtures import (  # noqa: F401 (hub_fixture provides the `hub` f
 from tests.test_worker import read_result, settings_for
 
 TEXTS = [
-    ExampleText(id=1, subset="alpacaeval-easy", prompt=[("user", "Hi ünïcode")], chosen=["Hello!"], rejected=["Go."]),
+    ExampleText(
+        id=1, subset="alpacaeval-easy", prompt=[("user", "Hi ünïcode")], chosen=["Hello!"], rejected=["Go."]
+    ),
     ExampleText(id="b", subset="math-prm", prompt=[("user", "2+2?")], chosen=["4"], rejected=["5", "22"]),
 ]
 FINGERPRINT = hashlib.sha256(texts_bytes(TEXTS)).hexdigest()
@@ -37,7 +39,8 @@ def test_a_texts_file_hashes_to_the_fingerprint_the_evaluator_computes():
     from evaluator.benchmarks.loading import Example, fingerprint
 
     rows = [
-        Example(t.id, t.subset, tuple(tuple(m) for m in t.prompt), tuple(t.chosen), tuple(t.rejected)) for t in TEXTS
+        Example(t.id, t.subset, tuple(tuple(m) for m in t.prompt), tuple(t.chosen), tuple(t.rejected))
+        for t in TEXTS
     ]
     assert fingerprint(rows) == FINGERPRINT
 

@@ -38,17 +38,24 @@ def test_the_table_joins_scores_and_texts_by_subset_and_id():
     assert frame.loc[ex.example_key("alpacaeval-easy", 1), ex.PROMPT] == "What is 2+2?"
     assert list(examples.frame[ex.RIGHT]) == [True, False, True, False]
     # lengths in characters: chosen "4" (1) vs 42 characters
-    assert frame.loc[ex.example_key("alpacaeval-easy", 1), ex.LENGTH_DIFFERENCE] == pytest.approx((1 - 42) / 42)
+    assert frame.loc[ex.example_key("alpacaeval-easy", 1), ex.LENGTH_DIFFERENCE] == pytest.approx(
+        (1 - 42) / 42
+    )
 
 
 def test_best_of_4_and_ties_rows_show_the_best_rejected_and_an_all_above_margin():
-    texts = [text("Focus", "f1", "p", ["good"], ["r0", "r1 best", "r2"]), text("Ties", "t1", "q", ["a", "b"], ["c"])]
+    texts = [
+        text("Focus", "f1", "p", ["good"], ["r0", "r1 best", "r2"]),
+        text("Ties", "t1", "q", ["a", "b"], ["c"]),
+    ]
     examples = ex.examples_frame(
         scored(texts, [([1.0], [0.2, 1.4, 0.9]), ([3.0, 2.0], [1.5])]), texts
     ).frame.set_index(ex.ID)
     assert examples.loc["f1", ex.REJECTED] == "r1 best"
     assert examples.loc["f1", ex.MARGIN] == pytest.approx(1.0 - 1.4)
-    assert examples.loc["t1", ex.MARGIN] == pytest.approx(2.0 - 1.5)  # the lowest chosen against the best rejected
+    assert examples.loc["t1", ex.MARGIN] == pytest.approx(
+        2.0 - 1.5
+    )  # the lowest chosen against the best rejected
 
 
 def test_filters_search_and_order():
@@ -58,7 +65,9 @@ def test_filters_search_and_order():
     assert list(wrong[ex.MARGIN]) == [-1.0, -1.0]  # lowest margin first, file order among equals
     assert list(ex.select_examples(frame, order=ex.ORDERS[1])[ex.MARGIN]) == [3.0, 1.0, -1.0, -1.0]
     assert list(ex.select_examples(frame, subset="math-prm", outcome="right")[ex.ID]) == ["1"]
-    assert list(ex.select_examples(frame, query="POWER rule")[ex.SUBSET]) == ["math-prm"]  # every word, any case
+    assert list(ex.select_examples(frame, query="POWER rule")[ex.SUBSET]) == [
+        "math-prm"
+    ]  # every word, any case
     assert ex.select_examples(frame, query="power banana").empty
     shown = ex.shown_examples(ex.select_examples(frame, order=ex.ORDERS[2]), limit=3)
     assert list(shown.columns) == list(ex.SHOWN_COLUMNS) and list(shown["Correct"]) == ["✓", "✗", "✓"]
@@ -69,7 +78,12 @@ def test_two_models_compared_on_the_same_rows():
     b = ex.examples_frame(scored(TEXTS, REWARDS_B), TEXTS).frame
     comparison = ex.compare(a, b)
     assert (comparison.n, comparison.agreement) == (4, 0.5)
-    assert (comparison.both_right, comparison.both_wrong, comparison.only_a, comparison.only_b) == (1, 1, 1, 1)
+    assert (comparison.both_right, comparison.both_wrong, comparison.only_a, comparison.only_b) == (
+        1,
+        1,
+        1,
+        1,
+    )
     assert comparison.test.difference == 0.0 and not comparison.test.significant
     assert sorted(zip(comparison.disagreements[ex.SUBSET], comparison.disagreements[ex.ID])) == [
         ("alpacaeval-easy", "2"),
@@ -93,7 +107,9 @@ def test_safe_markdown_shows_html_as_text_and_leaves_code_alone():
 
 
 def test_the_detail_view_shows_every_response_and_the_judge_answers():
-    judgement = Judgement(format="pairwise-ab", shown=["chosen", "rejected 0"], output="I pick <b>[[A]]</b> ```", verdict="A")
+    judgement = Judgement(
+        format="pairwise-ab", shown=["chosen", "rejected 0"], output="I pick <b>[[A]]</b> ```", verdict="A"
+    )
     unparsable = Judgement(format="pairwise-ab", shown=["rejected 0", "chosen"], output="hmm", verdict=None)
     examples = ex.examples_frame(scored(TEXTS, REWARDS_A, {1: [judgement, unparsable]}), TEXTS)
     other = ex.examples_frame(scored(TEXTS, REWARDS_B), TEXTS)
@@ -133,15 +149,25 @@ def test_reference_rows_put_the_length_baselines_under_the_model():
     examples = ex.examples_frame(scored(TEXTS, REWARDS_A), TEXTS)
     rows = reference_rows(examples, "org/a", "rewardbench").set_index("")
     # always longer: 4 vs 42 chars wrong, long code vs "no" right; math: right, wrong -> 50% each
-    assert rows.loc["always longer (baseline)"].to_dict() == {"All": 50.0, "alpacaeval-easy": 50.0, "math-prm": 50.0}
-    assert rows.loc["always shorter (baseline)"].to_dict() == {"All": 50.0, "alpacaeval-easy": 50.0, "math-prm": 50.0}
+    assert rows.loc["always longer (baseline)"].to_dict() == {
+        "All": 50.0,
+        "alpacaeval-easy": 50.0,
+        "math-prm": 50.0,
+    }
+    assert rows.loc["always shorter (baseline)"].to_dict() == {
+        "All": 50.0,
+        "alpacaeval-easy": 50.0,
+        "math-prm": 50.0,
+    }
     assert rows.loc["org/a"].to_dict() == {"All": 50.0, "alpacaeval-easy": 50.0, "math-prm": 50.0}
     assert reference_rows(ex.examples_frame(scored(TEXTS, REWARDS_A)), "org/a", "rewardbench") is None
 
 
 def leaderboard_store(tmp_path):
     """Three results on one data (the best right everywhere, two alike), one on other data, one published."""
-    texts = [text("alpacaeval-easy", i, f"q{i}", ["long answer " * (1 + i % 3)], ["short"]) for i in range(60)]
+    texts = [
+        text("alpacaeval-easy", i, f"q{i}", ["long answer " * (1 + i % 3)], ["short"]) for i in range(60)
+    ]
     store = LocalStore(tmp_path)
     store_result(store, "org/best", texts, scored(texts, [([1.0], [0.0])] * 60))
     half = [([1.0], [0.0]) if i % 2 else ([0.0], [1.0]) for i in range(60)]
@@ -167,7 +193,10 @@ def test_the_leaderboard_marks_a_significant_gap_to_the_model_above(tmp_path):
     assert "+1.7 points" in marked.loc["org/half", SIGNIFICANT_NOTE]
     # without the result on other data in between, best and alike are adjacent: a real gap
     without = marks.annotate(rows[rows[t.MODEL] != "org/elsewhere"]).set_index(t.MODEL)
-    assert without.loc["org/alike", SIGNIFICANT] == "yes" and "+48.3 points" in without.loc["org/alike", SIGNIFICANT_NOTE]
+    assert (
+        without.loc["org/alike", SIGNIFICANT] == "yes"
+        and "+48.3 points" in without.loc["org/alike", SIGNIFICANT_NOTE]
+    )
     # the longer answer is the chosen one everywhere: best prefers it always, half on half the pairs
     assert marked.loc["org/best", LONGER_PREFERRED] == 1.0 and marked.loc["org/half", LONGER_PREFERRED] == 0.5
     # elsewhere's answers are all one character long (no pair differs in length); published has no texts
@@ -195,4 +224,7 @@ def test_the_page_callbacks_over_a_store(tmp_path):
     compare_note, disagreements = page.compare(snap, "rewardbench", path_a, path_b, ex.ALL)
     assert "agree on 50.0%" in compare_note and len(disagreements.value["data"]) == 2
     _, summary, baselines = page.lengths(snap, "rewardbench", path_a, path_b)
-    assert "50.0%" in summary and list(baselines[""])[1:] == ["always longer (baseline)", "always shorter (baseline)"]
+    assert "50.0%" in summary and list(baselines[""])[1:] == [
+        "always longer (baseline)",
+        "always shorter (baseline)",
+    ]

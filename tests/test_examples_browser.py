@@ -77,7 +77,10 @@ def test_wrong_examples_open_one_and_compare_two_models(page):
     assert detail.locator("b, i, img, script").count() == 0
     assert detail.locator("strong").count() >= 1  # Markdown still renders: **bold**
     assert page.evaluate("window.__xss") is None
-    assert page.evaluate("document.querySelectorAll('img[src=\"x\"], [onerror], a[href^=\"javascript\"]').length") == 0
+    assert (
+        page.evaluate('document.querySelectorAll(\'img[src="x"], [onerror], a[href^="javascript"]\').length')
+        == 0
+    )
 
     page.locator("#ex-model-b input").click()
     page.get_by_role("option", name="org/b", exact=True).click()
@@ -85,7 +88,9 @@ def test_wrong_examples_open_one_and_compare_two_models(page):
     wait_until(lambda: "agree on 50.0%" in note.inner_text() or None)
     assert "only A right 1, only B right 1" in note.inner_text()
     assert "no significant difference" in note.inner_text()
-    wait_until(lambda: sorted(column(page, 0, "#ex-disagreements")) == ["alpacaeval-easy", "math-prm"] or None)
+    wait_until(
+        lambda: sorted(column(page, 0, "#ex-disagreements")) == ["alpacaeval-easy", "math-prm"] or None
+    )
     page.locator("#ex-disagreements [role=gridcell][data-col='2']").first.click()
     wait_until(lambda: "org/b: " in detail.inner_text() or None)
     page.screenshot(path=str(SCREENSHOTS / "examples-tab.png"), full_page=True)

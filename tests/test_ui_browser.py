@@ -419,7 +419,8 @@ def test_the_table_is_usable_at_phone_width(browser, served):
 # ---- issue 11: RewardBench 2 beside v1 ----------------------------------------------------------------
 
 V2_HEADERS = [
-    "Model", "Model Type", "Score", "95% CI", *RB2_COLUMNS[1:], "Params", "Revision", "Evaluated", "Sig. vs above"
+    "Model", "Model Type", "Score", "95% CI", *RB2_COLUMNS[1:], "Params", "Revision", "Evaluated",
+    "Sig. vs above",
 ]
 
 

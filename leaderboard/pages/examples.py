@@ -95,7 +95,11 @@ class ExamplesPage:
         benchmark = self.benchmark(snap, benchmark)
         loaded = self.load(snap, self.model(snap, benchmark, model))
         if loaded is None:
-            return [gr.Dropdown(choices=[ex.ALL], value=ex.ALL), "No results on this benchmark yet.", pd.DataFrame()]
+            return [
+                gr.Dropdown(choices=[ex.ALL], value=ex.ALL),
+                "No results on this benchmark yet.",
+                pd.DataFrame(),
+            ]
         frame = loaded.examples.frame
         subsets = [ex.ALL, *ex.subsets_of(frame)]
         subset = subset if subset in subsets else ex.ALL
@@ -105,7 +109,11 @@ class ExamplesPage:
         if len(shown) < len(selected):
             note += f" (the first {len(shown)} shown: narrow the filters to see the others)"
         note += "." + (f" {loaded.note}" if loaded.note else "")
-        return [gr.Dropdown(choices=subsets, value=subset), note, gr.Dataframe(value=shown, column_widths=TABLE_WIDTHS)]
+        return [
+            gr.Dropdown(choices=subsets, value=subset),
+            note,
+            gr.Dataframe(value=shown, column_widths=TABLE_WIDTHS),
+        ]
 
     def detail(self, snap: Snapshot, benchmark, model, model_b, subset_id: tuple[str, str]) -> str:
         loaded = self.load(snap, self.model(snap, self.benchmark(snap, benchmark), model))
@@ -125,11 +133,15 @@ class ExamplesPage:
         if a is None or b is None or a.examples.frame.empty or b.examples.frame.empty:
             return ["Both results need per-example scores to be compared.", pd.DataFrame()]
         if a.data_fingerprint != b.data_fingerprint:
-            return ["These two results were scored on different data: their examples cannot be paired.", pd.DataFrame()]
+            return [
+                "These two results were scored on different data: their examples cannot be paired.",
+                pd.DataFrame(),
+            ]
         comparison = ex.compare(a.examples.frame, b.examples.frame, subset)
         names = self.name(snap, model), self.name(snap, model_b)
-        note = f"**A** = {escape_markdown(names[0])}, **B** = {escape_markdown(names[1])}. " + ex.comparison_note(
-            comparison, *names
+        note = (
+            f"**A** = {escape_markdown(names[0])}, **B** = {escape_markdown(names[1])}. "
+            + ex.comparison_note(comparison, *names)
         )
         shown = ex.shown_disagreements(comparison)
         return [note, gr.Dataframe(value=shown, column_widths=DISAGREEMENT_WIDTHS)]
@@ -140,7 +152,11 @@ class ExamplesPage:
         model = self.model(snap, benchmark, model)
         loaded = self.load(snap, model)
         if loaded is None or not loaded.examples.has_texts:
-            return [length_figure([]), "Length bias needs the examples' texts, which this result does not have.", None]
+            return [
+                length_figure([]),
+                "Length bias needs the examples' texts, which this result does not have.",
+                None,
+            ]
         series = [(self.name(snap, model), length_table(loaded.examples))]
         other = self.load(snap, model_b) if model_b and model_b != NONE else None
         if other is not None and other.examples.has_texts:
@@ -184,20 +200,31 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
     first = page.benchmark(snap, None)
     gr.Markdown(INTRO, elem_classes="lb-note")
     with gr.Row(equal_height=True):
-        benchmark = gr.Dropdown(choices=benchmark_choices(snap, settings), value=first, label="Benchmark", elem_id="ex-benchmark")
-        model = gr.Dropdown(
-            choices=page.model_choices(snap, first), value=page.model(snap, first, None), label="Model", elem_id="ex-model"
+        benchmark = gr.Dropdown(
+            choices=benchmark_choices(snap, settings), value=first, label="Benchmark", elem_id="ex-benchmark"
         )
-        subset = gr.Dropdown(choices=[ex.ALL], value=ex.ALL, label="Subset", allow_custom_value=True, elem_id="ex-subset")
+        model = gr.Dropdown(
+            choices=page.model_choices(snap, first),
+            value=page.model(snap, first, None),
+            label="Model",
+            elem_id="ex-model",
+        )
+        subset = gr.Dropdown(
+            choices=[ex.ALL], value=ex.ALL, label="Subset", allow_custom_value=True, elem_id="ex-subset"
+        )
     with gr.Row(equal_height=True):
         outcome = gr.Radio(list(ex.OUTCOMES), value=ex.ALL, label="Examples", elem_id="ex-outcome")
-        query = gr.Textbox(label="Search the texts", placeholder="words in the prompt or a response", elem_id="ex-search")
+        query = gr.Textbox(
+            label="Search the texts", placeholder="words in the prompt or a response", elem_id="ex-search"
+        )
         order = gr.Dropdown(list(ex.ORDERS), value=ex.ORDERS[0], label="Order", elem_id="ex-order")
     note = gr.Markdown(elem_classes="lb-note", elem_id="ex-note")
     grid = examples_grid("ex-table")
     detail = safe_markdown_box("ex-detail", "Pick an example in the table to read it here.")
     with gr.Accordion("Compare with another model", open=True):
-        model_b = gr.Dropdown(choices=[(NONE, NONE)], value=NONE, label="Second model (B)", elem_id="ex-model-b")
+        model_b = gr.Dropdown(
+            choices=[(NONE, NONE)], value=NONE, label="Second model (B)", elem_id="ex-model-b"
+        )
         compare_note = safe_markdown_box("ex-compare-note")
         disagreements = examples_grid("ex-disagreements")
     with gr.Accordion("Length bias", open=False):
@@ -205,13 +232,47 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
         chart = gr.Plot(show_label=False, elem_id="ex-length-chart")
         baselines = examples_grid("ex-baselines")
 
-    views = _wire(page, cache, benchmark, model, model_b, subset, outcome, query, order, note, grid, detail,
-                  compare_note, disagreements, length_summary, chart, baselines)
+    views = _wire(
+        page,
+        cache,
+        benchmark,
+        model,
+        model_b,
+        subset,
+        outcome,
+        query,
+        order,
+        note,
+        grid,
+        detail,
+        compare_note,
+        disagreements,
+        length_summary,
+        chart,
+        baselines,
+    )
     return views
 
 
-def _wire(page, cache, benchmark, model, model_b, subset, outcome, query, order, note, grid, detail,
-          compare_note, disagreements, length_summary, chart, baselines) -> list[View]:
+def _wire(
+    page,
+    cache,
+    benchmark,
+    model,
+    model_b,
+    subset,
+    outcome,
+    query,
+    order,
+    note,
+    grid,
+    detail,
+    compare_note,
+    disagreements,
+    length_summary,
+    chart,
+    baselines,
+) -> list[View]:
     choice_view = View([benchmark, model, model_b], [benchmark, model, model_b], page.choices)
     table_view = View([benchmark, model, subset, outcome, query, order], [subset, note, grid], page.table)
     compare_view = View([benchmark, model, model_b, subset], [compare_note, disagreements], page.compare)
@@ -236,7 +297,13 @@ def _wire(page, cache, benchmark, model, model_b, subset, outcome, query, order,
         run(length_view), length_view.inputs, length_view.outputs, show_progress="hidden"
     )
     for event in (subset.input, outcome.change, query.change, order.input):
-        event(run(table_view), table_view.inputs, table_view.outputs, show_progress="hidden", trigger_mode="always_last")
+        event(
+            run(table_view),
+            table_view.inputs,
+            table_view.outputs,
+            show_progress="hidden",
+            trigger_mode="always_last",
+        )
     subset.input(run(compare_view), compare_view.inputs, compare_view.outputs, show_progress="hidden")
 
     def open_example(benchmark_value, model_value, model_b_value, evt: gr.SelectData):
