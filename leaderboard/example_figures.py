@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .examples import CREDIT, LENGTH_DIFFERENCE, SUBSET, ExampleSet
+from .figures import label
 from .lengths import ALWAYS_LONGER, ALWAYS_SHORTER, LENGTH_UNIT, accuracy_by_length, length_baselines
 
 ALL_SUBSETS = "All"
@@ -26,11 +27,9 @@ def length_figure(tables: Sequence[tuple[str, pd.DataFrame]]) -> go.Figure:
         figure.add_bar(
             x=table["bucket"],
             y=table["accuracy"] * 100,
-            name=name,
+            name=label(name),
             text=[f"n={n}" for n in table["n"]],
-            hovertemplate="%{x}<br>accuracy %{y:.1f}% (%{text})<extra>"
-            + name.replace("<", "&lt;")
-            + "</extra>",
+            hovertemplate="%{x}<br>accuracy %{y:.1f}% (%{text})<extra>" + label(name) + "</extra>",
         )
     figure.update_layout(
         template="plotly_white",

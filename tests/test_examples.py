@@ -228,3 +228,17 @@ def test_the_page_callbacks_over_a_store(tmp_path):
         "always longer (baseline)",
         "always shorter (baseline)",
     ]
+
+
+def test_the_length_chart_has_a_bar_per_bucket_and_escaped_names():
+    from leaderboard.example_figures import length_figure, length_table
+    from leaderboard.lengths import LENGTH_BUCKETS
+
+    table = length_table(ex.examples_frame(scored(TEXTS, REWARDS_A), TEXTS))
+    # chosen vs rejected lengths: 1 vs 42 (right), 85 vs 2 (wrong), 28 vs 1 (right), 1 vs 40 (wrong)
+    assert list(table["bucket"]) == list(LENGTH_BUCKETS)
+    assert list(table["n"]) == [2, 0, 0, 0, 0, 0, 2]
+    assert (table["accuracy"].iloc[0], table["accuracy"].iloc[6]) == (0.5, 0.5)
+    figure = length_figure([("<b>org/a</b>", table)])
+    assert figure.data[0].name == "&lt;b&gt;org/a&lt;/b&gt;" and len(figure.data[0].x) == len(LENGTH_BUCKETS)
+    assert "<b>org" not in figure.data[0].hovertemplate

@@ -23,6 +23,7 @@ from ..settings import AppSettings
 from .common import View, benchmark_choices, default_benchmark
 
 NONE = "(none)"
+PICK_ONE = "Pick an example in the table to read it here."
 # Column widths in pixels: every column of a table fits a desktop page (the previews are cut anyway).
 TABLE_WIDTHS = ["130px", "70px", "300px", "220px", "220px", "90px", "90px", "80px", "70px"]
 DISAGREEMENT_WIDTHS = ["140px", "70px", "520px", "70px", "100px", "100px"]
@@ -220,7 +221,7 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
         order = gr.Dropdown(list(ex.ORDERS), value=ex.ORDERS[0], label="Order", elem_id="ex-order")
     note = gr.Markdown(elem_classes="lb-note", elem_id="ex-note")
     grid = examples_grid("ex-table")
-    detail = safe_markdown_box("ex-detail", "Pick an example in the table to read it here.")
+    detail = safe_markdown_box("ex-detail", PICK_ONE)
     with gr.Accordion("Compare with another model", open=True):
         model_b = gr.Dropdown(
             choices=[(NONE, NONE)], value=NONE, label="Second model (B)", elem_id="ex-model-b"
@@ -289,7 +290,7 @@ def _wire(
             run(table_view), table_view.inputs, table_view.outputs, show_progress="hidden"
         ).then(run(compare_view), compare_view.inputs, compare_view.outputs, show_progress="hidden").then(
             run(length_view), length_view.inputs, length_view.outputs, show_progress="hidden"
-        )
+        ).then(lambda: PICK_ONE, None, detail, show_progress="hidden")  # the open example was another model's
 
     after_choice(benchmark.input)
     after_choice(model.input)
