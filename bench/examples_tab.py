@@ -6,7 +6,9 @@ Prompts run 100 to 1,500 characters and responses 50 to 4,000 (some with code bl
 RewardBench's. Then the tab's own callbacks (`leaderboard.pages.examples.ExamplesPage`) are timed
 as a reader uses them: open the model (cold: read and parse both files), open it again (cached),
 filter to wrong, search the texts, sort by margin, open one example, compare with a second model,
-and the length-bias view; and the Leaderboard's marks over 20 results on the same data.
+and the length-bias view; and the Leaderboard's marks over 20 results on the same data. The table
+callbacks' times include building Gradio's update (`gr.Dataframe(value=...)` turns the shown rows,
+at most 1,000, into the JSON sent to the browser).
 
 Against a naive way: the same callbacks with caches that keep nothing (size 0), i.e. re-reading and
 re-parsing the scores and texts files on every interaction, as a first version typically does.
