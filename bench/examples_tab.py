@@ -1,7 +1,8 @@
 """Examples tab latency on a real-sized result: 3,000 examples with RewardBench-shaped texts.
 
-A LocalStore in a temp folder gets two results on the same 3,000 rows (per-example scores as the
-worker writes them, and the rows' texts once, as `write_result(..., texts=...)` stores them).
+A LocalStore in a temp folder gets 20 results (`--models`) on the same 3,000 rows (per-example
+scores as the worker writes them, and the rows' texts once, as `write_result(..., texts=...)`
+stores them).
 Prompts run 100 to 1,500 characters and responses 50 to 4,000 (some with code blocks), like
 RewardBench's. Then the tab's own callbacks (`leaderboard.pages.examples.ExamplesPage`) are timed
 as a reader uses them: open the model (cold: read and parse both files), open it again (cached),
