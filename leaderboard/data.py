@@ -18,7 +18,7 @@ from results.schema import EvalRequest
 from results.store import Store
 
 from .example_files import ExampleFiles
-from .table import Tables, build_tables
+from .table import EVALUATED, PATH, Tables, build_tables
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,7 @@ class ResultsCache:
                 return self._snapshot
             elapsed = time.perf_counter() - start
             self._snapshot = Snapshot(tables, requests, self._clock(), previous.version + 1, elapsed)
+            self.examples.warm_in_background(zip(tables.rows[PATH], tables.rows[EVALUATED]))
             counts = (len(tables.rows), len(tables.skipped), len(requests))
             # A short refresh interval (the demo's) would otherwise log the same line every few seconds.
             changed = previous.loaded_at is None or counts != _counts(previous)

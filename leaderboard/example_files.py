@@ -17,7 +17,7 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Generic, Hashable, Optional, TypeVar
+from typing import Callable, Generic, Hashable, Iterable, Optional, TypeVar
 
 from pydantic import ValidationError
 
@@ -86,10 +86,29 @@ class ExampleFiles:
         self.store = store
         self._results: LRU[LoadedResult] = LRU(results)
         self._texts: LRU[Optional[list[ExampleText]]] = LRU(texts)
+        self.summaries = ResultSummaries(self)
+        self._warming: Optional[threading.Thread] = None
 
     def load(self, path: str, evaluated: object = None) -> LoadedResult:
         """The examples of the result stored at `path` (`evaluated`: its time, part of the key)."""
         return self._results.get((path, str(evaluated)), lambda: self._read(path))
+
+    def warm_in_background(self, results: Iterable[tuple[str, object]]) -> Optional[threading.Thread]:
+        """Summarise these results (path, evaluation time) in a background thread, so that the
+        Leaderboard's marks are ready when a reader asks; none is started while one still runs."""
+        if self._warming is not None and self._warming.is_alive():
+            return None
+        todo = list(results)
+        self._warming = threading.Thread(target=self._warm, args=(todo,), name="example-summaries", daemon=True)
+        self._warming.start()
+        return self._warming
+
+    def _warm(self, results: list[tuple[str, object]]) -> None:
+        for path, evaluated in results:
+            try:
+                self.summaries.get(path, evaluated)
+            except Exception:  # a bad file must not end the warm-up; the mark then says "–"
+                log.exception("summarising the per-example scores of %s failed", path)
 
     def texts(self, benchmark: str, data_fingerprint: str) -> Optional[list[ExampleText]]:
         return self._texts.get(

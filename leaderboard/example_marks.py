@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import table as t
 from .example_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
-from .example_files import LRU, ExampleFiles, ResultSummaries, ResultSummary
+from .example_files import LRU, ExampleFiles, ResultSummary
 from .stats import PairedTest, paired_bootstrap
 
 YES, NO, UNKNOWN = "yes", "no", "–"
@@ -61,7 +61,7 @@ class ExampleMarks:
     """Adds the two columns to a view's rows; caches every result's summary and every pair's test."""
 
     def __init__(self, files: ExampleFiles):
-        self.summaries = ResultSummaries(files)
+        self.summaries = files.summaries  # shared: the refresh warms them for every result
         self._tests: LRU[Optional[PairedTest]] = LRU(4096)
 
     def _summary(self, row: pd.Series) -> ResultSummary:

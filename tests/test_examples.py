@@ -242,3 +242,13 @@ def test_the_length_chart_has_a_bar_per_bucket_and_escaped_names():
     figure = length_figure([("<b>org/a</b>", table)])
     assert figure.data[0].name == "&lt;b&gt;org/a&lt;/b&gt;" and len(figure.data[0].x) == len(LENGTH_BUCKETS)
     assert "<b>org" not in figure.data[0].hovertemplate
+
+
+def test_a_refresh_summarises_every_result_in_the_background(tmp_path):
+    cache = ResultsCache(leaderboard_store(tmp_path))
+    rows = t.filter_rows(cache.refresh().tables.rows, benchmark="rewardbench")
+    cache.examples._warming.join(timeout=60)
+    summaries = cache.examples.summaries
+    assert summaries._summaries.misses == len(rows)  # one per result, the published one too
+    ExampleMarks(cache.examples).annotate(rows)
+    assert summaries._summaries.misses == len(rows)  # the marks read no file
