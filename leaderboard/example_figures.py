@@ -33,12 +33,14 @@ def length_figure(tables: Sequence[tuple[str, pd.DataFrame]]) -> go.Figure:
         )
     figure.update_layout(
         template="plotly_white",
-        height=380,
+        title={"text": "Accuracy by how much longer the chosen answer is than the rejected one", "x": 0},
+        showlegend=True,
+        height=400,
         barmode="group",
         yaxis={"title": "accuracy (%)", "range": [0, 100]},
         xaxis={"title": f"relative length difference d of chosen vs rejected ({LENGTH_UNIT})"},
-        legend={"orientation": "h", "y": 1.12},
-        margin={"t": 40, "l": 60, "r": 20, "b": 120},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        margin={"t": 70, "l": 60, "r": 20, "b": 120},
     )
     return figure
 

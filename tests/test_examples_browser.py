@@ -102,3 +102,4 @@ def test_length_bias_shows_its_chart_and_baselines(page):
     page.locator("#ex-length-chart .js-plotly-plot").wait_for()
     wait_until(lambda: "always longer (baseline)" in column(page, 0, "#ex-baselines") or None)
     assert "the longer answer in" in page.locator("#ex-length-summary").inner_text()
+    page.locator("#ex-length-chart").screenshot(path=str(SCREENSHOTS / "examples-length-bias.png"))
