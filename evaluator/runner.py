@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
@@ -16,6 +16,7 @@ from results.schema import (
     BenchmarkInfo,
     EvalResult,
     ExampleScore,
+    ExampleText,
     ModelInfo,
     RunSettings,
     RunStats,
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 class EvalOutcome:
     result: EvalResult
     examples: list[ExampleScore]
+    # The rows scored, as read: the store keeps them once per data fingerprint (see results/store.py).
+    texts: list[ExampleText] = field(default_factory=list)
 
     def write(self, output_dir: str | Path) -> tuple[Path, Path]:
         """Write `<org>/<name>.json` and `<org>/<name>.scores.jsonl` under `output_dir`."""
@@ -103,7 +106,12 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
         # Only generative judges describe how they judged (see judges/adapter.py).
         judge=getattr(adapter, "judge_info", None),
     )
-    return EvalOutcome(result=result, examples=examples)
+    return EvalOutcome(result=result, examples=examples, texts=example_texts(data))
+
+
+def example_texts(data: BenchmarkData) -> list[ExampleText]:
+    """The rows' texts in the order scored: their canonical lines hash to `data.fingerprint`."""
+    return [ExampleText.model_validate(example.canonical()) for example in data.examples]
 
 
 def _example_scores(data: BenchmarkData, scored: list[ScoredExample], benchmark: Benchmark) -> list[ExampleScore]:

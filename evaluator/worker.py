@@ -114,7 +114,7 @@ class Worker:
             log.warning("not storing the result of %s: another worker holds it now", request.request_id)
             return
         try:
-            self.store.write_result(outcome.result, outcome.examples)
+            self.store.write_result(outcome.result, outcome.examples, texts=outcome.texts)
         except StoreUnavailable as exc:
             # The store keeps the result locally and uploads it later; the request stays RUNNING
             # and is requeued once its heartbeat is stale, so nothing is lost either way.

@@ -17,7 +17,8 @@ from typing import Callable, Optional
 from results.schema import EvalRequest
 from results.store import Store
 
-from .table import Tables, build_tables
+from .example_files import ExampleFiles
+from .table import EVALUATED, PATH, Tables, build_tables
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class ResultsCache:
         self._clock = clock
         self._snapshot = Snapshot(tables=build_tables([]))
         self._refresh_lock = threading.Lock()  # the schedule and the button never refresh at once
+        self.examples = ExampleFiles(store)  # per-example files, read when a page asks for them
 
     @property
     def snapshot(self) -> Snapshot:
@@ -72,6 +74,7 @@ class ResultsCache:
                 return self._snapshot
             elapsed = time.perf_counter() - start
             self._snapshot = Snapshot(tables, requests, self._clock(), previous.version + 1, elapsed)
+            self.examples.warm_in_background(zip(tables.rows[PATH], tables.rows[EVALUATED]))
             counts = (len(tables.rows), len(tables.skipped), len(requests))
             # A short refresh interval (the demo's) would otherwise log the same line every few seconds.
             changed = previous.loaded_at is None or counts != _counts(previous)

@@ -23,6 +23,7 @@ from pandas.io.formats.style import Styler
 from results.names import InvalidModelName, storage_name
 
 from . import table as t
+from .example_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
 from .settings import HUB_URL
 
 MISSING = "–"
@@ -198,6 +199,27 @@ def _format_number(spec: str) -> Callable[[object], str]:
     return lambda v: MISSING if pd.isna(v) else format(v, spec)
 
 
+def _optional(rows: pd.DataFrame, name: str) -> pd.Series:
+    """A column that only some views' rows carry (those from per-example files); empty otherwise."""
+    return rows[name] if name in rows.columns else pd.Series(None, index=rows.index, dtype="object")
+
+
+def _marks(rows: pd.DataFrame, column: Column, _base: str) -> pd.Series:
+    """A short mark with its explanation on hover (the second source column)."""
+    pairs = zip(_optional(rows, column.sources[0]), _optional(rows, column.sources[1]), strict=True)
+    cells = [MISSING if mark is None else tooltip_cell(mark, note) for mark, note in pairs]
+    return pd.Series(cells, index=rows.index, dtype="object")
+
+
+def _mark_export(rows: pd.DataFrame, column: Column) -> dict[str, pd.Series]:
+    mark, note = (_optional(rows, name) for name in column.sources)
+    return {column.header: mark, f"{column.header} (why)": note}
+
+
+def _share(rows: pd.DataFrame, column: Column) -> pd.Series:
+    return _optional(rows, column.sources[0]).astype("float64") * 100.0
+
+
 KINDS: dict[str, Kind] = {
     "model": Kind("html", 17, _models, _same),
     "text": Kind("html", 11, _texts, _same),
@@ -212,6 +234,14 @@ KINDS: dict[str, Kind] = {
     "parameters": Kind("number", 8, _counts, _raw_count, format_parameters),
     "revision": Kind("html", 10, _revisions, _same),
     "date": Kind("str", 9, _day, _iso),
+    "mark": Kind("html", 8, _marks, _mark_export),
+    "share": Kind(
+        "number",
+        8,
+        lambda rows, c, _base: _share(rows, c),
+        lambda rows, c: {c.header: _share(rows, c)},
+        _format_number(".1f"),
+    ),
 }
 
 # The columns before and after a benchmark's own section columns (which come from its section table).
@@ -229,6 +259,9 @@ COLUMNS_AFTER_SECTIONS: tuple[Column, ...] = (
     Column(t.JUDGED_AS, "text", (t.JUDGED_AS,), shown_by_default=False),
     Column(t.EVALUATED, "date", (t.EVALUATED,)),
     Column(t.MISSING_SUBSETS, "text", (t.MISSING_SUBSETS,), shown_by_default=False),
+    # From the per-example files (example_marks.py adds these columns to the rows of a view).
+    Column(SIGNIFICANT, "mark", (SIGNIFICANT, SIGNIFICANT_NOTE)),
+    Column(LONGER_PREFERRED, "share", (LONGER_PREFERRED,), shown_by_default=False),
 )
 
 
@@ -269,7 +302,10 @@ TABLE_HELP = (
     "**Sort** by a column: click its header, then the ⋮ button beside its name (*Clear sort* goes back "
     f"to the ranking). {INCOMPLETE_MARK} marks an **incomplete** result: it has no score for some of the "
     "benchmark's subsets (hover the mark to see which), so it is listed after the complete results "
-    "and not ranked with them. Hover a cell to read it whole; a revision shows its full commit sha."
+    "and not ranked with them. Hover a cell to read it whole; a revision shows its full commit sha. "
+    f"*{SIGNIFICANT}* is *yes* when the score differs significantly from the row above's (a paired "
+    "bootstrap over the examples both scored; hover it for the difference and its 95% interval); "
+    f"*{LONGER_PREFERRED}* (in Columns) is how often the model gave the longer answer the higher reward."
 )
 
 

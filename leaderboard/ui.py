@@ -18,7 +18,7 @@ import gradio as gr
 from results.store import Store
 
 from .data import ResultsCache, Snapshot
-from .pages import about, charts, header, queue, rankings, submission, subsets
+from .pages import about, charts, examples, header, queue, rankings, submission, subsets
 from .pages.common import View
 from .settings import AppSettings
 from .submit import Submissions
@@ -99,13 +99,23 @@ def build_app(
                 subset_views = subsets.subsets_tab(cache, settings, filters, export_dir)
             with gr.Tab("Charts", id="charts"):
                 chart_views = charts.charts_tab(cache, filters)
+            with gr.Tab("Examples", id="examples"):
+                example_views = examples.examples_tab(cache, settings)
             with gr.Tab("Submit", id="submit"):
                 submitted = submission.submit_tab(cache, settings, submissions)
             with gr.Tab("Queue", id="queue"):
                 queue_views = queue.queue_tab(cache)
             with gr.Tab("About", id="about"):
                 about_views = about.about_tab(cache, filters)
-        views = [header_view, *leaderboard_views, *subset_views, *chart_views, *queue_views, *about_views]
+        views = [
+            header_view,
+            *leaderboard_views,
+            *subset_views,
+            *chart_views,
+            *example_views,
+            *queue_views,
+            *about_views,
+        ]
         renderer = Renderer(cache, views)
         inputs, outputs = [seen, *renderer.inputs], [seen, *renderer.outputs]
         app.load(renderer.if_newer, inputs, outputs)

@@ -31,14 +31,14 @@ import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterator, Optional, TypeVar, Union
+from typing import Callable, Iterator, Optional, Sequence, TypeVar, Union
 
 from huggingface_hub import CommitOperationAdd, HfApi, snapshot_download
 from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RemoteEntryNotFoundError
 from huggingface_hub.utils import tqdm as hf_tqdm
 from pydantic import ValidationError
 
-from .schema import EvalRequest, EvalResult, ExampleScore
+from .schema import EvalRequest, EvalResult, ExampleScore, ExampleText
 from .store import (
     REQUESTS_DIR,
     LocalStore,
@@ -298,11 +298,18 @@ class HubStore(StoreBase):
         self.pending.add({check_path(path): data})
         self.flush_pending()
 
-    def write_result(self, result: EvalResult, examples: list[ExampleScore]) -> None:
-        """Stage the result and its scores on disk, then upload both in one commit."""
+    def write_result(
+        self, result: EvalResult, examples: list[ExampleScore], texts: Sequence[ExampleText] = ()
+    ) -> None:
+        """Stage the result, its scores (and the data's texts, if new) on disk, then upload them in
+        one commit."""
         result_file, scores_file = result_paths(result)
         self.pending.add(
-            {scores_file: scores_bytes(examples), result_file: result.model_dump_json(indent=2).encode()}
+            {
+                **self.new_texts_files(result, texts),
+                scores_file: scores_bytes(examples),
+                result_file: result.model_dump_json(indent=2).encode(),
+            }
         )
         self.flush_pending()
 

@@ -7,6 +7,7 @@ hardware and library versions, and by which version of this code.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from enum import Enum
 from typing import Optional, Union
@@ -193,6 +194,29 @@ class ExampleScore(_Record):
     def to_line(self) -> str:
         """The JSON line written to a scores file; fields a model type does not use are left out."""
         return self.model_dump_json(exclude_none=True)
+
+
+class ExampleText(_Record):
+    """One scored data row's texts, as the evaluator read them: one line of
+    `eval-set-texts/<benchmark>/<data fingerprint>.jsonl`, shared by every result on that data."""
+
+    id: Union[int, str] = Field(description="the data row's own id, unchanged")
+    subset: str
+    prompt: list[tuple[str, str]] = Field(description="the conversation before the responses, (role, content)")
+    chosen: list[str]
+    rejected: list[str]
+
+    def canonical_line(self) -> str:
+        """The row as the data fingerprint hashes it (sorted keys, no ASCII escaping), so a texts
+        file's sha256 is the fingerprint of the rows it holds."""
+        row = {
+            "id": self.id,
+            "subset": self.subset,
+            "prompt": [list(message) for message in self.prompt],
+            "chosen": list(self.chosen),
+            "rejected": list(self.rejected),
+        }
+        return json.dumps(row, sort_keys=True, ensure_ascii=False)
 
 
 class Status(str, Enum):

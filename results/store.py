@@ -4,7 +4,13 @@ Layout (identical in a local folder and in a Hub dataset repo):
     requests/<org>/<name>/<request_id>.json                     queue entries (EvalRequest)
     eval-set/<benchmark>/<org>/<name>/<revision>.json           results (EvalResult)
     eval-set-scores/<benchmark>/<org>/<name>/<revision>.jsonl   per-example scores (ExampleScore lines)
+    eval-set-texts/<benchmark>/<data fingerprint>.jsonl         the scored rows' texts (ExampleText lines)
     cache/...                                                   reusable data (e.g. reference log-probs)
+
+The texts of the rows scored are written once per data fingerprint, with the first result on that
+data (`write_result(..., texts=...)`), and shared by every later result on it: the leaderboard
+shows an example's prompt and responses without reading the benchmark data itself. A texts file's
+sha256 is the fingerprint it is named by (`ExampleText.canonical_line`), so a reader can check it.
 
 A result is keyed by benchmark and model revision (the resolved commit sha, or `local-<hash>` for
 a local folder), so evaluating a model on a second benchmark or at a second commit keeps the
@@ -26,18 +32,19 @@ request id can reach outside the store.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import os
 import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Iterator, Optional, Protocol, runtime_checkable
+from typing import Iterator, Optional, Protocol, Sequence, runtime_checkable
 
 from pydantic import ValidationError
 
 from .names import InvalidModelName
-from .schema import EvalRequest, EvalResult, ExampleScore
+from .schema import EvalRequest, EvalResult, ExampleScore, ExampleText
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +52,8 @@ _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+=-]{0,199}$")
 REQUESTS_DIR = "requests"
 RESULTS_DIR = "eval-set"
 SCORES_DIR = "eval-set-scores"
+TEXTS_DIR = "eval-set-texts"
+_FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
 
 
 def safe_path(*parts: str) -> str:
@@ -103,6 +112,22 @@ def scores_path_of(result_file: str) -> str:
     return safe_path(SCORES_DIR, *parts[1:-1], parts[-1][: -len(".json")] + ".jsonl")
 
 
+def texts_path(benchmark: str, data_fingerprint: str) -> str:
+    """Where the texts of the rows with this fingerprint are kept (one file per benchmark and data)."""
+    if not _FINGERPRINT.match(data_fingerprint):
+        raise ValueError(f"{data_fingerprint!r} is not a data fingerprint (64 lowercase hex digits)")
+    return safe_path(TEXTS_DIR, benchmark, f"{data_fingerprint}.jsonl")
+
+
+def texts_bytes(texts: Sequence[ExampleText]) -> bytes:
+    """One canonical line per row, in the order scored: the file's sha256 is the data fingerprint."""
+    return "".join(t.canonical_line() + "\n" for t in texts).encode()
+
+
+def parse_texts(data: bytes) -> list[ExampleText]:
+    return [ExampleText.model_validate_json(line) for line in data.splitlines() if line.strip()]
+
+
 def request_path(request: EvalRequest) -> str:
     return safe_path(REQUESTS_DIR, request.org, request.name, f"{request.request_id}.json")
 
@@ -143,7 +168,11 @@ class Store(Protocol):
     def replace_request(self, expected: EvalRequest, new: EvalRequest) -> bool:
         """Atomically store `new` if the stored request still equals `expected`."""
 
-    def write_result(self, result: EvalResult, examples: list[ExampleScore]) -> None: ...
+    def write_result(
+        self, result: EvalResult, examples: list[ExampleScore], texts: Sequence[ExampleText] = ()
+    ) -> None:
+        """Store the result and its per-example scores, and the rows' `texts` when the store has
+        none for the result's data yet."""
 
     def iter_result_files(self) -> Iterator[tuple[str, bytes]]:
         """(path, raw bytes) of every result file, in any format (ours or the published one)."""
@@ -185,6 +214,43 @@ class StoreBase:
     def read_example_scores(self, result_file: str) -> list[ExampleScore]:
         data = self.read_file(scores_path_of(result_file)) or b""
         return [ExampleScore.model_validate_json(line) for line in data.splitlines() if line.strip()]
+
+    def read_example_texts(self, benchmark: str, data_fingerprint: str) -> Optional[list[ExampleText]]:
+        try:
+            path = texts_path(benchmark, data_fingerprint)
+        except ValueError:  # not a fingerprint this project writes: no texts can be named by it
+            return None
+        data = self.read_file(path)
+        if data is None:
+            return None
+        if hashlib.sha256(data).hexdigest() != data_fingerprint:
+            log.warning("ignoring %s: its rows are not the ones its name (the data fingerprint) says", path)
+            return None
+        try:
+            return parse_texts(data)
+        except ValidationError as exc:
+            log.warning("ignoring unreadable texts file %s: %s", path, exc.errors()[0]["msg"])
+            return None
+
+    def new_texts_files(self, result: EvalResult, texts: Sequence[ExampleText]) -> dict[str, bytes]:
+        """{path: bytes} of the texts to write with `result`: none when there are none, when the
+        store already has this data's texts, or when they are not the rows the result scored."""
+        if not texts:
+            return {}
+        try:
+            path = texts_path(result.benchmark.name, result.benchmark.data_fingerprint)
+        except (ValueError, InvalidModelName) as exc:
+            log.warning("not storing the texts of %s: %s", result.model.name, exc)
+            return {}
+        if self.read_file(path) is not None:
+            return {}
+        data = texts_bytes(texts)
+        if hashlib.sha256(data).hexdigest() != result.benchmark.data_fingerprint:
+            log.warning(
+                "not storing the texts of %s: they are not the rows its fingerprint names", result.model.name
+            )
+            return {}
+        return {path: data}
 
 
 def _parse_request(path: str, data: Optional[bytes]) -> Optional[EvalRequest]:
@@ -291,8 +357,12 @@ class LocalStore(StoreBase):
             self.write_file(path, new.model_dump_json(indent=2).encode())
             return True
 
-    def write_result(self, result: EvalResult, examples: list[ExampleScore]) -> None:
+    def write_result(
+        self, result: EvalResult, examples: list[ExampleScore], texts: Sequence[ExampleText] = ()
+    ) -> None:
         result_file, scores_file = result_paths(result)
-        # Scores first: a result file that exists always has its per-example scores beside it.
+        # Texts and scores first: a result file that exists always has its scores (and texts) beside it.
+        for path, data in self.new_texts_files(result, texts).items():
+            self.write_file(path, data)
         self.write_file(scores_file, scores_bytes(examples))
         self.write_file(result_file, result.model_dump_json(indent=2).encode())

@@ -293,3 +293,23 @@ def test_a_process_that_cannot_start_stops_the_ones_already_started(tmp_path):
     with pytest.raises(FileNotFoundError):
         runner.run()
     assert runner.processes["app"].returncode == -signal.SIGTERM
+
+
+def test_the_examples_tab_has_every_demo_result_with_its_texts(demo_run):
+    from leaderboard.data import ResultsCache
+    from leaderboard.pages.examples import ExamplesPage
+    from leaderboard.settings import AppSettings
+
+    root, statuses, _, _ = demo_run
+    store = LocalStore(root / "store")
+    cache = ResultsCache(store)
+    snap = cache.refresh()
+    page = ExamplesPage(cache, AppSettings())
+    for (name, benchmark), status in statuses.items():
+        texts = store.read_example_texts(benchmark, status.result.benchmark.data_fingerprint)
+        assert texts is not None and len(texts) == status.result.benchmark.num_examples, (name, benchmark)
+        label = next(b for b in snap.tables.rows["Benchmark"] if b.startswith(benchmark + " "))
+        path = next(p for _, p in page.model_choices(snap, label) if f"/demo/{name}/" in p)
+        loaded = page.load(snap, path)
+        assert loaded.note == "" and loaded.examples.has_texts, (name, benchmark)
+        assert len(loaded.examples.frame) == len(texts)

@@ -18,6 +18,7 @@ from ..display import (
     merge_choice,
     optional_headers,
 )
+from ..example_marks import ExampleMarks
 from ..export import write_csv
 from ..settings import AppSettings
 from .common import (
@@ -88,17 +89,19 @@ def leaderboard_tab(
     grid = results_grid("lb-table")
     gr.Markdown(TABLE_HELP, elem_classes="lb-note", elem_id="lb-help")
     download = csv_button("Download this view (CSV)", "lb-download")
+    marks = ExampleMarks(cache.examples)
 
     def render(snap: Snapshot, search, selected, known, benchmark, show_incomplete, show_older, picked) -> list:
         every = filtered(snap.tables.rows, snap, search, selected, known, benchmark, True, True)
         shown = t.apply_switches(every, bool(show_incomplete), bool(show_older))
         chosen = chosen_columns(picked, benchmark)
-        csv = write_csv(leaderboard_export(shown.rows, chosen), export_dir, f"leaderboard-{benchmark}")
+        rows = marks.for_view(shown.rows, [c.header for c in chosen])
+        csv = write_csv(leaderboard_export(rows, chosen), export_dir, f"leaderboard-{benchmark}")
         in_benchmark = t.filter_rows(snap.tables.rows, benchmark=benchmark, show_incomplete=True, show_older=True)
         note = count_note(
             len(shown.rows), len(in_benchmark), shown.hidden_incomplete, shown.hidden_older, benchmark
         )
-        return [dataframe_update(leaderboard_view(shown.rows, chosen, settings.model_link_base)), str(csv), note]
+        return [dataframe_update(leaderboard_view(rows, chosen, settings.model_link_base)), str(csv), note]
 
     def render_chooser(_snap: Snapshot, benchmark, picked) -> list:
         offered = optional_headers(benchmark)

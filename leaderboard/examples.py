@@ -1,0 +1,408 @@
+"""One result's per-example scores (and the rows' texts, when the store has them) as tables (pure).
+
+`examples_frame` joins the scores file's lines with the texts by (subset, id) (RewardBench v1 ids
+repeat across subsets) into one row per example: its rewards, margin, credit and text previews.
+A row with several rejected answers (RewardBench 2's best-of-4) shows the best-scored rejected one,
+and its margin is the chosen reward minus that best rejected reward; with several chosen answers
+(Ties) the lowest chosen reward is used, so a margin above 0 always means every chosen answer
+scored above every rejected one. An example is *right* when it earned full credit (1), *wrong*
+otherwise (a 1/k tie at the top is wrong here, although it earns 1/k of the score).
+
+The page shows texts through `safe_markdown`: Markdown with every HTML tag shown as text (code
+blocks and inline code are left to the Markdown renderer, which shows them verbatim).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+from results.schema import ExampleScore, ExampleText
+
+from .display import escape_markdown
+from .lengths import (
+    LengthRow,
+    Preference,
+    relative_difference,
+    response_length,
+    row_preference,
+    total_preference,
+)
+from .stats import PairedTest, paired_bootstrap
+
+KEY = "key"
+SUBSET = "Subset"
+ID = "ID"
+PROMPT = "Prompt"
+CHOSEN = "Chosen"
+REJECTED = "Rejected"
+REWARD_CHOSEN = "Reward chosen"
+REWARD_REJECTED = "Reward rejected"
+MARGIN = "Margin"
+CREDIT = "Credit"
+RIGHT = "Right"
+LENGTH_DIFFERENCE = "Length difference"
+SEARCH_TEXT = "search_text"
+FRAME_COLUMNS = (
+    KEY,
+    SUBSET,
+    ID,
+    PROMPT,
+    CHOSEN,
+    REJECTED,
+    REWARD_CHOSEN,
+    REWARD_REJECTED,
+    MARGIN,
+    CREDIT,
+    RIGHT,
+    LENGTH_DIFFERENCE,
+    SEARCH_TEXT,
+)
+SHOWN_COLUMNS = (SUBSET, ID, PROMPT, CHOSEN, REJECTED, REWARD_CHOSEN, REWARD_REJECTED, MARGIN, "Correct")
+PREVIEW_CHARS = 90
+MAX_SHOWN = 1000
+NO_TEXTS = "(texts not available)"
+
+ALL = "all"
+WRONG = "wrong"
+OUTCOMES = (ALL, WRONG, "right")
+ORDERS = ("margin, lowest first", "margin, highest first", "file order")
+
+
+def example_key(subset: str, example_id: object) -> str:
+    return f"{subset}\x1f{example_id}"
+
+
+def preview(text: str, chars: int = PREVIEW_CHARS) -> str:
+    """One line of at most `chars` characters (whitespace runs become one space)."""
+    flat = " ".join(text[: chars * 4].split())  # only the start is shown: a long text is not split whole
+    return flat if len(flat) <= chars else flat[: chars - 1] + "…"
+
+
+def prompt_text(text: ExampleText) -> str:
+    """The prompt as one string: a single user turn as it is, a conversation as 'role: content' lines."""
+    if len(text.prompt) == 1:
+        return text.prompt[0][1]
+    return "\n\n".join(f"{role}: {content}" for role, content in text.prompt)
+
+
+def _top_rejected(score: ExampleScore) -> int:
+    return int(np.argmax(score.scores_rejected))
+
+
+@dataclass(frozen=True)
+class ExampleSet:
+    """One result's examples: the table, and what a row's detail view needs."""
+
+    frame: pd.DataFrame
+    scores: dict[str, ExampleScore]
+    texts: dict[str, ExampleText] = field(default_factory=dict)
+
+    @property
+    def has_texts(self) -> bool:
+        return bool(self.texts)
+
+    def length_rows(self) -> list[LengthRow]:
+        return [length_row(self.scores[k], self.texts[k]) for k in self.frame[KEY] if k in self.texts]
+
+    def preference(self) -> Preference:
+        """How often the longer response won, over every example with texts."""
+        return total_preference(
+            [
+                row_preference(s.scores_chosen, s.scores_rejected, *_lengths(self.texts[k]))
+                for k, s in self.scores.items()
+                if k in self.texts
+            ]
+        )
+
+
+def _lengths(text: ExampleText) -> tuple[list[int], list[int]]:
+    return [response_length(c) for c in text.chosen], [response_length(r) for r in text.rejected]
+
+
+def length_row(score: ExampleScore, text: ExampleText) -> LengthRow:
+    chosen, rejected = _lengths(text)
+    return LengthRow(score.subset, tuple(chosen), tuple(rejected))
+
+
+def _row(score: ExampleScore, text: Optional[ExampleText]) -> dict:
+    reward_chosen = min(score.scores_chosen)
+    reward_rejected = max(score.scores_rejected)
+    row = {
+        KEY: example_key(score.subset, score.id),
+        SUBSET: score.subset,
+        ID: str(score.id),
+        REWARD_CHOSEN: reward_chosen,
+        REWARD_REJECTED: reward_rejected,
+        MARGIN: reward_chosen - reward_rejected,
+        CREDIT: score.correct,
+        RIGHT: score.correct >= 1.0,
+    }
+    if text is None:
+        return {**row, PROMPT: NO_TEXTS, CHOSEN: "", REJECTED: "", LENGTH_DIFFERENCE: np.nan, SEARCH_TEXT: ""}
+    prompt = prompt_text(text)
+    rejected = text.rejected[min(_top_rejected(score), len(text.rejected) - 1)]
+    everything = " ".join([prompt, *text.chosen, *text.rejected])
+    return {
+        **row,
+        PROMPT: preview(prompt),
+        CHOSEN: preview(text.chosen[0]),
+        REJECTED: preview(rejected),
+        LENGTH_DIFFERENCE: relative_difference(*_lengths(text)),
+        SEARCH_TEXT: everything.lower(),
+    }
+
+
+def examples_frame(
+    scores: Sequence[ExampleScore], texts: Optional[Sequence[ExampleText]] = None
+) -> ExampleSet:
+    """The examples of one result, in the scores file's order; texts joined by (subset, id)."""
+    by_key = {example_key(t.subset, t.id): t for t in texts or ()}
+    keyed = {example_key(s.subset, s.id): s for s in scores}
+    rows = [_row(s, by_key.get(k)) for k, s in keyed.items()]
+    columns = {name: [row[name] for row in rows] for name in FRAME_COLUMNS}
+    # The search text stays a column of Python strings: converting megabytes of it to pandas' Arrow
+    # strings costs more than every search on it together.
+    search = pd.Series(columns.pop(SEARCH_TEXT), dtype=object)
+    frame = pd.DataFrame(columns, columns=[c for c in FRAME_COLUMNS if c != SEARCH_TEXT]).assign(
+        **{SEARCH_TEXT: search}
+    )
+    frame[RIGHT] = frame[RIGHT].astype(bool)
+    for column in (REWARD_CHOSEN, REWARD_REJECTED, MARGIN, CREDIT, LENGTH_DIFFERENCE):
+        frame[column] = frame[column].astype("float64")
+    kept = {k: t for k, t in by_key.items() if k in keyed}
+    return ExampleSet(frame, keyed, kept)
+
+
+# ---- what the reader picks -------------------------------------------------------------------------
+
+
+def select_examples(
+    frame: pd.DataFrame,
+    subset: Optional[str] = None,
+    outcome: str = ALL,
+    query: str = "",
+    order: str = ORDERS[0],
+) -> pd.DataFrame:
+    """The examples of `subset` (None or ALL: every one) that are right/wrong as asked, whose texts
+    (or id) contain every word of `query` (case-insensitive), in the order asked."""
+    mask = pd.Series(True, index=frame.index)
+    if subset and subset != ALL:
+        mask &= frame[SUBSET] == subset
+    if outcome != ALL:
+        mask &= frame[RIGHT] == (outcome != WRONG)
+    for word in query.lower().split():
+        mask &= frame[SEARCH_TEXT].str.contains(word, regex=False) | frame[ID].str.lower().eq(word)
+    chosen = frame[mask]
+    if order == ORDERS[2]:
+        return chosen
+    return chosen.sort_values(MARGIN, ascending=order == ORDERS[0], kind="mergesort")
+
+
+def shown_examples(selected: pd.DataFrame, limit: int = MAX_SHOWN) -> pd.DataFrame:
+    """The table the page shows: previews, rewards to 3 decimals, and ✓/✗ (the credit when partial)."""
+    head = selected.head(limit)
+    correct = [("✓" if c >= 1 else "✗" if c <= 0 else f"{c:.2f}") for c in head[CREDIT]]
+    shown = head[[SUBSET, ID, PROMPT, CHOSEN, REJECTED, REWARD_CHOSEN, REWARD_REJECTED, MARGIN]].round(3)
+    return shown.assign(Correct=correct).reset_index(drop=True)
+
+
+def subsets_of(frame: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(frame[SUBSET]))
+
+
+# ---- two models on the same rows ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    n: int
+    agreement: float  # share of examples both got right or both got wrong
+    both_right: int
+    both_wrong: int
+    only_a: int  # right for A, wrong for B
+    only_b: int
+    test: Optional[PairedTest]
+    disagreements: pd.DataFrame  # the examples where one is right and the other wrong
+
+
+def compare(a: pd.DataFrame, b: pd.DataFrame, subset: Optional[str] = None) -> Comparison:
+    """A against B on the examples both scored (joined by key), within `subset` (None: all)."""
+    if subset and subset != ALL:
+        a, b = a[a[SUBSET] == subset], b[b[SUBSET] == subset]
+    joined = a.merge(b[[KEY, MARGIN, CREDIT, RIGHT]], on=KEY, suffixes=("", " B"))
+    right_a, right_b = joined[RIGHT], joined[f"{RIGHT} B"]
+    n = len(joined)
+    test = paired_bootstrap(joined[CREDIT], joined[f"{CREDIT} B"]) if n else None
+    return Comparison(
+        n=n,
+        agreement=float((right_a == right_b).mean()) if n else float("nan"),
+        both_right=int((right_a & right_b).sum()),
+        both_wrong=int((~right_a & ~right_b).sum()),
+        only_a=int((right_a & ~right_b).sum()),
+        only_b=int((~right_a & right_b).sum()),
+        test=test,
+        disagreements=joined[right_a != right_b].reset_index(drop=True),
+    )
+
+
+def shown_disagreements(comparison: Comparison, limit: int = MAX_SHOWN) -> pd.DataFrame:
+    rows = comparison.disagreements.head(limit)
+    return pd.DataFrame(
+        {
+            SUBSET: rows[SUBSET],
+            ID: rows[ID],
+            PROMPT: rows[PROMPT],
+            "Right": ["A" if r else "B" for r in rows[RIGHT]],
+            "Margin A": rows[MARGIN].round(3),
+            "Margin B": rows[f"{MARGIN} B"].round(3),
+        }
+    )
+
+
+def comparison_note(comparison: Comparison, name_a: str, name_b: str) -> str:
+    """The paragraph above the disagreements: agreement, the four counts and the paired test."""
+    if not comparison.n:
+        return "The two results share no examples."
+    a, b, test = escape_markdown(name_a), escape_markdown(name_b), comparison.test
+    verdict = (
+        f"**{a if test.difference > 0 else b} is significantly better** here"
+        if test.significant
+        else "**no significant difference** here"
+    )
+    return (
+        f"On {comparison.n} shared examples they agree on {comparison.agreement:.1%} "
+        f"(both right {comparison.both_right}, both wrong {comparison.both_wrong}; only A right "
+        f"{comparison.only_a}, only B right {comparison.only_b}). Score difference A − B: "
+        f"{test.difference * 100:+.1f} points, 95% interval {test.low * 100:+.1f} to {test.high * 100:+.1f} "
+        f"(paired bootstrap, {test.resamples} resamples of the shared examples, mean credit): {verdict}."
+    )
+
+
+# ---- one example, in full ------------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# A code span opens and closes with backtick runs of one length (not a part of a longer run, and
+# not an escaped backtick), as CommonMark has it.
+_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+
+
+def _escape_html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
+def _escape_outside_code_spans(text: str) -> str:
+    parts, last = [], 0
+    for match in _CODE_SPAN.finditer(text):
+        parts += [_escape_html(text[last : match.start()]), match.group(0)]
+        last = match.end()
+    return "".join([*parts, _escape_html(text[last:])])
+
+
+def safe_markdown(text: str) -> str:
+    """`text` as Markdown in which no HTML tag is a tag: '<' and '&' become entities outside code
+    blocks and code spans (inside them the renderer shows every character as it is)."""
+    out, prose, fence = [], [], None
+    for line in text.split("\n"):
+        opener = _FENCE.match(line)
+        if fence is None and opener:
+            out.append(_escape_outside_code_spans("\n".join(prose)))
+            prose, fence = [], opener.group(1)
+            out.append(line)
+        elif fence is not None:
+            out.append(line)
+            if line.strip().startswith(fence[0] * len(fence)) and line.strip().strip(fence[0]) == "":
+                fence = None
+        else:
+            prose.append(line)
+    if fence is None:
+        out.append(_escape_outside_code_spans("\n".join(prose)))
+    return "\n".join(out)
+
+
+def code_block(text: str) -> str:
+    """`text` verbatim in a fenced block whose fence is longer than any backtick run inside."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def _score_text(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def _judgement_lines(score: ExampleScore) -> list[str]:
+    lines = ["#### Judge answers"]
+    for i, judgement in enumerate(score.judgements or [], start=1):
+        verdict = escape_markdown(judgement.verdict) if judgement.verdict is not None else "*unparsable*"
+        shown = ", ".join(escape_markdown(s) for s in judgement.shown)
+        lines += [
+            f"**{i}.** format {escape_markdown(judgement.format)}; shown: {shown}; verdict: **{verdict}**",
+            code_block(judgement.output),
+        ]
+    return lines
+
+
+def detail_markdown(examples: ExampleSet, key: str, other: Optional[tuple[str, ExampleSet]] = None) -> str:
+    """One example in full: its outcome and rewards, the prompt and every response (Markdown,
+    HTML shown as text), the judge's answers when the model type stores them, and the other model's
+    rewards when two are compared."""
+    score = examples.scores.get(key)
+    if score is None:
+        return "Pick an example in the table to read it here."
+    text = examples.texts.get(key)
+    credit = (
+        "right"
+        if score.correct >= 1
+        else "wrong"
+        if score.correct <= 0
+        else f"partly right ({score.correct:.2f})"
+    )
+    lines = [
+        f"### {escape_markdown(score.subset)} · id {escape_markdown(str(score.id))}: {credit}",
+        f"Margin {_score_text(min(score.scores_chosen) - max(score.scores_rejected))}.",
+    ]
+    if other is not None and key in other[1].scores:
+        theirs = other[1].scores[key]
+        lines.append(
+            f"{escape_markdown(other[0])}: {'right' if theirs.correct >= 1 else 'wrong'}, margin "
+            f"{_score_text(min(theirs.scores_chosen) - max(theirs.scores_rejected))}."
+        )
+    if text is None:
+        lines.append(
+            "*The texts of this example are not available (the store has none for this result's data).*"
+        )
+        lines.append(_rewards_only(score))
+    else:
+        lines += _text_lines(score, text)
+    if score.judgements:
+        lines += _judgement_lines(score)
+    return "\n\n".join(lines)
+
+
+def _rewards_only(score: ExampleScore) -> str:
+    chosen = ", ".join(_score_text(s) for s in score.scores_chosen)
+    rejected = ", ".join(_score_text(s) for s in score.scores_rejected)
+    return f"Rewards: chosen {chosen}; rejected {rejected}."
+
+
+def _text_lines(score: ExampleScore, text: ExampleText) -> list[str]:
+    lines = ["#### Prompt"]
+    for role, content in text.prompt:
+        lines += [f"**{escape_markdown(role)}:**", safe_markdown(content)]
+    for label, responses, rewards in (
+        ("Chosen", text.chosen, score.scores_chosen),
+        ("Rejected", text.rejected, score.scores_rejected),
+    ):
+        for i, response in enumerate(responses):
+            reward = _score_text(rewards[i]) if i < len(rewards) else "–"
+            number = f" {i + 1}" if len(responses) > 1 else ""
+            lines += [
+                f"#### {label}{number} (reward {reward}, {response_length(response)} characters)",
+                safe_markdown(response),
+            ]
+    return lines

@@ -1,0 +1,105 @@
+"""The Examples tab in a real browser: a model's wrong examples, one opened whole, two models
+compared, and texts that carry HTML and script stay inert."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+from leaderboard.data import ResultsCache
+from leaderboard.settings import AppSettings
+from leaderboard.ui import build_app
+from results.store import LocalStore
+from tests.browser_fixtures import SCREENSHOTS, WAIT_MS, chromium, serving, wait_until
+from tests.examples_fixtures import scored, store_result
+from tests.test_examples import REWARDS_A, REWARDS_B, TEXTS
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+CELLS = "#ex-table [role=gridcell]"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[str]:
+    store = LocalStore(tmp_path_factory.mktemp("store"))
+    store_result(store, "org/a", TEXTS, scored(TEXTS, REWARDS_A))
+    store_result(store, "org/b", TEXTS, scored(TEXTS, REWARDS_B))
+    settings = AppSettings(ui_poll_s=1.0, manual_refresh_min_s=0, benchmarks=("rewardbench",))
+    app = build_app(store, settings, cache=ResultsCache(store), export_dir=tmp_path_factory.mktemp("exports"))
+    with serving(app, settings) as url:
+        yield url
+
+
+@pytest.fixture
+def page(served):
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.dialogs = []
+        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(served)
+        page.get_by_role("tab", name="Examples").click()
+        page.wait_for_selector(CELLS)
+        yield page
+        assert page.dialogs == [], f"a dialog opened: {page.dialogs}"
+        context.close()
+
+
+def column(page, index: int, grid: str = "#ex-table") -> list[str]:
+    return page.eval_on_selector_all(
+        f"{grid} [role=gridcell][data-col='{index}']", "cells => cells.map(cell => cell.innerText.trim())"
+    )
+
+
+def headers(page, grid: str = "#ex-table") -> list[str]:
+    return page.eval_on_selector_all(f"{grid} th[role=columnheader]", "ths => ths.map(th => th.title)")
+
+
+def test_wrong_examples_open_one_and_compare_two_models(page):
+    assert headers(page)[:3] == ["Subset", "ID", "Prompt"]
+    wait_until(lambda: len(column(page, 0)) == 4 or None)
+    page.locator("#ex-outcome label", has_text="wrong").click()
+    wait_until(lambda: column(page, 1) == ["2", "2"] or None)
+    correct = headers(page).index("Correct")
+    assert column(page, correct) == ["✗", "✗"] and column(page, 0) == ["alpacaeval-easy", "math-prm"]
+    assert "2 of 4 examples" in page.locator("#ex-note").inner_text()
+    # the prompt preview is plain text: the tag is shown, not made
+    assert column(page, 2)[0].startswith("Explain <img src=x onerror=")
+
+    page.locator(f"{CELLS}[data-col='2']").first.click()
+    detail = page.locator("#ex-detail")
+    wait_until(lambda: "alpacaeval-easy · id 2: wrong" in detail.inner_text() or None)
+    text = detail.inner_text()
+    assert '<img src=x onerror="window.__xss=1">' in text and "<script>window.__xss=2</script>" in text
+    assert detail.locator("pre code").first.inner_text().startswith("if a < b:")  # the code block, as code
+    assert "print('<b>not bold</b>')" in detail.locator("pre code").first.inner_text()
+    assert detail.locator("b, i, img, script").count() == 0
+    assert detail.locator("strong").count() >= 1  # Markdown still renders: **bold**
+    assert page.evaluate("window.__xss") is None
+    assert (
+        page.evaluate('document.querySelectorAll(\'img[src="x"], [onerror], a[href^="javascript"]\').length')
+        == 0
+    )
+
+    page.locator("#ex-model-b input").click()
+    page.get_by_role("option", name="org/b", exact=True).click()
+    note = page.locator("#ex-compare-note")
+    wait_until(lambda: "agree on 50.0%" in note.inner_text() or None)
+    assert "only A right 1, only B right 1" in note.inner_text()
+    assert "no significant difference" in note.inner_text()
+    wait_until(
+        lambda: sorted(column(page, 0, "#ex-disagreements")) == ["alpacaeval-easy", "math-prm"] or None
+    )
+    page.locator("#ex-disagreements [role=gridcell][data-col='2']").first.click()
+    wait_until(lambda: "org/b: " in detail.inner_text() or None)
+    page.screenshot(path=str(SCREENSHOTS / "examples-tab.png"), full_page=True)
+    assert page.evaluate("window.__xss") is None
+
+
+def test_length_bias_shows_its_chart_and_baselines(page):
+    page.get_by_text("Length bias", exact=True).click()
+    page.locator("#ex-length-chart .js-plotly-plot").wait_for()
+    wait_until(lambda: "always longer (baseline)" in column(page, 0, "#ex-baselines") or None)
+    assert "the longer answer in" in page.locator("#ex-length-summary").inner_text()
+    page.locator("#ex-length-chart").screenshot(path=str(SCREENSHOTS / "examples-length-bias.png"))
