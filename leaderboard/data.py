@@ -17,6 +17,7 @@ from typing import Callable, Optional
 from results.schema import EvalRequest
 from results.store import Store
 
+from .provenance import store_files
 from .table import Tables, build_tables
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class ResultsCache:
             start = time.perf_counter()
             try:
                 self.store.refresh()
-                tables = build_tables(self.store.iter_result_files())
+                tables = build_tables(*store_files(self.store))  # ours and the imported ones
                 requests = self.store.list_requests()
             except Exception as exc:  # keep serving the last good data; say so on the page
                 log.exception("refreshing the leaderboard data failed")

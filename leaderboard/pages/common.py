@@ -11,6 +11,7 @@ import pandas as pd
 
 from results.model_types import MODEL_TYPES
 
+from .. import provenance as prov
 from .. import table as t
 from ..data import ResultsCache, Snapshot
 from ..display import ShownTable
@@ -102,11 +103,19 @@ def filtered(
     benchmark,
     show_incomplete=False,
     show_older=False,
+    provenance: Optional[str] = prov.BOTH,
 ) -> pd.DataFrame:
-    """The rows of `frame` that the Leaderboard tab's filters let through (every tab uses them)."""
+    """The rows of `frame` that the Leaderboard tab's filters let through (every tab uses them; the
+    other tabs show verified and imported results, a model verified here once)."""
     types = shown_types(snapshot, selected or [], known or [])
     return t.filter_rows(
-        frame, types, search or "", benchmark, show_incomplete=bool(show_incomplete), show_older=bool(show_older)
+        frame,
+        types,
+        search or "",
+        benchmark,
+        show_incomplete=bool(show_incomplete),
+        show_older=bool(show_older),
+        provenance=provenance,
     )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from .. import provenance as prov
 from .. import table as t
 from ..data import ResultsCache, Snapshot
 from ..display import (
@@ -17,6 +18,7 @@ from ..display import (
     leaderboard_view,
     merge_choice,
     optional_headers,
+    twins_note,
 )
 from ..export import write_csv
 from ..settings import AppSettings
@@ -40,6 +42,17 @@ from .common import (
 def switch(label: str, info: str, elem_id: str) -> gr.Checkbox:
     """A filter that is off until the reader ticks it."""
     return gr.Checkbox(value=False, label=label, info=info, scale=1, elem_id=elem_id)
+
+
+def provenance_choice() -> gr.Radio:
+    """Verified here, imported, or both (a model with both shows its verified result)."""
+    return gr.Radio(
+        choices=list(prov.PROVENANCE_CHOICES),
+        value=prov.BOTH,
+        label="Source",
+        info="verified here: computed by this leaderboard's worker; imported: published numbers as they are",
+        elem_id="lb-provenance",
+    )
 
 
 def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
@@ -75,6 +88,7 @@ def leaderboard_tab(
 ) -> tuple[Filters, list[View]]:
     snapshot = cache.snapshot
     filters = build_filters(snapshot, settings)
+    provenance = provenance_choice()
     wanted = gr.State(default_headers())
     with gr.Accordion("Columns", open=False):
         first = default_benchmark(snapshot, settings)
@@ -89,15 +103,19 @@ def leaderboard_tab(
     gr.Markdown(TABLE_HELP, elem_classes="lb-note", elem_id="lb-help")
     download = csv_button("Download this view (CSV)", "lb-download")
 
-    def render(snap: Snapshot, search, selected, known, benchmark, show_incomplete, show_older, picked) -> list:
-        every = filtered(snap.tables.rows, snap, search, selected, known, benchmark, True, True)
+    def render(snap: Snapshot, search, selected, known, benchmark, show_incomplete, show_older, picked, source) -> list:
+        every = filtered(snap.tables.rows, snap, search, selected, known, benchmark, True, True, provenance=None)
+        twins = prov.hidden_twins(every, source or prov.BOTH)
+        every = every[prov.provenance_mask(every, source or prov.BOTH)].reset_index(drop=True)
         shown = t.apply_switches(every, bool(show_incomplete), bool(show_older))
         chosen = chosen_columns(picked, benchmark)
         csv = write_csv(leaderboard_export(shown.rows, chosen), export_dir, f"leaderboard-{benchmark}")
-        in_benchmark = t.filter_rows(snap.tables.rows, benchmark=benchmark, show_incomplete=True, show_older=True)
+        in_benchmark = t.filter_rows(
+            snap.tables.rows, benchmark=benchmark, show_incomplete=True, show_older=True, provenance=None
+        )
         note = count_note(
             len(shown.rows), len(in_benchmark), shown.hidden_incomplete, shown.hidden_older, benchmark
-        )
+        ) + twins_note(twins)
         return [dataframe_update(leaderboard_view(shown.rows, chosen, settings.model_link_base)), str(csv), note]
 
     def render_chooser(_snap: Snapshot, benchmark, picked) -> list:
@@ -117,14 +135,14 @@ def leaderboard_tab(
             ),
         ]
 
-    table_view = View([*filters.components, wanted], [grid, download, count], render)
+    table_view = View([*filters.components, wanted, provenance], [grid, download, count], render)
     filter_view = View(
         [filters.types, filters.known_types, filters.benchmark],
         [filters.types, filters.known_types, filters.benchmark],
         render_filters,
     )
     chooser_view = View([filters.benchmark, wanted], [columns], render_chooser)
-    rerender_on(filters.events(), cache, table_view)
+    rerender_on([*filters.events(), provenance.change], cache, table_view)
     rerender_on([filters.benchmark.input], cache, chooser_view)
     # A tick changes the reader's choice for this benchmark only, then the table follows it.
     columns.input(
