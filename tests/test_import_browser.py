@@ -64,6 +64,7 @@ def test_the_source_filter_shows_verified_imported_or_both(served):
         delta = (VERIFIED.score - published_score(V1_FILES[TWIN_PATH], "rewardbench")) * 100
         assert column(page, "Δ published") == [f"{delta:+.1f}", "–", "–"]
         assert "1 imported result of models verified here hidden" in page.locator("#lb-count").inner_text()
+        assert "4 results (1 verified here, 3 imported)" in page.locator("#lb-stats").inner_text()
         page.screenshot(path=str(SCREENSHOTS / "lb-source-both.png"), full_page=True)
 
         page.locator("#lb-provenance").get_by_label("Imported only").check()
