@@ -243,3 +243,43 @@ def test_the_manifest_is_json_a_person_can_read(hub, tmp_path):
     doc = json.loads(store.read_file("imported/manifests/pub-org/rb-results.json"))
     assert doc["repo"] == V1_REPO and doc["commit"] == FIRST_V1_SHA
     assert doc["files"][TWIN_PATH]["imported_at"].startswith("2026-05-04T03:02:01")
+
+
+def test_a_file_the_source_drops_leaves_the_board_and_its_copy_stays(hub, tmp_path):
+    publish_v1(hub)
+    store = LocalStore(tmp_path / "store")
+    import_results(store, source(hub), "rewardbench")
+    dropped = read_manifest(store, V1_REPO).files[CHANGED_PATH]
+    hub.commit(V1_REPO, {}, "dataset", deletions=[CHANGED_PATH, MALFORMED_PATH], message="drop two")
+    report = import_results(store, source(hub), "rewardbench")
+    assert report.removed == [CHANGED_PATH] and report.imported == []
+    manifest = read_manifest(store, V1_REPO)
+    assert CHANGED_PATH not in manifest.files and manifest.history == [dropped] and manifest.skipped == {}
+    assert store.read_file(dropped.store_path) == V1_FILES[CHANGED_PATH]  # nothing is deleted
+    assert "beta-lab/judge-2" not in set(rows_of(store)[t.MODEL])
+
+
+def test_a_changed_file_that_no_longer_reads_keeps_its_last_good_version(hub, tmp_path):
+    publish_v1(hub)
+    store = LocalStore(tmp_path / "store")
+    import_results(store, source(hub), "rewardbench")
+    good = read_manifest(store, V1_REPO).files[CHANGED_PATH]
+    hub.commit(V1_REPO, {CHANGED_PATH: b'{"model": "beta-lab/judge-2", "chat": 7}'}, "dataset")
+    report = import_results(store, source(hub), "rewardbench")
+    assert [s.path_in_repo for s in report.skipped] == [CHANGED_PATH]
+    assert "accuracy 7" in report.skipped[0].reason
+    manifest = read_manifest(store, V1_REPO)
+    assert manifest.files[CHANGED_PATH] == good and CHANGED_PATH in manifest.skipped
+    assert "beta-lab/judge-2" in set(rows_of(store)[t.MODEL])
+
+
+def test_the_command_reads_a_local_folder(tmp_path, monkeypatch):
+    from demo.published_sample import SAMPLE_ROOT
+
+    monkeypatch.setenv("RMLB_STORE", "local")
+    monkeypatch.setenv("RMLB_STORE_ROOT", str(tmp_path / "store"))
+    folder = str(SAMPLE_ROOT / "reward-bench-results")
+    assert import_main(["--repo", "mirror/rb-results", "--from-folder", folder]) == 0
+    manifest = read_manifest(LocalStore(tmp_path / "store"), "mirror/rb-results")
+    assert manifest.source == "folder" and len(manifest.files) == 4
+    assert import_main(["--repo", "mirror/rb-results", "--from-folder", folder, "--revision", "x"]) == 1
