@@ -44,11 +44,16 @@ V1_SUBSETS = subset_order(REWARDBENCH_SECTIONS[:4])
 
 def flat_file(model: str, subsets, index: int) -> bytes:
     scores = {s: round(0.5 + ((index * 7 + i * 13) % 50) / 100, 4) for i, s in enumerate(subsets)}
-    return json.dumps({"model": model, "model_type": "Seq. Classifier", "chat_template": None, **scores}, indent=2).encode()
+    return json.dumps(
+        {"model": model, "model_type": "Seq. Classifier", "chat_template": None, **scores}, indent=2
+    ).encode()
 
 
 def repo_files(count: int, subsets) -> dict[str, bytes]:
-    return {f"eval-set/org-{i % 40}/model-{i}.json": flat_file(f"org-{i % 40}/model-{i}", subsets, i) for i in range(count)}
+    return {
+        f"eval-set/org-{i % 40}/model-{i}.json": flat_file(f"org-{i % 40}/model-{i}", subsets, i)
+        for i in range(count)
+    }
 
 
 def publish(hub: HubEmulator, count: int) -> None:
@@ -74,20 +79,25 @@ def one_round(hub: HubEmulator, store, count: int, change: int) -> dict:
     served = len(hub.requests)
     unchanged = timed(lambda: import_both(store, hub))
     unchanged_requests = len(hub.requests) - served
-    hub.commit(V1, {"eval-set/org-0/model-0.json": flat_file("org-0/model-0", V1_SUBSETS, 3 + change)}, "dataset")
+    hub.commit(
+        V1, {"eval-set/org-0/model-0.json": flat_file("org-0/model-0", V1_SUBSETS, 3 + change)}, "dataset"
+    )
     served = len(hub.requests)
     one = timed(lambda: import_both(store, hub))
     return {
-        "first": first, "first_requests": first_requests,
-        "unchanged": unchanged, "unchanged_requests": unchanged_requests,
-        "one": one, "one_requests": len(hub.requests) - served,
+        "first": first,
+        "first_requests": first_requests,
+        "unchanged": unchanged,
+        "unchanged_requests": unchanged_requests,
+        "one": one,
+        "one_requests": len(hub.requests) - served,
     }
 
 
 def board_read(store: LocalStore, folder: Path) -> tuple[float, float, int]:
     plain = LocalStore(folder)
     for path, data, entry, _repo in iter_imported_files(store):
-        plain.write_file(f"eval-set/{entry.benchmark}-{entry.path_in_repo[len('eval-set/'):]}", data)
+        plain.write_file(f"eval-set/{entry.benchmark}-{entry.path_in_repo[len('eval-set/') :]}", data)
     imported, direct = [], []
     for _ in range(5):  # alternating, so a busy moment of the machine hits both alike
         imported.append(timed(lambda: t.build_tables(*prov.store_files(store))))
@@ -102,7 +112,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     constants.HF_HUB_OFFLINE = False
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPU cores, load {os.getloadavg()[0]:.1f}; python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPU cores, load {os.getloadavg()[0]:.1f}; python {platform.python_version()}"
+    )
     for repeat in range(args.repeats):
         with HubEmulator() as hub, tempfile.TemporaryDirectory() as tmp:
             publish(hub, args.files)

@@ -62,15 +62,25 @@ def v1_doc(model: str, model_type: str, levels: Sequence[float]) -> dict:
 
 
 def v2_doc(model: str, model_type: str, scores: Sequence[float]) -> dict:
-    return {"model": model, "model_type": model_type, "chat_template": "tokenizer", **dict(zip(REWARDBENCH_2_SUBSETS, scores))}
+    return {
+        "model": model,
+        "model_type": model_type,
+        "chat_template": "tokenizer",
+        **dict(zip(REWARDBENCH_2_SUBSETS, scores)),
+    }
 
 
 def sample_files() -> dict[str, bytes]:
     """Path under data/published-sample/ -> file bytes."""
     files = {}
-    for folder, models, make in (("reward-bench-results", V1_MODELS, v1_doc), ("reward-bench-2-results", V2_MODELS, v2_doc)):
+    for folder, models, make in (
+        ("reward-bench-results", V1_MODELS, v1_doc),
+        ("reward-bench-2-results", V2_MODELS, v2_doc),
+    ):
         for model, model_type, values in models:
-            files[f"{folder}/eval-set/{model}.json"] = (json.dumps(make(model, model_type, values), indent=2) + "\n").encode()
+            files[f"{folder}/eval-set/{model}.json"] = (
+                json.dumps(make(model, model_type, values), indent=2) + "\n"
+            ).encode()
     return files
 
 
@@ -91,11 +101,16 @@ def import_sample(store: Store, root: Path = SAMPLE_ROOT) -> list:
     from leaderboard.import_sources import FolderSource
     from leaderboard.importer import import_results
 
-    return [import_results(store, FolderSource(root / folder, repo), benchmark) for folder, (repo, benchmark) in SOURCES.items()]
+    return [
+        import_results(store, FolderSource(root / folder, repo), benchmark)
+        for folder, (repo, benchmark) in SOURCES.items()
+    ]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m demo.published_sample", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m demo.published_sample", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--check", action="store_true", help="only check that the files are current")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

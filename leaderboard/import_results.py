@@ -31,18 +31,22 @@ log = logging.getLogger("import_results")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m leaderboard.import_results", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repo", required=True, help="the published results dataset, e.g. allenai/reward-bench-results")
+    parser = argparse.ArgumentParser(
+        prog="python -m leaderboard.import_results", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--repo", required=True, help="the published results dataset, e.g. allenai/reward-bench-results"
+    )
     parser.add_argument(
         "--benchmark",
         choices=sorted(SECTIONS_BY_BENCHMARK),
-        help="the benchmark every file must be of (default: known for the allenai repos, else each file's subsets say)",
+        help="the benchmark every file must be of (default: the allenai repos' own, else each file's)",
     )
     parser.add_argument("--revision", help="a commit sha or branch of the dataset (default: main)")
     parser.add_argument(
         "--from-folder",
         type=Path,
-        help="read a local folder laid out like the repo (<folder>/eval-set/<org>/<model>.json); --repo names it",
+        help="read a local folder laid out like the repo (<folder>/eval-set/<org>/<model>.json)",
     )
     return parser
 

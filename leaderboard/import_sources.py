@@ -57,7 +57,12 @@ class HubSource:
     kind = "hub"
 
     def __init__(
-        self, repo: str, revision: Optional[str] = None, *, endpoint: Optional[str] = None, token: Optional[str] = None
+        self,
+        repo: str,
+        revision: Optional[str] = None,
+        *,
+        endpoint: Optional[str] = None,
+        token: Optional[str] = None,
     ):
         from huggingface_hub import HfApi  # the web process imports the Hub client only when it imports
 
@@ -90,7 +95,9 @@ class HubSource:
         except Exception as exc:
             raise SourceUnavailable(f"cannot list {self.repo}@{commit[:12]}: {_first_line(exc)}") from exc
         return [
-            PublishedFile(e.path, e.blob_id) for e in entries if isinstance(e, RepoFile) and _is_result_file(e.path)
+            PublishedFile(e.path, e.blob_id)
+            for e in entries
+            if isinstance(e, RepoFile) and _is_result_file(e.path)
         ]
 
     def fetch(self, commit: str, paths: Sequence[str]) -> dict[str, bytes]:
@@ -114,7 +121,9 @@ class HubSource:
                     )
                 )
             except Exception as exc:
-                raise SourceUnavailable(f"cannot download from {self.repo}@{commit[:12]}: {_first_line(exc)}") from exc
+                raise SourceUnavailable(
+                    f"cannot download from {self.repo}@{commit[:12]}: {_first_line(exc)}"
+                ) from exc
             return {p: (folder / p).read_bytes() for p in paths if (folder / p).is_file()}
 
 
@@ -128,7 +137,9 @@ class FolderSource:
         self.folder = Path(folder)
         self.repo = repo
         if not (self.folder / RESULTS_DIR).is_dir():
-            raise SourceUnavailable(f"{self.folder} has no {RESULTS_DIR}/ folder (expected {RESULTS_DIR}/<org>/<model>.json)")
+            raise SourceUnavailable(
+                f"{self.folder} has no {RESULTS_DIR}/ folder (expected {RESULTS_DIR}/<org>/<model>.json)"
+            )
 
     def resolve(self) -> str:
         return "folder-" + content_hash(self.folder / RESULTS_DIR)
@@ -137,7 +148,9 @@ class FolderSource:
         found = []
         for file in sorted((self.folder / RESULTS_DIR).rglob("*.json")):
             if file.is_file():
-                found.append(PublishedFile(file.relative_to(self.folder).as_posix(), git_blob_id(file.read_bytes())))
+                found.append(
+                    PublishedFile(file.relative_to(self.folder).as_posix(), git_blob_id(file.read_bytes()))
+                )
         return found
 
     def fetch(self, commit: str, paths: Sequence[str]) -> dict[str, bytes]:

@@ -105,7 +105,9 @@ def import_results(
     return report
 
 
-def _new_or_changed(manifest: ImportManifest, listed: list[PublishedFile], report: ImportReport) -> list[PublishedFile]:
+def _new_or_changed(
+    manifest: ImportManifest, listed: list[PublishedFile], report: ImportReport
+) -> list[PublishedFile]:
     todo = []
     for published in listed:
         if not manifest.knows(published.path, published.blob_id):
@@ -146,7 +148,11 @@ def _take(
             raise UnreadableResult(f"{target} already holds other bytes; an import never writes over a file")
     except (UnreadableResult, InvalidModelName, ValueError, TypeError, KeyError) as exc:
         return SkippedFile(
-            path_in_repo=published.path, blob_id=published.blob_id, commit=commit, reason=str(exc), seen_at=now
+            path_in_repo=published.path,
+            blob_id=published.blob_id,
+            commit=commit,
+            reason=str(exc),
+            seen_at=now,
         )
     return ImportedFile(
         path_in_repo=published.path,
@@ -169,7 +175,9 @@ def _benchmark_of(path: str, data: bytes, expected: Optional[str]) -> str:
     return found
 
 
-def _record(manifest: ImportManifest, outcome: Union[ImportedFile, SkippedFile], report: ImportReport) -> None:
+def _record(
+    manifest: ImportManifest, outcome: Union[ImportedFile, SkippedFile], report: ImportReport
+) -> None:
     path = outcome.path_in_repo
     if isinstance(outcome, SkippedFile):
         # A changed file that cannot be read leaves its last good version current.

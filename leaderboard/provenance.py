@@ -113,7 +113,9 @@ def provenance_mask(frame: pd.DataFrame, choice: Optional[str]) -> pd.Series:
         ONLY_IMPORTED: ~verified,
     }
     if choice not in masks:
-        raise ValueError(f"unknown provenance choice {choice!r}; expected one of {', '.join(PROVENANCE_CHOICES)}")
+        raise ValueError(
+            f"unknown provenance choice {choice!r}; expected one of {', '.join(PROVENANCE_CHOICES)}"
+        )
     return masks[choice]
 
 

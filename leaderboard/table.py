@@ -484,7 +484,8 @@ def build_tables(
     `origins` names the imported files (by path). The subsets table leaves out imported twins of
     verified results (its pages show the verified one)."""
     records, skipped = read_records(files, origins)
-    return Tables(rows=rows_frame(records), subsets=subsets_frame(prov.without_twins(records)), skipped=skipped)
+    subsets = subsets_frame(prov.without_twins(records))
+    return Tables(rows=rows_frame(records), subsets=subsets, skipped=skipped)
 
 
 # ---- filters --------------------------------------------------------------------------------------

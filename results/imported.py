@@ -71,7 +71,9 @@ def imported_file_path(benchmark: str, repo: str, path_in_repo: str, blob_id: st
     """Where the version `blob_id` of the published file `path_in_repo` of `repo` is stored."""
     *folders, file_name = published_path_parts(path_in_repo)
     stem = file_name[: -len(".json")]
-    return safe_path(*_RESULTS_PARTS, benchmark, *repo_parts(repo), *folders, stem, f"{blob_id[:BLOB_CHARS]}.json")
+    return safe_path(
+        *_RESULTS_PARTS, benchmark, *repo_parts(repo), *folders, stem, f"{blob_id[:BLOB_CHARS]}.json"
+    )
 
 
 def manifest_path(repo: str) -> str:
@@ -156,8 +158,14 @@ def iter_imported_files(store: Store) -> Iterator[tuple[str, bytes, ImportedFile
         for entry in manifest.files.values():
             data = store.read_file(entry.store_path)
             if data is None:
-                log.warning("imported file %s of %s is missing from the store", entry.store_path, manifest.repo)
+                log.warning(
+                    "imported file %s of %s is missing from the store", entry.store_path, manifest.repo
+                )
             elif sha256_hex(data) != entry.sha256:
-                log.warning("imported file %s changed since its import from %s; not shown", entry.store_path, manifest.repo)
+                log.warning(
+                    "imported file %s changed since its import from %s; not shown",
+                    entry.store_path,
+                    manifest.repo,
+                )
             else:
                 yield entry.store_path, data, entry, manifest.repo

@@ -74,7 +74,9 @@ def publish_v2(hub: HubEmulator) -> str:
 
 
 def change_one_v1_file(hub: HubEmulator) -> str:
-    return hub.commit(V1_REPO, {CHANGED_PATH: V1_CHANGED}, "dataset", message="fix judge-2", sha=SECOND_V1_SHA)
+    return hub.commit(
+        V1_REPO, {CHANGED_PATH: V1_CHANGED}, "dataset", message="fix judge-2", sha=SECOND_V1_SHA
+    )
 
 
 def downloads(hub: HubEmulator, since: int = 0) -> list[str]:

@@ -54,4 +54,7 @@ def test_the_page_opens_on_verified_results_before_imported_ones(tmp_path):
     store.write_file(result_paths(demo_result)[0], result_bytes(demo_result))
     import_sample(store)
     snapshot = Snapshot(tables=t.build_tables(*prov.store_files(store)))
-    assert default_benchmark(snapshot, AppSettings()) == "rewardbench-2 · custom data: sample-rewardbench-2.jsonl"
+    assert (
+        default_benchmark(snapshot, AppSettings())
+        == "rewardbench-2 · custom data: sample-rewardbench-2.jsonl"
+    )

@@ -15,7 +15,15 @@ from leaderboard.ui import build_app
 from results.store import LocalStore, result_paths
 from tests.browser_fixtures import SCREENSHOTS, WAIT_MS, chromium, serving, wait_until
 from tests.hub_emulator import HubEmulator
-from tests.import_fixtures import FIRST_V1_SHA, TWIN_MODEL, TWIN_PATH, V1_FILES, V1_REPO, publish_v1, published_score
+from tests.import_fixtures import (
+    FIRST_V1_SHA,
+    TWIN_MODEL,
+    TWIN_PATH,
+    V1_FILES,
+    V1_REPO,
+    publish_v1,
+    published_score,
+)
 from tests.leaderboard_fixtures import make_result, result_bytes, subset_levels
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -59,7 +67,11 @@ def test_the_source_filter_shows_verified_imported_or_both(served):
         page.set_default_timeout(WAIT_MS)
         page.goto(served)
         page.wait_for_selector(MODEL_CELLS)
-        both = [(TWIN_MODEL, "verified here"), ("alpha-lab/rm-7b", IMPORTED_LABEL), ("beta-lab/judge-2", IMPORTED_LABEL)]
+        both = [
+            (TWIN_MODEL, "verified here"),
+            ("alpha-lab/rm-7b", IMPORTED_LABEL),
+            ("beta-lab/judge-2", IMPORTED_LABEL),
+        ]
         wait_until(lambda: rows(page) == both or None)
         delta = (VERIFIED.score - published_score(V1_FILES[TWIN_PATH], "rewardbench")) * 100
         assert column(page, "Δ published") == [f"{delta:+.1f}", "–", "–"]
@@ -68,7 +80,11 @@ def test_the_source_filter_shows_verified_imported_or_both(served):
         page.screenshot(path=str(SCREENSHOTS / "lb-source-both.png"), full_page=True)
 
         page.locator("#lb-provenance").get_by_label("Imported only").check()
-        imported = [("alpha-lab/rm-7b", IMPORTED_LABEL), (TWIN_MODEL, IMPORTED_LABEL), ("beta-lab/judge-2", IMPORTED_LABEL)]
+        imported = [
+            ("alpha-lab/rm-7b", IMPORTED_LABEL),
+            (TWIN_MODEL, IMPORTED_LABEL),
+            ("beta-lab/judge-2", IMPORTED_LABEL),
+        ]
         wait_until(lambda: rows(page) == imported or None)
         assert "hidden" not in page.locator("#lb-count").inner_text()
 

@@ -65,7 +65,9 @@ def rows_of(store) -> "t.pd.DataFrame":
     return t.build_tables(*prov.store_files(store)).rows
 
 
-def test_files_are_stored_unchanged_with_where_they_came_from_and_a_bad_file_is_skipped(hub, tmp_path, caplog):
+def test_files_are_stored_unchanged_with_where_they_came_from_and_a_bad_file_is_skipped(
+    hub, tmp_path, caplog
+):
     publish_v1(hub)
     store = LocalStore(tmp_path / "store")
     with caplog.at_level(logging.WARNING, logger="leaderboard.importer"):
@@ -82,7 +84,9 @@ def test_files_are_stored_unchanged_with_where_they_came_from_and_a_bad_file_is_
         assert (entry.commit, entry.path_in_repo, entry.imported_at) == (FIRST_V1_SHA, path, NOW)
         assert entry.blob_id == git_blob_id(V1_FILES[path])  # the id the Hub's tree lists
         assert store.read_file(entry.store_path) == V1_FILES[path]  # byte for byte
-        assert entry.store_path.startswith(f"{IMPORTED_DIR}/results/rewardbench/pub-org/rb-results/{path[:-5]}/")
+        assert entry.store_path.startswith(
+            f"{IMPORTED_DIR}/results/rewardbench/pub-org/rb-results/{path[:-5]}/"
+        )
     assert store.list_files("eval-set") == []  # nothing where the worker writes
 
 
@@ -96,7 +100,12 @@ def test_a_reimport_fetches_only_the_changed_file_and_keeps_the_earlier_version(
     seen = len(hub.requests)
     report = import_results(store, source(hub), "rewardbench")
     assert downloads(hub, seen) == [CHANGED_PATH]  # the other files were not fetched again
-    assert (report.imported, report.unchanged, report.skipped_before, report.skipped) == ([CHANGED_PATH], 2, 1, [])
+    assert (report.imported, report.unchanged, report.skipped_before, report.skipped) == (
+        [CHANGED_PATH],
+        2,
+        1,
+        [],
+    )
     after = every_file(store)
     results_before = {p: d for p, d in before.items() if p != manifest_path(V1_REPO)}
     assert {p: after[p] for p in results_before} == results_before  # every earlier file as it was
@@ -152,7 +161,10 @@ def test_an_import_never_writes_over_what_is_in_the_store(hub, tmp_path):
     store.write_file("eval-set/gamma-lab/rm-ranked.json", b'{"model": "gamma-lab/rm-ranked", "chat": 1}')
     # Another file sits where the import would put alpha-lab/rm-7b.
     squatter = imported_file_path(
-        "rewardbench", V1_REPO, "eval-set/alpha-lab/rm-7b.json", git_blob_id(V1_FILES["eval-set/alpha-lab/rm-7b.json"])
+        "rewardbench",
+        V1_REPO,
+        "eval-set/alpha-lab/rm-7b.json",
+        git_blob_id(V1_FILES["eval-set/alpha-lab/rm-7b.json"]),
     )
     store.write_file(squatter, b"not the published file")
     before = every_file(store)

@@ -55,4 +55,6 @@ def test_a_scheduled_run_imports_every_repo_and_the_board_shows_them(hub, tmp_pa
     change_one_v1_file(hub)
     again = run_imports(store, cache, settings)
     assert [len(r.imported) for r in again] == [1, 0] and cache.snapshot.version == version + 1
-    assert run_imports(store, cache, settings) and cache.snapshot.version == version + 1  # nothing new: no re-read
+    assert (
+        run_imports(store, cache, settings) and cache.snapshot.version == version + 1
+    )  # nothing new: no re-read

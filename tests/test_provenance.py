@@ -45,7 +45,10 @@ FILES = [
     (IMPORTED_B, flat("acme/rm-b", 0.60)),
     ("eval-set/rewardbench/acme/rm-c/rev.custom-f.json", result_bytes(CUSTOM_C)),
     (IMPORTED_C, flat("acme/rm-c", 0.75)),
-    (IMPORTED_A2, json.dumps(published_result("acme/rm-a", rb2_levels(0.7, 0.4, 0.6, 0.9, 0.8, 0.5))).encode()),
+    (
+        IMPORTED_A2,
+        json.dumps(published_result("acme/rm-a", rb2_levels(0.7, 0.4, 0.6, 0.9, 0.8, 0.5))).encode(),
+    ),
     ("eval-set/oldlab/classic.json", flat("oldlab/classic", 0.5)),  # a published file put in by hand
 ]
 ORIGINS = {
@@ -89,7 +92,10 @@ def test_both_shows_the_verified_row_of_a_model_that_has_both_and_every_other_ro
 
 def test_verified_only_and_imported_only(tables):
     verified = t.filter_rows(tables.rows, provenance=prov.ONLY_VERIFIED)
-    assert set(verified[t.PROVENANCE]) == {"verified"} and sorted(verified[t.MODEL]) == ["acme/rm-a", "acme/rm-c"]
+    assert set(verified[t.PROVENANCE]) == {"verified"} and sorted(verified[t.MODEL]) == [
+        "acme/rm-a",
+        "acme/rm-c",
+    ]
     imported = t.filter_rows(tables.rows, provenance=prov.ONLY_IMPORTED)
     assert len(imported) == 5 and set(imported[t.PROVENANCE]) == {"imported"}
     assert ("acme/rm-a", "rewardbench", "imported") in keyed(imported)  # the twin, on request
@@ -104,7 +110,9 @@ def test_the_verified_row_carries_the_published_score_and_the_difference(tables)
     verified = rows.loc[("acme/rm-a", "rewardbench", "verified")]
     assert verified[t.PUBLISHED_SCORE] == published
     assert verified[t.PUBLISHED_DELTA] == pytest.approx(VERIFIED_A.score - published)
-    assert VERIFIED_A.score - published == pytest.approx(0.9 - 0.7)  # every subset 0.9 against every subset 0.7
+    assert VERIFIED_A.score - published == pytest.approx(
+        0.9 - 0.7
+    )  # every subset 0.9 against every subset 0.7
     assert rows.loc[("acme/rm-a", "rewardbench", "imported"), t.VERIFIED_TOO]
     others = tables.rows[tables.rows[t.MODEL] != "acme/rm-a"]
     assert others[t.PUBLISHED_DELTA].isna().all() and not others[t.VERIFIED_TOO].any()
@@ -113,8 +121,12 @@ def test_the_verified_row_carries_the_published_score_and_the_difference(tables)
 def test_a_verified_result_and_a_published_one_are_each_the_newest_of_their_kind():
     # An incomplete verified result must not turn the published one into an "older revision", nor
     # the other way round: they are compared with results of their own kind only.
-    partial = make_result("acme/rm-a", subset_levels(0.9, 0, CORE_SUBSETS[:5]), finished=FINISHED + timedelta(days=1))
-    rows = t.build_tables([("eval-set/x/partial.json", result_bytes(partial)), (IMPORTED_A, flat("acme/rm-a", 0.7))], ORIGINS).rows
+    partial = make_result(
+        "acme/rm-a", subset_levels(0.9, 0, CORE_SUBSETS[:5]), finished=FINISHED + timedelta(days=1)
+    )
+    rows = t.build_tables(
+        [("eval-set/x/partial.json", result_bytes(partial)), (IMPORTED_A, flat("acme/rm-a", 0.7))], ORIGINS
+    ).rows
     assert rows[t.LATEST].all()
 
 

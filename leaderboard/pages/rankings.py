@@ -103,10 +103,13 @@ def leaderboard_tab(
     gr.Markdown(TABLE_HELP, elem_classes="lb-note", elem_id="lb-help")
     download = csv_button("Download this view (CSV)", "lb-download")
 
-    def render(snap: Snapshot, search, selected, known, benchmark, show_incomplete, show_older, picked, source) -> list:
-        every = filtered(snap.tables.rows, snap, search, selected, known, benchmark, True, True, provenance=None)
-        twins = prov.hidden_twins(every, source or prov.BOTH)
-        every = every[prov.provenance_mask(every, source or prov.BOTH)].reset_index(drop=True)
+    def render(
+        snap: Snapshot, search, selected, known, benchmark, show_incomplete, show_older, picked, source
+    ) -> list:
+        rows, source = snap.tables.rows, source or prov.BOTH
+        every = filtered(rows, snap, search, selected, known, benchmark, True, True, provenance=None)
+        twins = prov.hidden_twins(every, source)
+        every = every[prov.provenance_mask(every, source)].reset_index(drop=True)
         shown = t.apply_switches(every, bool(show_incomplete), bool(show_older))
         chosen = chosen_columns(picked, benchmark)
         csv = write_csv(leaderboard_export(shown.rows, chosen), export_dir, f"leaderboard-{benchmark}")
