@@ -136,6 +136,9 @@ class Store(Protocol):
 
     def write_file(self, path: str, data: bytes) -> None: ...
 
+    def write_files(self, files: dict[str, bytes]) -> None:
+        """Several files at once, in order (on the Hub: one commit)."""
+
     def list_files(self, prefix: str) -> list[str]: ...
 
     def add_request(self, request: EvalRequest) -> None:
