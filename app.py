@@ -13,6 +13,7 @@ import logging
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from leaderboard.data import ResultsCache
+from leaderboard.import_schedule import schedule_imports
 from leaderboard.settings import AppSettings
 from leaderboard.ui import build_app, launch
 from results.settings import SettingsError, build_store
@@ -47,6 +48,7 @@ def main() -> None:
     cache = ResultsCache(store)
     cache.refresh()
     scheduler = start_refresh_schedule(cache, settings)
+    schedule_imports(scheduler, store, cache, settings)  # off unless RMLB_IMPORT_REPOS names repos
     try:
         launch(build_app(store, settings, cache=cache), settings)
     finally:

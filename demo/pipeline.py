@@ -7,7 +7,8 @@ worker claims it, evaluates it on the sample data (the worker's data overrides) 
 result. Every model is queued once per demo benchmark (RewardBench and RewardBench 2, see
 demo/benchmarks.py), so the leaderboard shows both. A model whose folder, at this exact content,
 is already pending, running or finished on a benchmark is not queued again for it, so a second run
-evaluates nothing.
+evaluates nothing. The demo also imports a small published-layout sample (demo/published_sample.py),
+so the leaderboard shows imported rows beside verified ones; a second run imports nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from results.store import LocalStore, Store
 
 from .benchmarks import GENERATORS, SAMPLES, data_overrides
 from .models import BuiltModel, ensure_models
+from .published_sample import import_sample
 
 log = logging.getLogger(__name__)
 
@@ -143,4 +145,5 @@ def build_and_evaluate(root: Path, data: Mapping[str, Path] = SAMPLES, seed: int
     queued = [request for model in models for request in submit_local(submissions, model)]
     processed = Worker(worker_settings(layout, data), store).tick()
     log.info("queued %d request(s); the worker processed %d", len(queued), processed)
+    import_sample(store)  # published-layout sample files, imported beside the verified results
     return statuses(store, models, tuple(data))

@@ -93,6 +93,13 @@ def about_markdown(benchmark: Optional[str] = None) -> str:
 that resamples the tests within each subset. Results copied from the published RewardBench files
 have no interval, parameter count or revision, so those cells are empty.
 
+**Verified here or imported.** The *Source* column says where each row comes from: *verified here*
+rows were computed by this leaderboard's worker (every per-example score, the interval and the full
+run record are kept); *imported* rows are the published numbers as they are, with the repository and
+commit they were imported from. The *Source* choice above the table shows either or both. When a
+model has both on one benchmark, its verified row is listed, with the published score (*Published*,
+in the column chooser) and the difference to it (*Δ published*, in points).
+
 **Newest result first.** A model evaluated more than once on a benchmark (at another commit, or
 again) is listed once, by its newest complete result; tick *Show older revisions* to list the others,
 marked *(older)*. The Revision column says which commit each row is. A run on data other than the

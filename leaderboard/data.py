@@ -18,6 +18,7 @@ from results.schema import EvalRequest
 from results.store import Store
 
 from .example_files import ExampleFiles
+from .provenance import store_files
 from .table import EVALUATED, PATH, Tables, build_tables
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class ResultsCache:
             start = time.perf_counter()
             try:
                 self.store.refresh()
-                tables = build_tables(self.store.iter_result_files())
+                tables = build_tables(*store_files(self.store))  # ours and the imported ones
                 requests = self.store.list_requests()
             except Exception as exc:  # keep serving the last good data; say so on the page
                 log.exception("refreshing the leaderboard data failed")

@@ -22,6 +22,7 @@ from pandas.io.formats.style import Styler
 
 from results.names import InvalidModelName, storage_name
 
+from . import provenance as prov
 from . import table as t
 from .example_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
 from .settings import HUB_URL
@@ -220,6 +221,10 @@ def _share(rows: pd.DataFrame, column: Column) -> pd.Series:
     return _optional(rows, column.sources[0]).astype("float64") * 100.0
 
 
+def _percent_export(rows: pd.DataFrame, column: Column) -> dict[str, pd.Series]:
+    return {column.header: _percent(rows, column)}
+
+
 KINDS: dict[str, Kind] = {
     "model": Kind("html", 17, _models, _same),
     "text": Kind("html", 11, _texts, _same),
@@ -232,6 +237,8 @@ KINDS: dict[str, Kind] = {
     ),
     "interval": Kind("str", 9, _interval_text, _interval_export),
     "parameters": Kind("number", 8, _counts, _raw_count, format_parameters),
+    # A difference in percentage points, signed: +1.2 when the verified score is higher.
+    "delta": Kind("number", 8, lambda rows, c, _base: _percent(rows, c), _percent_export, _format_number("+.1f")),
     "revision": Kind("html", 10, _revisions, _same),
     "date": Kind("str", 9, _day, _iso),
     "mark": Kind("html", 8, _marks, _mark_export),
@@ -262,6 +269,10 @@ COLUMNS_AFTER_SECTIONS: tuple[Column, ...] = (
     # From the per-example files (example_marks.py adds these columns to the rows of a view).
     Column(SIGNIFICANT, "mark", (SIGNIFICANT, SIGNIFICANT_NOTE)),
     Column(LONGER_PREFERRED, "share", (LONGER_PREFERRED,), shown_by_default=False),
+    # Verified here or imported (from which repo and commit); a verified row's published twin.
+    Column(t.SOURCE, "text", (t.SOURCE,)),
+    Column(t.PUBLISHED_SCORE, "percent", (t.PUBLISHED_SCORE,), shown_by_default=False),
+    Column(t.PUBLISHED_DELTA, "delta", (t.PUBLISHED_DELTA,)),
 )
 
 
@@ -332,6 +343,17 @@ def count_note(
     if hidden_older:
         note += _hidden(hidden_older, "older", "Show older revisions")
     return note
+
+
+def twins_note(count: int) -> str:
+    """What the Source choice hides: imported results of models whose verified result is shown."""
+    if not count:
+        return ""
+    plural, them = ("s", "them") if count != 1 else ("", "it")
+    return (
+        f" {count} imported result{plural} of models verified here hidden (the verified row shows the "
+        f"published score and the difference): choose *{prov.ONLY_IMPORTED}* to list {them}."
+    )
 
 
 # ---- shown tables and exports ---------------------------------------------------------------------

@@ -18,11 +18,17 @@ RMLB_HUB_*, HF_TOKEN, HF_ENDPOINT) are shared with the worker: see `results/sett
 | RMLB_BENCHMARK                | the one-benchmark form (used when RMLB_BENCHMARKS is    |                  |
 |                               | unset)                                                  |                  |
 | RMLB_SERVER_NAME / _PORT      | where the app listens                                   | 127.0.0.1 / 7860 |
+| RMLB_IMPORT_REPOS             | published results datasets the app imports on a         | (none: off)      |
+|                               | schedule, comma-separated (e.g. allenai/reward-bench-   |                  |
+|                               | results,allenai/reward-bench-2-results)                 |                  |
+| RMLB_IMPORT_INTERVAL_S        | seconds between scheduled imports (the first runs at    | 86400            |
+|                               | start-up)                                               |                  |
 | SYSTEM=spaces and SPACE_ID    | set by Hugging Face Spaces: submitters sign in with Hub |                  |
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from pydantic import Field, field_validator, model_validator
@@ -32,6 +38,7 @@ from results.settings import SettingsError, StoreSettings
 __all__ = ["AppSettings", "SettingsError", "HUB_URL"]
 
 HUB_URL = "https://huggingface.co"
+_REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 class AppSettings(StoreSettings):
@@ -48,6 +55,9 @@ class AppSettings(StoreSettings):
     server_port: int = Field(7860, ge=0, le=65535)
     on_space: bool = False
     model_link_base: str = HUB_URL
+    # Off unless the host names repos: an import writes to the store (see leaderboard/import_schedule.py).
+    import_repos: tuple[str, ...] = ()
+    import_interval_s: float = Field(86400.0, gt=0)
 
     NOT_FROM_PREFIXED_ENV: ClassVar[frozenset[str]] = StoreSettings.NOT_FROM_PREFIXED_ENV | {"on_space"}
 
@@ -70,6 +80,18 @@ class AppSettings(StoreSettings):
             value = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
             if not value:
                 raise ValueError("name at least one benchmark, e.g. rewardbench-2,rewardbench")
+        return value
+
+    @field_validator("import_repos", mode="before")
+    @classmethod
+    def _split_repos(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, (list, tuple)):
+            value = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+            bad = [v for v in value if not _REPO_ID.match(v)]
+            if bad:
+                raise ValueError(f"{', '.join(bad)}: a Hub dataset repo looks like 'org/name'")
         return value
 
     @property

@@ -27,6 +27,11 @@ is not the benchmark's own (`BenchmarkInfo.custom_data`) gets its own benchmark 
 listed as that benchmark. Local paths never reach a table: a model is named by its storage name and a
 data source by its Hub id or file name.
 
+Each row also says where it comes from (`provenance.py`): verified here (our worker's EvalResult) or
+imported (published numbers, brought in by `python -m leaderboard.import_results`); when a model
+has both on one benchmark, the verified row carries the published score and the difference, and
+`filter_rows(provenance=...)` hides the imported twin unless imported results alone are asked for.
+
 Scores stay fractions (0..1) at full precision here; `display.py` turns them into percentages.
 """
 
@@ -38,7 +43,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 import pandas as pd
 from pydantic import ValidationError
@@ -46,6 +51,8 @@ from pydantic import ValidationError
 from results.model_types import MODEL_TYPES
 from results.schema import BenchmarkInfo, EvalResult, JudgeInfo
 from results.sections import SECTIONS_BY_BENCHMARK, Section, overall_score, section_scores, subset_order
+
+from . import provenance as prov
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +74,10 @@ PATH = "Path"
 COMPLETE = "Complete"
 MISSING_SUBSETS = "Missing subsets"
 LATEST = "Latest"
+PROVENANCE = prov.PROVENANCE
+VERIFIED_TOO = prov.VERIFIED_TOO
+PUBLISHED_SCORE = prov.PUBLISHED_SCORE
+PUBLISHED_DELTA = prov.PUBLISHED_DELTA
 # Every benchmark's sections, each name once, in registry order: the rows frame's section columns.
 ALL_SECTION_NAMES: tuple[str, ...] = tuple(
     dict.fromkeys(s.name for sections in SECTIONS_BY_BENCHMARK.values() for s in sections)
@@ -90,6 +101,10 @@ ROW_COLUMNS: tuple[str, ...] = (
     COMPLETE,
     MISSING_SUBSETS,
     LATEST,
+    PROVENANCE,
+    VERIFIED_TOO,
+    PUBLISHED_SCORE,
+    PUBLISHED_DELTA,
 )
 # SCORE stays last: the subset accuracies that follow it are fractions, like it.
 SUBSET_ID_COLUMNS: tuple[str, ...] = (
@@ -135,6 +150,9 @@ class ResultRecord:
     missing_subsets: tuple[str, ...] = ()  # core subsets of the benchmark without a score
     latest: bool = True  # the newest result of this model on this benchmark (`mark_latest`)
     type_detail: str = ""  # how a model of this type was run, e.g. a judge's format and orders
+    provenance: str = prov.VERIFIED  # or prov.IMPORTED (`provenance.with_origin`)
+    published_score: Optional[float] = None  # a verified result's published twin's score
+    verified_too: bool = False  # an imported result whose model is verified here too
 
     @property
     def complete(self) -> bool:
@@ -272,7 +290,7 @@ def parse_project_result(data: bytes, path: str) -> ResultRecord:
         revision=result.model.revision_resolved,
         reference=model_name(result.model.ref_model) if result.model.ref_model else None,
         evaluated=result.timings.finished_at,
-        source="evaluated here",
+        source=prov.VERIFIED_LABEL,
         path=path,
         missing_subsets=_missing_subsets(result),
         type_detail=judge_detail(result.judge) if result.judge else "",
@@ -343,7 +361,7 @@ def parse_published_result(data: bytes, path: str) -> ResultRecord:
         subsets=subsets,
         sections=sections,
         score=overall_score(sections, sections_table),
-        source="published",
+        source=prov.LEGACY_LABEL,
         path=path,
         missing_subsets=missing_core_subsets(subsets, benchmark),
     )
@@ -370,26 +388,29 @@ def _newness(record: ResultRecord) -> tuple:
 
 
 def mark_latest(records: Sequence[ResultRecord]) -> list[ResultRecord]:
-    """`records` with `latest` set on the newest result of each model on each benchmark label."""
-    newest: dict[tuple[str, str], ResultRecord] = {}
+    """`records` with `latest` set on the newest result of each model on each benchmark label, verified
+    and imported apart (a verified result is never an "older revision" of a published one)."""
+    newest: dict[tuple[str, str, str], ResultRecord] = {}
     for record in records:
-        key = (record.model, record.benchmark)
+        key = (record.model, record.benchmark, record.provenance)
         if key not in newest or _newness(record) > _newness(newest[key]):
             newest[key] = record
     chosen = {id(r) for r in newest.values()}
     return [replace(r, latest=id(r) in chosen) for r in records]
 
 
-def read_records(files: Iterable[tuple[str, bytes]]) -> tuple[list[ResultRecord], list[SkippedFile]]:
+def read_records(
+    files: Iterable[tuple[str, bytes]], origins: Optional[Mapping[str, prov.Origin]] = None
+) -> tuple[list[ResultRecord], list[SkippedFile]]:
     records, skipped = [], []
     for path, data in files:
         try:
-            records.append(parse_result(path, data))
+            records.append(prov.with_origin(parse_result(path, data), origins))
         except (UnreadableResult, ValueError, TypeError, KeyError) as exc:
             # One bad file must never hide the others: log it, show the rest.
             log.warning("skipping result file %s: %s", path, exc)
             skipped.append(SkippedFile(path, str(exc)))
-    return mark_latest(records), skipped
+    return prov.link_published(mark_latest(records)), skipped
 
 
 # ---- tables ---------------------------------------------------------------------------------------
@@ -416,6 +437,10 @@ def _row(record: ResultRecord) -> dict:
         COMPLETE: record.complete,
         MISSING_SUBSETS: ", ".join(record.missing_subsets),
         LATEST: record.latest,
+        PROVENANCE: record.provenance,
+        VERIFIED_TOO: record.verified_too,
+        PUBLISHED_SCORE: record.published_score,
+        PUBLISHED_DELTA: prov.published_delta(record.score, record.published_score),
     }
 
 
@@ -430,10 +455,10 @@ def _by_score(frame: pd.DataFrame) -> pd.DataFrame:
 
 def rows_frame(records: Sequence[ResultRecord]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records([_row(r) for r in records], columns=list(ROW_COLUMNS))
-    for column in (SCORE, SCORE_CI_LOW, SCORE_CI_HIGH, *ALL_SECTION_NAMES):
+    for column in (SCORE, SCORE_CI_LOW, SCORE_CI_HIGH, *ALL_SECTION_NAMES, PUBLISHED_SCORE, PUBLISHED_DELTA):
         frame[column] = frame[column].astype("float64")
     frame[PARAMETERS] = frame[PARAMETERS].astype("Int64")
-    frame[[COMPLETE, LATEST]] = frame[[COMPLETE, LATEST]].astype("bool")
+    frame[[COMPLETE, LATEST, VERIFIED_TOO]] = frame[[COMPLETE, LATEST, VERIFIED_TOO]].astype("bool")
     frame[EVALUATED] = pd.to_datetime(frame[EVALUATED], utc=True)
     return _by_score(frame)
 
@@ -469,10 +494,15 @@ def subsets_frame(records: Sequence[ResultRecord]) -> pd.DataFrame:
     return _by_score(frame)
 
 
-def build_tables(files: Iterable[tuple[str, bytes]]) -> Tables:
-    """Every readable result in `files` (pairs of path and raw bytes) as the two leaderboard tables."""
-    records, skipped = read_records(files)
-    return Tables(rows=rows_frame(records), subsets=subsets_frame(records), skipped=skipped)
+def build_tables(
+    files: Iterable[tuple[str, bytes]], origins: Optional[Mapping[str, prov.Origin]] = None
+) -> Tables:
+    """Every readable result in `files` (pairs of path and raw bytes) as the two leaderboard tables;
+    `origins` names the imported files (by path). The subsets table leaves out imported twins of
+    verified results (its pages show the verified one)."""
+    records, skipped = read_records(files, origins)
+    subsets = subsets_frame(prov.without_twins(records))
+    return Tables(rows=rows_frame(records), subsets=subsets, skipped=skipped)
 
 
 # ---- filters --------------------------------------------------------------------------------------
@@ -485,11 +515,15 @@ def filter_rows(
     benchmark: Optional[str] = None,
     show_incomplete: bool = False,
     show_older: bool = False,
+    provenance: Optional[str] = prov.BOTH,
 ) -> pd.DataFrame:
     """Rows whose model type label is in `model_types` (None: all), whose model name contains every
     word of `query` (case-insensitive), of `benchmark` (None: all), complete unless
-    `show_incomplete`, and each model's newest on its benchmark unless `show_older`. Order is kept."""
+    `show_incomplete`, each model's newest on its benchmark unless `show_older`, and of the
+    `provenance` choice (None: verified and imported, twins too). Order is kept."""
     mask = switch_mask(frame, show_incomplete, show_older)
+    if PROVENANCE in frame.columns:  # the subsets table has no imported twins to hide
+        mask &= prov.provenance_mask(frame, provenance)
     if model_types is not None:
         mask &= frame[MODEL_TYPE].isin(list(model_types))
     if benchmark:

@@ -298,6 +298,11 @@ class HubStore(StoreBase):
         self.pending.add({check_path(path): data})
         self.flush_pending()
 
+    def write_files(self, files: dict[str, bytes]) -> None:
+        """Stage every file, then upload them in one commit (an import of hundreds of files is one commit)."""
+        self.pending.add({check_path(path): data for path, data in files.items()})
+        self.flush_pending()
+
     def write_result(
         self, result: EvalResult, examples: list[ExampleScore], texts: Sequence[ExampleText] = ()
     ) -> None:

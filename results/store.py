@@ -18,6 +18,10 @@ first result. A result on custom data (`BenchmarkInfo.custom_data`) is keyed by 
 `<revision>.custom-<first 12 hex of the data fingerprint>.json`, so it never replaces the result on
 the benchmark's own data.
 
+Published results imported from a results dataset live apart, under `imported/` (see
+`results/imported.py`); `iter_result_files()` does not yield them, so nothing that reads our own
+results (the worker, the demo) meets a published file there.
+
 The older flat layout stays readable (`legacy_result_path`): `eval-set/<org>/<name>.json` holds
 this project's earlier EvalResult files and the published RewardBench results (one key per subset),
 with scores at `eval-set-scores/<org>/<name>.jsonl`. `iter_result_files()` yields both layouts
@@ -157,6 +161,9 @@ class Store(Protocol):
 
     def write_file(self, path: str, data: bytes) -> None: ...
 
+    def write_files(self, files: dict[str, bytes]) -> None:
+        """Several files at once, in order (on the Hub: one commit)."""
+
     def list_files(self, prefix: str) -> list[str]: ...
 
     def add_request(self, request: EvalRequest) -> None:
@@ -193,6 +200,11 @@ class StoreBase:
 
     def list_files(self, prefix: str) -> list[str]:
         raise NotImplementedError
+
+    def write_files(self, files: dict[str, bytes]) -> None:
+        """Write several files, in the given order (a Hub store sends them in one commit)."""
+        for path, data in files.items():
+            self.write_file(path, data)
 
     def list_requests(self) -> list[EvalRequest]:
         requests = []

@@ -420,7 +420,7 @@ def test_the_table_is_usable_at_phone_width(browser, served):
 
 V2_HEADERS = [
     "Model", "Model Type", "Score", "95% CI", *RB2_COLUMNS[1:], "Params", "Revision", "Evaluated",
-    "Sig. vs above",
+    "Sig. vs above", "Source", "Δ published",
 ]
 
 
@@ -473,7 +473,7 @@ def test_the_rewardbench_2_csv_has_its_columns_and_values(page, tmp_path):
         rows = list(csv.reader(handle))
     assert rows[0] == [
         "Model", "Model Type", "Score", "95% CI low", "95% CI high", *RB2_COLUMNS[1:],
-        "Parameters", "Revision", "Evaluated", "Sig. vs above", "Sig. vs above (why)",
+        "Parameters", "Revision", "Evaluated", "Sig. vs above", "Sig. vs above (why)", "Source", "Δ published",
     ]
     records = [dict(zip(rows[0], row)) for row in rows[1:]]
     assert [r["Model"] for r in records] == list(RB2_ORDER)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from results.model_types import MODEL_TYPES
 
+from .. import provenance as prov
 from .. import table as t
 from ..data import ResultsCache, Snapshot
 from ..display import ShownTable
@@ -65,14 +66,18 @@ def benchmarks(snapshot: Snapshot) -> list[str]:
 
 def benchmark_choices(snapshot: Snapshot, settings: AppSettings) -> list[str]:
     """Benchmarks with results: those of the host's benchmarks in its order (RewardBench 2 first by
-    default; each benchmark's own results before its custom-data ones), then any others alphabetically;
+    default; labels with results verified here first, then each benchmark's own results before its
+    custom-data ones), then any others alphabetically;
     the leading configured one while there are none (a choice must exist)."""
     order = {name: i for i, name in enumerate(settings.benchmarks)}
+    rows = snapshot.tables.rows
+    verified = set(rows.loc[rows[t.PROVENANCE] == prov.VERIFIED, t.BENCHMARK])
 
     def rank(label: str) -> tuple:
-        # A custom-data label sorts with its benchmark: the demo's RewardBench 2 results lead too.
+        # A custom-data label sorts with its benchmark: the demo's RewardBench 2 results lead too,
+        # before a label with imported results only (the demo's published sample).
         base = t.base_benchmark(label)
-        return (order.get(base, len(order)), label != base, label)
+        return (order.get(base, len(order)), label not in verified, label != base, label)
 
     return sorted(benchmarks(snapshot), key=rank) or [settings.benchmark]
 
@@ -102,11 +107,19 @@ def filtered(
     benchmark,
     show_incomplete=False,
     show_older=False,
+    provenance: Optional[str] = prov.BOTH,
 ) -> pd.DataFrame:
-    """The rows of `frame` that the Leaderboard tab's filters let through (every tab uses them)."""
+    """The rows of `frame` that the Leaderboard tab's filters let through (every tab uses them; the
+    other tabs show verified and imported results, a model verified here once)."""
     types = shown_types(snapshot, selected or [], known or [])
     return t.filter_rows(
-        frame, types, search or "", benchmark, show_incomplete=bool(show_incomplete), show_older=bool(show_older)
+        frame,
+        types,
+        search or "",
+        benchmark,
+        show_incomplete=bool(show_incomplete),
+        show_older=bool(show_older),
+        provenance=provenance,
     )
 
 

@@ -6,6 +6,8 @@ import html
 
 import gradio as gr
 
+from .. import provenance as prov
+from .. import table as t
 from ..data import ResultsCache, Snapshot
 from ..display import hide_paths
 from .common import View
@@ -16,6 +18,9 @@ APP_TITLE = "Reward Model Leaderboard"
 def stats_markdown(snapshot: Snapshot) -> str:
     rows = snapshot.tables.rows
     parts = [f"**{len(rows)}** results"]
+    imported = int((rows[t.PROVENANCE] == prov.IMPORTED).sum())
+    if imported:  # where the numbers come from, at a glance
+        parts[0] += f" ({len(rows) - imported} verified here, {imported} imported)"
     if snapshot.loaded_at:
         parts.append(f"data read {snapshot.loaded_at:%Y-%m-%d %H:%M} UTC")
     if snapshot.tables.skipped:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from .. import provenance as prov
 from .. import table as t
 from ..data import ResultsCache, Snapshot
 from ..display import (
@@ -17,6 +18,7 @@ from ..display import (
     leaderboard_view,
     merge_choice,
     optional_headers,
+    twins_note,
 )
 from ..example_marks import ExampleMarks
 from ..export import write_csv
@@ -41,6 +43,17 @@ from .common import (
 def switch(label: str, info: str, elem_id: str) -> gr.Checkbox:
     """A filter that is off until the reader ticks it."""
     return gr.Checkbox(value=False, label=label, info=info, scale=1, elem_id=elem_id)
+
+
+def provenance_choice() -> gr.Radio:
+    """Verified here, imported, or both (a model with both shows its verified result)."""
+    return gr.Radio(
+        choices=list(prov.PROVENANCE_CHOICES),
+        value=prov.BOTH,
+        label="Source",
+        info="verified here: computed by this leaderboard's worker; imported: published numbers as they are",
+        elem_id="lb-provenance",
+    )
 
 
 def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
@@ -76,6 +89,7 @@ def leaderboard_tab(
 ) -> tuple[Filters, list[View]]:
     snapshot = cache.snapshot
     filters = build_filters(snapshot, settings)
+    provenance = provenance_choice()
     wanted = gr.State(default_headers())
     with gr.Accordion("Columns", open=False):
         first = default_benchmark(snapshot, settings)
@@ -91,16 +105,23 @@ def leaderboard_tab(
     download = csv_button("Download this view (CSV)", "lb-download")
     marks = ExampleMarks(cache.examples)
 
-    def render(snap: Snapshot, search, selected, known, benchmark, show_incomplete, show_older, picked) -> list:
-        every = filtered(snap.tables.rows, snap, search, selected, known, benchmark, True, True)
+    def render(
+        snap: Snapshot, search, selected, known, benchmark, show_incomplete, show_older, picked, source
+    ) -> list:
+        rows, source = snap.tables.rows, source or prov.BOTH
+        every = filtered(rows, snap, search, selected, known, benchmark, True, True, provenance=None)
+        twins = prov.hidden_twins(every, source)
+        every = every[prov.provenance_mask(every, source)].reset_index(drop=True)
         shown = t.apply_switches(every, bool(show_incomplete), bool(show_older))
         chosen = chosen_columns(picked, benchmark)
         rows = marks.for_view(shown.rows, [c.header for c in chosen])
         csv = write_csv(leaderboard_export(rows, chosen), export_dir, f"leaderboard-{benchmark}")
-        in_benchmark = t.filter_rows(snap.tables.rows, benchmark=benchmark, show_incomplete=True, show_older=True)
+        in_benchmark = t.filter_rows(
+            snap.tables.rows, benchmark=benchmark, show_incomplete=True, show_older=True, provenance=None
+        )
         note = count_note(
             len(shown.rows), len(in_benchmark), shown.hidden_incomplete, shown.hidden_older, benchmark
-        )
+        ) + twins_note(twins)
         return [dataframe_update(leaderboard_view(rows, chosen, settings.model_link_base)), str(csv), note]
 
     def render_chooser(_snap: Snapshot, benchmark, picked) -> list:
@@ -120,14 +141,14 @@ def leaderboard_tab(
             ),
         ]
 
-    table_view = View([*filters.components, wanted], [grid, download, count], render)
+    table_view = View([*filters.components, wanted, provenance], [grid, download, count], render)
     filter_view = View(
         [filters.types, filters.known_types, filters.benchmark],
         [filters.types, filters.known_types, filters.benchmark],
         render_filters,
     )
     chooser_view = View([filters.benchmark, wanted], [columns], render_chooser)
-    rerender_on(filters.events(), cache, table_view)
+    rerender_on([*filters.events(), provenance.change], cache, table_view)
     rerender_on([filters.benchmark.input], cache, chooser_view)
     # A tick changes the reader's choice for this benchmark only, then the table follows it.
     columns.input(
