@@ -63,6 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--output", required=True, help="folder for <org>/<name>.json and .scores.jsonl")
     _add_judge_arguments(run.add_argument_group("generative judges (--model-type generative)"))
+    critique = run.add_argument_group("critique models (--model-type cloud)")
+    critique.add_argument(
+        "--num-critiques", dest="cloud.num_critiques", type=int,
+        help="critiques per response, rewards averaged (default 1; 0: score without a critique)",
+    )
+    critique.add_argument("--critique-max-tokens", dest="cloud.max_new_tokens", type=_positive_int, help="(512)")
+    critique.add_argument(
+        "--critique-temperature", dest="cloud.temperature", type=float, help="0 = greedy (default); > 0 samples"
+    )
     queue = commands.add_parser(
         "queue-api-judge", help="(host) queue one of this host's API judges (RMLB_API_JUDGES) for evaluation"
     )

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from . import scoring
 from .benchmarks import BENCHMARKS
 from .errors import ConfigError
+from .critiques.settings import CloudSettings
 from .judges.settings import JudgeSettings
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ class RunConfig(BaseModel):
     seed: int = Field(scoring.DEFAULT_SEED, description="seeds the bootstrap and a judge's slot orders")
     progress: bool = True
     judge: Optional[JudgeSettings] = Field(None, description="generative judges: format, orders, backend")
+    cloud: Optional[CloudSettings] = Field(None, description="critique models: number of critiques, decoding")
 
     @model_validator(mode="after")
     def _judge_defaults(self) -> "RunConfig":
@@ -72,6 +74,10 @@ class RunConfig(BaseModel):
                 self.judge = self.judge.model_copy(update={"api_model": self.model})
         elif self.judge is not None and self.judge != JudgeSettings():
             raise ValueError(f"judge options apply to --model-type generative, not {self.model_type!r}")
+        if self.model_type == "cloud":
+            self.cloud = self.cloud or CloudSettings()
+        elif self.cloud is not None and self.cloud != CloudSettings():
+            raise ValueError(f"critique options apply to --model-type cloud, not {self.model_type!r}")
         return self
 
     @property
@@ -126,6 +132,12 @@ class RunConfig(BaseModel):
         data, extra_data = split_overrides(settings.data_overrides, request.benchmark)
         if request.model_type == "generative":
             fields.update(_queued_judge(request, settings))
+        if request.model_type == "cloud":
+            fields["cloud"] = CloudSettings(
+                num_critiques=request.num_critiques,
+                temperature=request.critique_temperature,
+                max_new_tokens=settings.judge_max_new_tokens,
+            )
         return cls(**fields, data=data, extra_data=extra_data, progress=False)
 
 

@@ -103,8 +103,9 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
         sections=scores.sections,
         score=scores.overall,
         score_ci95=scores.overall_ci95,
-        # Only generative judges describe how they judged (see judges/adapter.py).
+        # Only judges and critique models describe how they ran (judges/, critiques/).
         judge=getattr(adapter, "judge_info", None),
+        cloud=getattr(adapter, "cloud_info", None),
     )
     return EvalOutcome(result=result, examples=examples, texts=example_texts(data))
 
@@ -126,6 +127,7 @@ def _example_scores(data: BenchmarkData, scored: list[ScoredExample], benchmark:
             if s.correct is not None
             else benchmark.scorer_for(ex.subset).credit(s.scores_chosen, s.scores_rejected),
             judgements=s.judgements,
+            critiques=s.critiques,
         )
         for ex, s in zip(data.examples, scored)
     ]

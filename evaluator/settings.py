@@ -23,7 +23,7 @@ RMLB_API_JUDGES            the API judges this host evaluates, as JSON: {"name":
                            names one (`api_judge`), never an endpoint or a key; the key stays in VAR,
                            in the worker's environment ({})
 RMLB_JUDGE_CONCURRENCY     API judge requests in flight at once (8)
-RMLB_JUDGE_MAX_NEW_TOKENS  tokens a judge may write per judgement (512)
+RMLB_JUDGE_MAX_NEW_TOKENS  tokens a judge may write per judgement, and a critique model per critique (512)
 """
 
 from __future__ import annotations

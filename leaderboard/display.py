@@ -263,7 +263,7 @@ COLUMNS_AFTER_SECTIONS: tuple[Column, ...] = (
     Column("Params", "parameters", (t.PARAMETERS,)),
     Column(t.REVISION, "revision", (t.REVISION,)),
     Column(t.REFERENCE, "text", (t.REFERENCE,), shown_by_default=False),
-    Column(t.JUDGED_AS, "text", (t.JUDGED_AS,), shown_by_default=False),
+    Column(t.TYPE_SETUP, "text", (t.TYPE_SETUP,), shown_by_default=False),
     Column(t.EVALUATED, "date", (t.EVALUATED,)),
     Column(t.MISSING_SUBSETS, "text", (t.MISSING_SUBSETS,), shown_by_default=False),
     # From the per-example files (example_marks.py adds these columns to the rows of a view).

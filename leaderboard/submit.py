@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 DTYPES: tuple[str, ...] = ("auto", "bfloat16", "float16", "float32")
 RATE_WINDOW = timedelta(days=7)
 JUDGE_TYPE = "generative"  # the model type whose submissions name a judge format
+CRITIQUE_TYPE = "cloud"  # the model type whose submissions say how many critiques to write
+MAX_CRITIQUES = 8  # per response: each one is a generation of up to RMLB_JUDGE_MAX_NEW_TOKENS
 BLOCKING_STATUSES = (Status.PENDING, Status.RUNNING, Status.FINISHED)
 _REVISION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")
 _TEMPLATE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -67,6 +69,8 @@ class SubmissionForm:
     submitter: str = ""
     benchmarks: Optional[tuple[str, ...]] = None  # None: every benchmark the host offers
     judge_format: str = ""  # generative judges: a built-in format ("" = the default)
+    num_critiques: int = 1  # critique models: critiques per response (0: none)
+    critique_temperature: float = 0.0  # critique models: 0 = greedy
 
     def cleaned(self) -> "SubmissionForm":
         return SubmissionForm(
@@ -80,6 +84,8 @@ class SubmissionForm:
             benchmarks=None if self.benchmarks is None else tuple(b.strip() for b in self.benchmarks),
             # Only a judge has a format; the form's hidden dropdown still sends one for other types.
             judge_format=self.judge_format.strip() if self.model_type.strip() == JUDGE_TYPE else "",
+            num_critiques=self.num_critiques,
+            critique_temperature=self.critique_temperature,
         )
 
 
@@ -179,6 +185,19 @@ def check_judge_format(ctx: Context) -> Optional[str]:
     return None
 
 
+def check_critiques(ctx: Context) -> Optional[str]:
+    if ctx.form.model_type != CRITIQUE_TYPE:
+        return None
+    k, temperature = ctx.form.num_critiques, ctx.form.critique_temperature
+    if not 0 <= k <= MAX_CRITIQUES:
+        return f"Critiques per response must be between 0 and {MAX_CRITIQUES}, not {k}."
+    if not 0 <= temperature <= 2:
+        return f"The critique temperature must be between 0 and 2, not {temperature:g}."
+    if k > 1 and temperature == 0:
+        return f"{k} greedy critiques would all be the same: give a temperature above 0 to sample them."
+    return None
+
+
 def check_chat_template(ctx: Context) -> Optional[str]:
     if not _TEMPLATE.match(ctx.form.chat_template):
         return "The chat template must be a template name such as 'tokenizer' (the model's own template)."
@@ -235,6 +254,7 @@ FORM_CHECKS: tuple[Check, ...] = (
     check_model_type,
     check_reference_model,
     check_judge_format,
+    check_critiques,
     check_chat_template,
     check_dtype,
     check_benchmarks,
@@ -415,6 +435,7 @@ def build_request(ctx: Context, benchmark: str) -> EvalRequest:
         revision_resolved=ctx.hub.sha,
         model_type=ctx.form.model_type,
         judge_format=ctx.form.judge_format or None,
+        **_critique_fields(ctx.form),
         ref_model=ref.locator if ref else None,
         ref_revision=DEFAULT_REVISION if ref else None,
         ref_revision_resolved=ctx.hub.ref_sha,
@@ -427,6 +448,13 @@ def build_request(ctx: Context, benchmark: str) -> EvalRequest:
         status=Status.PENDING,
         submitted_at=ctx.now,
     )
+
+
+def _critique_fields(form: SubmissionForm) -> dict:
+    """Only a critique model's request carries its critique settings (the others keep the defaults)."""
+    if form.model_type != CRITIQUE_TYPE:
+        return {}
+    return {"num_critiques": form.num_critiques, "critique_temperature": form.critique_temperature}
 
 
 def _utcnow() -> datetime:

@@ -49,7 +49,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from results.model_types import MODEL_TYPES
-from results.schema import BenchmarkInfo, EvalResult, JudgeInfo
+from results.schema import BenchmarkInfo, CritiqueInfo, EvalResult, JudgeInfo
 from results.sections import SECTIONS_BY_BENCHMARK, Section, overall_score, section_scores, subset_order
 
 from . import provenance as prov
@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 MODEL = "Model"
 MODEL_TYPE = "Model Type"
 MODEL_TYPE_KEY = "model_type_key"
-JUDGED_AS = "Judged as"  # a generative judge's format and slot orders
+TYPE_SETUP = "Setup"  # how a judge (format, orders) or a critique model (K, decoding) was run
 BENCHMARK = "Benchmark"
 SCORE = "Score"
 SCORE_CI_LOW = "Score CI low"
@@ -94,7 +94,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     PARAMETERS,
     REVISION,
     REFERENCE,
-    JUDGED_AS,
+    TYPE_SETUP,
     EVALUATED,
     SOURCE,
     PATH,
@@ -293,8 +293,26 @@ def parse_project_result(data: bytes, path: str) -> ResultRecord:
         source=prov.VERIFIED_LABEL,
         path=path,
         missing_subsets=_missing_subsets(result),
-        type_detail=judge_detail(result.judge) if result.judge else "",
+        type_detail=type_detail(result),
     )
+
+
+def type_detail(result: EvalResult) -> str:
+    """How a judge or a critique model was run; empty for the other types."""
+    if result.judge:
+        return judge_detail(result.judge)
+    if result.cloud:
+        return critique_detail(result.cloud)
+    return ""
+
+
+def critique_detail(cloud: CritiqueInfo) -> str:
+    """`K=1 critique, greedy` / `K=4 critiques, T=0.7` / `no critique (K=0)`."""
+    if cloud.num_critiques == 0:
+        return "no critique (K=0)"
+    plural = "critique" if cloud.num_critiques == 1 else "critiques"
+    decoding = "greedy" if cloud.temperature == 0 else f"T={cloud.temperature:g}"
+    return f"K={cloud.num_critiques} {plural}, {decoding}"
 
 
 def judge_detail(judge: JudgeInfo) -> str:
@@ -421,7 +439,7 @@ def _row(record: ResultRecord) -> dict:
     return {
         MODEL: record.model,
         MODEL_TYPE: model_type_label(record.model_type),
-        JUDGED_AS: record.type_detail or None,
+        TYPE_SETUP: record.type_detail or None,
         MODEL_TYPE_KEY: record.model_type,
         BENCHMARK: record.benchmark,
         SCORE: record.score,

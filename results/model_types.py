@@ -33,5 +33,6 @@ MODEL_TYPES: dict[str, ModelType] = {
             "dpo-ref-free", "DPO, reference-free (policy log-prob)", "evaluator.adapters.dpo:ReferenceFreeAdapter"
         ),
         ModelType("generative", "Generative judge (LLM-as-judge)", "evaluator.judges.adapter:GenerativeAdapter"),
+        ModelType("cloud", "CLoud (critique, then reward)", "evaluator.critiques.adapter:CloudAdapter"),
     )
 }

@@ -205,10 +205,14 @@ def test_every_run_option_is_a_run_config_field():
 
     run = build_parser()._subparsers._group_actions[0].choices["run"]
     dests = {a.dest for a in run._actions if a.dest != "help"}
+    from evaluator.critiques.settings import CloudSettings
+
     judge = {d for d in dests if d.startswith("judge.")}
-    assert dests - judge - set(RunConfig.model_fields) == {"output", "cache_dir"}
-    # The judge group's dests name JudgeSettings fields: RunConfig.from_args nests them.
+    cloud = {d for d in dests if d.startswith("cloud.")}
+    assert dests - judge - cloud - set(RunConfig.model_fields) == {"output", "cache_dir"}
+    # The groups' dests name their settings' fields: RunConfig.from_args nests them.
     assert {d.removeprefix("judge.") for d in judge} <= set(JudgeSettings.model_fields)
+    assert {d.removeprefix("cloud.") for d in cloud} <= set(CloudSettings.model_fields)
 
 
 def test_the_command_line_becomes_a_run_config(tmp_path, small_data):

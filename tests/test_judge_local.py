@@ -143,4 +143,4 @@ def test_the_leaderboard_labels_a_judge_and_its_format(always_a, tmp_path):
     data = (tmp_path / "judge-org" / "always-a.json").read_bytes()
     rows = t.build_tables([("eval-set/rewardbench/judge-org/always-a/x.json", data)]).rows
     assert list(rows[t.MODEL_TYPE]) == ["Generative judge (LLM-as-judge)"]
-    assert list(rows[t.JUDGED_AS]) == ["skywork-critic, one seeded order"]
+    assert list(rows[t.TYPE_SETUP]) == ["skywork-critic, one seeded order"]

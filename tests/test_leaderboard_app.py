@@ -87,7 +87,7 @@ def test_on_a_space_the_submitter_is_the_signed_in_hub_user(tmp_path):
     assert (
         typing.get_type_hints(on_submit)["profile"] == typing.Optional[gr.OAuthProfile]
     )  # what Gradio fills
-    fields = ("acme/rm", "main", "classifier", "", "tokenizer", "auto", "mt-bench-pairwise", ["rewardbench"])
+    fields = ("acme/rm", "main", "classifier", "", "tokenizer", "auto", "mt-bench-pairwise", 1, 0.0, ["rewardbench"])
     assert "sign in with Hugging Face" in on_submit(*fields, None)
     profile = gr.OAuthProfile({"name": "Alice", "preferred_username": "alice", "profile": "", "picture": ""})
     assert "not taking submissions" in on_submit(*fields, profile)  # got past "who is submitting"

@@ -462,3 +462,16 @@ def test_an_unknown_judge_format_is_refused_and_other_types_carry_none(hub, tmp_
     assert not refused.accepted and "Unknown judge format '../etc/judge.jinja'" in refused.message
     classifier = submissions(hub, store).submit(form(judge_format="skywork-critic"))
     assert classifier.accepted and classifier.request.judge_format is None
+
+
+def test_a_critique_model_carries_its_critique_settings(hub, tmp_path):
+    store = LocalStore(tmp_path)
+    outcome = submissions(hub, store).submit(form(model_type="cloud", num_critiques=4, critique_temperature=0.7))
+    assert outcome.accepted, outcome.message
+    assert (outcome.request.num_critiques, outcome.request.critique_temperature) == (4, 0.7)
+    greedy = submissions(hub, store).submit(form("acme/base", model_type="cloud", num_critiques=4))
+    assert not greedy.accepted and "would all be the same" in greedy.message
+    too_many = submissions(hub, store).submit(form("acme/base", model_type="cloud", num_critiques=50, critique_temperature=1))
+    assert not too_many.accepted and "between 0 and 8" in too_many.message
+    classifier = submissions(hub, store).submit(form("acme/base", num_critiques=4))
+    assert classifier.accepted and classifier.request.num_critiques == 1  # other types keep the default

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Optional, Sequence
 
 import torch
 
-from results.schema import Judgement
+from results.schema import Critique, Judgement
 from results.store import Store
 
 from ..batching import plan_batches, run_batches
@@ -19,6 +19,7 @@ from ..benchmarks.loading import Example
 from .chat_format import ChatFormat, chat_format
 
 if TYPE_CHECKING:
+    from ..critiques.settings import CloudSettings
     from ..judges.settings import JudgeSettings
     from ..run_config import RunConfig
 
@@ -41,9 +42,11 @@ class LoadOptions:
     per_token_mean: bool = False
     # The reference's commit pinned at submission; downloaded instead of `ref_revision` when set.
     ref_revision_resolved: Optional[str] = None
-    # Generative judges: their own settings, the seed of slot orders, what names the model in
-    # cache keys (org/name@resolved revision), and the subsets the benchmark scores by margins.
+    # Generative judges and critique models: their own settings, the seed of slot orders and
+    # samples, what names the model in cache keys (org/name@resolved revision), and the subsets
+    # the benchmark scores by margins.
     judge: Optional["JudgeSettings"] = None
+    cloud: Optional["CloudSettings"] = None
     seed: int = 0
     model_identity: str = ""
     margin_subsets: frozenset[str] = frozenset()
@@ -79,6 +82,8 @@ class ScoredExample:
     correct: Optional[float] = None
     # Generative judges: every raw answer behind the scores, stored in the per-example line.
     judgements: Optional[list[Judgement]] = None
+    # Critique models: every critique and the reward after it.
+    critiques: Optional[list[Critique]] = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from results.model_types import MODEL_TYPES
 from ..data import ResultsCache
 from ..display import escape_markdown
 from ..settings import AppSettings
-from ..submit import DTYPES, JUDGE_TYPE, SubmissionForm, Submissions
+from ..submit import CRITIQUE_TYPE, DTYPES, JUDGE_TYPE, MAX_CRITIQUES, SubmissionForm, Submissions
 
 DEFAULT_JUDGE_FORMAT = JUDGE_DEFAULTS["pairwise"].name
 
@@ -33,6 +33,8 @@ class SubmitForm:
     chat_template: gr.Textbox
     dtype: gr.Dropdown
     judge_format: gr.Dropdown
+    num_critiques: gr.Number
+    critique_temperature: gr.Number
     benchmarks: gr.CheckboxGroup
 
     @property
@@ -45,6 +47,8 @@ class SubmitForm:
             self.chat_template,
             self.dtype,
             self.judge_format,
+            self.num_critiques,
+            self.critique_temperature,
             self.benchmarks,
         ]
 
@@ -87,6 +91,16 @@ def form_fields(allow_local: bool = False, offered: Sequence[str] = ("rewardbenc
         visible=first.key == JUDGE_TYPE,
         elem_id="sub-judge-format",
     )
+    with gr.Row(visible=first.key == CRITIQUE_TYPE) as critique_row:
+        num_critiques = gr.Number(
+            value=1, precision=0, minimum=0, maximum=MAX_CRITIQUES, label="Critiques per response",
+            info="the rewards after each critique are averaged (self-consistency); 0 scores without one",
+            elem_id="sub-critiques",
+        )
+        critique_temperature = gr.Number(
+            value=0.0, minimum=0, maximum=2, label="Critique temperature",
+            info="0 = greedy; sampling several critiques needs more than 0", elem_id="sub-critique-temperature",
+        )
     benchmarks = gr.CheckboxGroup(
         choices=list(offered),
         value=list(offered),
@@ -98,21 +112,27 @@ def form_fields(allow_local: bool = False, offered: Sequence[str] = ("rewardbenc
         lambda key: (
             gr.Textbox(visible=MODEL_TYPES[key].needs_reference if key in MODEL_TYPES else False),
             gr.Dropdown(visible=key == JUDGE_TYPE),
+            gr.Row(visible=key == CRITIQUE_TYPE),
         ),
         [model_type],
-        [ref_model, judge_format],
+        [ref_model, judge_format, critique_row],
         show_progress="hidden",
     )
-    return SubmitForm(model, revision, model_type, ref_model, chat_template, dtype, judge_format, benchmarks)
+    return SubmitForm(
+        model, revision, model_type, ref_model, chat_template, dtype, judge_format, num_critiques,
+        critique_temperature, benchmarks,
+    )
 
 
 def submit_form(cache: ResultsCache, submissions: Submissions, submitter: str, values: Sequence[Any]) -> str:
-    *texts, judge_format, benchmarks = values
+    *texts, judge_format, num_critiques, critique_temperature, benchmarks = values
     model, revision, model_type, ref_model, chat_template, dtype = ((v or "") for v in texts)
     outcome = submissions.submit(
         SubmissionForm(
             model, revision, model_type, ref_model, chat_template, dtype, submitter or "", tuple(benchmarks or ()),
             judge_format=judge_format or "",
+            num_critiques=int(num_critiques if num_critiques is not None else 1),
+            critique_temperature=float(critique_temperature or 0.0),
         )
     )
     for request in outcome.requests:
@@ -126,16 +146,21 @@ def submit_handler(cache: ResultsCache, submissions: Submissions, signed_in: boo
     if signed_in:
 
         def on_submit(
-            model, revision, model_type, ref_model, template, dtype, judge_format, benchmarks,
+            model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature, benchmarks,
             profile: Optional[gr.OAuthProfile],
         ) -> str:
             name = profile.username if profile else ""
-            values = (model, revision, model_type, ref_model, template, dtype, judge_format, benchmarks)
+            values = (model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature,
+                      benchmarks)
             return submit_form(cache, submissions, name, values)
     else:
 
-        def on_submit(model, revision, model_type, ref_model, template, dtype, judge_format, benchmarks, name) -> str:
-            values = (model, revision, model_type, ref_model, template, dtype, judge_format, benchmarks)
+        def on_submit(
+            model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature, benchmarks,
+            name,
+        ) -> str:
+            values = (model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature,
+                      benchmarks)
             return submit_form(cache, submissions, name, values)
 
     return on_submit
