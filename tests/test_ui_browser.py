@@ -176,7 +176,7 @@ def test_sorting_by_a_column_is_numeric(page):
 def test_filtering_by_model_type(page):
     page.locator("#lb-types label", has_text="Sequence classifier").click()
     wait_for_models(page, ["openlab/judge-x", "tulu/dpo-8b", XSS_NAME])
-    assert set(column(page, 1)) == {"Generative", "DPO (implicit reward vs. reference)", XSS_TYPE}
+    assert set(column(page, 1)) == {"Generative judge (LLM-as-judge)", "DPO (implicit reward vs. reference)", XSS_TYPE}
     assert "Showing 3 of 7" in page.locator("#lb-count").inner_text()  # 7 with the incomplete one
     page.locator("#lb-types label", has_text="Generative").click()
     wait_for_models(page, ["tulu/dpo-8b", XSS_NAME])
