@@ -7,6 +7,8 @@ and wires them. Files are read through `cache.examples` (read on first use, then
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from typing import Any, Optional
 
 import gradio as gr
@@ -195,6 +197,27 @@ def _picked_row(evt: gr.SelectData) -> Optional[tuple[str, str]]:
     return (str(values[0]), str(values[1])) if len(values) >= 2 else None
 
 
+@dataclass(frozen=True)
+class ExampleWidgets:
+    """The tab's components, as `_wire` connects them."""
+
+    benchmark: Any
+    model: Any
+    model_b: Any
+    subset: Any
+    outcome: Any
+    query: Any
+    order: Any
+    note: Any
+    grid: Any
+    detail: Any
+    compare_note: Any
+    disagreements: Any
+    length_summary: Any
+    chart: Any
+    baselines: Any
+
+
 def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
     page = ExamplesPage(cache, settings)
     snap = cache.snapshot
@@ -233,51 +256,33 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
         chart = gr.Plot(show_label=False, elem_id="ex-length-chart")
         baselines = examples_grid("ex-baselines")
 
-    views = _wire(
-        page,
-        cache,
-        benchmark,
-        model,
-        model_b,
-        subset,
-        outcome,
-        query,
-        order,
-        note,
-        grid,
-        detail,
-        compare_note,
-        disagreements,
-        length_summary,
-        chart,
-        baselines,
+    widgets = ExampleWidgets(
+        benchmark=benchmark,
+        model=model,
+        model_b=model_b,
+        subset=subset,
+        outcome=outcome,
+        query=query,
+        order=order,
+        note=note,
+        grid=grid,
+        detail=detail,
+        compare_note=compare_note,
+        disagreements=disagreements,
+        length_summary=length_summary,
+        chart=chart,
+        baselines=baselines,
     )
-    return views
+    return _wire(page, cache, widgets)
 
 
-def _wire(
-    page,
-    cache,
-    benchmark,
-    model,
-    model_b,
-    subset,
-    outcome,
-    query,
-    order,
-    note,
-    grid,
-    detail,
-    compare_note,
-    disagreements,
-    length_summary,
-    chart,
-    baselines,
-) -> list[View]:
-    choice_view = View([benchmark, model, model_b], [benchmark, model, model_b], page.choices)
-    table_view = View([benchmark, model, subset, outcome, query, order], [subset, note, grid], page.table)
-    compare_view = View([benchmark, model, model_b, subset], [compare_note, disagreements], page.compare)
-    length_view = View([benchmark, model, model_b], [chart, length_summary, baselines], page.lengths)
+def _wire(page, cache, w: "ExampleWidgets") -> list[View]:
+    choice_view = View([w.benchmark, w.model, w.model_b], [w.benchmark, w.model, w.model_b], page.choices)
+    table_view = View(
+        [w.benchmark, w.model, w.subset, w.outcome, w.query, w.order], [w.subset, w.note, w.grid], page.table
+    )
+    compare_view = View([w.benchmark, w.model, w.model_b, w.subset], [w.compare_note, w.disagreements], page.compare)
+    length_view = View([w.benchmark, w.model, w.model_b], [w.chart, w.length_summary, w.baselines], page.lengths)
 
     def run(view: View):
         def render(*values: Any):
@@ -290,14 +295,14 @@ def _wire(
             run(table_view), table_view.inputs, table_view.outputs, show_progress="hidden"
         ).then(run(compare_view), compare_view.inputs, compare_view.outputs, show_progress="hidden").then(
             run(length_view), length_view.inputs, length_view.outputs, show_progress="hidden"
-        ).then(lambda: PICK_ONE, None, detail, show_progress="hidden")  # the open example was another model's
+        ).then(lambda: PICK_ONE, None, w.detail, show_progress="hidden")  # the open example was another model's
 
-    after_choice(benchmark.input)
-    after_choice(model.input)
-    model_b.input(run(compare_view), compare_view.inputs, compare_view.outputs, show_progress="hidden").then(
+    after_choice(w.benchmark.input)
+    after_choice(w.model.input)
+    w.model_b.input(run(compare_view), compare_view.inputs, compare_view.outputs, show_progress="hidden").then(
         run(length_view), length_view.inputs, length_view.outputs, show_progress="hidden"
     )
-    for event in (subset.input, outcome.change, query.change, order.input):
+    for event in (w.subset.input, w.outcome.change, w.query.change, w.order.input):
         event(
             run(table_view),
             table_view.inputs,
@@ -305,7 +310,7 @@ def _wire(
             show_progress="hidden",
             trigger_mode="always_last",
         )
-    subset.input(run(compare_view), compare_view.inputs, compare_view.outputs, show_progress="hidden")
+    w.subset.input(run(compare_view), compare_view.inputs, compare_view.outputs, show_progress="hidden")
 
     def open_example(benchmark_value, model_value, model_b_value, evt: gr.SelectData):
         picked = _picked_row(evt)
@@ -313,6 +318,6 @@ def _wire(
             return gr.skip()
         return page.detail(cache.snapshot, benchmark_value, model_value, model_b_value, picked)
 
-    for source in (grid, disagreements):
-        source.select(open_example, [benchmark, model, model_b], [detail], show_progress="hidden")
+    for source in (w.grid, w.disagreements):
+        source.select(open_example, [w.benchmark, w.model, w.model_b], [w.detail], show_progress="hidden")
     return [choice_view, table_view, compare_view, length_view]
