@@ -347,10 +347,21 @@ def _judgement_lines(score: ExampleScore) -> list[str]:
     return lines
 
 
+def _critique_lines(score: ExampleScore) -> list[str]:
+    lines = ["#### Critiques"]
+    for critique in score.critiques or []:
+        lines += [
+            f"**{escape_markdown(critique.completion)}**, critique {critique.sample + 1}: reward "
+            f"{_score_text(critique.reward)}",
+            code_block(critique.text),
+        ]
+    return lines
+
+
 def detail_markdown(examples: ExampleSet, key: str, other: Optional[tuple[str, ExampleSet]] = None) -> str:
     """One example in full: its outcome and rewards, the prompt and every response (Markdown,
-    HTML shown as text), the judge's answers when the model type stores them, and the other model's
-    rewards when two are compared."""
+    HTML shown as text), the judge's answers or the critiques when the model type stores them, and
+    the other model's rewards when two are compared."""
     score = examples.scores.get(key)
     if score is None:
         return "Pick an example in the table to read it here."
@@ -381,6 +392,8 @@ def detail_markdown(examples: ExampleSet, key: str, other: Optional[tuple[str, E
         lines += _text_lines(score, text)
     if score.judgements:
         lines += _judgement_lines(score)
+    if score.critiques:
+        lines += _critique_lines(score)
     return "\n\n".join(lines)
 
 

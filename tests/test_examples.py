@@ -126,6 +126,21 @@ def test_the_detail_view_shows_every_response_and_the_judge_answers():
     assert "Rewards: chosen 3; rejected 0" in ex.detail_markdown(no_texts, ex.example_key("math-prm", 1))
 
 
+def test_the_detail_view_shows_a_critique_models_critiques_and_rewards():
+    from results.schema import Critique
+
+    critiques = [
+        Critique(completion="chosen 0", sample=0, text="Correct, <script>x()</script> well put.", reward=1.5),
+        Critique(completion="rejected 0", sample=0, text="Wrong sum.", reward=-0.25),
+    ]
+    scores = [s.model_copy(update={"critiques": critiques}) if i == 0 else s for i, s in enumerate(scored(TEXTS, REWARDS_A))]
+    examples = ex.examples_frame(scores, TEXTS)
+    detail = ex.detail_markdown(examples, ex.example_key(scores[0].subset, scores[0].id))
+    assert "#### Critiques" in detail
+    assert "**chosen 0**, critique 1: reward 1.5" in detail and "**rejected 0**, critique 1: reward -0.25" in detail
+    assert "```text\nCorrect, <script>x()</script> well put.\n```" in detail  # verbatim, inside a code block
+
+
 def test_example_files_are_read_once_and_say_what_is_missing(tmp_path, caplog):
     store = LocalStore(tmp_path)
     with_texts = store_result(store, "org/a", TEXTS, scored(TEXTS, REWARDS_A))
