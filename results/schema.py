@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import Enum
-from typing import Optional, Union
+from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -285,6 +285,17 @@ class EvalRequest(_Record):
     num_critiques: int = Field(1, ge=0, le=32, description="cloud: critiques per response (0: none)")
     critique_temperature: float = Field(0.0, ge=0.0, le=2.0, description="cloud: 0 = greedy; > 0 samples")
     benchmark: str = "rewardbench"
+    kind: Literal["reward-model", "policy"] = Field(
+        "reward-model",
+        description="reward-model: evaluate the model on `benchmark`; policy: use the model (a leaderboard "
+        "entry, at revision_resolved) to judge the policy's completions against references (results/policy.py)",
+    )
+    policy: Optional[str] = Field(None, description="policy: the policy's org/name")
+    policy_file: Optional[str] = Field(None, description="policy: the store path of its uploaded completions")
+    policy_model: Optional[str] = Field(None, description="policy: a Hub model the worker makes generate completions")
+    policy_revision_resolved: Optional[str] = None
+    policy_max_new_tokens: Optional[int] = Field(None, gt=0)
+    reference_set: Optional[str] = Field(None, description="policy: the reference set (results/policy.py REFERENCE_SETS)")
     dtype: str = "auto"
     chat_template: str = "tokenizer"
     submitter: str = "anonymous"
