@@ -170,6 +170,16 @@ def _texts(rows: pd.DataFrame, column: Column, _base: str) -> pd.Series:
     return _first(rows, column).map(lambda v: MISSING if v is None or pd.isna(v) or v == "" else tooltip_cell(v))
 
 
+def _types(rows: pd.DataFrame, column: Column, _base: str) -> pd.Series:
+    """The model type, with how a judge or critique model was run after it (`CLoud ... · K=4 critiques`)."""
+    setups = _optional(rows, column.sources[1])
+    cells = [
+        MISSING if not label else tooltip_cell(f"{label} · {setup}" if isinstance(setup, str) and setup else label)
+        for label, setup in zip(rows[column.sources[0]], setups, strict=True)
+    ]
+    return pd.Series(cells, index=rows.index, dtype="object")
+
+
 def model_cells(rows: pd.DataFrame, base: str) -> list[str]:
     triples = zip(rows[t.MODEL], rows[t.MISSING_SUBSETS], rows[t.LATEST], strict=True)
     return [model_cell(m, base, missing, bool(latest)) for m, missing, latest in triples]
@@ -228,6 +238,7 @@ def _percent_export(rows: pd.DataFrame, column: Column) -> dict[str, pd.Series]:
 KINDS: dict[str, Kind] = {
     "model": Kind("html", 17, _models, _same),
     "text": Kind("html", 11, _texts, _same),
+    "type": Kind("html", 11, _types, _same),
     "percent": Kind(
         "number",
         8,
@@ -255,7 +266,7 @@ KINDS: dict[str, Kind] = {
 # The revision is shown by default: one model may have results at several commits.
 COLUMNS_BEFORE_SECTIONS: tuple[Column, ...] = (
     Column(t.MODEL, "model", (t.MODEL,), required=True),
-    Column(t.MODEL_TYPE, "text", (t.MODEL_TYPE,)),
+    Column(t.MODEL_TYPE, "type", (t.MODEL_TYPE, t.TYPE_SETUP)),
     Column(t.SCORE, "percent", (t.SCORE,), required=True),
     Column("95% CI", "interval", (t.SCORE_CI_LOW, t.SCORE_CI_HIGH)),
 )

@@ -208,3 +208,14 @@ def test_a_queued_critique_model_runs_with_the_requested_k(checkpoints, tmp_path
     result = json.loads(worker.store.read_file(result_file))
     assert result["cloud"]["num_critiques"] == 2 and result["cloud"]["temperature"] == 0.9
     assert result["cloud"]["max_new_tokens"] == 4
+
+
+def test_the_model_type_cell_says_k(checkpoints, tmp_path):
+    from leaderboard import display as d
+    from leaderboard import table as t
+
+    run(checkpoints["ours"], tmp_path, "--subsets", "alpacaeval-easy", "--num-critiques", "0")
+    data = (tmp_path / "cloud-org" / "ours.json").read_bytes()
+    rows = t.build_tables([("eval-set/rewardbench/cloud-org/ours/x.json", data)]).rows
+    shown = d.leaderboard_view(rows, d.leaderboard_columns("rewardbench"))
+    assert "CLoud (critique, then reward) · no critique (K=0)" in str(shown.styler.data[t.MODEL_TYPE].iloc[0])
