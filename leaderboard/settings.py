@@ -23,6 +23,9 @@ RMLB_HUB_*, HF_TOKEN, HF_ENDPOINT) are shared with the worker: see `results/sett
 |                               | results,allenai/reward-bench-2-results)                 |                  |
 | RMLB_IMPORT_INTERVAL_S        | seconds between scheduled imports (the first runs at    | 86400            |
 |                               | start-up)                                               |                  |
+| RMLB_POLICY_REWARD_MODELS     | a policy submission that ticks no reward model is       | 3                |
+|                               | judged by this many top leaderboard entries             |                  |
+| RMLB_MAX_POLICY_FILE_BYTES    | the largest completions file the policy form takes      | 20971520 (20 MiB)|
 | SYSTEM=spaces and SPACE_ID    | set by Hugging Face Spaces: submitters sign in with Hub |                  |
 """
 
@@ -58,6 +61,8 @@ class AppSettings(StoreSettings):
     # Off unless the host names repos: an import writes to the store (see leaderboard/import_schedule.py).
     import_repos: tuple[str, ...] = ()
     import_interval_s: float = Field(86400.0, gt=0)
+    policy_reward_models: int = Field(3, ge=1)
+    max_policy_file_bytes: int = Field(20 * 1024 * 1024, gt=0)
 
     NOT_FROM_PREFIXED_ENV: ClassVar[frozenset[str]] = StoreSettings.NOT_FROM_PREFIXED_ENV | {"on_space"}
 

@@ -19,6 +19,7 @@ from results.store import Store
 
 from .data import ResultsCache, Snapshot
 from .pages import about, charts, examples, header, queue, rankings, submission, subsets
+from .pages import policies as policies_page
 from .pages.common import View
 from .settings import AppSettings
 from .submit import Submissions
@@ -101,6 +102,8 @@ def build_app(
                 chart_views = charts.charts_tab(cache, filters)
             with gr.Tab("Examples", id="examples"):
                 example_views = examples.examples_tab(cache, settings)
+            with gr.Tab("Policies", id="policies"):
+                policy_views = policies_page.policies_tab(cache, settings, export_dir)
             with gr.Tab("Submit", id="submit"):
                 submitted = submission.submit_tab(cache, settings, submissions)
             with gr.Tab("Queue", id="queue"):
@@ -113,6 +116,7 @@ def build_app(
             *subset_views,
             *chart_views,
             *example_views,
+            *policy_views,
             *queue_views,
             *about_views,
         ]
