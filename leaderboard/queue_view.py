@@ -57,6 +57,13 @@ def error_summary(error: Optional[str]) -> str:
     return cut if cut == text else f"{cut} …"
 
 
+def _task(request: EvalRequest) -> str:
+    """What the request runs: a benchmark, or (for a policy request) the policy the model judges."""
+    if request.kind == "policy":
+        return f"judging policy {request.policy or MISSING}"
+    return source_name(request.benchmark)
+
+
 @dataclass(frozen=True)
 class Field:
     value: Callable[[EvalRequest], object]
@@ -68,7 +75,7 @@ FIELDS: dict[str, Field] = {
     "Revision": Field(_revision, 16),
     "Model Type": Field(lambda r: model_type_label(r.model_type), 11),
     "Reference": Field(lambda r: model_name(r.ref_model) if r.ref_model else MISSING, 10),
-    "Benchmark": Field(lambda r: source_name(r.benchmark), 12),
+    "Benchmark": Field(_task, 12),
     "Submitter": Field(lambda r: r.submitter, 10),
     "Submitted": Field(lambda r: _time(r.submitted_at), 11),
     "Started": Field(lambda r: _time(r.started_at), 11),

@@ -239,3 +239,12 @@ def test_a_refresh_logs_a_line_only_when_the_data_changed(tmp_path, caplog):
         cache.refresh()
     lines = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
     assert len(lines) == 2 and lines[1].startswith("leaderboard data: 1 results")
+
+
+def test_a_policy_request_says_which_policy_its_model_judges():
+    from tests.hub_fixtures import make_request
+
+    judging = make_request("p-1", "acme/rm", kind="policy", policy="demo-policies/terse")
+    plain = make_request("r-1", "acme/rm", benchmark="rewardbench-2")
+    pending = queue_tables([judging, plain])[Status.PENDING]
+    assert sorted(pending["Benchmark"]) == ["judging policy demo-policies/terse", "rewardbench-2"]
