@@ -18,6 +18,7 @@ from .adapters.chat_format import CHAT_FORMATS
 from .benchmarks import BENCHMARKS
 from .device import DEVICES, DTYPES
 from .errors import EvaluationError
+from .policy.cli import add_policy_parser, policy_main
 from .run_config import RunConfig
 
 log = logging.getLogger("evaluator")
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     queue.add_argument("--benchmark", action="append", dest="benchmarks", help="repeatable (default: rewardbench-2)")
     queue.add_argument("--judge-format", help="a built-in judge format (default: mt-bench-pairwise)")
     queue.add_argument("--judge-orders", type=int, choices=[1, 2], default=2)
+    add_policy_parser(commands, _positive_int, _add_judge_arguments)
     return parser
 
 
@@ -133,6 +135,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "queue-api-judge":
         return queue_main(args)
+    if args.command == "policy":
+        return policy_main(args)
     from .runner import evaluate  # torch loads only once the arguments are known good
 
     try:

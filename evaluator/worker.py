@@ -19,7 +19,8 @@ import logging
 import signal
 import sys
 import threading
-from typing import TYPE_CHECKING, Optional, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from results.schema import EvalRequest
 from results.store import Store, StoreUnavailable
@@ -29,6 +30,7 @@ from .queue import Claim, QueuePolicy, claim_next, utcnow
 from .settings import SettingsError, WorkerSettings, build_store
 
 if TYPE_CHECKING:
+    from .policy.evaluate import PolicyOutcome
     from .runner import EvalOutcome, RunConfig
 
 log = logging.getLogger("evaluator.worker")
@@ -102,8 +104,9 @@ class Worker:
 
     def _evaluate_and_store(self, claim: Claim) -> None:
         request = claim.request
+        kind = REQUEST_KINDS[request.kind]
         try:
-            outcome = evaluate_request(request, self.settings, self.store)
+            outcome = kind.evaluate(request, self.settings, self.store)
         except Exception as exc:  # whatever this model does, the worker goes on with the next one
             _log_failure(request, exc)
             claim.fail(describe_error(exc))
@@ -114,22 +117,19 @@ class Worker:
             log.warning("not storing the result of %s: another worker holds it now", request.request_id)
             return
         try:
-            self.store.write_result(outcome.result, outcome.examples, texts=outcome.texts)
+            kind.store(self.store, outcome)
         except StoreUnavailable as exc:
             # The store keeps the result locally and uploads it later; the request stays RUNNING
             # and is requeued once its heartbeat is stale, so nothing is lost either way.
             log.error("result of %s not stored yet: %s", request.request_id, exc)
             return
-        if not claim.finish(revision_resolved=outcome.result.model.revision_resolved):
+        if not claim.finish(revision_resolved=kind.revision(outcome)):
             log.warning(
                 "stored the result of %s, but another worker took the request over meanwhile",
                 request.request_id,
             )
             return
-        score = outcome.result.score
-        log.info(
-            "finished request %s: score %s", request.request_id, "n/a" if score is None else f"{score:.4f}"
-        )
+        log.info("finished request %s: %s", request.request_id, kind.summary(outcome))
 
 
 def run_config(request: EvalRequest, settings: WorkerSettings) -> "RunConfig":
@@ -143,6 +143,51 @@ def evaluate_request(request: EvalRequest, settings: WorkerSettings, store: Stor
     from .runner import evaluate  # torch loads on the first evaluation, not at import
 
     return evaluate(run_config(request, settings), store)
+
+
+def _store_result(store: Store, outcome: "EvalOutcome") -> None:
+    store.write_result(outcome.result, outcome.examples, texts=outcome.texts)
+
+
+def _score_summary(outcome: "EvalOutcome") -> str:
+    score = outcome.result.score
+    return "score " + ("n/a" if score is None else f"{score:.4f}")
+
+
+def evaluate_policy_request(request: EvalRequest, settings: WorkerSettings, store: Store) -> "PolicyOutcome":
+    from .policy.evaluate import evaluate_policy_request as evaluate  # torch loads on first use
+
+    return evaluate(request, settings, store)
+
+
+def _store_policy_result(store: Store, outcome: "PolicyOutcome") -> None:
+    store.write_files(outcome.files())
+
+
+def _win_rate_summary(outcome: "PolicyOutcome") -> str:
+    return f"win rate {outcome.result.score.win_rate:.4f} under {outcome.result.reward_model.name}"
+
+
+@dataclass(frozen=True)
+class RequestKind:
+    """How one kind of request (EvalRequest.kind) is evaluated and its outcome stored."""
+
+    evaluate: Callable[[EvalRequest, WorkerSettings, Store], Any]
+    store: Callable[[Store, Any], None]
+    revision: Callable[[Any], Optional[str]]  # the evaluated model's commit, recorded on the request
+    summary: Callable[[Any], str]
+
+
+REQUEST_KINDS: dict[str, RequestKind] = {
+    "reward-model": RequestKind(
+        evaluate_request, _store_result, lambda outcome: outcome.result.model.revision_resolved, _score_summary
+    ),
+    # A policy request's model is the reward model that judges (evaluator/policy/).
+    "policy": RequestKind(
+        evaluate_policy_request, _store_policy_result, lambda outcome: outcome.result.reward_model.revision,
+        _win_rate_summary,
+    ),
+}
 
 
 def describe_error(exc: BaseException) -> str:
