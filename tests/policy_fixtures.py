@@ -32,7 +32,12 @@ def inline_rows() -> list[dict]:
     """Three prompts with their references inline (no reference set needed), one as messages."""
     return [
         {"prompt_id": "a", "prompt": "Name a prime number.", "completion": "Seven is prime.", "reference": "2."},
-        {"prompt_id": "b", "prompt": "Say hello.", "completion": "Hello!", "reference": "Hello there, how are you today?"},
+        {
+            "prompt_id": "b",
+            "prompt": "Say hello.",
+            "completion": "Hello!",
+            "reference": "Hello there, how are you today?",
+        },
         {
             "prompt_id": "c",
             "prompt": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Capital of France?"}],

@@ -49,7 +49,10 @@ def test_scores_equal_a_direct_computation_from_the_stored_rewards(tmp_path, tin
         result, outcomes = read_result(tmp_path / "out", reward_model)
         assert result.policy.name == "team/terse" and result.reward_model.name == reward_model
         assert result.reference_set == "rmlb-reference-v1" and len(outcomes) == result.score.n == 20
-        wins = [1.0 if o.policy_reward > o.reference_reward else 0.5 if o.policy_reward == o.reference_reward else 0.0 for o in outcomes]
+        wins = [
+            1.0 if o.policy_reward > o.reference_reward else 0.5 if o.policy_reward == o.reference_reward else 0.0
+            for o in outcomes
+        ]
         assert [o.win for o in outcomes] == wins
         assert result.score.win_rate == pytest.approx(sum(wins) / 20)
         expected = sum(1 / (1 + math.exp(o.reference_reward - o.policy_reward)) for o in outcomes) / 20
@@ -96,7 +99,10 @@ BAD_FILES = {
     "latin-1": ('{"prompt_id": "ref-001", "prompt": "caf\xe9", "completion": "y"}\n'.encode("latin-1"), "not UTF-8"),
     "not-json": (b'{"prompt_id": "ref-001", "prompt": \n', "line 1 is not JSON"),
     "no-reference": (b'{"prompt_id": "nowhere", "prompt": "x", "completion": "y"}\n', "have no reference"),
-    "other-prompt": (b'{"prompt_id": "ref-001", "prompt": "Another question", "completion": "y"}\n', "differs from the reference set"),
+    "other-prompt": (
+        b'{"prompt_id": "ref-001", "prompt": "Another question", "completion": "y"}\n',
+        "differs from the reference set",
+    ),
     "missing-field": (b'{"prompt_id": "ref-001", "prompt": "x"}\n', "line 1: completion"),
 }
 
@@ -138,7 +144,9 @@ def test_the_second_policy_reads_the_reference_rewards_from_the_cache(tmp_path, 
     assert terse_refs.sha256 == long_refs.sha256 == second.result.reference_set_sha256
 
     # Other settings make other rewards: not read from this cache.
-    third = evaluate_policy(file_policy("team/long", long), long_refs, config_for(tiny_classifier, max_length=16), store)
+    third = evaluate_policy(
+        file_policy("team/long", long), long_refs, config_for(tiny_classifier, max_length=16), store
+    )
     assert not third.result.reference_rewards_cached
 
 
@@ -176,5 +184,54 @@ def test_a_reward_model_that_cannot_load_ends_with_its_reason(tmp_path, capsys):
 def test_run_options_reach_the_run_config():
     from evaluator.policy.cli import _run_options
 
-    args = argparse.Namespace(model_type="dpo", ref_model="r", device="cpu", completions="f", output="o", **{"judge.format": None})
+    args = argparse.Namespace(
+        model_type="dpo", ref_model="r", device="cpu", completions="f", output="o", **{"judge.format": None}
+    )
     assert _run_options(args) == {"model_type": "dpo", "ref_model": "r", "device": "cpu", "judge.format": None}
+
+
+@pytest.fixture(scope="module")
+def scalar_judges(tmp_path_factory, tiny_tokenizer) -> dict[str, list[str]]:
+    """Reward models of the other scalar types, with the options each needs."""
+    from evaluator.tiny_models import build_causal_lm
+    from tests.cloud_fixtures import new_cloud, save_ours
+
+    folder = tmp_path_factory.mktemp("scalar-judges")
+    policy_lm = build_causal_lm(folder / "lm-org" / "policy-lm", tiny_tokenizer, seed=2)
+    reference_lm = build_causal_lm(folder / "lm-org" / "reference-lm", tiny_tokenizer, seed=3)
+    cloud = save_ours(folder / "cloud-org" / "tiny-cloud", *new_cloud())
+    return {
+        "dpo": [str(policy_lm), "--ref-model", str(reference_lm)],
+        "dpo-ref-free": [str(policy_lm)],
+        "cloud": [str(cloud), "--critique-max-tokens", "4"],
+    }
+
+
+@pytest.mark.parametrize("model_type", ["dpo", "dpo-ref-free", "cloud"])
+def test_every_scalar_model_type_judges_and_caches(tmp_path, scalar_judges, model_type):
+    """The same text after the same prompt gets the same reward from any scalar type (up to the
+    float noise of batching with other texts, about 1e-6 for summed log-probs), and every win
+    follows its two stored rewards by the rule (a tie only when they are equal)."""
+    rows = inline_rows()
+    rows[0]["completion"], rows[1]["completion"] = rows[0]["reference"], rows[1]["reference"]
+    completions = write_lines(tmp_path / "p" / "mixed.jsonl", rows)
+    model, *options = scalar_judges[model_type]
+    extra = ["--model-type", model_type, "--cache-dir", str(tmp_path / "store"), *options]
+    assert run_policy(completions, tmp_path / "out", Path(model), extra=extra) == 0
+    org_name = "/".join(Path(model).parts[-2:])
+    result, outcomes = read_result(tmp_path / "out", org_name)
+    assert all(o.policy_reward == pytest.approx(o.reference_reward, abs=1e-4) for o in outcomes[:2])
+    assert outcomes[2].policy_reward != pytest.approx(outcomes[2].reference_reward, abs=1e-3)
+    for o in outcomes:
+        assert o.win == (
+            1.0 if o.policy_reward > o.reference_reward else 0.0 if o.policy_reward < o.reference_reward else 0.5
+        )
+    assert result.score.win_rate == pytest.approx(sum(o.win for o in outcomes) / 3)
+    assert result.reward_model.model_type == model_type and not result.reference_rewards_cached
+    if model_type == "dpo":
+        assert result.reward_model.ref_model == options[1]
+
+    assert run_policy(completions, tmp_path / "again", Path(model), extra=extra) == 0
+    again, again_outcomes = read_result(tmp_path / "again", org_name)
+    assert again.reference_rewards_cached
+    assert [o.reference_reward for o in again_outcomes] == [o.reference_reward for o in outcomes]

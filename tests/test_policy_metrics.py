@@ -75,8 +75,13 @@ def test_newton_fit_agrees_with_a_general_purpose_optimiser():
     y = (rng.random(200) < p).astype(float)
     y[:20] = 0.5
     fit = metrics.fit_logistic(x, y)
-    best = minimize(_negative_log_likelihood, x0=[0.0, 0.0], args=(x, y), method="Nelder-Mead",
-                    options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 10_000})
+    best = minimize(
+        _negative_log_likelihood,
+        x0=[0.0, 0.0],
+        args=(x, y),
+        method="Nelder-Mead",
+        options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 10_000},
+    )
     assert fit.intercept == pytest.approx(best.x[0], abs=1e-5)
     assert fit.slope == pytest.approx(best.x[1], abs=1e-5)
 

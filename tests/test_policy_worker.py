@@ -12,7 +12,14 @@ from evaluator.policy.generation import generate_completions
 from evaluator.settings import WorkerSettings
 from evaluator.tiny_models import build_causal_lm, build_classifier
 from evaluator.worker import Worker
-from results.policy import PolicyResult, PromptOutcome, RewardModelRef, policy_result_path, policy_scores_path, upload_path
+from results.policy import (
+    PolicyResult,
+    PromptOutcome,
+    RewardModelRef,
+    policy_result_path,
+    policy_scores_path,
+    upload_path,
+)
 from results.policy_files import canonical_sha256, read_completions
 from results.schema import Status
 from results.store import LocalStore
@@ -21,7 +28,14 @@ from tests.policy_fixtures import policy_rows, reference_prompts, write_lines
 
 
 def settings_for(tmp_path: Path, **overrides) -> WorkerSettings:
-    values = dict(store="local", store_root=tmp_path / "store", worker_id="policy-worker", bootstrap_samples=50, device="cpu", batch_tokens=4096)
+    values = dict(
+        store="local",
+        store_root=tmp_path / "store",
+        worker_id="policy-worker",
+        bootstrap_samples=50,
+        device="cpu",
+        batch_tokens=4096,
+    )
     return WorkerSettings(**{**values, **overrides})
 
 
@@ -38,7 +52,12 @@ def stored_request(store, request_id: str):
 
 
 def stored_policy_result(store, policy: str, request) -> tuple[PolicyResult, list[PromptOutcome]]:
-    reward_model = RewardModelRef(name=f"{request.org}/{request.name}", model=request.model, revision=request.revision_resolved, model_type=request.model_type)
+    reward_model = RewardModelRef(
+        name=f"{request.org}/{request.name}",
+        model=request.model,
+        revision=request.revision_resolved,
+        model_type=request.model_type,
+    )
     result = PolicyResult.model_validate_json(store.read_file(policy_result_path(policy, reward_model)))
     lines = store.read_file(policy_scores_path(policy, reward_model)).decode().splitlines()
     return result, [PromptOutcome.model_validate_json(line) for line in lines]
@@ -50,7 +69,9 @@ def test_an_uploaded_completions_file_is_judged_and_stored(hub, tmp_path, tiny_c
     sha = upload_model(hub, "org/tiny-rm", tiny_classifier)
     policy_file = upload(store, "team/terse", policy_rows(lambda p: "Yes."), tmp_path)
     store.add_request(
-        make_request("p1", "org/tiny-rm", revision_resolved=sha, kind="policy", policy="team/terse", policy_file=policy_file)
+        make_request(
+            "p1", "org/tiny-rm", revision_resolved=sha, kind="policy", policy="team/terse", policy_file=policy_file
+        )
     )
 
     Worker(settings_for(tmp_path), store).process_next()
@@ -61,7 +82,10 @@ def test_an_uploaded_completions_file_is_judged_and_stored(hub, tmp_path, tiny_c
     assert result.reward_model.revision == sha and result.policy.source == "completions-file"
     assert result.score.n == len(outcomes) == 20
     assert result.score.win_rate == pytest.approx(sum(o.win for o in outcomes) / 20)
-    assert all(o.win == (1.0 if o.policy_reward > o.reference_reward else 0.0 if o.policy_reward < o.reference_reward else 0.5) for o in outcomes)
+    assert all(
+        o.win == (1.0 if o.policy_reward > o.reference_reward else 0.0 if o.policy_reward < o.reference_reward else 0.5)
+        for o in outcomes
+    )
     assert not store.list_files("eval-set")  # a policy request writes no reward-model result
 
 
@@ -69,9 +93,18 @@ def test_a_bad_uploaded_file_fails_the_request_with_the_reason(tmp_path, tiny_cl
     store = LocalStore(tmp_path / "store")
     store.write_file("policy-uploads/team/bad/0.jsonl", b'{"prompt_id": "ref-001", "prompt": "x", "completion": ""}\n')
     store.add_request(
-        make_request("p1", str(tiny_classifier), kind="policy", policy="team/bad", policy_file="policy-uploads/team/bad/0.jsonl")
+        make_request(
+            "p1", str(tiny_classifier), kind="policy", policy="team/bad", policy_file="policy-uploads/team/bad/0.jsonl"
+        )
     )
-    missing = make_request("p2", str(tiny_classifier), minutes_ago=-1, kind="policy", policy="team/gone", policy_file="policy-uploads/team/gone/0.jsonl")
+    missing = make_request(
+        "p2",
+        str(tiny_classifier),
+        minutes_ago=-1,
+        kind="policy",
+        policy="team/gone",
+        policy_file="policy-uploads/team/gone/0.jsonl",
+    )
     store.add_request(missing)
 
     worker = Worker(settings_for(tmp_path), store)
@@ -93,8 +126,13 @@ def test_a_policy_model_generates_once_for_all_its_reward_models(tmp_path, tiny_
     for number, reward_model in enumerate((tiny_classifier, other_rm)):
         store.add_request(
             make_request(
-                f"g{number}", str(reward_model), minutes_ago=10 - number, kind="policy", policy="team/tiny-policy",
-                policy_model=str(policy_model), policy_max_new_tokens=6,
+                f"g{number}",
+                str(reward_model),
+                minutes_ago=10 - number,
+                kind="policy",
+                policy="team/tiny-policy",
+                policy_model=str(policy_model),
+                policy_max_new_tokens=6,
             )
         )
     worker = Worker(settings_for(tmp_path), store)
@@ -118,9 +156,8 @@ def test_a_policy_model_generates_once_for_all_its_reward_models(tmp_path, tiny_
 def test_generated_completions_are_greedy_and_follow_the_chat_template(tmp_path, tiny_tokenizer):
     """Generated twice without a cache: greedy decoding gives the same texts; and they are what the
     model continues after its chat template's generation prompt."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
     import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
     folder = build_causal_lm(tmp_path / "team" / "tiny-policy", tiny_tokenizer, seed=3)
     prompts = reference_prompts()[:3]
@@ -130,7 +167,9 @@ def test_generated_completions_are_greedy_and_follow_the_chat_template(tmp_path,
     assert first.from_cache == 0 and first.max_new_tokens == 5
 
     tokenizer, model = AutoTokenizer.from_pretrained(folder), AutoModelForCausalLM.from_pretrained(folder)
-    text = tokenizer.apply_chat_template([{"role": "user", "content": prompts[0].prompt}], tokenize=False, add_generation_prompt=True)
+    text = tokenizer.apply_chat_template(
+        [{"role": "user", "content": prompts[0].prompt}], tokenize=False, add_generation_prompt=True
+    )
     ids = tokenizer(text, add_special_tokens=False, return_tensors="pt")["input_ids"]
     with torch.no_grad():
         for _ in range(5):  # greedy by hand: the most likely next token, five times

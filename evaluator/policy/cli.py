@@ -25,7 +25,18 @@ from ..errors import EvaluationError
 log = logging.getLogger("evaluator.policy")
 
 # The options of `run` that also mean something here, passed on to RunConfig by name.
-SHARED_OPTIONS = ("model_type", "ref_model", "device", "dtype", "chat_template", "max_length", "batch_tokens", "bootstrap_samples", "seed", "progress")
+SHARED_OPTIONS = (
+    "model_type",
+    "ref_model",
+    "device",
+    "dtype",
+    "chat_template",
+    "max_length",
+    "batch_tokens",
+    "bootstrap_samples",
+    "seed",
+    "progress",
+)
 
 
 def add_policy_parser(commands, positive_int, add_judge_arguments) -> None:
@@ -34,12 +45,30 @@ def add_policy_parser(commands, positive_int, add_judge_arguments) -> None:
     from results.model_types import MODEL_TYPES
 
     policy = commands.add_parser("policy", help="judge a policy's completions against references with reward models")
-    policy.add_argument("--completions", required=True, help="JSONL (prompt_id, prompt, completion[, reference]) or an AlpacaEval JSON list")
-    policy.add_argument("--reward-model", action="append", required=True, dest="reward_models", metavar="ID", help="local folder or Hub id; repeatable")
-    policy.add_argument("--model-type", choices=sorted(MODEL_TYPES), default="classifier", help="of every reward model (default: classifier)")
+    policy.add_argument(
+        "--completions",
+        required=True,
+        help="JSONL (prompt_id, prompt, completion[, reference]) or an AlpacaEval JSON list",
+    )
+    policy.add_argument(
+        "--reward-model",
+        action="append",
+        required=True,
+        dest="reward_models",
+        metavar="ID",
+        help="local folder or Hub id; repeatable",
+    )
+    policy.add_argument(
+        "--model-type",
+        choices=sorted(MODEL_TYPES),
+        default="classifier",
+        help="of every reward model (default: classifier)",
+    )
     policy.add_argument("--ref-model", help="reference model for DPO model types")
     policy.add_argument(
-        "--reference-set", default=DEFAULT_REFERENCE_SET, choices=sorted(REFERENCE_SETS),
+        "--reference-set",
+        default=DEFAULT_REFERENCE_SET,
+        choices=sorted(REFERENCE_SETS),
         help=f"references for prompts the file gives none inline (default: {DEFAULT_REFERENCE_SET})",
     )
     policy.add_argument("--policy-name", help="org/name of the policy (default: the file's folder and name)")
@@ -54,6 +83,11 @@ def add_policy_parser(commands, positive_int, add_judge_arguments) -> None:
     policy.add_argument("--seed", type=int, help="seed of the bootstrap (default: 0)")
     policy.add_argument("--no-progress", dest="progress", action="store_false")
     add_judge_arguments(policy.add_argument_group("generative judges (--model-type generative)"))
+    critique = policy.add_argument_group("critique models (--model-type cloud)")
+    critique.add_argument(
+        "--num-critiques", dest="cloud.num_critiques", type=int, help="critiques per text (default 1)"
+    )
+    critique.add_argument("--critique-max-tokens", dest="cloud.max_new_tokens", type=positive_int, help="(512)")
 
 
 def policy_main(args: argparse.Namespace) -> int:
@@ -98,7 +132,7 @@ def _judge_all(args: argparse.Namespace, name: str, completions, references) -> 
 
 def _run_options(args: argparse.Namespace) -> dict:
     values = vars(args)
-    return {key: values[key] for key in values if key in SHARED_OPTIONS or key.startswith("judge.")}
+    return {key: values[key] for key in values if key in SHARED_OPTIONS or key.startswith(("judge.", "cloud."))}
 
 
 def _name_from_file(path: Path) -> str:

@@ -68,19 +68,39 @@ def generate_completions(
         PolicyCompletion(prompt_id=p.prompt_id, prompt=p.prompt, completion=cache.entries[key].text, generator=identity)
         for p, key in zip(prompts, keys)
     ]
-    log.info("%d completions of %s: %d generated, %d from the cache", len(prompts), identity, len(missing), len(prompts) - len(missing))
-    return GeneratedCompletions(completions, f"{model.org}/{model.name}", model.revision_resolved, decoding.max_new_tokens, len(prompts) - len(missing))
+    log.info(
+        "%d completions of %s: %d generated, %d from the cache",
+        len(prompts),
+        identity,
+        len(missing),
+        len(prompts) - len(missing),
+    )
+    return GeneratedCompletions(
+        completions,
+        f"{model.org}/{model.name}",
+        model.revision_resolved,
+        decoding.max_new_tokens,
+        len(prompts) - len(missing),
+    )
 
 
 def _generate(
-    path: str, identity: str, conversations: list[list[dict[str, str]]], decoding: Decoding, settings: GenerationSettings
+    path: str,
+    identity: str,
+    conversations: list[list[dict[str, str]]],
+    decoding: Decoding,
+    settings: GenerationSettings,
 ) -> list[Generation]:
     from ..generation.transformers_local import TransformersBackend  # torch loads only when generating
 
     device = resolve_device(settings.device)
     backend = TransformersBackend.load(
-        path, device, resolve_dtype(settings.dtype, device), identity,
-        batch_tokens=settings.batch_tokens, progress=settings.progress,
+        path,
+        device,
+        resolve_dtype(settings.dtype, device),
+        identity,
+        batch_tokens=settings.batch_tokens,
+        progress=settings.progress,
     )
     try:
         return backend.generate(conversations, decoding)

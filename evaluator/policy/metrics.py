@@ -93,7 +93,9 @@ def fit_logistic(x: np.ndarray, y: np.ndarray) -> Optional[LogisticFit]:
     return None
 
 
-def length_controlled(wins: np.ndarray, length_difference: np.ndarray, min_prompts: int = MIN_LC_PROMPTS) -> LengthControlled:
+def length_controlled(
+    wins: np.ndarray, length_difference: np.ndarray, min_prompts: int = MIN_LC_PROMPTS
+) -> LengthControlled:
     n = len(wins)
     if n < min_prompts:
         return LengthControlled(min_prompts=min_prompts, note=f"{n} prompts; the fit needs at least {min_prompts}")

@@ -80,7 +80,10 @@ def resolve_references(
         _check_same_prompts(completions, prompts)
     matched = [Matched(c.prompt_id, as_messages(c.prompt), c.completion, reference) for c, reference in pairs]
     if inline:
-        prompts = [ReferencePrompt(prompt_id=m.prompt_id, prompt=c.prompt, reference=m.reference) for m, (c, _) in zip(matched, pairs)]
+        prompts = [
+            ReferencePrompt(prompt_id=m.prompt_id, prompt=c.prompt, reference=m.reference)
+            for m, (c, _) in zip(matched, pairs)
+        ]
         return References(INLINE, references_sha256(prompts), prompts, matched)
     return References(reference_set, references_sha256(prompts), list(prompts), matched)
 

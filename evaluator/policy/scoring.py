@@ -54,7 +54,11 @@ def load_judge(config: RunConfig, store: Optional[Store]) -> Judge:
     dtype = resolve_dtype(config.dtype, device)
     model = _find_model(config)
     options = LoadOptions.from_config(
-        config, model.local_path, device, dtype, store,
+        config,
+        model.local_path,
+        device,
+        dtype,
+        store,
         model_identity=f"{model.org}/{model.name}@{model.revision_resolved}",
     )
     adapter = get_adapter(config.model_type).load(options)
@@ -91,9 +95,7 @@ def _rewarded_one_by_one(judge: Judge, references: References, store: Optional[S
         texts = [(p.prompt_id, as_messages(p.prompt), p.reference) for p in references.prompts]
         reference_rewards = score_texts(judge.adapter, texts, REFERENCE_SUBSET)
         cache.write(reference_rewards)
-    outcomes = [
-        _outcome(m, policy_rewards[m.prompt_id], reference_rewards[m.prompt_id], None) for m in matched
-    ]
+    outcomes = [_outcome(m, policy_rewards[m.prompt_id], reference_rewards[m.prompt_id], None) for m in matched]
     probabilities = metrics.win_probabilities(
         [o.policy_reward for o in outcomes], [o.reference_reward for o in outcomes]
     ).tolist()
@@ -102,7 +104,9 @@ def _rewarded_one_by_one(judge: Judge, references: References, store: Optional[S
 
 
 def _judged_in_pairs(judge: Judge, references: References, store: Optional[Store]) -> Judged:
-    examples = [Example(m.prompt_id, POLICY_SUBSET, m.prompt, (m.completion,), (m.reference,)) for m in references.matched]
+    examples = [
+        Example(m.prompt_id, POLICY_SUBSET, m.prompt, (m.completion,), (m.reference,)) for m in references.matched
+    ]
     scored, _ = judge.adapter.score(examples)
     outcomes = [_outcome(m, None, None, s.correct) for m, s in zip(references.matched, scored)]
     return Judged(outcomes, None, False, len(examples))
@@ -112,7 +116,9 @@ def _judged_in_pairs(judge: Judge, references: References, store: Optional[Store
 _METHODS: dict[str, Callable[[Judge, References, Optional[Store]], Judged]] = {"generative": _judged_in_pairs}
 
 
-def _outcome(m: Matched, policy: Optional[float], reference: Optional[float], verdict: Optional[float]) -> PromptOutcome:
+def _outcome(
+    m: Matched, policy: Optional[float], reference: Optional[float], verdict: Optional[float]
+) -> PromptOutcome:
     return PromptOutcome(
         prompt_id=m.prompt_id,
         policy_reward=policy,
