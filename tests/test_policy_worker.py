@@ -70,7 +70,15 @@ def test_an_uploaded_completions_file_is_judged_and_stored(hub, tmp_path, tiny_c
     policy_file = upload(store, "team/terse", policy_rows(lambda p: "Yes."), tmp_path)
     store.add_request(
         make_request(
-            "p1", "org/tiny-rm", revision_resolved=sha, kind="policy", policy="team/terse", policy_file=policy_file
+            "p1",
+            "org/tiny-rm",
+            revision_resolved=sha,
+            kind="policy",
+            policy="team/terse",
+            policy_file=policy_file,
+            # as the submission form queues it: the benchmark column names the reference prompts
+            benchmark="rmlb-reference-v1",
+            reference_set="rmlb-reference-v1",
         )
     )
 
@@ -130,6 +138,7 @@ def test_a_policy_model_generates_once_for_all_its_reward_models(tmp_path, tiny_
                 str(reward_model),
                 minutes_ago=10 - number,
                 kind="policy",
+                benchmark="rmlb-reference-v1",
                 policy="team/tiny-policy",
                 policy_model=str(policy_model),
                 policy_max_new_tokens=6,

@@ -3,7 +3,6 @@ the same for a queued request (an uploaded completions file, or a model that gen
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -107,7 +106,9 @@ def evaluate_policy_request(request: EvalRequest, settings, store: Store) -> Pol
     """A queued policy request: its reward model (the request's model fields, at the commit pinned
     at submission) judges the uploaded completions, or the completions its policy model generates
     for the reference set's prompts."""
-    config = RunConfig.from_request(request, settings)
+    # The request's benchmark field names its reference prompts for the queue's table; the reward
+    # model's settings must not read it as a benchmark or a data file.
+    config = RunConfig.from_request(request.model_copy(update={"benchmark": "rewardbench"}), settings)
     reference_set = request.reference_set or DEFAULT_REFERENCE_SET
     try:
         policy, completions = _request_completions(request, settings, store, reference_set)
@@ -131,7 +132,8 @@ def _request_completions(request: EvalRequest, settings, store: Store, reference
             store,
             request.policy_max_new_tokens,
             request.policy_revision_resolved,
-            GenerationSettings(device=settings.device, dtype=request.dtype, batch_tokens=settings.batch_tokens),
+            # The request's dtype is the reward model's; the policy model runs in its own default.
+            GenerationSettings(device=settings.device, batch_tokens=settings.batch_tokens),
         )
         info = PolicyInfo(
             name=request.policy or generated.model,
@@ -149,8 +151,3 @@ def _policy_name(request: EvalRequest) -> str:
     if not request.policy:
         raise ConfigError("a policy request needs the policy's name (org/name)")
     return request.policy
-
-
-def describe(outcome: PolicyOutcome) -> str:
-    score = outcome.result.score
-    return json.dumps({"win_rate": round(score.win_rate, 4), "n": score.n})
