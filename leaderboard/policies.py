@@ -309,7 +309,10 @@ class PolicyFiles:
 
     def outcomes(self, result: PolicyResult) -> Optional[list[PromptOutcome]]:
         """The per-prompt outcomes of `result`, or None when its file is missing or unreadable."""
-        path = policy_scores_path(result.policy.name, result.reward_model)
+        try:
+            path = policy_scores_path(result.policy.name, result.reward_model)
+        except ValueError:  # names no path can hold (a hand-written file): it has no per-prompt file
+            return None
         key = (path, result.evaluated_at.isoformat().encode())
         with self._lock:
             if key in self._outcomes:

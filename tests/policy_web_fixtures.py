@@ -19,7 +19,7 @@ from results.policy import (
     policy_result_path,
     policy_scores_path,
 )
-from results.schema import CritiqueInfo, EvalResult, Interval, JudgeInfo
+from results.schema import CritiqueInfo, Interval, JudgeInfo
 from results.store import LocalStore
 from tests.leaderboard_fixtures import make_result, subset_levels, write_result
 
