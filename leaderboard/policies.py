@@ -65,13 +65,15 @@ class Metric:
 
     label: str
     value: str
-    low: str
-    high: str
+    low: Optional[str] = None  # the interval's columns; None: the measure has no interval
+    high: Optional[str] = None
 
 
 METRICS: dict[str, Metric] = {
     "win-rate": Metric("Win rate", WIN_RATE, WIN_RATE_LOW, WIN_RATE_HIGH),
     "win-probability": Metric("Win probability", WIN_PROB, WIN_PROB_LOW, WIN_PROB_HIGH),
+    # The win rate at equal length (results/policy.py LengthControlled); none below its prompt minimum.
+    "length-controlled": Metric("Length-controlled win rate", LC_WIN_RATE),
 }
 DEFAULT_METRIC = "win-rate"
 
@@ -197,7 +199,8 @@ def interval_cell(value: object, low: object, high: object) -> str:
 def cell_frame(long: pd.DataFrame, metric: str, models: Sequence[str], policies: Sequence[str]) -> pd.DataFrame:
     """The shown cells: policies x reward models as text, e.g. `62.5% [55.0, 70.1]`."""
     m = METRICS[metric]
-    value, low, high = (wide_frame(long, c, models, policies) for c in (m.value, m.low, m.high))
+    value = wide_frame(long, m.value, models, policies)
+    low, high = (wide_frame(long, c, models, policies) if c else value * math.nan for c in (m.low, m.high))
     cells = pd.DataFrame(index=value.index, columns=value.columns, dtype=object)
     for model in value.columns:
         cells[model] = [interval_cell(v, lo, hi) for v, lo, hi in zip(value[model], low[model], high[model])]

@@ -42,6 +42,8 @@ WIN_PROBABILITY = {
     (GOOD, RM_A): 0.70, (MID, RM_A): 0.52, (BAD, RM_A): 0.33,
     (GOOD, RM_B): 0.68, (MID, RM_B): 0.45, (BAD, RM_B): 0.41,
 }
+# Length-controlled win rates where the fit had enough prompts (the others have none).
+LENGTH_CONTROLLED = {(GOOD, RM_A): 0.72, (MID, RM_A): 0.58}
 HALF_WIDTH = 0.1
 LENGTHS = {GOOD: 900.0, MID: 600.0, BAD: 300.0}
 REFERENCE_LENGTH = 500.0
@@ -79,7 +81,10 @@ def policy_result(policy: str, rm: str, evaluated: datetime = EVALUATED, wins_ti
             win_rate_ci95=Interval(low=rate - HALF_WIDTH, high=rate + HALF_WIDTH),
             win_probability=probability,
             win_probability_ci95=Interval(low=probability - 0.05, high=probability + 0.05) if probability else None,
-            length_controlled=LengthControlled(win_rate=None, min_prompts=50, note="too few prompts"),
+            length_controlled=LengthControlled(
+                win_rate=LENGTH_CONTROLLED.get((policy, rm)), min_prompts=20,
+                note="" if (policy, rm) in LENGTH_CONTROLLED else "too few prompts",
+            ),
             mean_length_policy=LENGTHS.get(policy, 450.0), mean_length_reference=REFERENCE_LENGTH,
             bootstrap_samples=1000, bootstrap_seed=0,
         ),

@@ -100,6 +100,8 @@ def test_the_table_shows_win_rates_with_intervals_then_win_probabilities(page):
     assert column(page, 0) == [GOOD, MID, BAD, XSS_POLICY]
     assert set(column(page, 3)) == {"–"}  # the generative judge gives verdicts, no rewards
     page.screenshot(path=str(SCREENSHOTS / "lb-policies.png"), full_page=True)
+    page.locator("#pol-metric label", has_text="Length-controlled").click()
+    wait_until(lambda: column(page, 1)[:2] == ["72.0%", "58.0%"] or None)
 
 
 def test_the_csv_download_holds_the_shown_rows_at_full_precision(page, tmp_path):

@@ -113,6 +113,9 @@ def test_cells_show_the_value_and_its_interval_in_percent(tables):
     assert probability.loc[GOOD, RM_B] == "68.0% [63.0, 73.0]"
     assert probability.loc[GOOD, JUDGE_C] == p.MISSING  # a judge's verdicts give no probability
     assert p.cell_frame(tables.long, "win-rate", models, [XSS_POLICY]).loc[XSS_POLICY, RM_B] == p.MISSING
+    controlled = p.cell_frame(tables.long, "length-controlled", models, policies)
+    assert list(controlled[RM_A]) == ["72.0%", "58.0%", p.MISSING]  # no interval; none below the minimum
+    assert set(controlled[RM_B]) == {p.MISSING}
 
 
 def test_the_csv_holds_every_number_at_full_precision_in_the_shown_order(tables):
@@ -126,6 +129,7 @@ def test_the_csv_holds_every_number_at_full_precision_in_the_shown_order(tables)
         assert float(by_key[(policy, rm)][p.WIN_RATE]) == win_rate((policy, rm))
         assert float(by_key[(policy, rm)][p.WIN_PROB]) == probability
     assert by_key[(GOOD, JUDGE_C)][p.WIN_PROB] == ""
+    assert float(by_key[(GOOD, RM_A)][p.LC_WIN_RATE]) == 0.72 and by_key[(BAD, RM_A)][p.LC_WIN_RATE] == ""
     assert float(by_key[(MID, RM_B)][p.WIN_RATE_LOW]) == pytest.approx(0.35 - 0.1, abs=1e-12)
     assert p.PATH not in rows[0]
 

@@ -29,7 +29,8 @@ INTRO = (
     "A policy's completions are judged against reference completions by reward models of this "
     "leaderboard. **Win rate**: the share of prompts where the reward model prefers the policy's "
     "completion (a tie counts half), with its 95% bootstrap interval; **win probability**: the mean "
-    "of sigmoid(r_policy - r_reference), for reward models that give rewards (not generative judges). "
+    "of sigmoid(r_policy - r_reference), for reward models that give rewards (not generative judges); "
+    "**length-controlled win rate**: the win rate at equal completion lengths, where there are enough prompts to fit it. "
     "Reward models are in leaderboard order; the CSV holds every number at full precision."
 )
 
