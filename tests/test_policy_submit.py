@@ -277,3 +277,26 @@ def test_the_host_settings_come_from_the_environment():
     settings = AppSettings.from_env({"RMLB_POLICY_REWARD_MODELS": "5", "RMLB_MAX_POLICY_FILE_BYTES": "1000"})
     assert (settings.policy_reward_models, settings.max_policy_file_bytes) == (5, 1000)
     assert (AppSettings().policy_reward_models, AppSettings().max_policy_file_bytes) == (3, 20 * 1024 * 1024)
+
+
+def test_the_repositorys_demo_policy_passes_against_its_own_reference_set(store):
+    from leaderboard.policy_submit import REPO_ROOT
+
+    settings = AppSettings(benchmarks=("rewardbench",))
+    submissions = PolicySubmissions(store, settings, clock=lambda: NOW)  # the default: the repository's sets
+    data = (REPO_ROOT / "data" / "demo-policies" / "terse.jsonl").read_bytes()
+    outcome = submissions.submit(form(completions=data, reward_models=(RM_A,)), judges_of(store, settings))
+    assert outcome.accepted, outcome.message
+    assert outcome.request.reference_set == "rmlb-reference-v1"
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(tmp_path):
+    from leaderboard.hub_lookup import Refused
+    from leaderboard.pages.policies import read_upload
+
+    upload = tmp_path / "big.jsonl"
+    upload.write_bytes(GOOD_FILE)
+    assert read_upload(str(upload), len(GOOD_FILE)) == GOOD_FILE
+    assert read_upload(None, 10) is None
+    with pytest.raises(Refused, match=f"the file is {len(GOOD_FILE):,} bytes; the limit is 10"):
+        read_upload(str(upload), 10)
