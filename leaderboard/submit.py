@@ -225,7 +225,10 @@ def check_benchmarks(ctx: Context) -> Optional[str]:
 
 
 def _submission_key(request: EvalRequest) -> tuple:
-    """The requests of one submission (one per benchmark) share its time, model and commit."""
+    """The requests of one submission (one per benchmark) share its time, model and commit; those
+    of one policy submission (one per reward model that judges it) share its time and policy."""
+    if request.kind == "policy":
+        return (request.submitted_at, "policy", request.policy)
     return (request.submitted_at, request.org, request.name, request.revision_resolved)
 
 

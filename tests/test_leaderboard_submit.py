@@ -475,3 +475,17 @@ def test_a_critique_model_carries_its_critique_settings(hub, tmp_path):
     assert not too_many.accepted and "between 0 and 8" in too_many.message
     classifier = submissions(hub, store).submit(form("acme/base", num_critiques=4))
     assert classifier.accepted and classifier.request.num_critiques == 1  # other types keep the default
+
+
+def test_one_policy_submission_counts_once_toward_the_weekly_limit(hub, tmp_path):
+    from tests.hub_fixtures import make_request
+
+    store = LocalStore(tmp_path)
+    earlier = NOW - timedelta(hours=1)
+    for i, judge in enumerate(("acme/rm", "acme/base", "acme/gated-granted")):
+        request = make_request(f"p-{i}", judge, kind="policy", policy="alice/policy", submitter="alice")
+        store.add_request(request.model_copy(update={"submitted_at": earlier}))
+    outcome = submissions(hub, store, max_submissions_per_week=2).submit(form())
+    assert outcome.accepted, outcome.message  # the three requests above are one submission
+    refused = submissions(hub, store, max_submissions_per_week=2).submit(form("acme/base"))
+    assert not refused.accepted and "has made 2 submissions" in refused.message
