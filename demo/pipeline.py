@@ -8,7 +8,9 @@ result. Every model is queued once per demo benchmark (RewardBench and RewardBen
 demo/benchmarks.py), so the leaderboard shows both. A model whose folder, at this exact content,
 is already pending, running or finished on a benchmark is not queued again for it, so a second run
 evaluates nothing. The demo also imports a small published-layout sample (demo/published_sample.py),
-so the leaderboard shows imported rows beside verified ones; a second run imports nothing.
+so the leaderboard shows imported rows beside verified ones; a second run imports nothing. Last,
+the two demo policies (data/demo-policies/) are submitted through the Policies tab's own code and
+judged by every demo model ranked on the leading benchmark, so the Policies tab is filled too.
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ SUBMITTER = "demo"
 # The demo queues its own models under one submitter; rebuilding them (--seed) must not hit the
 # weekly limit meant for people.
 OWN_SUBMISSIONS_PER_WEEK = 1000
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEMO_POLICIES = {
+    "demo-policies/terse": REPO_ROOT / "data" / "demo-policies" / "terse.jsonl",
+    "demo-policies/thorough": REPO_ROOT / "data" / "demo-policies" / "thorough.jsonl",
+}
 
 
 class DemoError(RuntimeError):
@@ -143,7 +150,34 @@ def build_and_evaluate(root: Path, data: Mapping[str, Path] = SAMPLES, seed: int
     store = LocalStore(layout.store)
     submissions = demo_submissions(store, layout, tuple(data))
     queued = [request for model in models for request in submit_local(submissions, model)]
-    processed = Worker(worker_settings(layout, data), store).tick()
+    worker = Worker(worker_settings(layout, data), store)
+    processed = worker.tick()
     log.info("queued %d request(s); the worker processed %d", len(queued), processed)
     import_sample(store)  # published-layout sample files, imported beside the verified results
+    policies = submit_policies(store, demo_submissions(store, layout, tuple(data)).settings)
+    log.info("queued %d policy request(s); the worker processed %d", len(policies), worker.tick())
     return statuses(store, models, tuple(data))
+
+
+def submit_policies(store: Store, settings: AppSettings) -> list[EvalRequest]:
+    """Submit each demo policy as the Policies tab does, judged by every demo model ranked on the
+    leading benchmark; a policy already queued under all of them is skipped (a second run)."""
+    from leaderboard.data import ResultsCache
+    from leaderboard.pages.common import default_benchmark
+    from leaderboard.policy_submit import PolicyForm, PolicySubmissions, eligible_judges
+
+    cache = ResultsCache(store)
+    snapshot = cache.refresh()
+    judges = eligible_judges(snapshot.tables.rows, default_benchmark(snapshot, settings))
+    submissions = PolicySubmissions(store, settings)
+    queued: list[EvalRequest] = []
+    for policy, path in DEMO_POLICIES.items():
+        form = PolicyForm(
+            policy=policy, submitter=SUBMITTER, completions=path.read_bytes(),
+            reward_models=tuple(j.name for j in judges),
+        )
+        outcome = submissions.submit(form, judges)
+        if not outcome.accepted and outcome.rule != "duplicate":
+            raise DemoError(f"demo policy {policy} cannot be queued: {outcome.message}")
+        queued += outcome.requests
+    return queued

@@ -313,3 +313,17 @@ def test_the_examples_tab_has_every_demo_result_with_its_texts(demo_run):
         loaded = page.load(snap, path)
         assert loaded.note == "" and loaded.examples.has_texts, (name, benchmark)
         assert len(loaded.examples.frame) == len(texts)
+
+
+def test_both_demo_policies_are_judged_by_every_demo_model(demo_run):
+    from results.policy import POLICY_RESULTS_DIR, PolicyResult
+
+    root, statuses, _, _ = demo_run
+    store = LocalStore(root / "store")
+    results = [PolicyResult.model_validate_json(store.read_file(p)) for p in store.list_files(POLICY_RESULTS_DIR)]
+    judged = {(r.policy.name, r.reward_model.name) for r in results}
+    models = {f"demo/{name}" for name, _ in statuses}
+    assert judged == {(policy, model) for policy in ("demo-policies/terse", "demo-policies/thorough") for model in models}
+    assert all(r.score.n == 20 and r.reference_set == "rmlb-reference-v1" for r in results)
+    # The reference rewards were scored once per reward model: the second policy read them.
+    assert sum(r.reference_rewards_cached for r in results) == len(models)
