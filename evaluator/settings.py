@@ -24,6 +24,10 @@ RMLB_API_JUDGES            the API judges this host evaluates, as JSON: {"name":
                            in the worker's environment ({})
 RMLB_JUDGE_CONCURRENCY     API judge requests in flight at once (8)
 RMLB_JUDGE_MAX_NEW_TOKENS  tokens a judge may write per judgement, and a critique model per critique (512)
+RMLB_EXECUTOR              where evaluations run: `local` (this process) or `ray` (tasks on the Ray
+                           cluster at RAY_ADDRESS; see evaluator/executors/) (local)
+RMLB_GPU_MEMORY_GB         memory of one GPU of the Ray cluster, to size each request's GPU count
+                           (default: asked of a GPU of the cluster)
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from __future__ import annotations
 import json
 import os
 import socket
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -65,6 +69,8 @@ class WorkerSettings(StoreSettings):
     api_judges: dict[str, ApiJudge] = Field(default_factory=dict)
     judge_concurrency: int = Field(8, gt=0)
     judge_max_new_tokens: int = Field(512, gt=0)
+    executor: Literal["local", "ray"] = "local"  # the keys of evaluator/executors EXECUTORS
+    gpu_memory_gb: Optional[float] = Field(None, gt=0)
 
     @model_validator(mode="after")
     def _consistent(self) -> "WorkerSettings":

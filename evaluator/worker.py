@@ -2,6 +2,7 @@
 
     python -m evaluator.worker           look at the queue every RMLB_POLL_INTERVAL_S, until SIGTERM
     python -m evaluator.worker --once    process one request (if any) and exit
+    python -m evaluator.worker --executor ray    run each request as a task on a Ray cluster
 
 Settings come from the environment (see `evaluator/settings.py`). Several workers may share one
 queue: claims are compare-and-swaps, so each request is evaluated by one worker. While a request
@@ -26,6 +27,7 @@ from results.schema import EvalRequest
 from results.store import Store, StoreUnavailable
 
 from .errors import EvaluationError
+from .executors import EXECUTORS, build_executor
 from .queue import Claim, QueuePolicy, claim_next, utcnow
 from .settings import SettingsError, WorkerSettings, build_store
 
@@ -113,6 +115,12 @@ class Worker:
             return
         finally:
             release_memory()
+        self.store_and_finish(claim, outcome)
+
+    def store_and_finish(self, claim: Claim, outcome: Any) -> None:
+        """Store an evaluated request's outcome and mark it FINISHED, unless the claim was lost."""
+        request = claim.request
+        kind = REQUEST_KINDS[request.kind]
         if claim.lost:
             log.warning("not storing the result of %s: another worker holds it now", request.request_id)
             return
@@ -213,13 +221,14 @@ def release_memory() -> None:
         torch.cuda.empty_cache()
 
 
-def run_scheduled(worker: Worker, poll_interval_s: float) -> None:
-    """Run `worker.tick` every `poll_interval_s` (never two at once) until a stop is asked for."""
+def run_scheduled(worker: Worker, poll_interval_s: float, tick: Optional[Callable[[], int]] = None) -> None:
+    """Run `tick` (the executor's; default `worker.tick`) every `poll_interval_s` (never two at once)
+    until a stop is asked for."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
     scheduler = BackgroundScheduler(timezone="UTC", logger=_scheduler_logger())
     scheduler.add_job(
-        worker.tick,
+        tick or worker.tick,
         "interval",
         id=JOB_ID,
         seconds=poll_interval_s,
@@ -272,6 +281,12 @@ def configure_logging() -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m evaluator.worker", description=__doc__.split("\n\n")[0])
     parser.add_argument("--once", action="store_true", help="process one queued request (if any), then exit")
+    parser.add_argument(
+        "--executor",
+        choices=sorted(EXECUTORS),
+        help="where evaluations run: local (in this process, one at a time) or ray (as tasks on the "
+        "Ray cluster at RAY_ADDRESS, one per free GPU); default RMLB_EXECUTOR, else local",
+    )
     return parser
 
 
@@ -283,23 +298,31 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except SettingsError as exc:
         log.error("bad worker settings: %s", exc)
         return 2
+    if args.executor:
+        settings = settings.model_copy(update={"executor": args.executor})
     worker = Worker(settings, build_store(settings))
+    try:
+        executor = build_executor(settings.executor, worker)
+    except ImportError as exc:  # the ray executor without Ray installed
+        log.error("the %s executor cannot start: %s (pip install -r requirements-ray.txt)", settings.executor, exc)
+        return 2
     install_stop_handlers(worker)
     log.info(
-        "worker %s started: %s store, polling every %gs",
+        "worker %s started: %s store, %s executor, polling every %gs",
         settings.worker_id,
         settings.store_kind,
+        settings.executor,
         settings.poll_interval_s,
     )
     if args.once:
         try:
-            ended = worker.process_next()
+            ended = executor.once()
         except StoreUnavailable as exc:
             log.error("the store is unavailable: %s", exc)
             return 1
         log.info("queue empty" if ended is None else f"request {ended.request_id} ended {ended.status.value}")
         return 0
-    run_scheduled(worker, settings.poll_interval_s)
+    run_scheduled(worker, settings.poll_interval_s, executor.tick)
     log.info("worker %s stopped", settings.worker_id)
     return 0
 

@@ -1,0 +1,100 @@
+"""How many GPUs one request needs: the weights' size in memory, with room to run, per GPU.
+
+The estimate is made by the driver before the request's task is scheduled, so it reads no weights:
+the parameter count comes from the request (`num_parameters`, filled in at submission when the
+Hub knows it), else from the safetensors headers of a local model folder (a few kilobytes each),
+else it is unknown and the request gets one GPU, what the local executor gives every model.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from results.schema import EvalRequest
+
+# Bytes per parameter of each dtype a request may ask for. `auto` loads bfloat16 on a GPU
+# (evaluator/device.py), so it costs two bytes there.
+DTYPE_BYTES = {"auto": 2, "bfloat16": 2, "float16": 2, "float32": 4}
+# Weights are not all a GPU holds: activations of a batch, the CUDA context, the allocator's slack.
+OVERHEAD = 1.25
+# A safetensors header is JSON of a few kilobytes per hundred tensors; more than this is not one.
+MAX_HEADER_BYTES = 100_000_000
+
+
+@dataclass(frozen=True)
+class GpuNeed:
+    """What a request asks the cluster for, and why (logged with the request)."""
+
+    num_gpus: int
+    weight_bytes: Optional[int]  # None: the model's size is not known before it downloads
+
+    def describe(self) -> str:
+        if self.num_gpus == 0:
+            return "no GPU"
+        size = "unknown size" if self.weight_bytes is None else f"{self.weight_bytes / 2**30:.1f} GiB of weights"
+        return f"{self.num_gpus} GPU(s) for {size}"
+
+
+def gpus_needed(request: EvalRequest, gpu_memory_bytes: Optional[float]) -> GpuNeed:
+    """GPUs for `request` on GPUs of `gpu_memory_bytes` each (None or 0: a CPU-only cluster)."""
+    if not gpu_memory_bytes or request.api_judge:  # an API judge runs on someone else's machine
+        return GpuNeed(0, None)
+    weights = weight_bytes(request)
+    if weights is None:
+        return GpuNeed(1, None)
+    return GpuNeed(max(1, math.ceil(weights * OVERHEAD / gpu_memory_bytes)), weights)
+
+
+def weight_bytes(request: EvalRequest) -> Optional[int]:
+    """Bytes of every model the request loads (the model, and its reference for DPO types)."""
+    bytes_per_parameter = DTYPE_BYTES.get(request.dtype, 4)
+    main = _parameters(request.model, request.num_parameters)
+    if main is None:
+        return None
+    total = main
+    if request.ref_model:  # a reference of unknown size is taken to be as large as the model
+        ref = _parameters(request.ref_model, None)
+        total += main if ref is None else ref
+    return total * bytes_per_parameter
+
+
+def _parameters(model: str, declared: Optional[int]) -> Optional[int]:
+    if declared:
+        return declared
+    folder = Path(model).expanduser()
+    return safetensors_parameters(folder) if folder.is_dir() else None
+
+
+def safetensors_parameters(folder: Path) -> Optional[int]:
+    """Parameters stored in the `*.safetensors` files of `folder`, from their headers alone."""
+    files = sorted(folder.glob("*.safetensors"))
+    if not files:
+        return None
+    counts = [_header_parameters(path) for path in files]
+    return None if None in counts else sum(counts)
+
+
+def _header_parameters(path: Path) -> Optional[int]:
+    """The element count of every tensor in one file; None if it is not a readable safetensors file."""
+    header = read_safetensors_header(path)
+    if header is None:
+        return None
+    return sum(math.prod(entry["shape"]) for key, entry in header.items() if key != "__metadata__")
+
+
+def read_safetensors_header(path: Path) -> Optional[dict]:
+    """A safetensors file starts with the length of its JSON header (8 bytes, little-endian)."""
+    try:
+        with open(path, "rb") as file:
+            (length,) = struct.unpack("<Q", file.read(8))
+            if length > MAX_HEADER_BYTES:
+                return None
+            header = json.loads(file.read(length))
+    except (OSError, struct.error, ValueError):
+        return None  # the task reports a broken file properly when it loads the model
+    return header if isinstance(header, dict) else None

@@ -1,0 +1,182 @@
+"""The Ray executor on a local Ray instance (2 CPUs, no GPU): real tiny models, real Ray tasks,
+a task process killed with SIGKILL in the middle of its evaluation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Optional, get_args
+
+import pytest
+
+from evaluator.executors import EXECUTORS, build_executor
+from evaluator.executors.local import LocalExecutor
+from evaluator.settings import WorkerSettings
+from evaluator.worker import Worker, build_parser
+from results.schema import Status
+from results.store import LocalStore
+from tests.conftest import REPO_ROOT
+from tests.hub_fixtures import make_request
+from tests.test_worker import ROWS, data_path, read_result, settings_for, stored, wait_for  # noqa: F401
+
+ray = pytest.importorskip("ray")
+
+
+@pytest.fixture(scope="module")
+def ray_instance():
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        logging_level="WARNING",
+        runtime_env={"env_vars": {"PYTHONPATH": str(REPO_ROOT)}},
+    )
+    try:
+        yield ray
+    finally:
+        ray.shutdown()  # never leave Ray running after the tests
+
+
+def copy_model(tiny_classifier: Path, folder: Path) -> Path:
+    return Path(shutil.copytree(tiny_classifier, folder))
+
+
+def ray_worker(tmp_path: Path, data_path: Path, **overrides) -> tuple[Worker, object]:
+    store = LocalStore(tmp_path / "store")
+    worker = Worker(settings_for(tmp_path, data_path, executor="ray", **overrides), store)
+    return worker, build_executor("ray", worker)
+
+
+def result_files(store) -> list[str]:
+    return [path for path, _ in store.iter_result_files()]
+
+
+def task_pid(request_id: str) -> Optional[int]:
+    """The process running the Ray task of `request_id`: Ray titles it `ray::evaluate <id>`."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            title = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue
+        if title == f"ray::evaluate {request_id}":
+            return int(cmdline.parent.name)
+    return None
+
+
+def test_the_settings_and_the_command_line_offer_the_registered_executors():
+    assert set(get_args(WorkerSettings.model_fields["executor"].annotation)) == set(EXECUTORS)
+    assert WorkerSettings.from_env({}).executor == "local"
+    assert WorkerSettings.from_env({"RMLB_EXECUTOR": "ray"}).executor == "ray"
+    assert build_parser().parse_args(["--executor", "ray"]).executor == "ray"
+    assert build_parser().parse_args([]).executor is None  # then the setting decides
+    with pytest.raises(ValueError, match="unknown executor 'spark'"):
+        build_executor("spark", None)
+
+
+def test_the_ray_executor_finishes_every_request_exactly_once(ray_instance, tmp_path, tiny_classifier, data_path):
+    models = {f"r{i}": copy_model(tiny_classifier, tmp_path / "models" / "org" / f"tiny-{i}") for i in range(4)}
+    worker, executor = ray_worker(tmp_path, data_path)
+    for i, (request_id, model) in enumerate(models.items()):
+        worker.store.add_request(make_request(request_id, str(model), minutes_ago=10 - i))
+    assert executor.slots() == 2  # one task per CPU of the instance
+
+    assert executor.tick() == 4
+
+    for request_id in models:
+        request = stored(worker.store, request_id)
+        assert (request.status, request.attempts, request.worker_id) == (Status.FINISHED, 0, "test-worker")
+        assert request.revision_resolved.startswith("local-")
+    assert len(result_files(worker.store)) == 4, "one result per request, none written twice"
+    assert executor.tick() == 0  # nothing left, and nothing done twice
+
+    # The same model evaluated by the local executor, in this process, scores the same.
+    local_store = LocalStore(tmp_path / "local-store")
+    local_store.add_request(make_request("again", str(models["r0"])))
+    local = LocalExecutor(Worker(settings_for(tmp_path, data_path, store_root=tmp_path / "local-store"), local_store))
+    assert local.once().status == Status.FINISHED
+    by_ray, by_local = read_result(worker.store, "org", "tiny-0"), read_result(local_store, "org", "tiny-0")
+    assert by_ray.benchmark.num_examples == by_local.benchmark.num_examples == len(ROWS)
+    assert by_ray.subsets == by_local.subsets and by_ray.score == by_local.score
+
+
+def blocking_model(tiny_classifier: Path, folder: Path) -> Path:
+    """A model folder whose config.json is a named pipe: reading it waits for a writer, so the
+    task's loading hangs until the test kills it (nothing of ours is patched)."""
+    copy_model(tiny_classifier, folder)
+    (folder / "config.json").unlink()
+    os.mkfifo(folder / "config.json")
+    return folder
+
+
+def unblock(tiny_classifier: Path, folder: Path) -> None:
+    (folder / "config.json").unlink()
+    shutil.copy(tiny_classifier / "config.json", folder / "config.json")
+
+
+def kill_its_task_mid_evaluation(executor, worker: Worker, request_id: str) -> None:
+    """Run a tick, SIGKILL the task process of `request_id` while the driver heartbeats it."""
+    tick = threading.Thread(target=executor.tick)
+    tick.start()
+    try:
+        wait_for(lambda: task_pid(request_id) is not None, 90, "the Ray task to start")
+        running = stored(worker.store, request_id)
+        assert running.status == Status.RUNNING
+        # the driver keeps the heartbeat while the task runs elsewhere
+        wait_for(lambda: stored(worker.store, request_id).heartbeat_at > running.heartbeat_at, 10, "a heartbeat")
+        os.kill(task_pid(request_id), signal.SIGKILL)
+    finally:
+        tick.join(timeout=60)
+    assert not tick.is_alive(), "the driver must notice the dead task"
+
+
+def test_a_killed_task_s_request_is_requeued_and_finished_by_the_next_attempt(
+    ray_instance, tmp_path, tiny_classifier, data_path
+):
+    model = blocking_model(tiny_classifier, tmp_path / "models" / "org" / "hangs")
+    worker, executor = ray_worker(tmp_path, data_path)
+    worker.store.add_request(make_request("killed", str(model)))
+
+    kill_its_task_mid_evaluation(executor, worker, "killed")
+
+    # Left RUNNING, its heartbeat stopped: the queue requeues it once stale, as for a dead worker.
+    assert (stored(worker.store, "killed").status, result_files(worker.store)) == (Status.RUNNING, [])
+    unblock(tiny_classifier, model)
+    time.sleep(worker.settings.stale_after_s + 0.2)
+    assert executor.tick() == 1
+    final = stored(worker.store, "killed")
+    assert (final.status, final.attempts, final.error) == (Status.FINISHED, 1, None)
+    assert len(result_files(worker.store)) == 1
+    assert read_result(worker.store, "org", "hangs").benchmark.num_examples == len(ROWS)
+
+
+def test_a_task_killed_on_its_last_attempt_ends_failed_once(ray_instance, tmp_path, tiny_classifier, data_path):
+    model = blocking_model(tiny_classifier, tmp_path / "models" / "org" / "hangs")
+    worker, executor = ray_worker(tmp_path, data_path, max_attempts=1)
+    worker.store.add_request(make_request("doomed", str(model)))
+
+    kill_its_task_mid_evaluation(executor, worker, "doomed")
+
+    time.sleep(worker.settings.stale_after_s + 0.2)
+    assert executor.tick() == 0  # recovered as FAILED, so nothing is claimed
+    final = stored(worker.store, "doomed")
+    assert (final.status, final.attempts) == (Status.FAILED, 1)
+    assert final.error.startswith("gave up after 1 attempts")
+    assert result_files(worker.store) == []
+    unblock(tiny_classifier, model)
+    assert executor.tick() == 0 and stored(worker.store, "doomed").status == Status.FAILED
+
+
+def test_a_model_that_fails_in_its_task_fails_with_its_error(ray_instance, tmp_path, tiny_classifier, data_path):
+    broken = copy_model(tiny_classifier, tmp_path / "models" / "org" / "broken")
+    (broken / "model.safetensors").write_bytes(b"\x00garbage, not a safetensors file" * 100)
+    worker, executor = ray_worker(tmp_path, data_path)
+    worker.store.add_request(make_request("broken", str(broken)))
+
+    assert executor.once().status == Status.FAILED
+
+    failed = stored(worker.store, "broken")
+    assert failed.error.startswith("could not load a sequence-classification model from ")
+    assert (failed.attempts, result_files(worker.store)) == (0, [])
