@@ -304,7 +304,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         executor = build_executor(settings.executor, worker)
     except ImportError as exc:  # the ray executor without Ray installed
-        log.error("the %s executor cannot start: %s (pip install -r requirements-ray.txt)", settings.executor, exc)
+        log.error("the %s executor cannot start: %s (see requirements-ray.txt)", settings.executor, exc)
         return 2
     install_stop_handlers(worker)
     log.info(

@@ -56,7 +56,9 @@ def test_an_unknown_size_gets_one_gpu():
 
 
 def test_a_dpo_reference_counts_too():
-    request = make_request("r", "org/dpo", model_type="dpo", ref_model="org/ref", num_parameters=10**9, dtype="float16")
+    request = make_request(
+        "r", "org/dpo", model_type="dpo", ref_model="org/ref", num_parameters=10**9, dtype="float16"
+    )
     assert weight_bytes(request) == 2 * 10**9 * 2  # a reference of unknown size: as large as the model
 
 
@@ -85,7 +87,9 @@ def write_safetensors(path: Path, tensors: dict[str, tuple[str, list[int]]]) -> 
 
 
 def test_sharded_checkpoints_add_up_and_a_broken_file_leaves_the_size_unknown(tmp_path):
-    write_safetensors(tmp_path / "model-00001-of-00002.safetensors", {"a": ("F32", [3, 5]), "b": ("F32", [7])})
+    write_safetensors(
+        tmp_path / "model-00001-of-00002.safetensors", {"a": ("F32", [3, 5]), "b": ("F32", [7])}
+    )
     write_safetensors(tmp_path / "model-00002-of-00002.safetensors", {"c": ("F32", [2, 11])})
     assert safetensors_parameters(tmp_path) == 15 + 7 + 22
     assert read_safetensors_header(tmp_path / "model-00001-of-00002.safetensors")["b"]["shape"] == [7]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -19,11 +21,16 @@ from evaluator.settings import WorkerSettings
 from evaluator.worker import Worker, build_parser
 from results.schema import Status
 from results.store import LocalStore
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, write_jsonl
 from tests.hub_fixtures import make_request
-from tests.test_worker import ROWS, data_path, read_result, settings_for, stored, wait_for  # noqa: F401
+from tests.test_worker import ROWS, read_result, settings_for, stored, wait_for
 
 ray = pytest.importorskip("ray")
+
+
+@pytest.fixture
+def data_path(tmp_path) -> Path:
+    return write_jsonl(tmp_path / "bench.jsonl", ROWS)
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +83,12 @@ def test_the_settings_and_the_command_line_offer_the_registered_executors():
         build_executor("spark", None)
 
 
-def test_the_ray_executor_finishes_every_request_exactly_once(ray_instance, tmp_path, tiny_classifier, data_path):
-    models = {f"r{i}": copy_model(tiny_classifier, tmp_path / "models" / "org" / f"tiny-{i}") for i in range(4)}
+def test_the_ray_executor_finishes_every_request_exactly_once(
+    ray_instance, tmp_path, tiny_classifier, data_path
+):
+    models = {
+        f"r{i}": copy_model(tiny_classifier, tmp_path / "models" / "org" / f"tiny-{i}") for i in range(4)
+    }
     worker, executor = ray_worker(tmp_path, data_path)
     for i, (request_id, model) in enumerate(models.items()):
         worker.store.add_request(make_request(request_id, str(model), minutes_ago=10 - i))
@@ -95,7 +106,9 @@ def test_the_ray_executor_finishes_every_request_exactly_once(ray_instance, tmp_
     # The same model evaluated by the local executor, in this process, scores the same.
     local_store = LocalStore(tmp_path / "local-store")
     local_store.add_request(make_request("again", str(models["r0"])))
-    local = LocalExecutor(Worker(settings_for(tmp_path, data_path, store_root=tmp_path / "local-store"), local_store))
+    local = LocalExecutor(
+        Worker(settings_for(tmp_path, data_path, store_root=tmp_path / "local-store"), local_store)
+    )
     assert local.once().status == Status.FINISHED
     by_ray, by_local = read_result(worker.store, "org", "tiny-0"), read_result(local_store, "org", "tiny-0")
     assert by_ray.benchmark.num_examples == by_local.benchmark.num_examples == len(ROWS)
@@ -125,7 +138,9 @@ def kill_its_task_mid_evaluation(executor, worker: Worker, request_id: str) -> N
         running = stored(worker.store, request_id)
         assert running.status == Status.RUNNING
         # the driver keeps the heartbeat while the task runs elsewhere
-        wait_for(lambda: stored(worker.store, request_id).heartbeat_at > running.heartbeat_at, 10, "a heartbeat")
+        wait_for(
+            lambda: stored(worker.store, request_id).heartbeat_at > running.heartbeat_at, 10, "a heartbeat"
+        )
         os.kill(task_pid(request_id), signal.SIGKILL)
     finally:
         tick.join(timeout=60)
@@ -152,7 +167,9 @@ def test_a_killed_task_s_request_is_requeued_and_finished_by_the_next_attempt(
     assert read_result(worker.store, "org", "hangs").benchmark.num_examples == len(ROWS)
 
 
-def test_a_task_killed_on_its_last_attempt_ends_failed_once(ray_instance, tmp_path, tiny_classifier, data_path):
+def test_a_task_killed_on_its_last_attempt_ends_failed_once(
+    ray_instance, tmp_path, tiny_classifier, data_path
+):
     model = blocking_model(tiny_classifier, tmp_path / "models" / "org" / "hangs")
     worker, executor = ray_worker(tmp_path, data_path, max_attempts=1)
     worker.store.add_request(make_request("doomed", str(model)))
@@ -169,7 +186,9 @@ def test_a_task_killed_on_its_last_attempt_ends_failed_once(ray_instance, tmp_pa
     assert executor.tick() == 0 and stored(worker.store, "doomed").status == Status.FAILED
 
 
-def test_a_model_that_fails_in_its_task_fails_with_its_error(ray_instance, tmp_path, tiny_classifier, data_path):
+def test_a_model_that_fails_in_its_task_fails_with_its_error(
+    ray_instance, tmp_path, tiny_classifier, data_path
+):
     broken = copy_model(tiny_classifier, tmp_path / "models" / "org" / "broken")
     (broken / "model.safetensors").write_bytes(b"\x00garbage, not a safetensors file" * 100)
     worker, executor = ray_worker(tmp_path, data_path)
@@ -180,3 +199,34 @@ def test_a_model_that_fails_in_its_task_fails_with_its_error(ray_instance, tmp_p
     failed = stored(worker.store, "broken")
     assert failed.error.startswith("could not load a sequence-classification model from ")
     assert (failed.attempts, result_files(worker.store)) == (0, [])
+
+
+def test_the_worker_command_runs_its_request_on_the_cluster_at_ray_address(
+    ray_instance, tmp_path, tiny_classifier, data_path
+):
+    model = copy_model(tiny_classifier, tmp_path / "models" / "org" / "cli")
+    store = LocalStore(tmp_path / "store")
+    store.add_request(make_request("by-cli", str(model)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RMLB_")}  # RAY_AUTH_MODE stays
+    env.update(
+        PYTHONPATH=str(REPO_ROOT),
+        RAY_ADDRESS=ray.get_runtime_context().gcs_address,  # the instance this module started
+        RMLB_STORE_ROOT=str(tmp_path / "store"),
+        RMLB_WORKER_ID="cli-driver",
+        RMLB_BOOTSTRAP_SAMPLES="10",
+        RMLB_DEVICE="cpu",
+        RMLB_DATA_OVERRIDES=f"rewardbench={data_path}",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "evaluator.worker", "--executor", "ray", "--once"],
+        cwd=REPO_ROOT,
+        env=env,
+        timeout=180,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ray executor" in done.stderr and "as a Ray task asking for no GPU" in done.stderr
+    final = stored(store, "by-cli")
+    assert (final.status, final.worker_id) == (Status.FINISHED, "cli-driver")
+    assert read_result(store, "org", "cli").benchmark.num_examples == len(ROWS)

@@ -160,8 +160,13 @@ class RayExecutor:
         need = gpus_needed(request, self.gpu_memory_bytes())
         log.info(
             "evaluating request %s: %s (%s, %s at %s) on %s, as a Ray task asking for %s",
-            request.request_id, request.model, request.model_type, request.revision,
-            request.revision_resolved or "its latest commit", request.benchmark, need.describe(),
+            request.request_id,
+            request.model,
+            request.model_type,
+            request.revision,
+            request.revision_resolved or "its latest commit",
+            request.benchmark,
+            need.describe(),
         )
         if not self._fits(claim, need):
             return
@@ -192,8 +197,11 @@ class RayExecutor:
         except RayError as exc:  # the process or node died: the queue requeues it once stale
             log.error(
                 "the task evaluating %s died (%s); the queue requeues the request (or fails it after "
-                "%d attempts) once its heartbeat is older than %gs", request.request_id, type(exc).__name__,
-                self.worker.policy.max_attempts, self.worker.settings.stale_after_s,
+                "%d attempts) once its heartbeat is older than %gs",
+                request.request_id,
+                type(exc).__name__,
+                self.worker.policy.max_attempts,
+                self.worker.settings.stale_after_s,
             )
         else:
             if answer.error is not None:

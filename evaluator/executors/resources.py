@@ -36,7 +36,9 @@ class GpuNeed:
     def describe(self) -> str:
         if self.num_gpus == 0:
             return "no GPU"
-        size = "unknown size" if self.weight_bytes is None else f"{self.weight_bytes / 2**30:.1f} GiB of weights"
+        size = (
+            "unknown size" if self.weight_bytes is None else f"{self.weight_bytes / 2**30:.1f} GiB of weights"
+        )
         return f"{self.num_gpus} GPU(s) for {size}"
 
 
