@@ -230,3 +230,32 @@ def test_the_worker_command_runs_its_request_on_the_cluster_at_ray_address(
     final = stored(store, "by-cli")
     assert (final.status, final.worker_id) == (Status.FINISHED, "cli-driver")
     assert read_result(store, "org", "cli").benchmark.num_examples == len(ROWS)
+
+
+def test_a_request_taken_over_by_another_worker_cancels_its_task_and_is_not_stored(
+    ray_instance, tmp_path, tiny_classifier, data_path
+):
+    from evaluator.queue import QueuePolicy, claim_next
+
+    model = blocking_model(tiny_classifier, tmp_path / "models" / "org" / "hangs")
+    worker, executor = ray_worker(tmp_path, data_path)
+    worker.store.add_request(make_request("taken", str(model)))
+    tick = threading.Thread(target=executor.tick)
+    tick.start()
+    try:
+        wait_for(lambda: task_pid("taken") is not None, 90, "the Ray task to start")
+        # Another worker, with a far shorter patience, finds the request stale and claims it.
+        impatient = QueuePolicy(stale_after_s=0.01, max_attempts=3)
+        thief = []
+        wait_for(
+            lambda: thief.append(claim_next(worker.store, "thief", impatient)) or thief[-1], 10, "a takeover"
+        )
+        wait_for(lambda: task_pid("taken") is None, 30, "the driver to cancel its task")
+    finally:
+        tick.join(timeout=60)
+    assert not tick.is_alive()
+
+    taken = stored(worker.store, "taken")
+    assert (taken.status, taken.worker_id, taken.attempts) == (Status.RUNNING, "thief", 1)
+    assert result_files(worker.store) == []
+    assert thief[-1].fail("test over")  # the thief still holds it: the driver never touched it again

@@ -189,26 +189,33 @@ class RayExecutor:
         return False
 
     def _settle(self, claim: Claim, ref: ray.ObjectRef) -> None:
-        request = claim.request
         try:
             answer: TaskAnswer = ray.get(ref)
         except RayTaskError as exc:  # the task's own code failed outside the evaluation
             claim.fail(f"the evaluation task failed: {exc.cause!r}"[:2000])
         except RayError as exc:  # the process or node died: the queue requeues it once stale
-            log.error(
-                "the task evaluating %s died (%s); the queue requeues the request (or fails it after "
-                "%d attempts) once its heartbeat is older than %gs",
-                request.request_id,
-                type(exc).__name__,
-                self.worker.policy.max_attempts,
-                self.worker.settings.stale_after_s,
-            )
+            self._log_lost_task(claim, exc)
         else:
             if answer.error is not None:
                 claim.fail(answer.error)
             else:
                 self.worker.store_and_finish(claim, answer.outcome)
         self._ended(claim)
+
+    def _log_lost_task(self, claim: Claim, exc: RayError) -> None:
+        if claim.lost:  # cancelled by `_wait`
+            log.warning(
+                "stopped the task of %s: another worker holds the request now", claim.request.request_id
+            )
+            return
+        log.error(
+            "the task evaluating %s died (%s); the queue requeues the request (or fails it after %d "
+            "attempts) once its heartbeat is older than %gs",
+            claim.request.request_id,
+            type(exc).__name__,
+            self.worker.policy.max_attempts,
+            self.worker.settings.stale_after_s,
+        )
 
     def _ended(self, claim: Claim) -> None:
         self.ended += 1
