@@ -152,3 +152,28 @@ def test_each_task_asks_for_its_model_s_gpus_and_a_model_no_machine_holds_fails_
         "this model needs 3 GPU(s) for 1.9 GiB of weights (1 GiB each), but the largest machine of the "
         "evaluation cluster has 2; it cannot be evaluated here"
     )
+
+
+def test_without_a_gpu_to_ask_its_memory_each_request_gets_one_gpu(
+    ray_with_two_gpus, tmp_path, tiny_classifier, caplog
+):
+    from evaluator.executors import build_executor
+    from evaluator.worker import Worker
+    from results.schema import Status
+    from results.store import LocalStore
+    from tests.conftest import make_rows, write_jsonl
+    from tests.test_worker import settings_for, stored
+
+    data = write_jsonl(tmp_path / "bench.jsonl", make_rows({"alpacaeval-easy": 2}))
+    store = LocalStore(tmp_path / "store")
+    worker = Worker(settings_for(tmp_path, data, executor="ray"), store)  # no RMLB_GPU_MEMORY_GB
+    store.add_request(make_request("huge", str(tiny_classifier), num_parameters=10**12))
+    executor = build_executor("ray", worker)
+
+    with caplog.at_level("INFO", logger="evaluator.executors.ray"):
+        assert executor.tick() == 1  # the declared GPUs are not real: torch finds no CUDA to ask
+
+    assert "could not ask a GPU of the cluster its memory" in caplog.text
+    assert "RMLB_GPU_MEMORY_GB is set" in caplog.text
+    assert "asking for 1 GPU(s) for 1862.6 GiB of weights" in caplog.text
+    assert stored(store, "huge").status == Status.FINISHED

@@ -23,6 +23,7 @@ freed with the process before the next model loads.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -33,7 +34,7 @@ from results.schema import EvalRequest
 from results.store import StoreUnavailable
 
 from ..queue import Claim, claim_next
-from ..settings import WorkerSettings, build_store
+from ..settings import PREFIX, WorkerSettings, build_store
 from .resources import GpuNeed, gpus_needed
 
 if TYPE_CHECKING:
@@ -121,6 +122,7 @@ class RayExecutor:
     def _fill(self, in_flight: dict, limit: Optional[int]) -> int:
         """Claim requests for the free slots; how many were claimed."""
         claimed = 0
+        gpu_memory = self.gpu_memory_bytes()  # asked before claiming: asking may take minutes
         while not self.worker.stop_requested.is_set() and len(in_flight) < self.slots():
             if limit is not None and claimed >= limit:
                 break
@@ -132,7 +134,7 @@ class RayExecutor:
             if claim is None:
                 break
             claimed += 1
-            self._submit(claim, in_flight)
+            self._submit(claim, in_flight, gpu_memory)
         return claimed
 
     def _wait(self, in_flight: dict) -> None:
@@ -153,11 +155,13 @@ class RayExecutor:
 
     # ---- one request ----------------------------------------------------------------------------
 
-    def _submit(self, claim: Claim, in_flight: dict) -> None:
+    def _submit(self, claim: Claim, in_flight: dict, gpu_memory: float) -> None:
         from ..worker import Heartbeat
 
+        # The heartbeat starts at once: the claim is fresh only for RMLB_STALE_AFTER_S.
+        heartbeat = Heartbeat(claim, self.worker.settings.heartbeat_interval_s).__enter__()
         request = claim.request
-        need = gpus_needed(request, self.gpu_memory_bytes())
+        need = gpus_needed(request, gpu_memory)
         log.info(
             "evaluating request %s: %s (%s, %s at %s) on %s, as a Ray task asking for %s",
             request.request_id,
@@ -169,8 +173,8 @@ class RayExecutor:
             need.describe(),
         )
         if not self._fits(claim, need):
+            heartbeat.__exit__(None, None, None)
             return
-        heartbeat = Heartbeat(claim, self.worker.settings.heartbeat_interval_s).__enter__()
         ref = self._task.options(
             num_cpus=1, num_gpus=need.num_gpus, name=f"evaluate {request.request_id}"
         ).remote(request, self.task_settings)
@@ -237,7 +241,21 @@ class RayExecutor:
             if configured:
                 self._gpu_memory = configured * 2**30
             else:
-                probe = ray.remote(num_gpus=1, max_retries=1)(gpu_memory_in_task).remote()
-                self._gpu_memory = float(ray.get(probe, timeout=GPU_PROBE_TIMEOUT_S))
-                log.info("the cluster's GPUs have %.0f GiB each", self._gpu_memory / 2**30)
+                self._gpu_memory = self._probe_gpu_memory()
         return self._gpu_memory
+
+    def _probe_gpu_memory(self) -> float:
+        probe = ray.remote(num_gpus=1, max_retries=1)(gpu_memory_in_task).remote()
+        try:
+            memory = float(ray.get(probe, timeout=GPU_PROBE_TIMEOUT_S))
+        except (RayError, TimeoutError) as exc:
+            log.error(
+                "could not ask a GPU of the cluster its memory (%s); each request gets one GPU until "
+                "%sGPU_MEMORY_GB is set",
+                exc,
+                PREFIX,
+            )
+            ray.cancel(probe, force=True)
+            return math.inf  # any size fits one GPU: the local executor's assumption
+        log.info("the cluster's GPUs have %.0f GiB each", memory / 2**30)
+        return memory
