@@ -4,6 +4,7 @@ a task process killed with SIGKILL in the middle of its evaluation."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -213,61 +214,112 @@ def test_a_model_that_fails_in_its_task_fails_with_its_error(
     assert (failed.attempts, result_files(worker.store)) == (0, [])
 
 
+def worker_command_env(tmp_path: Path, data_path: Path, worker_id: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RMLB_")}  # RAY_AUTH_MODE stays
+    env.update(
+        PYTHONPATH=str(REPO_ROOT),
+        RAY_ADDRESS=ray.get_runtime_context().gcs_address,  # the instance this module started
+        RMLB_STORE_ROOT=str(tmp_path / "store"),
+        RMLB_WORKER_ID=worker_id,
+        RMLB_BOOTSTRAP_SAMPLES="10",
+        RMLB_DEVICE="cpu",
+        RMLB_DATA_OVERRIDES=f"rewardbench={data_path}",
+        **extra,
+    )
+    return env
+
+
 def test_the_worker_command_runs_its_request_on_the_cluster_at_ray_address(
     ray_instance, tmp_path, tiny_classifier, data_path
 ):
     model = copy_model(tiny_classifier, tmp_path / "models" / "org" / "cli")
     store = LocalStore(tmp_path / "store")
     store.add_request(make_request("by-cli", str(model)))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RMLB_")}  # RAY_AUTH_MODE stays
-    env.update(
-        PYTHONPATH=str(REPO_ROOT),
-        RAY_ADDRESS=ray.get_runtime_context().gcs_address,  # the instance this module started
-        RMLB_STORE_ROOT=str(tmp_path / "store"),
-        RMLB_WORKER_ID="cli-driver",
-        RMLB_BOOTSTRAP_SAMPLES="10",
-        RMLB_DEVICE="cpu",
-        RMLB_DATA_OVERRIDES=f"rewardbench={data_path}",
-    )
     done = subprocess.run(
         [sys.executable, "-m", "evaluator.worker", "--executor", "ray", "--once"],
         cwd=REPO_ROOT,
-        env=env,
+        env=worker_command_env(tmp_path, data_path, "cli-driver"),
         timeout=180,
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ray executor" in done.stderr and "as a Ray task asking for no GPU" in done.stderr
+    assert "request by-cli ended FINISHED" in done.stderr
     final = stored(store, "by-cli")
     assert (final.status, final.worker_id) == (Status.FINISHED, "cli-driver")
     assert read_result(store, "org", "cli").benchmark.num_examples == len(ROWS)
+
+
+def finished(store) -> bool:
+    return {stored(store, f"s{i}").status for i in range(2)} == {Status.FINISHED}
+
+
+def test_the_scheduled_worker_with_rmlb_executor_ray_works_the_queue_and_stops_on_sigterm(
+    ray_instance, tmp_path, tiny_classifier, data_path
+):
+    store = LocalStore(tmp_path / "store")
+    for i in range(2):
+        model = copy_model(tiny_classifier, tmp_path / "models" / "org" / f"scheduled-{i}")
+        store.add_request(make_request(f"s{i}", str(model), minutes_ago=2 - i))
+    env = worker_command_env(
+        tmp_path,
+        data_path,
+        "scheduled",
+        RMLB_EXECUTOR="ray",
+        RMLB_POLL_INTERVAL_S="0.2",
+        RMLB_HEARTBEAT_INTERVAL_S="1",
+        RMLB_STALE_AFTER_S="60",
+    )
+    log_path = tmp_path / "worker.log"
+    with open(log_path, "w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "evaluator.worker"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=log_file,
+        )
+        try:
+            wait_for(lambda: process.poll() is not None or finished(store), 150, "both requests to finish")
+            assert finished(store), log_path.read_text()
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=60) == 0, log_path.read_text()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=30)
+    log = log_path.read_text()
+    assert "ray executor" in log and "SIGTERM received" in log
+    assert sorted(re.findall(r"evaluating request (\S+):", log)) == ["s0", "s1"], "each exactly once"
 
 
 def test_a_request_taken_over_by_another_worker_cancels_its_task_and_is_not_stored(
     ray_instance, tmp_path, tiny_classifier, data_path
 ):
     from evaluator.queue import QueuePolicy, claim_next
+    from evaluator.worker import Heartbeat
 
     model = blocking_model(tiny_classifier, tmp_path / "models" / "org" / "hangs")
     worker, executor = ray_worker(tmp_path, data_path)
     worker.store.add_request(make_request("taken", str(model)))
     tick = threading.Thread(target=executor.tick)
     tick.start()
+    # Another worker, with a far shorter patience, finds the request stale, claims it, and keeps
+    # its own heartbeat (so the driver never finds it stale in turn).
+    impatient, thief = QueuePolicy(stale_after_s=0.01, max_attempts=100), []
     try:
         wait_for(lambda: task_pid("taken") is not None, 90, "the Ray task to start")
-        # Another worker, with a far shorter patience, finds the request stale and claims it.
-        impatient = QueuePolicy(stale_after_s=0.01, max_attempts=3)
-        thief = []
         wait_for(
             lambda: thief.append(claim_next(worker.store, "thief", impatient)) or thief[-1], 10, "a takeover"
         )
-        wait_for(lambda: task_pid("taken") is None, 30, "the driver to cancel its task")
+        with Heartbeat(thief[-1], 0.1):
+            wait_for(lambda: task_pid("taken") is None, 30, "the driver to cancel its task")
+            tick.join(timeout=60)
+            assert not tick.is_alive()
+            taken = stored(worker.store, "taken")
+            assert (taken.status, taken.worker_id) == (Status.RUNNING, "thief") and taken.attempts >= 1
     finally:
         tick.join(timeout=60)
-    assert not tick.is_alive()
-
-    taken = stored(worker.store, "taken")
-    assert (taken.status, taken.worker_id, taken.attempts) == (Status.RUNNING, "thief", 1)
     assert result_files(worker.store) == []
     assert thief[-1].fail("test over")  # the thief still holds it: the driver never touched it again
