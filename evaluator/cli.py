@@ -40,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="dpo-ref-free: score a response by the mean of its token log-probs instead of their sum",
     )
     run.add_argument(
+        "--no-prefix-sharing", dest="prefix_sharing", action="store_false", default=None,
+        help="score every text whole, the prompt too, instead of running a prompt its responses share once",
+    )
+    run.add_argument(
         "--benchmark",
         default="rewardbench",
         help=f"one of {', '.join(BENCHMARKS)}, or a dataset (local JSON/JSONL/Parquet or Hub id) "

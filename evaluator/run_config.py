@@ -46,6 +46,9 @@ class RunConfig(BaseModel):
     ref_revision: Optional[str] = None
     ref_revision_resolved: Optional[str] = Field(None, description="the reference's pinned commit")
     per_token_mean: bool = Field(False, description="dpo-ref-free: mean, not sum, of response log-probs")
+    prefix_sharing: bool = Field(
+        True, description="causal classifiers and log-prob types: run a prompt shared by responses once"
+    )
     benchmark: str = "rewardbench"
     data: Optional[str] = Field(None, description="local file or Hub id replacing the core data")
     data_split: Optional[str] = None

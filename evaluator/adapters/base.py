@@ -40,6 +40,8 @@ class LoadOptions:
     store: Optional[Store] = None  # where adapters may cache reusable data (e.g. reference log-probs)
     # Log-probability model types: average the response's token log-probs instead of summing them.
     per_token_mean: bool = False
+    # Causal decoders: run a prompt shared by several responses once (see prefix_sharing.py).
+    prefix_sharing: bool = True
     # The reference's commit pinned at submission; downloaded instead of `ref_revision` when set.
     ref_revision_resolved: Optional[str] = None
     # Generative judges and critique models: their own settings, the seed of slot orders and
@@ -95,6 +97,15 @@ class ScoringStats:
     encode_s: float = 0.0  # time spent formatting and tokenizing, included in scoring time
     num_prompt_truncated: int = 0
     num_response_truncated: int = 0
+    num_prefix_shared: int = 0  # texts scored on a prompt computed once for several of them
+
+
+@dataclass(frozen=True)
+class EncodedRewards:
+    rewards: list[float]  # one per encoded text, in order
+    real_tokens: int
+    padded_tokens: int
+    num_prefix_shared: int = 0
 
 
 @dataclass(frozen=True)
@@ -154,15 +165,9 @@ class PerResponseAdapter(RewardAdapter):
         encoded = self.encode(pairs)
         encode_s = time.perf_counter() - start
         self.prepare(examples, encoded)
-        plan = plan_batches([len(e.ids) for e in encoded], self.options.batch_tokens)
         with torch.inference_mode():
-            rewards = run_batches(
-                plan,
-                lambda indices: self.score_batch([encoded[i] for i in indices]),
-                len(encoded),
-                desc=f"scoring ({self.model_type})",
-                progress=self.options.progress,
-            ).tolist()
+            scores = self.score_encoded(encoded)
+        rewards = scores.rewards
         scored, cursor = [], 0
         for ex in examples:
             n_chosen, n_rejected = len(ex.chosen), len(ex.rejected)
@@ -175,11 +180,25 @@ class PerResponseAdapter(RewardAdapter):
             num_truncated=sum(e.truncated for e in encoded),
             num_prompt_truncated=sum(e.prompt_truncated for e in encoded),
             num_response_truncated=sum(e.response_truncated for e in encoded),
-            real_tokens=plan.real_tokens,
-            padded_tokens=plan.padded_tokens,
+            real_tokens=scores.real_tokens,
+            padded_tokens=scores.padded_tokens,
             encode_s=encode_s,
+            num_prefix_shared=scores.num_prefix_shared,
         )
         return scored, stats
+
+    def score_encoded(self, encoded: list[Encoded]) -> EncodedRewards:
+        """Every text scored on its own, in length-sorted batches (adapters that can share a
+        prompt's computation between texts override this and fall back to it)."""
+        plan = plan_batches([len(e.ids) for e in encoded], self.options.batch_tokens)
+        rewards = run_batches(
+            plan,
+            lambda indices: self.score_batch([encoded[i] for i in indices]),
+            len(encoded),
+            desc=f"scoring ({self.model_type})",
+            progress=self.options.progress,
+        ).tolist()
+        return EncodedRewards(rewards, plan.real_tokens, plan.padded_tokens)
 
 
 def model_max_length(config, tokenizer, requested: Optional[int]) -> int:

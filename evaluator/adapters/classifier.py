@@ -6,7 +6,14 @@ from typing import Sequence
 
 from ..batching import pad_right
 from ..errors import ModelLoadError, explained
-from .base import Encoded, LoadOptions, PerResponseAdapter
+from .base import Encoded, EncodedRewards, LoadOptions, PerResponseAdapter
+from .prefix_sharing import (
+    PrefixScorer,
+    has_prompt_and_response,
+    probe_tolerance,
+    read_classifier_rewards,
+    score_with_sharing,
+)
 from .truncation import common_prefix_length, special_ids, tokenize, tokenize_prompts, truncate
 
 
@@ -45,6 +52,8 @@ class ClassifierAdapter(PerResponseAdapter):
         texts = [self.chat_format.conversation(ex.prompt, response) for ex, response in pairs]
         full_ids = tokenize(self.tokenizer, texts, add_special)
         long = [i for i, ids in enumerate(full_ids) if len(ids) > self.max_length]
+        if self.options.prefix_sharing:  # sharing groups texts by their prompt ids: every start is needed
+            long = list(range(len(full_ids)))
         prompts = [self.chat_format.prompt_text(pairs[i][0].prompt) for i in long]
         starts = {
             i: common_prefix_length(full_ids[i], prompt)
@@ -58,3 +67,30 @@ class ClassifierAdapter(PerResponseAdapter):
         device = self.options.device
         logits = self.model(input_ids=input_ids.to(device), attention_mask=attention_mask.to(device)).logits
         return logits[:, 0].float().cpu().tolist()
+
+    def score_encoded(self, encoded: list[Encoded]) -> EncodedRewards:
+        shared = None
+        if self.options.prefix_sharing:
+            options = self.options
+            scorer = PrefixScorer(
+                model=self.model,
+                shareable=self._reads_response,
+                read=read_classifier_rewards,
+                unshared=self.score_batch,
+                pad_id=self.pad_id,
+                device=options.device,
+                batch_tokens=options.batch_tokens,
+                desc=f"scoring ({self.model_type})",
+                progress=options.progress,
+                **probe_tolerance(options.dtype),
+            )
+            shared = score_with_sharing(scorer, encoded)
+        if shared is None:
+            return super().score_encoded(encoded)
+        return EncodedRewards(shared.values, shared.real_tokens, shared.padded_tokens, shared.num_shared)
+
+    def _reads_response(self, text: Encoded) -> bool:
+        """Whether the token the model pools (its last non-pad one) lies in the response part."""
+        if not has_prompt_and_response(text):
+            return False
+        return any(token != self.pad_id for token in text.ids[text.response_start :])

@@ -9,13 +9,16 @@ The reference's log-probs do not depend on the policy, so they are cached in the
 (see ref_cache.py) and every later submission naming the same reference reads them instead of
 loading the reference at all. When it does run, the reference is loaded only for its own pass
 over the texts, before the policy's, and freed right after.
+
+Both passes, the policy's and the reference's, run each prompt its responses share once
+(prefix_sharing.py), unless the run turns that off.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch
 
@@ -23,13 +26,15 @@ from ..batching import plan_batches, run_batches
 from ..benchmarks.loading import Example, fingerprint
 from ..device import dtype_name
 from ..errors import ConfigError, ModelLoadError, explained
-from .base import Encoded, LoadOptions, PerResponseAdapter, model_max_length
+from .base import Encoded, EncodedRewards, LoadOptions, PerResponseAdapter, model_max_length
 from .logprobs import (
     encode_with_response_start,
     load_causal_lm,
     reduce_logprob,
     response_logprobs,
+    shared_response_logprobs,
 )
+from .prefix_sharing import SharedScores
 from .ref_cache import CacheKey, ReferenceCache, text_key
 from .reference import (
     ReferenceSource,
@@ -65,6 +70,29 @@ class LogProbAdapter(PerResponseAdapter):
     def policy_logprobs(self, batch: list[Encoded]) -> list[tuple[float, int]]:
         return response_logprobs(self.model, batch, self.pad_id, self.options.device)
 
+    def reward(self, encoded: Encoded, total: float, count: int) -> float:
+        """The reward of a text from its policy log-prob sum and response token count."""
+        raise NotImplementedError
+
+    def score_batch(self, batch: list[Encoded]) -> Sequence[float]:
+        return [self.reward(e, total, count) for e, (total, count) in zip(batch, self.policy_logprobs(batch))]
+
+    def shared_logprobs(self, model, texts: list[Encoded], desc: str) -> Optional[SharedScores]:
+        """`model`'s response log-probs with each shared prompt run once; None when not sharing."""
+        if not self.options.prefix_sharing:
+            return None
+        options = self.options
+        return shared_response_logprobs(
+            model, texts, self.pad_id, options.device, options.batch_tokens, options.dtype, desc, options.progress
+        )
+
+    def score_encoded(self, encoded: list[Encoded]) -> EncodedRewards:
+        shared = self.shared_logprobs(self.model, encoded, f"scoring ({self.model_type})")
+        if shared is None:
+            return super().score_encoded(encoded)
+        rewards = [self.reward(e, total, count) for e, (total, count) in zip(encoded, shared.values)]
+        return EncodedRewards(rewards, shared.real_tokens, shared.padded_tokens, shared.num_shared)
+
 
 class ReferenceFreeAdapter(LogProbAdapter):
     model_type = "dpo-ref-free"
@@ -76,9 +104,8 @@ class ReferenceFreeAdapter(LogProbAdapter):
         tokenizer = cls.load_tokenizer(options)
         return cls(cls.load_policy(options), tokenizer, options)
 
-    def score_batch(self, batch: list[Encoded]) -> Sequence[float]:
-        mean = self.options.per_token_mean
-        return [reduce_logprob(total, count, mean) for total, count in self.policy_logprobs(batch)]
+    def reward(self, encoded: Encoded, total: float, count: int) -> float:
+        return reduce_logprob(total, count, self.options.per_token_mean)
 
 
 class DPOAdapter(LogProbAdapter):
@@ -144,6 +171,11 @@ class DPOAdapter(LogProbAdapter):
             _free_memory()
 
     def _summed_logprobs(self, model, texts: list[Encoded]) -> list[float]:
+        with torch.inference_mode():
+            shared = self.shared_logprobs(model, texts, "reference log-probs")
+        if shared is not None:
+            return [total for total, _ in shared.values]
+
         def score(indices: list[int]) -> list[float]:
             batch = [texts[i] for i in indices]
             return [total for total, _ in response_logprobs(model, batch, self.pad_id, self.options.device)]
@@ -155,9 +187,8 @@ class DPOAdapter(LogProbAdapter):
             )
         return sums.tolist()
 
-    def score_batch(self, batch: list[Encoded]) -> Sequence[float]:
-        policy = self.policy_logprobs(batch)
-        return [total - self.reference_logprobs[text_key(e)] for (total, _), e in zip(policy, batch)]
+    def reward(self, encoded: Encoded, total: float, count: int) -> float:
+        return total - self.reference_logprobs[text_key(encoded)]
 
 
 def _free_memory() -> None:

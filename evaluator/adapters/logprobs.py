@@ -19,7 +19,7 @@ template's end-of-turn tokens, as in DPO training where the completion ends with
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch
 
@@ -28,6 +28,14 @@ from ..benchmarks.loading import Example
 from ..errors import ConfigError, ModelLoadError, explained
 from .base import Encoded
 from .chat_format import ChatFormat
+from .prefix_sharing import (
+    PrefixScorer,
+    SharedScores,
+    has_prompt_and_response,
+    probe_tolerance,
+    read_response_logprobs,
+    score_with_sharing,
+)
 from .truncation import special_ids, tokenize, tokenize_prompts, truncate
 
 log = logging.getLogger(__name__)
@@ -99,6 +107,32 @@ def _row_logprob(logits: torch.Tensor, ids: torch.Tensor, encoded: Encoded) -> t
     logprobs = torch.log_softmax(logits[start - 1 : end - 1].float(), dim=-1)
     picked = logprobs.gather(-1, ids[start:end].unsqueeze(-1)).squeeze(-1)
     return float(picked.sum(dtype=torch.float64)), end - start
+
+
+def shared_response_logprobs(
+    model,
+    texts: list[Encoded],
+    pad_id: int,
+    device: torch.device,
+    batch_tokens: int,
+    dtype: torch.dtype,
+    desc: str = "scoring",
+    progress: bool = True,
+) -> Optional[SharedScores]:
+    """`response_logprobs` of every text, each shared prompt run once; None when nothing shares."""
+    scorer = PrefixScorer(
+        model=model,
+        shareable=has_prompt_and_response,
+        read=read_response_logprobs,
+        unshared=lambda batch: response_logprobs(model, batch, pad_id, device),
+        pad_id=pad_id,
+        device=device,
+        batch_tokens=batch_tokens,
+        desc=desc,
+        progress=progress,
+        **probe_tolerance(dtype),
+    )
+    return score_with_sharing(scorer, texts)
 
 
 def reduce_logprob(total: float, count: int, per_token_mean: bool) -> float:
