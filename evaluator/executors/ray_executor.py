@@ -15,6 +15,7 @@ and leaves the request RUNNING: the queue requeues it once the heartbeat is stal
 dead worker (attempts + 1; FAILED after RMLB_MAX_ATTEMPTS). Ray never retries a task itself
 (`max_retries=0`), so every attempt is counted on the request. A driver that dies takes its tasks
 with it (Ray ends the tasks of a driver that exits), and its requests are recovered the same way.
+A task whose request another worker took over meanwhile is cancelled, and its outcome never stored.
 
 Each task runs in a fresh worker process (`max_calls=1`): whatever a model leaves in GPU memory is
 freed with the process before the next model loads.
