@@ -48,8 +48,8 @@ PROBE_TEXTS = 2
 # A forward call's fixed cost on CPU, in tokens of compute: a few milliseconds, about ten tokens
 # of a 22M-parameter model on 2 cores. Shared batches are smaller than unshared ones (a prompt's
 # responses differ more in length than texts sorted together), so on CPU they are cut where
-# padding is least at this price; measured 0.70x the time of a cost of 512 tokens'
-# (bench/prefix_sharing.py). Accelerators keep the unshared batches' figure.
+# padding is least at this price: 0.70x the time of the unshared batches' 512 tokens, measured
+# in-process on 120 LLMBar pairs (bench/RESULTS.md). Accelerators keep the 512.
 CPU_BATCH_OVERHEAD_TOKENS = 32
 
 
