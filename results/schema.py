@@ -123,6 +123,9 @@ class RunStats(_Record):
     )
     num_prompt_truncated: int = Field(0, description="texts whose prompt lost tokens (from the left)")
     num_response_truncated: int = Field(0, description="texts whose response itself lost tokens")
+    num_prefix_shared: int = Field(
+        0, description="texts scored on a prompt prefix computed once for the row (prefix sharing; 0: all whole)"
+    )
     real_tokens: int
     padded_tokens: int
 

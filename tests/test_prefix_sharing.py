@@ -5,6 +5,8 @@ cannot share, and models that cannot (a bidirectional encoder), are counted and 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -260,3 +262,19 @@ def test_the_command_line_turns_sharing_off():
     off = RunConfig.from_args(build_parser().parse_args(base + ["--no-prefix-sharing"]))
     assert off.prefix_sharing is False
     assert LoadOptions.from_config(off, "m", CPU, torch.float32, None).prefix_sharing is False
+
+
+def test_the_result_records_how_many_texts_were_scored_on_a_shared_prompt(tmp_path, tiny_classifier):
+    import json
+
+    from evaluator.cli import main
+
+    data = Path(__file__).resolve().parents[1] / "data" / "sample-rewardbench.jsonl"
+    counts = {}
+    for name, extra in (("on", []), ("off", ["--no-prefix-sharing"])):
+        args = ["run", "--model", str(tiny_classifier), "--data", str(data), "--subsets", "alpacaeval-easy",
+                "--no-progress", "--output", str(tmp_path / name), *extra]
+        assert main(args) == 0
+        result = json.loads((tmp_path / name / tiny_classifier.parent.name / f"{tiny_classifier.name}.json").read_text())
+        counts[name] = result["stats"]["num_prefix_shared"]
+    assert counts["off"] == 0 and 0 < counts["on"] <= 10
