@@ -91,15 +91,7 @@ class Worker:
         if claim is None:
             return None
         request = claim.request
-        log.info(
-            "evaluating request %s: %s (%s, %s at %s) on %s",
-            request.request_id,
-            request.model,
-            request.model_type,
-            request.revision,
-            request.revision_resolved or "its latest commit",
-            request.benchmark,
-        )
+        log.info("evaluating %s", describe_request(request))
         with Heartbeat(claim, self.settings.heartbeat_interval_s):
             self._evaluate_and_store(claim)
         return claim.request
@@ -138,6 +130,14 @@ class Worker:
             )
             return
         log.info("finished request %s: %s", request.request_id, kind.summary(outcome))
+
+
+def describe_request(request: EvalRequest) -> str:
+    """The log's words for a request being evaluated, the same for every executor."""
+    return (
+        f"request {request.request_id}: {request.model} ({request.model_type}, {request.revision} at "
+        f"{request.revision_resolved or 'its latest commit'}) on {request.benchmark}"
+    )
 
 
 def run_config(request: EvalRequest, settings: WorkerSettings) -> "RunConfig":

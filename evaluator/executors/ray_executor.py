@@ -157,22 +157,13 @@ class RayExecutor:
     # ---- one request ----------------------------------------------------------------------------
 
     def _submit(self, claim: Claim, in_flight: dict, gpu_memory: float) -> None:
-        from ..worker import Heartbeat
+        from ..worker import Heartbeat, describe_request
 
         # The heartbeat starts at once: the claim is fresh only for RMLB_STALE_AFTER_S.
         heartbeat = Heartbeat(claim, self.worker.settings.heartbeat_interval_s).__enter__()
         request = claim.request
         need = gpus_needed(request, gpu_memory)
-        log.info(
-            "evaluating request %s: %s (%s, %s at %s) on %s, as a Ray task asking for %s",
-            request.request_id,
-            request.model,
-            request.model_type,
-            request.revision,
-            request.revision_resolved or "its latest commit",
-            request.benchmark,
-            need.describe(),
-        )
+        log.info("evaluating %s, as a Ray task asking for %s", describe_request(request), need.describe())
         if not self._fits(claim, need):
             heartbeat.__exit__(None, None, None)
             return
