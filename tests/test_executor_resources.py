@@ -106,20 +106,11 @@ def test_sharded_checkpoints_add_up_and_a_broken_file_leaves_the_size_unknown(tm
 
 @pytest.fixture(scope="module")
 def ray_with_two_gpus():
-    ray = pytest.importorskip("ray")
-    from tests.conftest import REPO_ROOT
+    pytest.importorskip("ray")
+    from tests.ray_fixtures import local_ray
 
-    ray.init(
-        num_cpus=2,
-        num_gpus=2,
-        include_dashboard=False,
-        logging_level="WARNING",
-        runtime_env={"env_vars": {"PYTHONPATH": str(REPO_ROOT)}},
-    )
-    try:
-        yield ray
-    finally:
-        ray.shutdown()
+    with local_ray(num_cpus=2, num_gpus=2) as running:
+        yield running
 
 
 def test_each_task_asks_for_its_model_s_gpus_and_a_model_no_machine_holds_fails_at_once(

@@ -24,6 +24,7 @@ from results.schema import Status
 from results.store import LocalStore
 from tests.conftest import REPO_ROOT, write_jsonl
 from tests.hub_fixtures import make_request
+from tests.ray_fixtures import local_ray
 from tests.test_worker import ROWS, read_result, settings_for, stored, wait_for
 
 ray = pytest.importorskip("ray")
@@ -36,16 +37,8 @@ def data_path(tmp_path) -> Path:
 
 @pytest.fixture(scope="module")
 def ray_instance():
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        logging_level="WARNING",
-        runtime_env={"env_vars": {"PYTHONPATH": str(REPO_ROOT)}},
-    )
-    try:
-        yield ray
-    finally:
-        ray.shutdown()  # never leave Ray running after the tests
+    with local_ray(num_cpus=2) as running:
+        yield running
 
 
 def copy_model(tiny_classifier: Path, folder: Path) -> Path:
