@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 
 import ray
-from ray.exceptions import RayError, RayTaskError
+from ray.exceptions import GetTimeoutError, RayError, RayTaskError
 
 from results.schema import EvalRequest
 from results.store import StoreUnavailable
@@ -73,6 +73,16 @@ def gpu_memory_in_task() -> int:
     import torch
 
     return int(torch.cuda.get_device_properties(0).total_memory)
+
+
+def cancel_unless_ended(ref: ray.ObjectRef) -> None:
+    """Stop a task that has not ended. Ray 2.60's driver aborts its own process (a failed internal
+    check, exit code 1) when a force-cancel crosses the reply of a task that just ended, so a task
+    whose result is there is never cancelled; the window left is the few milliseconds between this
+    look and the cancel."""
+    ready, _ = ray.wait([ref], timeout=0)
+    if not ready:
+        ray.cancel(ref, force=True)
 
 
 @dataclass
@@ -142,7 +152,7 @@ class RayExecutor:
         """Settle the tasks that ended within WAIT_S."""
         for ref, item in in_flight.items():
             if item.claim.lost and not item.cancelled:  # another worker holds the request now: free the GPUs
-                ray.cancel(ref, force=True)
+                cancel_unless_ended(ref)
                 item.cancelled = True
         done, _ = ray.wait(list(in_flight), num_returns=1, timeout=WAIT_S)
         for ref in done:
@@ -237,7 +247,7 @@ class RayExecutor:
         return self._gpu_memory
 
     def _probe_gpu_memory(self) -> float:
-        probe = ray.remote(num_gpus=1, max_retries=1)(gpu_memory_in_task).remote()
+        probe = ray.remote(num_gpus=1, max_retries=0)(gpu_memory_in_task).remote()
         try:
             memory = float(ray.get(probe, timeout=GPU_PROBE_TIMEOUT_S))
         except (RayError, TimeoutError) as exc:
@@ -247,7 +257,8 @@ class RayExecutor:
                 exc,
                 PREFIX,
             )
-            ray.cancel(probe, force=True)
+            if isinstance(exc, GetTimeoutError):  # still waiting for a GPU: give it back
+                cancel_unless_ended(probe)
             return math.inf  # any size fits one GPU: the local executor's assumption
         log.info("the cluster's GPUs have %.0f GiB each", memory / 2**30)
         return memory
