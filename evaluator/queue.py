@@ -8,7 +8,8 @@ saw, so two workers can never both move the same request.
     PENDING --claim--> RUNNING --finish--> FINISHED
                           |  \\--fail----> FAILED
                           \\--no heartbeat for `stale_after_s`--> PENDING (attempts + 1)
-                                                                 or FAILED after `max_attempts`
+                          |                                      or FAILED after `max_attempts`
+                          \\--release (its evaluation died)----> the same, at once
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Optional
+from typing import Callable, Optional
 
 from results.schema import EvalRequest, Status
 from results.store import Store, StoreUnavailable
@@ -84,11 +85,20 @@ class Claim:
         now = utcnow()
         return self._swap(Status.FAILED, finished_at=now, heartbeat_at=now, error=error[:MAX_ERROR_CHARS])
 
+    def release(self, policy: QueuePolicy, cause: str) -> bool:
+        """Give the request back at once because its evaluation died (`cause` says how): PENDING
+        with attempts + 1, or FAILED after `policy.max_attempts`, exactly as a recovery of a
+        stale heartbeat would a little later; the attempt counts the same either way."""
+        return self._swap_to(lambda request: _recovered(request, policy, utcnow(), cause))
+
     def _swap(self, status: Status, **changes) -> bool:
+        return self._swap_to(lambda request: transition(request, status, **changes))
+
+    def _swap_to(self, make_new: Callable[[EvalRequest], EvalRequest]) -> bool:
         with self._lock:
             if self.lost or self._request.status != Status.RUNNING:
                 return False
-            new = transition(self._request, status, **changes)
+            new = make_new(self._request)
             if self._store.replace_request(self._request, new):
                 self._request = new
                 return True
@@ -141,7 +151,13 @@ def recover_stale(
     updated = []
     for request in requests:
         if request.status == Status.RUNNING and _is_stale(request, policy, now):
-            new = _recovered(request, policy, now)
+            new = _recovered(
+                request,
+                policy,
+                now,
+                f"the worker evaluating it stopped responding each time "
+                f"(no heartbeat for {policy.stale_after_s:.0f}s; last worker {request.worker_id})",
+            )
             if store.replace_request(request, new):
                 log.warning(
                     "request %s had no heartbeat for %.1fs (worker %s): now %s after %d of %d attempts",
@@ -168,12 +184,12 @@ def _is_stale(request: EvalRequest, policy: QueuePolicy, now: datetime) -> bool:
     return now - _last_sign_of_life(request) > timedelta(seconds=policy.stale_after_s)
 
 
-def _recovered(request: EvalRequest, policy: QueuePolicy, now: datetime) -> EvalRequest:
+def _recovered(request: EvalRequest, policy: QueuePolicy, now: datetime, cause: str) -> EvalRequest:
+    """PENDING again with one more attempt counted, or FAILED once `max_attempts` are used up."""
     attempts = request.attempts + 1
     if attempts >= policy.max_attempts:
         reason = (
-            f"gave up after {attempts} attempts: the worker evaluating it stopped responding each time "
-            f"(no heartbeat for {policy.stale_after_s:.0f}s; last worker {request.worker_id}). "
+            f"gave up after {attempts} attempts: {cause}. "
             "The model may crash or exhaust the worker's memory; check the worker logs."
         )
         return transition(request, Status.FAILED, attempts=attempts, finished_at=now, error=reason)

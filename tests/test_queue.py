@@ -114,6 +114,32 @@ def test_a_stale_request_goes_back_to_pending_then_fails_after_max_attempts(stor
     assert "gave up after 2 attempts" in failed.error and "worker-b" in failed.error
 
 
+def test_a_released_claim_is_requeued_at_once_and_fails_after_max_attempts(store):
+    store.add_request(make_request("r1"))
+    policy = QueuePolicy(stale_after_s=3600, max_attempts=2)
+    first = claim_next(store, "w1", policy)
+
+    assert first.release(policy, "its evaluation task died (WorkerCrashedError)")
+    requeued = stored(store, "r1")
+    assert (requeued.status, requeued.attempts, requeued.worker_id) == (Status.PENDING, 1, None)
+    assert not first.release(policy, "twice") and not first.finish()  # no longer held
+
+    second = claim_next(store, "w2", policy)  # no stale time has passed: it is PENDING already
+    assert second.request.request_id == "r1"
+    assert second.release(policy, "its evaluation task died (NodeDiedError)")
+    failed = stored(store, "r1")
+    assert (failed.status, failed.attempts) == (Status.FAILED, 2)
+    assert failed.error.startswith("gave up after 2 attempts: its evaluation task died (NodeDiedError).")
+
+
+def test_a_release_of_a_request_someone_else_moved_changes_nothing(store):
+    store.add_request(make_request("r1"))
+    claim = claim_next(store, "w1", POLICY)
+    taken = claim_next(store, "w2", POLICY, now=utcnow() + timedelta(seconds=61))  # w1 looked dead
+    assert not claim.release(POLICY, "its evaluation task died") and claim.lost
+    assert stored(store, "r1") == taken.request
+
+
 def test_a_live_request_is_not_recovered(store):
     store.add_request(make_request("r1"))
     claim_next(store, "w", POLICY)

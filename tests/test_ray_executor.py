@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Callable, Optional, get_args
 
@@ -148,18 +147,17 @@ def test_a_queue_with_a_killed_task_ends_with_every_request_finished_once(
     ray_instance, tmp_path, tiny_classifier, data_path
 ):
     model = blocking_model(tiny_classifier, tmp_path / "models" / "org" / "hangs")
-    worker, executor = ray_worker(tmp_path, data_path)
+    worker, executor = ray_worker(tmp_path, data_path, stale_after_s=600.0)
     worker.store.add_request(make_request("killed", str(model), minutes_ago=3))
     for i in range(2):
         others = copy_model(tiny_classifier, tmp_path / "models" / "org" / f"other-{i}")
         worker.store.add_request(make_request(f"other-{i}", str(others), minutes_ago=2 - i))
 
-    # Its heartbeat stops with the task: the queue requeues it once stale, as for a dead worker,
-    # in this tick (if the others outlast the stale time) or the next.
+    # The driver gives the request back at once (the stale time is 10 minutes here), so this very
+    # tick claims it again and finishes it, or the next one does if the others held the slots.
     kill_its_task_mid_evaluation(
         executor, worker, "killed", after_kill=lambda: unblock(tiny_classifier, model)
     )
-    time.sleep(worker.settings.stale_after_s + 0.2)
     executor.tick()
 
     final = {r.request_id: r for r in (stored(worker.store, i) for i in ("killed", "other-0", "other-1"))}
@@ -177,16 +175,15 @@ def test_a_task_killed_on_its_last_attempt_ends_failed_once(
     ray_instance, tmp_path, tiny_classifier, data_path
 ):
     model = blocking_model(tiny_classifier, tmp_path / "models" / "org" / "hangs")
-    worker, executor = ray_worker(tmp_path, data_path, max_attempts=1)
+    worker, executor = ray_worker(tmp_path, data_path, max_attempts=1, stale_after_s=600.0)
     worker.store.add_request(make_request("doomed", str(model)))
 
     kill_its_task_mid_evaluation(executor, worker, "doomed")
 
-    time.sleep(worker.settings.stale_after_s + 0.2)
-    assert executor.tick() == 0  # recovered as FAILED, so nothing is claimed
-    final = stored(worker.store, "doomed")
+    final = stored(worker.store, "doomed")  # at once, not after the stale time
     assert (final.status, final.attempts) == (Status.FAILED, 1)
-    assert final.error.startswith("gave up after 1 attempts")
+    assert final.error.startswith("gave up after 1 attempts: its evaluation task died (")
+    assert executor.tick() == 0  # nothing left to claim
     assert result_files(worker.store) == []
     unblock(tiny_classifier, model)
     assert executor.tick() == 0 and stored(worker.store, "doomed").status == Status.FAILED

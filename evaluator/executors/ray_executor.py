@@ -10,11 +10,13 @@ executor hold unchanged: a claim another worker took over is not stored, the Hub
 not-yet-uploaded results stay on the driver's disk (a node's disk goes with the node), and the
 request files stay the source of truth.
 
-A task that dies (its process killed, out of memory, its node lost) stops its request's heartbeat
-and leaves the request RUNNING: the queue requeues it once the heartbeat is stale, exactly as for a
-dead worker (attempts + 1; FAILED after RMLB_MAX_ATTEMPTS). Ray never retries a task itself
-(`max_retries=0`), so every attempt is counted on the request. A driver that dies takes its tasks
-with it (Ray ends the tasks of a driver that exits), and its requests are recovered the same way.
+A task that dies (its process killed, out of memory, its node lost) gives its request back to the
+queue at once (`Claim.release`): PENDING with attempts + 1, FAILED after RMLB_MAX_ATTEMPTS, as a
+stale heartbeat would a few minutes later. Ray never retries a task itself (`max_retries=0`), so
+every attempt is counted on the request. If the driver could not release it (the store was down),
+the request's heartbeat has stopped with the task, and the stale-heartbeat recovery requeues it.
+A driver that dies takes its tasks with it (Ray ends the tasks of a driver that exits), and its
+requests are recovered by their stale heartbeats.
 A task whose request another worker took over meanwhile is cancelled, and its outcome never stored.
 
 Each task runs in a fresh worker process (`max_calls=1`): whatever a model leaves in GPU memory is
@@ -199,8 +201,8 @@ class RayExecutor:
             answer: TaskAnswer = ray.get(ref)
         except RayTaskError as exc:  # the task's own code failed outside the evaluation
             claim.fail(f"the evaluation task failed: {exc.cause!r}"[:2000])
-        except RayError as exc:  # the process or node died: the queue requeues it once stale
-            self._log_lost_task(claim, exc)
+        except RayError as exc:  # the process or node died: back in the queue at once
+            self._release_lost_task(claim, exc)
         else:
             if answer.error is not None:
                 claim.fail(answer.error)
@@ -208,19 +210,21 @@ class RayExecutor:
                 self.worker.store_and_finish(claim, answer.outcome)
         self._ended(claim)
 
-    def _log_lost_task(self, claim: Claim, exc: RayError) -> None:
+    def _release_lost_task(self, claim: Claim, exc: RayError) -> None:
         if claim.lost:  # cancelled by `_wait`
             log.warning(
                 "stopped the task of %s: another worker holds the request now", claim.request.request_id
             )
             return
+        policy = self.worker.policy
+        claim.release(policy, f"its evaluation task died ({type(exc).__name__})")
         log.error(
-            "the task evaluating %s died (%s); the queue requeues the request (or fails it after %d "
-            "attempts) once its heartbeat is older than %gs",
+            "the task evaluating %s died (%s); the request is %s again after %d of %d attempts",
             claim.request.request_id,
             type(exc).__name__,
-            self.worker.policy.max_attempts,
-            self.worker.settings.stale_after_s,
+            claim.request.status.value,
+            claim.request.attempts,
+            policy.max_attempts,
         )
 
     def _ended(self, claim: Claim) -> None:
