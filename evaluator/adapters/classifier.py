@@ -6,6 +6,7 @@ from typing import Sequence
 
 from ..batching import pad_right
 from ..errors import ModelLoadError, explained
+from ..placement import load_placed
 from .base import Encoded, EncodedRewards, LoadOptions, PerResponseAdapter
 from .prefix_sharing import (
     PrefixScorer,
@@ -33,8 +34,7 @@ class ClassifierAdapter(PerResponseAdapter):
 
         with explained(ModelLoadError, f"could not load a sequence-classification model from {options.model_path}"):
             tokenizer = AutoTokenizer.from_pretrained(options.model_path)
-            model = AutoModelForSequenceClassification.from_pretrained(options.model_path, dtype=options.dtype)
-        model.to(options.device).eval()
+            model = load_placed(AutoModelForSequenceClassification, options.model_path, options.dtype, options.device)
         return cls(model, tokenizer, options)
 
     def num_parameters(self) -> int:

@@ -26,6 +26,7 @@ import torch
 from ..batching import pad_right
 from ..benchmarks.loading import Example
 from ..errors import ConfigError, ModelLoadError, explained
+from ..placement import load_placed
 from .base import Encoded
 from .chat_format import ChatFormat
 from .prefix_sharing import (
@@ -148,7 +149,6 @@ def load_causal_lm(path: str, dtype: torch.dtype, device: torch.device, role: st
 
     # Missing files, wrong architecture, bad weights: all end the run alike.
     with explained(ModelLoadError, f"could not load the {role} as a causal LM from {path}"):
-        model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype)
-    return model.to(device).eval()
+        return load_placed(AutoModelForCausalLM, path, dtype, device)
 
 

@@ -13,12 +13,12 @@ import logging
 from typing import Optional, Sequence
 
 import torch
-
 from tqdm.auto import tqdm
 
 from ..adapters.base import model_max_length, pad_token_id
 from ..batching import plan_batches
 from ..errors import ModelLoadError, explained
+from ..placement import load_placed
 from .base import Decoding, Generation, GenerationBackend, Message, Usage
 
 log = logging.getLogger(__name__)
@@ -49,12 +49,12 @@ class TransformersBackend(GenerationBackend):
 
         with explained(ModelLoadError, f"could not load a causal LM judge from {path}"):
             tokenizer = AutoTokenizer.from_pretrained(path)
-            model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype)
         if not getattr(tokenizer, "chat_template", None):
             raise ModelLoadError(
                 f"the judge at {path} has no chat template: a generative judge is prompted as a chat model"
             )
-        model.to(device).eval()
+        with explained(ModelLoadError, f"could not load a causal LM judge from {path}"):
+            model = load_placed(AutoModelForCausalLM, path, dtype, device)
         return cls(model, tokenizer, identity, **kwargs)
 
     def num_parameters(self) -> int:

@@ -3,8 +3,9 @@ vLLM pins a transformers release older than the project's).
 
 The same conversations, formats and decoding as the transformers backend: vLLM renders each
 conversation with the model's chat template (`LLM.chat`), batches and schedules on its own, and
-greedy decoding is temperature 0. Tensor parallelism over a host's GPUs comes from the
-RMLB_VLLM_TENSOR_PARALLEL environment variable (default 1).
+greedy decoding is temperature 0. The model is split over the GPUs this process sees (tensor
+parallelism: a Ray task that asked for N GPUs sees N), rounded down to a power of two, which most
+models' head counts divide; RMLB_VLLM_TENSOR_PARALLEL sets the degree instead.
 """
 
 from __future__ import annotations
@@ -14,6 +15,25 @@ from typing import Optional, Sequence
 
 from ..errors import ConfigError, ModelLoadError, explained
 from .base import Decoding, Generation, GenerationBackend, Message, Usage
+
+
+def visible_gpus() -> int:
+    import torch
+
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0
+
+
+def tensor_parallel_size(configured: Optional[str], gpus: int) -> int:
+    """The degree asked for, else the largest power of two not above the visible GPUs (at least 1)."""
+    if configured:
+        try:
+            degree = int(configured)
+        except ValueError:
+            degree = 0
+        if degree < 1:
+            raise ConfigError(f"RMLB_VLLM_TENSOR_PARALLEL must be a positive whole number, not {configured!r}")
+        return degree
+    return 1 << (max(gpus, 1).bit_length() - 1)
 
 
 class VLLMBackend(GenerationBackend):
@@ -34,7 +54,7 @@ class VLLMBackend(GenerationBackend):
                 "the vllm judge backend needs vLLM, which is not installed here: install "
                 "requirements-vllm.txt in its own environment on a GPU host, or use --judge-backend transformers"
             ) from None
-        parallel = int(os.environ.get("RMLB_VLLM_TENSOR_PARALLEL", "1"))
+        parallel = tensor_parallel_size(os.environ.get("RMLB_VLLM_TENSOR_PARALLEL"), visible_gpus())
         with explained(ModelLoadError, f"vLLM could not load the judge at {path}"):
             llm = LLM(
                 model=path,
