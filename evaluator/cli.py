@@ -60,7 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"one of {', '.join(CHAT_FORMATS)}, or the path of a Jinja template file " + _default("chat_template"),
     )
     run.add_argument("--max-length", type=_positive_int, help="truncate texts to N tokens")
-    run.add_argument("--batch-tokens", type=_positive_int, help="padded tokens per batch " + _default("batch_tokens"))
+    run.add_argument(
+        "--batch-tokens",
+        type=_positive_int,
+        help="padded tokens per batch (default: 16384 on CPU; on a GPU, sized to the memory the weights leave free)",
+    )
     run.add_argument("--bootstrap-samples", type=_positive_int, help=_default("bootstrap_samples"))
     run.add_argument("--seed", type=int, help="seed of the bootstrap intervals " + _default("seed"))
     run.add_argument(

@@ -61,7 +61,9 @@ class RunConfig(BaseModel):
     dtype: str = "auto"
     chat_template: str = "tokenizer"
     max_length: Optional[int] = Field(None, gt=0)
-    batch_tokens: int = Field(16384, gt=0)
+    batch_tokens: Optional[int] = Field(
+        None, gt=0, description="padded tokens per batch; unset: 16,384 on CPU, sized to free memory on a GPU"
+    )
     bootstrap_samples: int = Field(scoring.DEFAULT_BOOTSTRAP_SAMPLES, gt=0)
     seed: int = Field(scoring.DEFAULT_SEED, description="seeds the bootstrap and a judge's slot orders")
     progress: bool = True

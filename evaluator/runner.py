@@ -10,8 +10,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
-
-from results.store import Store, scores_bytes
 from results.schema import (
     BenchmarkInfo,
     EvalResult,
@@ -22,13 +20,15 @@ from results.schema import (
     RunStats,
     Timings,
 )
+from results.store import Store, scores_bytes
 
 from . import scoring
 from .adapters import LoadOptions, RewardAdapter, ScoredExample, ScoringStats, get_adapter, truncation
 from .benchmarks import Benchmark, DataSource, get_benchmark
 from .benchmarks.loading import BenchmarkData, load_benchmark_data
 from .device import dtype_name, resolve_device, resolve_dtype
-from .model_source import ResolvedModel, api_model, resolve_model
+from .model_loading import adapter_options, find_model
+from .model_source import ResolvedModel
 from .provenance import environment
 from .run_config import RunConfig
 
@@ -70,12 +70,8 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
     t_data = time.perf_counter()
     log.info("loaded %d examples from %s", len(data.examples), " + ".join(data.sources))
 
-    model = _find_model(config)
-    options = LoadOptions.from_config(
-        config, model.local_path, device, dtype, store,
-        model_identity=f"{model.org}/{model.name}@{model.revision_resolved}",
-        margin_subsets=_margin_subsets(benchmark, data),
-    )
+    model = find_model(config)
+    options = adapter_options(config, model, device, dtype, store, margin_subsets=_margin_subsets(benchmark, data))
     adapter = adapter_cls.load(options)
     t_model = time.perf_counter()
 
@@ -95,7 +91,7 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
     result = EvalResult(
         model=_model_info(config, model, adapter),
         benchmark=_benchmark_info(benchmark, data, config),
-        settings=_run_settings(config, adapter, device, dtype),
+        settings=_run_settings(config, options, adapter),
         environment=environment(device),
         timings=timings,
         stats=_run_stats(stats),
@@ -133,13 +129,6 @@ def _example_scores(data: BenchmarkData, scored: list[ScoredExample], benchmark:
     ]
 
 
-def _find_model(config: RunConfig) -> ResolvedModel:
-    """A judge behind an API has no files to fetch; every other model does."""
-    if config.api_judge:
-        return api_model(config.model, config.judge.api_base)
-    return resolve_model(config.model, config.revision, config.revision_resolved)
-
-
 def _margin_subsets(benchmark: Benchmark, data: BenchmarkData) -> frozenset[str]:
     """Subsets whose score needs every completion's own score (a judge rates those one by one)."""
     return frozenset(s for s in {ex.subset for ex in data.examples} if benchmark.scorer_for(s).needs_scalar_scores)
@@ -162,12 +151,12 @@ def _model_info(config: RunConfig, model: ResolvedModel, adapter: RewardAdapter)
     )
 
 
-def _run_settings(config: RunConfig, adapter: RewardAdapter, device, dtype) -> RunSettings:
+def _run_settings(config: RunConfig, options: LoadOptions, adapter: RewardAdapter) -> RunSettings:
     return RunSettings(
-        device=str(device),
-        dtype=dtype_name(dtype),
+        device=str(options.device),
+        dtype=dtype_name(options.dtype),
         max_length=adapter.max_length,
-        batch_tokens=config.batch_tokens,
+        batch_tokens=options.batch_tokens,
         bootstrap_samples=config.bootstrap_samples,
         bootstrap_seed=config.seed,
         per_token_mean=config.per_token_mean,

@@ -25,6 +25,7 @@ from results.store import Store
 from ..errors import ConfigError, DataError
 from ..provenance import code_version
 from ..run_config import RunConfig
+from ..token_budget import CPU_BATCH_TOKENS
 from . import metrics
 from .generation import GenerationSettings, generate_completions
 from .reference_sets import References, load_reference_set, resolve_references
@@ -133,7 +134,7 @@ def _request_completions(request: EvalRequest, settings, store: Store, reference
             request.policy_max_new_tokens,
             request.policy_revision_resolved,
             # The request's dtype is the reward model's; the policy model runs in its own default.
-            GenerationSettings(device=settings.device, batch_tokens=settings.batch_tokens),
+            GenerationSettings(device=settings.device, batch_tokens=settings.batch_tokens or CPU_BATCH_TOKENS),
         )
         info = PolicyInfo(
             name=request.policy or generated.model,

@@ -20,10 +20,10 @@ from typing import Callable, Optional, Sequence
 from results.policy import PromptOutcome, ReferencePrompt, RewardModelRef, reference_cache_path
 from results.store import Store
 
-from ..adapters import LoadOptions, RewardAdapter, get_adapter
+from ..adapters import RewardAdapter, get_adapter
 from ..benchmarks.loading import Example
 from ..device import resolve_device, resolve_dtype
-from ..model_source import ResolvedModel, api_model, resolve_model
+from ..model_loading import adapter_options, find_model
 from ..run_config import RunConfig
 from . import metrics
 from .reference_sets import Matched, References, as_messages
@@ -52,15 +52,8 @@ class Judged:
 def load_judge(config: RunConfig, store: Optional[Store]) -> Judge:
     device = resolve_device(config.device)
     dtype = resolve_dtype(config.dtype, device)
-    model = _find_model(config)
-    options = LoadOptions.from_config(
-        config,
-        model.local_path,
-        device,
-        dtype,
-        store,
-        model_identity=f"{model.org}/{model.name}@{model.revision_resolved}",
-    )
+    model = find_model(config)
+    options = adapter_options(config, model, device, dtype, store)
     adapter = get_adapter(config.model_type).load(options)
     reference = getattr(adapter, "reference", None)  # DPO types compare against a reference model
     reward_model = RewardModelRef(
@@ -72,12 +65,6 @@ def load_judge(config: RunConfig, store: Optional[Store]) -> Judge:
         ref_revision=reference.revision_resolved if reference else None,
     )
     return Judge(adapter, reward_model, config)
-
-
-def _find_model(config: RunConfig) -> ResolvedModel:
-    if config.api_judge:
-        return api_model(config.model, config.judge.api_base)
-    return resolve_model(config.model, config.revision, config.revision_resolved)
 
 
 def judge_policy(judge: Judge, references: References, store: Optional[Store]) -> Judged:
