@@ -10,6 +10,7 @@
 # base is a plain Python 3.11 image: a CUDA base image would hold a second copy of those libraries.
 # Build arguments: TORCH_CUDA picks the torch build (cu126: the oldest drivers, GPUs up to Hopper;
 # cu129 or cu130: Blackwell too, newer drivers; cpu: no GPU). TORCH_VERSION = requirements.txt's.
+# WITH_RAY=1 adds the Ray executor's dependencies (docker build --build-arg WITH_RAY=1 ...).
 #
 # Settings are environment variables (defaults below and in the settings modules). Secrets such as
 # HF_TOKEN are given at run time (`-e HF_TOKEN` or an env file), never baked into the image.
@@ -41,11 +42,16 @@ ARG TORCH_CUDA=cu126
 RUN pip install --no-cache-dir --index-url "https://download.pytorch.org/whl/${TORCH_CUDA}" \
     "torch==${TORCH_VERSION}"
 
-COPY requirements.txt ./
+COPY requirements.txt requirements-ray.txt ./
 # torch is already satisfied by the build above; the check stops a silent swap to another build.
 RUN pip install --no-cache-dir -r requirements.txt \
     && python -c "import sys, torch; want = '${TORCH_VERSION}+${TORCH_CUDA}'; \
 sys.exit(0 if torch.__version__ == want else f'torch {torch.__version__} installed, {want} wanted')"
+
+# WITH_RAY=1 adds Ray, for the Ray executor (RMLB_EXECUTOR=ray) and for `ray start` on the
+# cluster's machines from the same image; off by default, as a single worker does not need it.
+ARG WITH_RAY=0
+RUN if [ "${WITH_RAY}" = "1" ]; then pip install --no-cache-dir -r requirements-ray.txt; fi
 
 # The code: .dockerignore lets in only app.py, the packages and docker/.
 COPY . ./

@@ -154,6 +154,14 @@ def test_dependencies_are_installed_before_the_code_is_copied():
     assert first(r"^COPY requirements\.txt") < first(r"^RUN pip install .*-r requirements\.txt") < code
 
 
+def test_ray_is_an_opt_in_layer_installed_from_its_requirements_file():
+    assert arg_defaults()["WITH_RAY"] == "0"
+    assert in_context("requirements-ray.txt")
+    ray_runs = [args for keyword, args in instructions() if keyword == "RUN" and "requirements-ray.txt" in args]
+    assert ray_runs == ['if [ "${WITH_RAY}" = "1" ]; then pip install --no-cache-dir -r requirements-ray.txt; fi']
+    assert any(keyword == "COPY" and "requirements-ray.txt" in args for keyword, args in instructions())
+
+
 def test_entrypoint_healthcheck_and_default_command():
     steps = dict(instructions())
     assert "docker/entrypoint.sh" in steps["ENTRYPOINT"]
