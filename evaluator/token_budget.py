@@ -23,7 +23,10 @@ log = logging.getLogger(__name__)
 CPU_BATCH_TOKENS = 16384
 ACTIVATION_SHARE = 0.5
 MIN_GPU_BATCH_TOKENS = 4096
-MAX_GPU_BATCH_TOKENS = 1 << 20  # past this, batches are long enough for any GPU to be busy
+# Past this a batch keeps any GPU busy, and the cap bounds what the estimate leaves out: an
+# attention kernel that writes out its scores (heads x length per token) where a mask stops the
+# fused kernels.
+MAX_GPU_BATCH_TOKENS = 1 << 18
 ROUND_TO = 1024
 
 
