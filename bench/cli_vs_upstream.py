@@ -175,48 +175,26 @@ def run(method: Method, out: Path) -> None:
     print(f"  {method.name}: {elapsed:.2f} s", flush=True)
 
 
+# Our CLI's defaults, but the device and dtype spelled out as upstream's are.
+OURS_FLAGS = ["--model-type", "classifier", "--device", "cpu", "--dtype", "float32", "--no-progress"]
+
+
 def ours(model: Path, data: list[str], sharing: bool) -> Method:
-    flags = [] if sharing else ["--no-prefix-sharing"]
-    return Method(
-        "ours" if sharing else "ours, no sharing",
-        lambda out: [
-            sys.executable,
-            "-m",
-            "evaluator",
-            "run",
-            "--model",
-            str(model),
-            "--model-type",
-            "classifier",
-            *data,
-            "--device",
-            "cpu",
-            "--dtype",
-            "float32",
-            "--no-progress",
-            *flags,
-            "--output",
-            str(out),
-        ],
-        read_ours,
-    )
+    flags = [*OURS_FLAGS, *data] + ([] if sharing else ["--no-prefix-sharing"])
+    command = [sys.executable, "-m", "evaluator", "run", "--model", str(model), *flags, "--output"]
+    return Method("ours" if sharing else "ours, no sharing", lambda out: [*command, str(out)], read_ours)
 
 
 def naive(model: Path, data: list[str]) -> Method:
-    script = str(ROOT / "bench" / "naive_loop.py")
-    return Method(
-        "naive (batches of 8)",
-        lambda out: [
-            sys.executable,
-            script,
-            "--model",
-            str(model),
-            *data,
-            "--output",
-            str(out / "scores.jsonl"),
-        ],
-        read_naive,
-    )
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "naive_loop.py"),
+        "--model",
+        str(model),
+        *data,
+        "--output",
+    ]
+    return Method("naive (batches of 8)", lambda out: [*command, str(out / "scores.jsonl")], read_naive)
 
 
 @dataclass
@@ -232,41 +210,15 @@ class Upstream:
         shim = [str(self.python), "-c", UPSTREAM_ON_CPU]
         if shape == "pairs":  # v1 writes <output_dir><model>.json: run where the model is a relative path
             root = self.view.parent.parent
+            model = str(self.view.relative_to(root))
+            v1 = [*shim, "rewardbench.rewardbench:main", "--model", model, "--dataset", str(self.pairs)]
+            v1 += ["--load_json", "--not_quantized", "--torch_dtype", "float32", "--output_dir"]
             return Method(
-                UPSTREAM_V1,
-                lambda out: [
-                    *shim,
-                    "rewardbench.rewardbench:main",
-                    "--model",
-                    str(self.view.relative_to(root)),
-                    "--dataset",
-                    str(self.pairs),
-                    "--load_json",
-                    "--not_quantized",
-                    "--torch_dtype",
-                    "float32",
-                    "--output_dir",
-                    f"{out}/",
-                ],
-                read_upstream_pairs,
-                cwd=lambda out: root,
+                UPSTREAM_V1, lambda out: [*v1, f"{out}/"], read_upstream_pairs, cwd=lambda out: root
             )
-        return Method(
-            "upstream run_v2.py",
-            lambda out: [  # run_v2 writes under ./results
-                *shim,
-                "scripts.run_v2:main",
-                "--model",
-                str(self.view),
-                "--dataset",
-                str(self.best_of),
-                "--torch_dtype",
-                "float32",
-                "--do_not_save",
-            ],
-            read_upstream_best_of,
-            cwd=lambda out: out,
-        )
+        v2 = [*shim, "scripts.run_v2:main", "--model", str(self.view), "--dataset", str(self.best_of)]
+        v2 += ["--torch_dtype", "float32", "--do_not_save"]  # it writes the scores under ./results
+        return Method("upstream run_v2.py", lambda out: v2, read_upstream_best_of, cwd=lambda out: out)
 
 
 def unpadded_by_v1(lengths: list[list[int]]) -> set[tuple[int, int]]:
