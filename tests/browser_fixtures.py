@@ -68,3 +68,46 @@ def wait_until(condition, timeout_s: float = WAIT_MS / 1000, interval_s: float =
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout_s}s (last value {value!r})")
         time.sleep(interval_s)
+
+
+@contextmanager
+def watched_page(browser, url: str, wait_for: str, tab: str | None = None, **context_options) -> Iterator[object]:
+    """A fresh page at `url` (on `tab`, if named) once `wait_for` shows, recording every dialog:
+    none may ever open, so leaving the block with one recorded fails the test."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.dialogs = []
+        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(url)
+        if tab:
+            open_tab(page, tab)
+        page.wait_for_selector(wait_for)
+        yield page
+        assert page.dialogs == [], f"a dialog opened: {page.dialogs}"
+    finally:
+        context.close()
+
+
+def open_tab(page, name: str) -> None:
+    """Click a tab; on a narrow page Gradio moves the last tabs into a "More tabs" menu."""
+    page.wait_for_selector("[role=tab]")
+    tab = page.get_by_role("tab", name=name)
+    if tab.count():
+        tab.click()
+    else:
+        page.locator("button[aria-label='More tabs']").click()
+        page.locator(".overflow-dropdown button", has_text=name).click()
+
+
+def grid_column(page, grid: str, index: int) -> list[str]:
+    """The texts of one column of a Gradio grid, read in one step (it may re-render between two)."""
+    return page.eval_on_selector_all(
+        f"{grid} [role=gridcell][data-col='{index}']", "cells => cells.map(cell => cell.innerText.trim())"
+    )
+
+
+def grid_headers(page, grid: str, read: str = "th.title") -> list[str]:
+    """One attribute of every column header (`th.title`: the full names the cells abbreviate)."""
+    return page.eval_on_selector_all(f"{grid} th[role=columnheader]", f"ths => ths.map(th => {read})")

@@ -11,7 +11,15 @@ from leaderboard.data import ResultsCache
 from leaderboard.settings import AppSettings
 from leaderboard.ui import build_app
 from results.store import LocalStore
-from tests.browser_fixtures import SCREENSHOTS, WAIT_MS, chromium, serving, wait_until
+from tests.browser_fixtures import (
+    SCREENSHOTS,
+    chromium,
+    grid_column,
+    grid_headers,
+    serving,
+    wait_until,
+    watched_page,
+)
 from tests.examples_fixtures import scored, store_result
 from tests.test_examples import REWARDS_A, REWARDS_B, TEXTS
 
@@ -33,27 +41,16 @@ def served(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture
 def page(served):
     with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
-        page.dialogs = []
-        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(served)
-        page.get_by_role("tab", name="Examples").click()
-        page.wait_for_selector(CELLS)
-        yield page
-        assert page.dialogs == [], f"a dialog opened: {page.dialogs}"
-        context.close()
+        with watched_page(browser, served, CELLS, tab="Examples", viewport={"width": 1280, "height": 1000}) as page:
+            yield page
 
 
 def column(page, index: int, grid: str = "#ex-table") -> list[str]:
-    return page.eval_on_selector_all(
-        f"{grid} [role=gridcell][data-col='{index}']", "cells => cells.map(cell => cell.innerText.trim())"
-    )
+    return grid_column(page, grid, index)
 
 
 def headers(page, grid: str = "#ex-table") -> list[str]:
-    return page.eval_on_selector_all(f"{grid} th[role=columnheader]", "ths => ths.map(th => th.title)")
+    return grid_headers(page, grid)
 
 
 def test_wrong_examples_open_one_and_compare_two_models(page):

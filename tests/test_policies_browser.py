@@ -12,7 +12,8 @@ from leaderboard import policies as p
 from leaderboard.data import ResultsCache
 from leaderboard.settings import AppSettings
 from leaderboard.ui import build_app
-from tests.browser_fixtures import SCREENSHOTS, WAIT_MS, chromium, serving, wait_until
+from tests.browser_fixtures import SCREENSHOTS, chromium, open_tab, serving, wait_until
+from tests.browser_fixtures import grid_column, grid_headers, watched_page
 from tests.policy_web_fixtures import (
     BAD,
     GOOD,
@@ -46,41 +47,19 @@ def browser():
         yield running
 
 
-def open_tab(page, name: str) -> None:
-    """Click a tab; on a narrow page Gradio moves the last tabs into a "More tabs" menu."""
-    page.wait_for_selector("[role=tab]")
-    tab = page.get_by_role("tab", name=name)
-    if tab.count():
-        tab.click()
-    else:
-        page.locator("button[aria-label='More tabs']").click()
-        page.locator(".overflow-dropdown button", has_text=name).click()
-
-
 @pytest.fixture
 def page(browser, served):
     """A fresh page on the Policies tab that records every dialog (none may ever open)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(served[0])
-    open_tab(page, "Policies")
-    page.wait_for_selector(CELLS)
-    yield page
-    assert page.dialogs == [], f"a dialog opened: {page.dialogs}"
-    context.close()
+    with watched_page(browser, served[0], CELLS, tab="Policies", accept_downloads=True) as page:
+        yield page
 
 
 def column(page, index: int, grid: str = TABLE) -> list[str]:
-    return page.eval_on_selector_all(
-        f"{grid} [role=gridcell][data-col='{index}']", "cells => cells.map(cell => cell.innerText.trim())"
-    )
+    return grid_column(page, grid, index)
 
 
 def headers(page, grid: str = TABLE) -> list[str]:
-    return page.eval_on_selector_all(f"{grid} th[role=columnheader]", "ths => ths.map(th => th.innerText.trim())")
+    return grid_headers(page, grid, read="th.innerText.trim()")
 
 
 def shown(page) -> dict[str, list[str]]:

@@ -17,7 +17,17 @@ from leaderboard.settings import AppSettings
 from leaderboard.ui import build_app
 from results.schema import EvalRequest, Status
 from results.store import legacy_result_path
-from tests.browser_fixtures import SCREENSHOTS, WAIT_MS, chromium, serving, wait_until
+from tests.browser_fixtures import (
+    SCREENSHOTS,
+    WAIT_MS,
+    chromium,
+    grid_column,
+    grid_headers,
+    open_tab,
+    serving,
+    wait_until,
+    watched_page,
+)
 from tests.hub_emulator import HubEmulator
 from tests.leaderboard_fixtures import (
     CUSTOM_BENCHMARK,
@@ -108,27 +118,16 @@ def browser():
 @pytest.fixture
 def page(browser, served):
     """A fresh page on the leaderboard that records every dialog (none may ever open)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(served[0])
-    page.wait_for_selector(MODEL_CELLS)
-    yield page
-    assert page.dialogs == [], f"a dialog opened: {page.dialogs}"
-    context.close()
+    with watched_page(browser, served[0], MODEL_CELLS, accept_downloads=True) as page:
+        yield page
 
 
 def column(page, index: int, grid: str = "#lb-table") -> list[str]:
-    """The texts of one column, read in one step (the grid may re-render between two reads)."""
-    return page.eval_on_selector_all(
-        f"{grid} [role=gridcell][data-col='{index}']", "cells => cells.map(cell => cell.innerText.trim())"
-    )
+    return grid_column(page, grid, index)
 
 
 def headers(page, grid: str = "#lb-table") -> list[str]:
-    return page.eval_on_selector_all(f"{grid} th[role=columnheader]", "ths => ths.map(th => th.title)")
+    return grid_headers(page, grid)
 
 
 def shown_models(page) -> list[str]:
@@ -281,16 +280,6 @@ def test_new_results_show_after_a_refresh_without_a_restart(page, served):
 
 
 # ---- issue 17: incomplete results, custom data, what the pages show --------------------------------
-
-
-def open_tab(page, name: str) -> None:
-    """Click a tab; on a narrow page Gradio moves the last tabs into a "More tabs" menu."""
-    tab = page.get_by_role("tab", name=name)
-    if tab.count():
-        tab.click()
-    else:
-        page.locator("button[aria-label='More tabs']").click()
-        page.locator(".overflow-dropdown button", has_text=name).click()
 
 
 def test_incomplete_results_are_hidden_until_the_switch_shows_them_marked(page):
