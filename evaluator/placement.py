@@ -21,6 +21,7 @@ from typing import Optional, Union
 import torch
 
 from .errors import ModelLoadError, explained
+from .fast_kernels import fused_activations
 
 log = logging.getLogger(__name__)
 
@@ -100,11 +101,20 @@ def _device_map(empty: torch.nn.Module, dtype: torch.dtype, gpu_free: list[int],
 
 
 def load_placed(auto_class, path: str, dtype: torch.dtype, device: torch.device, **kwargs) -> torch.nn.Module:
-    """`auto_class.from_pretrained(path)` in eval mode on `device` or spread over the visible GPUs.
+    """`auto_class.from_pretrained(path)` in eval mode on `device` or spread over the visible GPUs,
+    its activations on fused kernels where the config names a slower form (fast_kernels.py).
 
     Errors are the caller's to explain (it knows what the model is for)."""
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(path)
+    changes = fused_activations(config)
+    if changes:
+        log.info("%s: the same activation on a fused kernel (%s)", path, "; ".join(changes))
     placement = plan_placement(auto_class, path, dtype, device, free_gpu_memory())
-    model = auto_class.from_pretrained(path, dtype=dtype, **placement.from_pretrained_kwargs(), **kwargs)
+    model = auto_class.from_pretrained(
+        path, config=config, dtype=dtype, **placement.from_pretrained_kwargs(), **kwargs
+    )
     if placement.device_map is None:
         model.to(placement.device)
     else:

@@ -120,4 +120,5 @@ def test_on_the_cpu_the_model_loads_whole_and_scores_as_before(classifier):
     plain = Auto.from_pretrained(classifier).eval()
     ids = torch.tensor([[5, 6, 7, 8]])
     assert not placed.training and placed.device.type == "cpu"
-    assert torch.equal(placed(input_ids=ids).logits, plain(input_ids=ids).logits)
+    # the same up to rounding: its GELU runs on the fused kernel (tests/test_fast_kernels.py)
+    assert torch.allclose(placed(input_ids=ids).logits, plain(input_ids=ids).logits, atol=1e-5, rtol=0)
