@@ -90,15 +90,26 @@ def describe(tokens: int, free_bytes: int, per_token_bytes: int) -> str:
     )
 
 
-def choose_batch_tokens(config, model_path, device, dtype) -> int:
-    """`config.batch_tokens` if set, else the CPU's fixed budget or one sized to the GPU's free memory.
+# Model types whose batches are one forward over texts; generation (judges, critiques) also grows
+# each row's cache by the tokens it writes, which this estimate does not count: they keep 16,384.
+SIZED_MODEL_TYPES = frozenset({"classifier", "dpo", "dpo-ref-free"})
 
-    Runs before the model loads: the weights are sized from the safetensors headers (times two
-    for model types that load a reference of their own), the shape from config.json."""
+
+def choose_batch_tokens(config, model_path, device, dtype) -> int:
+    """`config.batch_tokens` if set, else the CPU's fixed budget or one sized to the GPU's free memory."""
     if config.batch_tokens:
         return config.batch_tokens
-    if device.type != "cuda" or not model_path:  # an API judge has no files
+    if device.type != "cuda" or not model_path or config.model_type not in SIZED_MODEL_TYPES:
         return CPU_BATCH_TOKENS
+    import torch
+
+    return sized_batch_tokens(config, model_path, dtype, torch.cuda.mem_get_info(device)[0])
+
+
+def sized_batch_tokens(config, model_path: str, dtype, free: int) -> int:
+    """The budget for `free` bytes of GPU memory, before the model loads: the weights sized from the
+    safetensors headers (twice for model types that load a reference of their own), the shape
+    from config.json. A config it cannot read keeps the fixed budget."""
     import torch
     from transformers import AutoConfig
 
@@ -107,16 +118,17 @@ def choose_batch_tokens(config, model_path, device, dtype) -> int:
     from .executors.resources import safetensors_parameters
     from .placement import WEIGHT_SHARE
 
+    try:
+        shape = ModelShape.from_config(AutoConfig.from_pretrained(model_path))
+    except Exception as exc:  # an architecture transformers does not know, or sizes under other names
+        log.warning("batch budget: %s; keeping %d tokens", exc, CPU_BATCH_TOKENS)
+        return CPU_BATCH_TOKENS
     dtype_bytes = torch.empty((), dtype=dtype).element_size()
     parameters = safetensors_parameters(Path(model_path)) or 0
     weights = parameters * dtype_bytes * (2 if MODEL_TYPES[config.model_type].needs_reference else 1)
-    free = torch.cuda.mem_get_info(device)[0]
     left = free_after_weights(free, weights) if weights <= free * WEIGHT_SHARE else int(free * (1 - WEIGHT_SHARE))
     per_token = activation_bytes_per_token(
-        ModelShape.from_config(AutoConfig.from_pretrained(model_path)),
-        dtype_bytes,
-        reads_logits=config.model_type != "classifier",
-        keeps_prompt_cache=config.prefix_sharing or config.model_type in ("generative", "cloud"),
+        shape, dtype_bytes, reads_logits=config.model_type != "classifier", keeps_prompt_cache=config.prefix_sharing
     )
     tokens = gpu_batch_tokens(left, per_token)
     log.info("batch budget: %s", describe(tokens, left, per_token))

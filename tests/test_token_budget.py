@@ -81,3 +81,34 @@ def test_a_run_records_the_budget_it_used(tiny_classifier, tmp_path):
     data = write_jsonl(tmp_path / "rows.jsonl", make_rows({"alpacaeval-easy": 2}))
     outcome = evaluate(RunConfig(model=str(tiny_classifier), data=str(data), device="cpu", progress=False))
     assert outcome.result.settings.batch_tokens == CPU_BATCH_TOKENS
+
+
+def test_a_gpu_budget_is_sized_from_the_checkpoint_and_the_free_memory(tiny_classifier, tmp_path, caplog):
+    from transformers import AutoConfig
+
+    from evaluator.executors.resources import safetensors_parameters
+    from evaluator.token_budget import sized_batch_tokens
+
+    free = 64 * 2**20  # small enough to stay under the cap with this tiny model
+    config = RunConfig(model=str(tiny_classifier))
+    shape = ModelShape.from_config(AutoConfig.from_pretrained(tiny_classifier))
+    weights = safetensors_parameters(tiny_classifier) * 2  # bfloat16
+    per_token = 2 * (4 * shape.hidden + 2 * shape.intermediate) + 2 * 2 * shape.layers * shape.kv_width
+    expected = min(int((free - weights) * ACTIVATION_SHARE) // per_token, MAX_GPU_BATCH_TOKENS) // 1024 * 1024
+    assert MIN_GPU_BATCH_TOKENS < expected < MAX_GPU_BATCH_TOKENS
+    assert sized_batch_tokens(config, str(tiny_classifier), torch.bfloat16, free) == expected
+    # without sharing no prompt cache is kept: more tokens fit
+    no_cache = config.model_copy(update={"prefix_sharing": False})
+    assert sized_batch_tokens(no_cache, str(tiny_classifier), torch.bfloat16, free) > expected
+
+    (tmp_path / "config.json").write_text('{"model_type": "no-such-architecture"}')
+    with caplog.at_level("WARNING", logger="evaluator.token_budget"):
+        assert sized_batch_tokens(config, str(tmp_path), torch.bfloat16, free) == CPU_BATCH_TOKENS
+    assert "keeping 16384 tokens" in caplog.text
+
+
+def test_generating_model_types_keep_the_fixed_budget_on_a_gpu(tiny_classifier):
+    cuda = torch.device("cuda")
+    for model_type in ("generative", "cloud"):
+        config = RunConfig.model_construct(batch_tokens=None, model_type=model_type, prefix_sharing=True)
+        assert choose_batch_tokens(config, str(tiny_classifier), cuda, torch.bfloat16) == CPU_BATCH_TOKENS
