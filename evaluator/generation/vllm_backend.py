@@ -5,7 +5,8 @@ The same conversations, formats and decoding as the transformers backend: vLLM r
 conversation with the model's chat template (`LLM.chat`), batches and schedules on its own, and
 greedy decoding is temperature 0. The model is split over the GPUs this process sees (tensor
 parallelism: a Ray task that asked for N GPUs sees N), rounded down to a power of two, which most
-models' head counts divide; RMLB_VLLM_TENSOR_PARALLEL sets the degree instead.
+models' head counts divide; a worker given one GPU by index (`--device cuda:N`) keeps to it, and
+RMLB_VLLM_TENSOR_PARALLEL sets the degree instead.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from ..errors import ConfigError, ModelLoadError, explained
 from .base import Decoding, Generation, GenerationBackend, Message, Usage
 
 
-def visible_gpus() -> int:
+def gpus_to_use(device) -> int:
+    """The GPUs this process may split a judge over: one when the device names a GPU by index
+    (one worker per GPU), else every GPU it sees (a Ray task sees the ones it asked for)."""
     import torch
 
+    if device is not None and device.index is not None:
+        return 1
     return torch.cuda.device_count() if torch.cuda.is_available() else 0
 
 
@@ -46,7 +51,7 @@ class VLLMBackend(GenerationBackend):
         self.chat_template: Optional[str] = None  # a template file's text, instead of the model's
 
     @classmethod
-    def load(cls, path: str, dtype, identity: str, max_length: Optional[int]) -> "VLLMBackend":
+    def load(cls, path: str, dtype, identity: str, max_length: Optional[int], device=None) -> "VLLMBackend":
         try:
             from vllm import LLM
         except ImportError:
@@ -54,7 +59,7 @@ class VLLMBackend(GenerationBackend):
                 "the vllm judge backend needs vLLM, which is not installed here: install "
                 "requirements-vllm.txt in its own environment on a GPU host, or use --judge-backend transformers"
             ) from None
-        parallel = tensor_parallel_size(os.environ.get("RMLB_VLLM_TENSOR_PARALLEL"), visible_gpus())
+        parallel = tensor_parallel_size(os.environ.get("RMLB_VLLM_TENSOR_PARALLEL"), gpus_to_use(device))
         with explained(ModelLoadError, f"vLLM could not load the judge at {path}"):
             llm = LLM(
                 model=path,

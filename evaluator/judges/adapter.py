@@ -46,7 +46,9 @@ def _local_backend(settings: JudgeSettings, options: LoadOptions) -> GenerationB
 def _vllm_backend(settings: JudgeSettings, options: LoadOptions) -> GenerationBackend:
     from ..generation.vllm_backend import VLLMBackend
 
-    return VLLMBackend.load(options.model_path, options.dtype, f"{options.model_identity}|vllm", options.max_length)
+    return VLLMBackend.load(
+        options.model_path, options.dtype, f"{options.model_identity}|vllm", options.max_length, options.device
+    )
 
 
 def _api_backend(settings: JudgeSettings, options: LoadOptions) -> GenerationBackend:
