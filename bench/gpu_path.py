@@ -15,7 +15,8 @@ Share of peak: forward FLOPs = 2 x non-embedding parameters x real tokens + the 
 GPU's dense bfloat16 peak (`--peak-tflops`, else looked up by the device name). Prefix-shared runs
 compute fewer tokens by design, so their share is not reported; their gain is the time ratio.
 
-    python bench/gpu_path.py [--shape 1b|tiny] [--prompts 200] [--json out.json]
+    python bench/gpu_path.py [--shape 1b|tiny] [--prompts 200] [--json out.json] [--data llmbar.jsonl]
+    bash bench/gpu_check.sh     (on the GPU machine, after bench/gpu_wheels.sh here)
 """
 
 from __future__ import annotations
@@ -50,10 +51,10 @@ SHAPES = {
 PEAK_TFLOPS = {"H200": 989.0, "H100": 989.0, "A100": 312.0, "L40S": 362.0, "L4": 121.0, "A10": 125.0}
 
 
-def build_model(folder: Path, shape: str, dtype: torch.dtype) -> Path:
+def build_model(folder: Path, shape: str, dtype: torch.dtype, data: Path) -> Path:
     from transformers import LlamaConfig, LlamaForSequenceClassification
 
-    rows = [json.loads(line) for line in DATA.read_text().splitlines()]
+    rows = [json.loads(line) for line in data.read_text().splitlines()]
     tokenizer = build_tokenizer([t for r in rows for t in (r["prompt"], r["chosen"], r["rejected"])], vocab_size=8000)
     config = LlamaConfig(**SHAPES[shape], num_labels=1, max_position_embeddings=4096,
                          pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
@@ -110,15 +111,16 @@ def main() -> None:
     parser.add_argument("--prompts", type=int, default=200)
     parser.add_argument("--peak-tflops", type=float)
     parser.add_argument("--json")
+    parser.add_argument("--data", type=Path, default=DATA, help="the LLMBar pairs (RewardBench schema)")
     args = parser.parse_args()
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
     data = {
-        "LLMBar pairs": load_benchmark_data(REWARDBENCH, core=DataSource(str(DATA))).examples,
-        "RB2-shaped best-of-4": best_of_4_examples(args.prompts),
+        "LLMBar pairs": load_benchmark_data(REWARDBENCH, core=DataSource(str(args.data))).examples,
+        "RB2-shaped best-of-4": best_of_4_examples(args.prompts, args.data),
     }
     with tempfile.TemporaryDirectory() as tmp:
-        folder = build_model(Path(tmp) / "rm", args.shape, dtype)
+        folder = build_model(Path(tmp) / "rm", args.shape, dtype, args.data)
         auto = choose_batch_tokens(argparse.Namespace(batch_tokens=None, model_type="classifier", prefix_sharing=True),
                                    str(folder), device, dtype)
         settings = [(CPU_BATCH_TOKENS, False), (auto, False), (auto, True)]

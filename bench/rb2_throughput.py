@@ -50,8 +50,8 @@ MODELS = {
 }
 
 
-def best_of_4_examples(prompts: int) -> list[Example]:
-    pairs = load_benchmark_data(REWARDBENCH, core=DataSource(str(DATA))).examples
+def best_of_4_examples(prompts: int, data: Path = DATA) -> list[Example]:
+    pairs = load_benchmark_data(REWARDBENCH, core=DataSource(str(data))).examples
     if prompts + BORROWED > len(pairs):
         raise SystemExit(f"--prompts must be at most {len(pairs) - BORROWED} (the LLMBar file has {len(pairs)} pairs)")
     return [
