@@ -66,6 +66,10 @@ class VLLMBackend(GenerationBackend):
                 dtype=str(dtype).removeprefix("torch."),
                 max_model_len=max_length,
                 tensor_parallel_size=parallel,
+                # Worker processes on this machine's GPUs, never Ray actors: inside a Ray task that
+                # already holds its GPUs, vLLM's Ray executor would wait for a placement group of
+                # GPUs nobody can give it.
+                distributed_executor_backend="mp",
                 seed=0,
             )
         return cls(llm, identity, max_length or llm.llm_engine.model_config.max_model_len)
