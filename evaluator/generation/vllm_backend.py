@@ -69,7 +69,7 @@ class VLLMBackend(GenerationBackend):
                 # Worker processes on this machine's GPUs, never Ray actors: inside a Ray task that
                 # already holds its GPUs, vLLM's Ray executor would wait for a placement group of
                 # GPUs nobody can give it.
-                distributed_executor_backend="mp",
+                distributed_executor_backend="mp" if parallel > 1 else None,
                 seed=0,
             )
         return cls(llm, identity, max_length or llm.llm_engine.model_config.max_model_len)
