@@ -44,6 +44,18 @@ def serving(app, settings) -> Iterator[str]:
 
 
 @contextmanager
+def serving_store(store, settings, export_dir) -> Iterator[tuple[str, object]]:
+    """The whole web app over `store`, served as `serving` does; yields its URL and its results
+    cache (tests refresh it after writing to the store)."""
+    from leaderboard.data import ResultsCache
+    from leaderboard.ui import build_app
+
+    cache = ResultsCache(store)
+    with serving(build_app(store, settings, cache=cache, export_dir=export_dir), settings) as url:
+        yield url, cache
+
+
+@contextmanager
 def chromium() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
@@ -56,6 +68,13 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module", name="browser")
+def browser_fixture():
+    """One chromium for a test module, as the fixture `browser` (import it into the module)."""
+    with chromium() as running:
+        yield running
 
 
 def wait_until(condition, timeout_s: float = WAIT_MS / 1000, interval_s: float = 0.1):

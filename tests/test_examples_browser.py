@@ -7,16 +7,14 @@ from typing import Iterator
 
 import pytest
 
-from leaderboard.data import ResultsCache
 from leaderboard.settings import AppSettings
-from leaderboard.ui import build_app
 from results.store import LocalStore
 from tests.browser_fixtures import (
     SCREENSHOTS,
     chromium,
     grid_column,
     grid_headers,
-    serving,
+    serving_store,
     wait_until,
     watched_page,
 )
@@ -33,8 +31,7 @@ def served(tmp_path_factory) -> Iterator[str]:
     store_result(store, "org/a", TEXTS, scored(TEXTS, REWARDS_A))
     store_result(store, "org/b", TEXTS, scored(TEXTS, REWARDS_B))
     settings = AppSettings(ui_poll_s=1.0, manual_refresh_min_s=0, benchmarks=("rewardbench",))
-    app = build_app(store, settings, cache=ResultsCache(store), export_dir=tmp_path_factory.mktemp("exports"))
-    with serving(app, settings) as url:
+    with serving_store(store, settings, tmp_path_factory.mktemp("exports")) as (url, _):
         yield url
 
 

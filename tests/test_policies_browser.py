@@ -11,8 +11,8 @@ import pytest
 from leaderboard import policies as p
 from leaderboard.data import ResultsCache
 from leaderboard.settings import AppSettings
-from leaderboard.ui import build_app
-from tests.browser_fixtures import SCREENSHOTS, chromium, open_tab, serving, wait_until
+from tests.browser_fixtures import SCREENSHOTS, open_tab, serving_store, wait_until
+from tests.browser_fixtures import browser_fixture  # noqa: F401 (provides the `browser` fixture)
 from tests.browser_fixtures import grid_column, grid_headers, watched_page
 from tests.policy_web_fixtures import (
     BAD,
@@ -35,16 +35,8 @@ CELLS = f"{TABLE} [role=gridcell]"
 def served(tmp_path_factory) -> Iterator[tuple[str, ResultsCache]]:
     store = policy_store(tmp_path_factory.mktemp("store"))
     settings = AppSettings(ui_poll_s=1.0, manual_refresh_min_s=0, benchmarks=("rewardbench",))
-    cache = ResultsCache(store)
-    app = build_app(store, settings, cache=cache, export_dir=tmp_path_factory.mktemp("exports"))
-    with serving(app, settings) as url:
-        yield url, cache
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as running:
-        yield running
+    with serving_store(store, settings, tmp_path_factory.mktemp("exports")) as served:
+        yield served
 
 
 @pytest.fixture

@@ -14,17 +14,16 @@ import pytest
 from leaderboard import table as t
 from leaderboard.data import ResultsCache
 from leaderboard.settings import AppSettings
-from leaderboard.ui import build_app
 from results.schema import EvalRequest, Status
 from results.store import legacy_result_path
 from tests.browser_fixtures import (
     SCREENSHOTS,
     WAIT_MS,
-    chromium,
+    browser_fixture,  # noqa: F401 (provides the `browser` fixture)
     grid_column,
     grid_headers,
     open_tab,
-    serving,
+    serving_store,
     wait_until,
     watched_page,
 )
@@ -103,16 +102,8 @@ def served(tmp_path_factory, hub) -> Iterator[tuple[str, ResultsCache]]:
     settings = AppSettings(
         hub_endpoint=hub.endpoint, ui_poll_s=1.0, manual_refresh_min_s=0, benchmarks=("rewardbench", RB2)
     )
-    cache = ResultsCache(store)
-    app = build_app(store, settings, cache=cache, export_dir=tmp_path_factory.mktemp("exports"))
-    with serving(app, settings) as url:
-        yield url, cache
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as running:
-        yield running
+    with serving_store(store, settings, tmp_path_factory.mktemp("exports")) as served:
+        yield served
 
 
 @pytest.fixture
