@@ -94,6 +94,14 @@ def pad_right(sequences: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Te
     return input_ids, attention_mask
 
 
+def probe_tolerance(dtype: torch.dtype) -> dict[str, float]:
+    """What a probe allows between two ways of computing the same scores (a shared prompt or packed
+    rows against padded batches): rounding, never a different model."""
+    if dtype in (torch.float16, torch.bfloat16):
+        return {"atol": 0.1, "rtol": 1e-2}
+    return {"atol": 1e-3, "rtol": 1e-4}
+
+
 BatchFn = Callable[[list[int]], Sequence[float]]
 
 

@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional, Sequence, get_args
 
 from pydantic import ValidationError
 
@@ -19,7 +19,7 @@ from .benchmarks import BENCHMARKS
 from .device import DEVICES, DTYPES
 from .errors import EvaluationError
 from .policy.cli import add_policy_parser, policy_main
-from .run_config import RunConfig
+from .run_config import PackingMode, RunConfig
 
 log = logging.getLogger("evaluator")
 
@@ -42,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--no-prefix-sharing", dest="prefix_sharing", action="store_false", default=None,
         help="score every text whole, the prompt too, instead of running a prompt its responses share once",
+    )
+    run.add_argument(
+        "--packing", choices=get_args(PackingMode),
+        help="texts scored on their own: laid end to end in rows without padding (on), padded batches (off), "
+        "or packed only where the attention kernel is variable-length, e.g. flash-attention on a GPU "
+        + _default("packing"),
     )
     run.add_argument(
         "--benchmark",

@@ -22,6 +22,7 @@ import torch
 
 from .errors import ModelLoadError, explained
 from .fast_kernels import fused_activations
+from .packing import preferred_attention
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,17 @@ def _device_map(empty: torch.nn.Module, dtype: torch.dtype, gpu_free: list[int],
     return device_map
 
 
+def _with_preferred_attention(auto_class, path: str, load: dict, attention: Optional[str]):
+    """from_pretrained on `attention` (flash-attention, whose variable-length path packed rows
+    need) when given, else or if the architecture has no such kernel, on the library's default."""
+    if attention and "attn_implementation" not in load:
+        try:
+            return auto_class.from_pretrained(path, attn_implementation=attention, **load)
+        except (ValueError, ImportError) as exc:  # how transformers refuses a kernel a model lacks
+            log.info("%s: %s unavailable (%s); the default attention instead", path, attention, exc)
+    return auto_class.from_pretrained(path, **load)
+
+
 def load_placed(auto_class, path: str, dtype: torch.dtype, device: torch.device, **kwargs) -> torch.nn.Module:
     """`auto_class.from_pretrained(path)` in eval mode on `device` or spread over the visible GPUs,
     its activations on fused kernels where the config names a slower form (fast_kernels.py).
@@ -112,9 +124,8 @@ def load_placed(auto_class, path: str, dtype: torch.dtype, device: torch.device,
     if changes:
         log.info("%s: the same activation on a fused kernel (%s)", path, "; ".join(changes))
     placement = plan_placement(auto_class, path, dtype, device, free_gpu_memory())
-    model = auto_class.from_pretrained(
-        path, config=config, dtype=dtype, **placement.from_pretrained_kwargs(), **kwargs
-    )
+    load = dict(config=config, dtype=dtype, **placement.from_pretrained_kwargs(), **kwargs)
+    model = _with_preferred_attention(auto_class, path, load, preferred_attention(device, dtype))
     if placement.device_map is None:
         model.to(placement.device)
     else:

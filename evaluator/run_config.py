@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from results.schema import EvalRequest
 
     from .settings import WorkerSettings
+
+# Texts scored without a shared prompt: packed rows always, never, or where the attention kernel
+# makes them free (evaluator/packing.py).
+PackingMode = Literal["auto", "on", "off"]
 
 # The worker's data overrides name extra data as "<benchmark>.<extra>", e.g. rewardbench.prior-sets.
 EXTRA_SEPARATOR = "."
@@ -48,6 +52,9 @@ class RunConfig(BaseModel):
     per_token_mean: bool = Field(False, description="dpo-ref-free: mean, not sum, of response log-probs")
     prefix_sharing: bool = Field(
         True, description="causal classifiers and log-prob types: run a prompt shared by responses once"
+    )
+    packing: PackingMode = Field(
+        "auto", description="texts scored without a shared prompt: packed rows (auto: on variable-length attention)"
     )
     benchmark: str = "rewardbench"
     data: Optional[str] = Field(None, description="local file or Hub id replacing the core data")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -29,12 +31,16 @@ from .benchmarks.loading import BenchmarkData, load_benchmark_data
 from .device import dtype_name, resolve_device, resolve_dtype
 from .model_loading import adapter_options, find_model
 from .model_source import ResolvedModel
+from .packing import PACKED_BATCHING, PADDED_BATCHING, attention_of
 from .provenance import environment
 from .run_config import RunConfig
 
 __all__ = ["EvalOutcome", "RunConfig", "evaluate"]
 
 log = logging.getLogger(__name__)
+
+# Read by `datasets` (5.x: datasets/config.py) when it is imported; it outranks the function call.
+DATASETS_PROGRESS_BARS_OFF = "HF_DATASETS_DISABLE_PROGRESS_BARS"
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,8 @@ def _run_settings(config: RunConfig, options: LoadOptions, adapter: RewardAdapte
         dtype=dtype_name(options.dtype),
         max_length=adapter.max_length,
         batch_tokens=options.batch_tokens,
+        batching=PACKED_BATCHING if getattr(adapter, "packed", False) else PADDED_BATCHING,
+        attention=attention_of(adapter.model) if hasattr(adapter, "model") else None,
         bootstrap_samples=config.bootstrap_samples,
         bootstrap_seed=config.seed,
         per_token_mean=config.per_token_mean,
@@ -172,12 +180,16 @@ def silence_library_progress_bars() -> None:
     """No progress bars from the libraries either: downloads, dataset building, weight loading.
 
     Each library keeps its own switch, for the whole process; a run without bars wants them all off.
+    `datasets` (most of a second to import, and not needed to read local JSON Lines) reads its
+    switch from the environment when it is first imported, so it is imported here only if it
+    already is; a user's own setting of the variable wins, as it would over the call.
     """
-    import datasets
     import huggingface_hub.utils
     import transformers.utils.logging
 
-    datasets.disable_progress_bars()
+    os.environ.setdefault(DATASETS_PROGRESS_BARS_OFF, "1")
+    if "datasets" in sys.modules:
+        sys.modules["datasets"].disable_progress_bars()
     huggingface_hub.utils.disable_progress_bars()
     transformers.utils.logging.disable_progress_bar()
 

@@ -90,7 +90,11 @@ class RunSettings(_Record):
     dtype: str
     max_length: int
     batch_tokens: int
-    batching: str = "length-sorted token budget"
+    batching: str = Field(
+        "length-sorted token budget",
+        description="how unshared texts were batched: padded by length, or packed rows without padding",
+    )
+    attention: Optional[str] = Field(None, description="the attention kernel the model ran (sdpa, flash_attention_2, ...)")
     bootstrap_samples: int
     bootstrap_seed: int
     per_token_mean: bool = Field(False, description="log-prob model types: mean, not sum, over response tokens")
@@ -126,6 +130,7 @@ class RunStats(_Record):
     num_prefix_shared: int = Field(
         0, description="texts scored on a prompt prefix computed once for the row (prefix sharing; 0: all whole)"
     )
+    num_packed: int = Field(0, description="texts scored in packed rows, laid end to end without padding")
     real_tokens: int
     padded_tokens: int
 

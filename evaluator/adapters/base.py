@@ -14,11 +14,13 @@ import torch
 from results.schema import Critique, Judgement
 from results.store import Store
 
-from ..batching import plan_batches, run_batches
+from ..batching import probe_tolerance, run_batches
 from ..benchmarks.loading import Example
+from ..packing import plan_unshared, resolve_packing
 from .chat_format import ChatFormat, chat_format
 
 if TYPE_CHECKING:
+    from ..run_config import PackingMode
     from ..critiques.settings import CloudSettings
     from ..judges.settings import JudgeSettings
     from ..run_config import RunConfig
@@ -42,6 +44,9 @@ class LoadOptions:
     per_token_mean: bool = False
     # Causal decoders: run a prompt shared by several responses once (see prefix_sharing.py).
     prefix_sharing: bool = True
+    # Texts scored without a shared prompt: packed end to end in one row instead of padded
+    # (packing.py; `auto`: where the attention kernel makes that free).
+    packing: "PackingMode" = "auto"
     # The reference's commit pinned at submission; downloaded instead of `ref_revision` when set.
     ref_revision_resolved: Optional[str] = None
     # Generative judges and critique models: their own settings, the seed of slot orders and
@@ -98,6 +103,7 @@ class ScoringStats:
     num_prompt_truncated: int = 0
     num_response_truncated: int = 0
     num_prefix_shared: int = 0  # texts scored on a prompt computed once for several of them
+    num_packed: int = 0  # texts scored in packed rows (no padding; packing.py)
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,7 @@ class EncodedRewards:
     real_tokens: int
     padded_tokens: int
     num_prefix_shared: int = 0
+    num_packed: int = 0
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,8 @@ class PerResponseAdapter(RewardAdapter):
         self.chat_format = chat_format(options.chat_template, tokenizer)
         self.max_length = model_max_length(model.config, tokenizer, options.max_length)
         self.pad_id = pad_token_id(tokenizer)
+        # Whether this run's unshared texts go in packed rows: `score` decides, after a probe.
+        self.packed = False
 
     @abstractmethod
     def encode(self, pairs: list[tuple[Example, str]]) -> list[Encoded]:
@@ -154,7 +163,21 @@ class PerResponseAdapter(RewardAdapter):
 
     @abstractmethod
     def score_batch(self, batch: list[Encoded]) -> Sequence[float]:
-        """One scalar reward per encoded text."""
+        """One scalar reward per encoded text, the batch padded."""
+
+    def score_packed(self, batch: list[Encoded]) -> Sequence[float]:
+        """`score_batch`'s rewards with the batch packed in one row (adapters that can pack)."""
+        raise TypeError(f"model type {self.model_type} does not pack")
+
+    def score_unshared(self, batch: list[Encoded]) -> Sequence[float]:
+        return self.score_packed(batch) if self.packed else self.score_batch(batch)
+
+    def resolve_packing(self, encoded: list[Encoded]) -> bool:
+        """Whether this run packs its unshared texts (packing.py: wanted, and the probe agrees)."""
+        return resolve_packing(
+            self.options.packing, self.model, encoded, self.score_packed, self.score_batch,
+            probe_tolerance(self.options.dtype),
+        )
 
     def prepare(self, examples: Sequence[Example], encoded: list[Encoded]) -> None:
         """Runs once on every encoded text before batch scoring (e.g. to fill a cache)."""
@@ -165,6 +188,7 @@ class PerResponseAdapter(RewardAdapter):
         encoded = self.encode(pairs)
         encode_s = time.perf_counter() - start
         self.prepare(examples, encoded)
+        self.packed = self.resolve_packing(encoded)
         with torch.inference_mode():
             scores = self.score_encoded(encoded)
         rewards = scores.rewards
@@ -184,21 +208,23 @@ class PerResponseAdapter(RewardAdapter):
             padded_tokens=scores.padded_tokens,
             encode_s=encode_s,
             num_prefix_shared=scores.num_prefix_shared,
+            num_packed=scores.num_packed,
         )
         return scored, stats
 
     def score_encoded(self, encoded: list[Encoded]) -> EncodedRewards:
         """Every text scored on its own, in length-sorted batches (adapters that can share a
-        prompt's computation between texts override this and fall back to it)."""
-        plan = plan_batches([len(e.ids) for e in encoded], self.options.batch_tokens)
+        prompt's computation between texts override this and fall back to it): in length-sorted
+        padded batches, or in packed rows when this run packs."""
+        plan = plan_unshared(self.model, [len(e.ids) for e in encoded], self.options.batch_tokens, self.packed)
         rewards = run_batches(
             plan,
-            lambda indices: self.score_batch([encoded[i] for i in indices]),
+            lambda indices: self.score_unshared([encoded[i] for i in indices]),
             len(encoded),
             desc=f"scoring ({self.model_type})",
             progress=self.options.progress,
         ).tolist()
-        return EncodedRewards(rewards, plan.real_tokens, plan.padded_tokens)
+        return EncodedRewards(rewards, plan.real_tokens, plan.padded_tokens, num_packed=len(encoded) if self.packed else 0)
 
 
 def model_max_length(config, tokenizer, requested: Optional[int]) -> int:

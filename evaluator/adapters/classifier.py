@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..batching import pad_right
+from ..batching import pad_right, probe_tolerance
 from ..errors import ModelLoadError, explained
+from ..packing import packed_classifier_logits
 from ..placement import load_placed
 from .base import Encoded, EncodedRewards, LoadOptions, PerResponseAdapter
 from .prefix_sharing import (
     PrefixScorer,
     has_prompt_and_response,
-    probe_tolerance,
     read_classifier_rewards,
     score_with_sharing,
 )
@@ -68,6 +68,10 @@ class ClassifierAdapter(PerResponseAdapter):
         logits = self.model(input_ids=input_ids.to(device), attention_mask=attention_mask.to(device)).logits
         return logits[:, 0].float().cpu().tolist()
 
+    def score_packed(self, batch: list[Encoded]) -> Sequence[float]:
+        logits = packed_classifier_logits(self.model, [e.ids for e in batch], self.pad_id, self.options.device)
+        return logits[:, 0].float().cpu().tolist()
+
     def score_encoded(self, encoded: list[Encoded]) -> EncodedRewards:
         shared = None
         if self.options.prefix_sharing:
@@ -76,7 +80,7 @@ class ClassifierAdapter(PerResponseAdapter):
                 model=self.model,
                 shareable=self._reads_response,
                 read=read_classifier_rewards,
-                unshared=self.score_batch,
+                unshared=self.score_unshared,
                 pad_id=self.pad_id,
                 device=options.device,
                 batch_tokens=options.batch_tokens,

@@ -22,7 +22,8 @@ from typing import Optional, Sequence
 
 import torch
 
-from ..batching import plan_batches, run_batches
+from ..batching import run_batches
+from ..packing import plan_unshared
 from ..benchmarks.loading import Example, fingerprint
 from ..device import dtype_name
 from ..errors import ConfigError, ModelLoadError, explained
@@ -30,8 +31,9 @@ from .base import Encoded, EncodedRewards, LoadOptions, PerResponseAdapter, mode
 from .logprobs import (
     encode_with_response_start,
     load_causal_lm,
+    logprob_scorer,
     reduce_logprob,
-    response_logprobs,
+    resolve_logprob_packing,
     shared_response_logprobs,
 )
 from .prefix_sharing import SharedScores
@@ -67,8 +69,8 @@ class LogProbAdapter(PerResponseAdapter):
     def encode(self, pairs) -> list[Encoded]:
         return encode_with_response_start(self.tokenizer, self.chat_format, pairs, self.max_length)
 
-    def policy_logprobs(self, batch: list[Encoded]) -> list[tuple[float, int]]:
-        return response_logprobs(self.model, batch, self.pad_id, self.options.device)
+    def policy_logprobs(self, batch: list[Encoded], packed: bool = False) -> list[tuple[float, int]]:
+        return logprob_scorer(self.model, self.pad_id, self.options.device, packed)(batch)
 
     def reward(self, encoded: Encoded, total: float, count: int) -> float:
         """The reward of a text from its policy log-prob sum and response token count."""
@@ -77,17 +79,21 @@ class LogProbAdapter(PerResponseAdapter):
     def score_batch(self, batch: list[Encoded]) -> Sequence[float]:
         return [self.reward(e, total, count) for e, (total, count) in zip(batch, self.policy_logprobs(batch))]
 
-    def shared_logprobs(self, model, texts: list[Encoded], desc: str) -> Optional[SharedScores]:
+    def score_packed(self, batch: list[Encoded]) -> Sequence[float]:
+        return [self.reward(e, total, count) for e, (total, count) in zip(batch, self.policy_logprobs(batch, True))]
+
+    def shared_logprobs(self, model, texts: list[Encoded], desc: str, packed: bool) -> Optional[SharedScores]:
         """`model`'s response log-probs with each shared prompt run once; None when not sharing."""
         if not self.options.prefix_sharing:
             return None
         options = self.options
         return shared_response_logprobs(
-            model, texts, self.pad_id, options.device, options.batch_tokens, options.dtype, desc, options.progress
+            model, texts, self.pad_id, options.device, options.batch_tokens, options.dtype, desc, options.progress,
+            packed,
         )
 
     def score_encoded(self, encoded: list[Encoded]) -> EncodedRewards:
-        shared = self.shared_logprobs(self.model, encoded, f"scoring ({self.model_type})")
+        shared = self.shared_logprobs(self.model, encoded, f"scoring ({self.model_type})", self.packed)
         if shared is None:
             return super().score_encoded(encoded)
         rewards = [self.reward(e, total, count) for e, (total, count) in zip(encoded, shared.values)]
@@ -171,16 +177,18 @@ class DPOAdapter(LogProbAdapter):
             _free_memory()
 
     def _summed_logprobs(self, model, texts: list[Encoded]) -> list[float]:
+        options = self.options
+        packed = resolve_logprob_packing(options.packing, model, texts, self.pad_id, options.device, options.dtype)
         with torch.inference_mode():
-            shared = self.shared_logprobs(model, texts, "reference log-probs")
+            shared = self.shared_logprobs(model, texts, "reference log-probs", packed)
         if shared is not None:
             return [total for total, _ in shared.values]
+        logprobs = logprob_scorer(model, self.pad_id, options.device, packed)
 
         def score(indices: list[int]) -> list[float]:
-            batch = [texts[i] for i in indices]
-            return [total for total, _ in response_logprobs(model, batch, self.pad_id, self.options.device)]
+            return [total for total, _ in logprobs([texts[i] for i in indices])]
 
-        plan = plan_batches([len(e.ids) for e in texts], self.options.batch_tokens)
+        plan = plan_unshared(model, [len(e.ids) for e in texts], options.batch_tokens, packed)
         with torch.inference_mode():
             sums = run_batches(
                 plan, score, len(texts), desc="reference log-probs", progress=self.options.progress

@@ -19,13 +19,14 @@ template's end-of-turn tokens, as in DPO training where the completion ends with
 from __future__ import annotations
 
 import logging
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import torch
 
-from ..batching import pad_right
+from ..batching import pad_right, probe_tolerance
 from ..benchmarks.loading import Example
 from ..errors import ConfigError, ModelLoadError, explained
+from ..packing import packed_logits, resolve_packing
 from ..placement import load_placed
 from .base import Encoded
 from .chat_format import ChatFormat
@@ -33,7 +34,6 @@ from .prefix_sharing import (
     PrefixScorer,
     SharedScores,
     has_prompt_and_response,
-    probe_tolerance,
     read_response_logprobs,
     score_with_sharing,
 )
@@ -99,6 +99,16 @@ def response_logprobs(
     return [_row_logprob(logits[row], input_ids[row], e) for row, e in enumerate(batch)]
 
 
+def packed_response_logprobs(model, batch: list[Encoded], device: torch.device) -> list[tuple[float, int]]:
+    """`response_logprobs` of the batch laid end to end in one row (packing.py): no padding."""
+    logits, starts = packed_logits(model, [e.ids for e in batch], device)
+    ids = torch.tensor([t for e in batch for t in e.ids], dtype=torch.long, device=logits.device)
+    return [
+        _row_logprob(logits[start : start + len(e.ids)], ids[start : start + len(e.ids)], e)
+        for start, e in zip(starts, batch)
+    ]
+
+
 def _row_logprob(logits: torch.Tensor, ids: torch.Tensor, encoded: Encoded) -> tuple[float, int]:
     start, end = max(encoded.response_start, 1), len(encoded.ids)
     if start >= end:
@@ -110,6 +120,19 @@ def _row_logprob(logits: torch.Tensor, ids: torch.Tensor, encoded: Encoded) -> t
     return float(picked.sum(dtype=torch.float64)), end - start
 
 
+def logprob_scorer(model, pad_id: int, device: torch.device, packed: bool) -> Callable[[list[Encoded]], list[tuple[float, int]]]:
+    """The (sum, count) of a batch's responses, packed in one row or padded."""
+    if packed:
+        return lambda batch: packed_response_logprobs(model, batch, device)
+    return lambda batch: response_logprobs(model, batch, pad_id, device)
+
+
+def resolve_logprob_packing(mode, model, texts: list[Encoded], pad_id: int, device, dtype) -> bool:
+    """Whether `model`'s texts run packed (packing.py), probed on their log-prob sums."""
+    packed, padded = (logprob_scorer(model, pad_id, device, p) for p in (True, False))
+    return resolve_packing(mode, model, texts, packed, padded, probe_tolerance(dtype), read=lambda v: v[0])
+
+
 def shared_response_logprobs(
     model,
     texts: list[Encoded],
@@ -119,13 +142,15 @@ def shared_response_logprobs(
     dtype: torch.dtype,
     desc: str = "scoring",
     progress: bool = True,
+    packed: bool = False,
 ) -> Optional[SharedScores]:
-    """`response_logprobs` of every text, each shared prompt run once; None when nothing shares."""
+    """`response_logprobs` of every text, each shared prompt run once; None when nothing shares.
+    Texts that share with none run `packed` or padded."""
     scorer = PrefixScorer(
         model=model,
         shareable=has_prompt_and_response,
         read=read_response_logprobs,
-        unshared=lambda batch: response_logprobs(model, batch, pad_id, device),
+        unshared=logprob_scorer(model, pad_id, device, packed),
         pad_id=pad_id,
         device=device,
         batch_tokens=batch_tokens,

@@ -283,9 +283,3 @@ def _probe(scorer: PrefixScorer, encoded: Sequence[Encoded], groups: list[Prefix
 def _scalar(value) -> float:
     return float(value[0] if isinstance(value, tuple) else value)
 
-
-def probe_tolerance(dtype: torch.dtype) -> dict[str, float]:
-    """What the probe allows between shared and unshared scores: rounding, never a different model."""
-    if dtype in (torch.float16, torch.bfloat16):
-        return {"atol": 0.1, "rtol": 1e-2}
-    return {"atol": 1e-3, "rtol": 1e-4}
