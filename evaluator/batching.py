@@ -13,12 +13,15 @@ every real token keeps its position and sees only real tokens.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
 import torch
 from tqdm.auto import tqdm
+
+log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_OVERHEAD_TOKENS = 512
 
@@ -100,6 +103,25 @@ def probe_tolerance(dtype: torch.dtype) -> dict[str, float]:
     if dtype in (torch.float16, torch.bfloat16):
         return {"atol": 0.1, "rtol": 1e-2}
     return {"atol": 1e-3, "rtol": 1e-4}
+
+
+def same_scores(
+    what: str, fast: Callable, plain: Callable, sample: list, atol: float, rtol: float, read: Callable = float
+) -> bool:
+    """Score `sample` both ways; True when every score agrees within `probe_tolerance`. Before a run
+    takes a faster path (`what`: packed rows, the final layer at the read token), this is how it
+    knows the model allows it; a failure is logged as `what` being off and the plain path runs."""
+    try:
+        with torch.inference_mode():
+            fast_scores, plain_scores = fast(sample), plain(sample)
+    except Exception as exc:  # a model that cannot take the faster path's inputs
+        log.info("%s off: the model cannot run it (%s: %s)", what, type(exc).__name__, exc)
+        return False
+    gaps = [abs(read(a) - read(b)) - rtol * abs(read(b)) for a, b in zip(fast_scores, plain_scores)]
+    if max(gaps, default=0.0) > atol:
+        log.info("%s off: its scores differ from the plain path's (by %.3g)", what, max(gaps) + atol)
+        return False
+    return True
 
 
 BatchFn = Callable[[list[int]], Sequence[float]]

@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="score every text whole, the prompt too, instead of running a prompt its responses share once",
     )
     run.add_argument(
+        "--no-pooled-final-layer", dest="pooled_final_layer", action="store_false", default=None,
+        help="classifiers: compute the final layer at every position, not only at the token the reward is read from",
+    )
+    run.add_argument(
         "--packing", choices=get_args(PackingMode),
         help="texts scored on their own: laid end to end in rows without padding (on), padded batches (off), "
         "or packed only where the attention kernel is variable-length, e.g. flash-attention on a GPU "

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence
 
 import torch
 
-from .batching import BatchPlan, plan_batches
+from .batching import BatchPlan, plan_batches, same_scores
 
 if TYPE_CHECKING:
     from .run_config import PackingMode
@@ -156,26 +156,9 @@ def resolve_packing(
     sample = sorted((t for t in texts if t.ids), key=lambda t: len(t.ids))[:PROBE_TEXTS]
     if not packing_wanted(mode, model) or len(sample) < 2:
         return False
-    if not packing_agrees(packed, padded, sample, read=read, **tolerance):
+    if not same_scores("packing", packed, padded, sample, read=read, **tolerance):
         return False
     log.info("packed rows: texts laid end to end, no padding (%s attention)", attention_of(model))
-    return True
-
-
-def packing_agrees(
-    packed: Scores, padded: Scores, sample: list, atol: float, rtol: float, read: Callable = float
-) -> bool:
-    """Score `sample` packed and padded; True when every score agrees (the probe before a run packs)."""
-    try:
-        with torch.inference_mode():
-            together, apart = packed(sample), padded(sample)
-    except Exception as exc:  # a model that cannot take packed position ids cannot pack
-        log.info("packing off: the model cannot run packed rows (%s: %s)", type(exc).__name__, exc)
-        return False
-    gaps = [abs(read(a) - read(b)) - rtol * abs(read(b)) for a, b in zip(together, apart)]
-    if max(gaps, default=0.0) > atol:
-        log.info("packing off: packed scores differ from padded ones (by %.3g)", max(gaps) + atol)
-        return False
     return True
 
 

@@ -53,6 +53,9 @@ class RunConfig(BaseModel):
     prefix_sharing: bool = Field(
         True, description="causal classifiers and log-prob types: run a prompt shared by responses once"
     )
+    pooled_final_layer: bool = Field(
+        True, description="sequence classifiers: compute the final layer at the token they read only"
+    )
     packing: PackingMode = Field(
         "auto", description="texts scored without a shared prompt: packed rows (auto: on variable-length attention)"
     )

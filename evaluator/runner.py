@@ -165,6 +165,7 @@ def _run_settings(config: RunConfig, options: LoadOptions, adapter: RewardAdapte
         batch_tokens=options.batch_tokens,
         batching=PACKED_BATCHING if getattr(adapter, "packed", False) else PADDED_BATCHING,
         attention=attention_of(adapter.model) if hasattr(adapter, "model") else None,
+        pooled_final_layer=bool(getattr(adapter, "pooled_final_layer_on", False)),
         bootstrap_samples=config.bootstrap_samples,
         bootstrap_seed=config.seed,
         per_token_mean=config.per_token_mean,
@@ -182,7 +183,8 @@ def silence_library_progress_bars() -> None:
     Each library keeps its own switch, for the whole process; a run without bars wants them all off.
     `datasets` (most of a second to import, and not needed to read local JSON Lines) reads its
     switch from the environment when it is first imported, so it is imported here only if it
-    already is; a user's own setting of the variable wins, as it would over the call.
+    already is; a user's own setting of the variable wins, as it would over the call. Child
+    processes inherit the variable: they are part of the same run without bars.
     """
     import huggingface_hub.utils
     import transformers.utils.logging

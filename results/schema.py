@@ -95,6 +95,9 @@ class RunSettings(_Record):
         description="how unshared texts were batched: padded by length, or packed rows without padding",
     )
     attention: Optional[str] = Field(None, description="the attention kernel the model ran (sdpa, flash_attention_2, ...)")
+    pooled_final_layer: bool = Field(
+        False, description="classifiers: the final layer was computed only at the token the reward is read from"
+    )
     bootstrap_samples: int
     bootstrap_seed: int
     per_token_mean: bool = Field(False, description="log-prob model types: mean, not sum, over response tokens")

@@ -9,6 +9,9 @@ and a prompt far over MAX_LENGTH.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -98,3 +101,20 @@ def mixed_examples(llmbar_path):
     return pairs + best_of_4 + [GLUED, long_row]
 
 
+
+
+SAMPLE_DATA = Path(__file__).resolve().parents[1] / "data" / "sample-rewardbench.jsonl"
+
+
+def cli_results(tmp_path: Path, model: Path, runs: dict[str, list[str]]) -> dict[str, dict]:
+    """Each named run of `python -m evaluator run` on the sample data's alpacaeval-easy with its
+    extra arguments, in-process: name -> the result JSON it wrote."""
+    from evaluator.cli import main
+
+    results = {}
+    for name, extra in runs.items():
+        args = ["run", "--model", str(model), "--data", str(SAMPLE_DATA), "--subsets", "alpacaeval-easy",
+                "--no-progress", "--output", str(tmp_path / name), *extra]
+        assert main(args) == 0
+        results[name] = json.loads((tmp_path / name / model.parent.name / f"{model.name}.json").read_text())
+    return results

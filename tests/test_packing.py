@@ -6,16 +6,14 @@ variable-length attention kernel."""
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
 from evaluator.adapters import LoadOptions, get_adapter
-from evaluator.cli import build_parser, main
+from evaluator.cli import build_parser
 from evaluator.packing import (
     DENSE_ROW_TOKENS,
     PACKED_BATCHING,
@@ -28,7 +26,7 @@ from evaluator.packing import (
     row_tokens,
 )
 from evaluator.run_config import RunConfig
-from tests.arch_fixtures import MAX_LENGTH, arch_models, mixed_examples  # noqa: F401
+from tests.arch_fixtures import cli_results, MAX_LENGTH, arch_models, mixed_examples  # noqa: F401
 
 CPU = torch.device("cpu")
 TOLERANCE = 1e-4
@@ -75,7 +73,7 @@ def test_texts_that_share_no_prompt_are_packed_beside_the_shared_ones(model_type
 def test_a_bidirectional_encoder_is_detected_and_not_packed(arch_models, mixed_examples, caplog):
     """BERT's mask does not read position restarts: packed texts would see each other."""
     padded, _, _ = _run("classifier", arch_models["bert", "classifier"], mixed_examples, "off")
-    with caplog.at_level("INFO", logger="evaluator.packing"):
+    with caplog.at_level("INFO", logger="evaluator.batching"):
         packed, stats, adapter = _run("classifier", arch_models["bert", "classifier"], mixed_examples, "on")
     assert not adapter.packed and stats.num_packed == 0
     assert np.array_equal(packed, padded)
@@ -172,13 +170,7 @@ def test_the_command_line_sets_packing():
 
 
 def test_the_result_records_packed_rows_and_the_attention_kernel(tmp_path, tiny_classifier):
-    data = Path(__file__).resolve().parents[1] / "data" / "sample-rewardbench.jsonl"
-    results = {}
-    for mode in ("on", "off"):
-        args = ["run", "--model", str(tiny_classifier), "--data", str(data), "--subsets", "alpacaeval-easy",
-                "--no-prefix-sharing", "--packing", mode, "--no-progress", "--output", str(tmp_path / mode)]
-        assert main(args) == 0
-        results[mode] = json.loads((tmp_path / mode / tiny_classifier.parent.name / f"{tiny_classifier.name}.json").read_text())
+    results = cli_results(tmp_path, tiny_classifier, {mode: ["--no-prefix-sharing", "--packing", mode] for mode in ("on", "off")})
     on, off = results["on"], results["off"]
     assert on["settings"]["batching"] == PACKED_BATCHING and off["settings"]["batching"] != PACKED_BATCHING
     assert on["settings"]["attention"] == off["settings"]["attention"] == "sdpa"

@@ -5,7 +5,6 @@ cannot share, and models that cannot (a bidirectional encoder), are counted and 
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,7 +23,7 @@ from evaluator.adapters.prefix_sharing import (
 )
 from evaluator.cli import build_parser
 from evaluator.run_config import RunConfig
-from tests.arch_fixtures import GLUED, GLUED_TEMPLATE, LONG_RESPONSES, MAX_LENGTH, arch_models, mixed_examples  # noqa: F401
+from tests.arch_fixtures import cli_results, GLUED, GLUED_TEMPLATE, LONG_RESPONSES, MAX_LENGTH, arch_models, mixed_examples  # noqa: F401
 
 CPU = torch.device("cpu")
 TOLERANCE = 1e-4
@@ -193,16 +192,6 @@ def test_the_command_line_turns_sharing_off():
 
 
 def test_the_result_records_how_many_texts_were_scored_on_a_shared_prompt(tmp_path, tiny_classifier):
-    import json
-
-    from evaluator.cli import main
-
-    data = Path(__file__).resolve().parents[1] / "data" / "sample-rewardbench.jsonl"
-    counts = {}
-    for name, extra in (("on", []), ("off", ["--no-prefix-sharing"])):
-        args = ["run", "--model", str(tiny_classifier), "--data", str(data), "--subsets", "alpacaeval-easy",
-                "--no-progress", "--output", str(tmp_path / name), *extra]
-        assert main(args) == 0
-        result = json.loads((tmp_path / name / tiny_classifier.parent.name / f"{tiny_classifier.name}.json").read_text())
-        counts[name] = result["stats"]["num_prefix_shared"]
+    results = cli_results(tmp_path, tiny_classifier, {"on": [], "off": ["--no-prefix-sharing"]})
+    counts = {name: result["stats"]["num_prefix_shared"] for name, result in results.items()}
     assert counts["off"] == 0 and 0 < counts["on"] <= 10

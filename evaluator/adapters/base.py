@@ -47,6 +47,8 @@ class LoadOptions:
     # Texts scored without a shared prompt: packed end to end in one row instead of padded
     # (packing.py; `auto`: where the attention kernel makes that free).
     packing: "PackingMode" = "auto"
+    # Sequence classifiers: run the final layer at the token they read only (pooled_layer.py).
+    pooled_final_layer: bool = True
     # The reference's commit pinned at submission; downloaded instead of `ref_revision` when set.
     ref_revision_resolved: Optional[str] = None
     # Generative judges and critique models: their own settings, the seed of slot orders and

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Sequence
 
-from ..batching import pad_right, probe_tolerance
+from ..batching import pad_right, probe_tolerance, same_scores
 from ..errors import ModelLoadError, explained
-from ..packing import packed_classifier_logits
+from ..packing import PROBE_TEXTS, packed_classifier_logits
 from ..placement import load_placed
 from .base import Encoded, EncodedRewards, LoadOptions, PerResponseAdapter
+from .pooled_layer import install
 from .prefix_sharing import (
     PrefixScorer,
     has_prompt_and_response,
@@ -16,6 +18,8 @@ from .prefix_sharing import (
     score_with_sharing,
 )
 from .truncation import common_prefix_length, special_ids, tokenize, tokenize_prompts, truncate
+
+log = logging.getLogger(__name__)
 
 
 class ClassifierAdapter(PerResponseAdapter):
@@ -27,6 +31,11 @@ class ClassifierAdapter(PerResponseAdapter):
         if model.config.pad_token_id is None:
             model.config.pad_token_id = self.pad_id
         self.pad_id = model.config.pad_token_id
+        self.pooled_layer = install(model, self.pad_id) if options.pooled_final_layer else None
+
+    @property
+    def pooled_final_layer_on(self) -> bool:
+        return self.pooled_layer is not None and self.pooled_layer.enabled
 
     @classmethod
     def load(cls, options):
@@ -73,6 +82,7 @@ class ClassifierAdapter(PerResponseAdapter):
         return logits[:, 0].float().cpu().tolist()
 
     def score_encoded(self, encoded: list[Encoded]) -> EncodedRewards:
+        self._probe_pooled_layer(encoded)
         shared = None
         if self.options.prefix_sharing:
             options = self.options
@@ -92,6 +102,30 @@ class ClassifierAdapter(PerResponseAdapter):
         if shared is None:
             return super().score_encoded(encoded)
         return EncodedRewards(shared.values, shared.real_tokens, shared.padded_tokens, shared.num_shared)
+
+    def _probe_pooled_layer(self, encoded: list[Encoded]) -> None:
+        """Turn the final layer at the read token on if its rewards on the shortest texts (padded or
+        packed together, as this run scores) equal the whole layer's."""
+        if self.pooled_layer is None:
+            return
+        layer = self.pooled_layer
+
+        def with_layer(enabled: bool):
+            def score(batch):
+                layer.enabled = enabled
+                try:
+                    return self.score_unshared(batch)
+                finally:
+                    layer.enabled = False
+            return score
+
+        sample = sorted((e for e in encoded if e.ids), key=lambda e: len(e.ids))[:PROBE_TEXTS]
+        tolerance = probe_tolerance(self.options.dtype)
+        layer.enabled = len(sample) > 1 and same_scores(
+            "final layer at the read token", with_layer(True), with_layer(False), sample, **tolerance
+        )
+        if layer.enabled:
+            log.info("the final layer runs at the token each reward is read from only")
 
     def _reads_response(self, text: Encoded) -> bool:
         """Whether the token the model pools (its last non-pad one) lies in the response part."""
