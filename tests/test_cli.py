@@ -157,6 +157,7 @@ def _cli(tmp_path, *args, cache: str = "datasets-cache") -> subprocess.Completed
     """The CLI in a fresh process: every library's own bars and logs reach its stderr."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_CACHE": str(tmp_path / cache)}
     env.pop("HF_HUB_DISABLE_PROGRESS_BARS", None)
+    env.pop("HF_DATASETS_DISABLE_PROGRESS_BARS", None)  # set here by any in-process run without bars
     return subprocess.run([sys.executable, "-m", "evaluator", "run", *args, "--output", str(tmp_path / "o")],
                           cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
 
@@ -184,6 +185,8 @@ def test_a_parse_error_is_printed_once(tmp_path, tiny_classifier):
 
 
 def test_no_progress_silences_every_bar(tmp_path, tiny_classifier, small_data):
+    # .json, not .jsonl: `datasets` builds it (local .jsonl is read without `datasets`), so its bar shows
+    small_data = small_data.rename(small_data.with_suffix(".json"))
     quiet = _cli(tmp_path, "--model", str(tiny_classifier), "--benchmark", str(small_data), "--no-progress",
                  "--bootstrap-samples", "5")
     assert quiet.returncode == 0, quiet.stderr

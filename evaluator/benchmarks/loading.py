@@ -1,4 +1,5 @@
-"""Read benchmark rows through `datasets`, check them against the RewardBench schema, normalise.
+"""Read benchmark rows (local JSON Lines ourselves, the rest through `datasets`), check them
+against the RewardBench schema, normalise.
 
 Every problem with the data becomes a DataError that names the source, what is wrong and what
 was expected, because a bad file is the most common way an evaluation goes wrong.
@@ -17,11 +18,14 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
 from ..errors import DataError, first_line
 from .base import Benchmark, DataSource
+from .jsonl_rows import read_jsonl_rows, starts_with_array
 
 log = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS = ("prompt", "chosen", "rejected", "subset", "id")
+# The `datasets` builder for each file suffix: JSON Lines is JSON to it, so one folder may mix them.
 _FILE_BUILDERS = {".json": "json", ".jsonl": "json", ".parquet": "parquet"}
+JSONL = "jsonl"  # the kind of a file list that is all JSON Lines: read without `datasets`
 _EXPECTED = f"Give a local JSON, JSONL or Parquet file in the RewardBench schema ({', '.join(REQUIRED_COLUMNS)})"
 _SNIFF_BYTES = 8192
 
@@ -137,15 +141,24 @@ def _load_source(source: DataSource, benchmark: Benchmark) -> list[Example]:
 
 
 def _read_rows(source: DataSource, benchmark: Benchmark) -> list[dict[str, Any]]:
-    import datasets  # heavy: imported only when data is actually read
-
     path = Path(source.location)
+    local = _local_files(path) if path.exists() else None
+    if local is not None and local[0] == JSONL:
+        return read_jsonl_rows(local[1])
+    return _read_through_datasets(source, benchmark, local)
+
+
+def _read_through_datasets(
+    source: DataSource, benchmark: Benchmark, local: Optional[tuple[str, list[str]]]
+) -> list[dict[str, Any]]:
+    """Local files of a `datasets` builder (`local`: builder and files), or a Hub dataset."""
+    import datasets  # heavy (most of a second): imported only for data our own reader does not take
+
     try:
         with _library_errors_unlogged():
-            if path.exists():
-                builder, files = _local_files(path)
-                table = datasets.load_dataset(builder, data_files=files, split="train")
-                return table.to_list()
+            if local is not None:
+                builder, files = local
+                return datasets.load_dataset(builder, data_files=files, split="train").to_list()
             if source.split:
                 return datasets.load_dataset(source.location, split=source.split, revision=source.revision).to_list()
             return _rows_from_splits(datasets.load_dataset(source.location, revision=source.revision), benchmark)
@@ -177,16 +190,20 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
-def _check_file(path: Path, builder: str) -> None:
-    """An empty or binary file gets a plain answer, not a parser's traceback fragment."""
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
+def _check_file(path: Path, builder: str) -> str:
+    """An empty or binary file gets a plain answer, not a parser's traceback fragment. Returns the
+    file's kind: JSONL for a .jsonl file of lines, else its `datasets` builder."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise DataError(f"could not read benchmark data from {path}: {exc.strerror or exc}. {_EXPECTED}") from exc
     if not head.strip():
         raise DataError(f"{path} is empty. {_EXPECTED}")
     if builder == "parquet":
         if not head.startswith(b"PAR1"):
             raise DataError(f"{path} is not a Parquet file (no PAR1 header). {_EXPECTED}")
-        return
+        return builder
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         binary = b"\0" in head
@@ -194,9 +211,11 @@ def _check_file(path: Path, builder: str) -> None:
         binary = True
     if binary:
         raise DataError(f"{path} is not a JSON/JSONL text file (it looks binary). {_EXPECTED}")
+    return JSONL if path.suffix == ".jsonl" and not starts_with_array(head) else builder
 
 
 def _local_files(path: Path) -> tuple[str, list[str]]:
+    """The kind of the data at `path` (JSONL, or the `datasets` builder) and its files, sorted."""
     files = sorted(p for p in path.rglob("*") if p.suffix in _FILE_BUILDERS) if path.is_dir() else [path]
     if not files:
         raise DataError(f"{path} holds no .json, .jsonl or .parquet files")
@@ -206,9 +225,8 @@ def _local_files(path: Path) -> tuple[str, list[str]]:
             f"{path}: benchmark data must be .json, .jsonl or .parquet files of one kind"
         )
     builder = builders.pop()
-    for file in files:
-        _check_file(file, builder)
-    return builder, [str(p) for p in files]
+    kinds = {_check_file(file, builder) for file in files}
+    return JSONL if kinds == {JSONL} else builder, [str(p) for p in files]
 
 
 def _rows_from_splits(dataset_dict, benchmark: Benchmark) -> list[dict[str, Any]]:
