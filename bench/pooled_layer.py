@@ -1,0 +1,71 @@
+"""The final layer at the read token only, against the whole final layer, in-process.
+
+The same classifier adapter, model and texts scored with `pooled_final_layer` on (the default)
+and off, with prefix sharing on (the default) and off. Model: bench/prefix_sharing.py's
+random-init GPT-2-shaped classifier (6 layers x 512, float32): the final layer is a sixth of the
+layers, and the part skipped (queries, attention, output projection and MLP of every position but
+the read one) about three quarters of it, so about an eighth of the work at most. Data: the 419
+LLMBar pairs (838 texts). Rounds alternate off, on, off, on; per-text rewards are compared.
+
+    python bench/pooled_layer.py [--repeats 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.prefix_sharing import build_models  # noqa: E402
+from bench.rb2_throughput import DATA  # noqa: E402
+from evaluator.adapters import LoadOptions, get_adapter  # noqa: E402
+from evaluator.benchmarks import REWARDBENCH, DataSource  # noqa: E402
+from evaluator.benchmarks.loading import load_benchmark_data  # noqa: E402
+
+
+def score_once(folder: Path, examples, pooled: bool, sharing: bool):
+    options = LoadOptions(model_path=str(folder), device=torch.device("cpu"), dtype=torch.float32,
+                          progress=False, prefix_sharing=sharing, pooled_final_layer=pooled)
+    adapter = get_adapter("classifier").load(options)
+    start = time.perf_counter()
+    scored, _ = adapter.score(examples)
+    seconds = time.perf_counter() - start
+    assert adapter.pooled_final_layer_on == pooled
+    return seconds, np.array([s for ex in scored for s in ex.scores_chosen + ex.scores_rejected])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=2)
+    args = parser.parse_args()
+    folder = build_models(Path(tempfile.mkdtemp(prefix="pooled-bench-")))["classifier"]
+    examples = load_benchmark_data(REWARDBENCH, core=DataSource(str(DATA))).examples
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPU cores, {torch.get_num_threads()} threads, "
+          f"torch {torch.__version__}, python {platform.python_version()}")
+    print("| prefix sharing | whole final layer (s) | final layer at the read token (s) | ratio | largest difference |")
+    print("|---|---:|---:|---:|---:|")
+    for sharing in (True, False):
+        times: dict[bool, list[float]] = {False: [], True: []}
+        values = {}
+        for _ in range(args.repeats):
+            for pooled in (False, True):
+                seconds, values[pooled] = score_once(folder, examples, pooled, sharing)
+                times[pooled].append(seconds)
+        whole, pooled = statistics.median(times[False]), statistics.median(times[True])
+        gap = float(np.abs(values[True] - values[False]).max())
+        print(f"| {'on' if sharing else 'off'} | {whole:.2f} | {pooled:.2f} | {pooled / whole:.2f} | {gap:.1e} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
