@@ -43,6 +43,24 @@ def test_rewards_equal_the_whole_final_layers(arch, sharing, packing, arch_model
     assert np.abs(pooled - whole).max() < TOLERANCE
 
 
+@pytest.mark.parametrize("arch", ["gpt2", "llama"])
+def test_a_batch_without_padding_gets_the_causal_row_it_has_no_mask_for(arch, arch_models):
+    """Texts of one length (or one text) have nothing to mask: SDPA then gets no mask at all, and
+    the read token's row of the causal mask is built here."""
+    from evaluator.adapters.base import Encoded
+
+    adapter = _load(arch_models[arch, "classifier"], False)
+    adapter.pooled_layer = install(adapter.model, adapter.pad_id)
+    texts = [Encoded(ids=[5 + k, 6, 7 + k, 8, 9, 10 + k], response_start=2, truncated=False) for k in range(3)]
+    for batch in (texts, texts[:1]):
+        with torch.inference_mode():
+            whole = adapter.score_batch(batch)
+            adapter.pooled_layer.enabled = True
+            pooled = adapter.score_batch(batch)
+            adapter.pooled_layer.enabled = False
+        assert np.abs(np.array(pooled) - np.array(whole)).max() < TOLERANCE
+
+
 def test_an_encoder_without_a_decoder_layer_list_runs_whole(arch_models, mixed_examples):
     folder = arch_models["bert", "classifier"]
     adapter = _load(folder, True)
