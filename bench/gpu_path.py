@@ -70,9 +70,11 @@ def forward_flops(model, lengths: list[int]) -> float:
     return 2.0 * dense * sum(lengths) + attention
 
 
-def run(folder: Path, device: torch.device, dtype: torch.dtype, budget: int, sharing: bool, examples, warmup) -> dict:
+def run(folder: Path, device: torch.device, dtype: torch.dtype, budget: int, sharing: bool, pooled: bool,
+        examples, warmup) -> dict:
+    # The FLOP count is the whole model's: the share of peak is read off runs with the whole final layer.
     options = LoadOptions(model_path=str(folder), device=device, dtype=dtype, batch_tokens=budget,
-                          prefix_sharing=sharing, progress=False)
+                          prefix_sharing=sharing, pooled_final_layer=pooled, progress=False)
     adapter = get_adapter("classifier").load(options)
     with torch.inference_mode():
         adapter.score(warmup)
@@ -87,7 +89,7 @@ def run(folder: Path, device: torch.device, dtype: torch.dtype, budget: int, sha
     lengths = [len(e.ids) for e in adapter.encode([(ex, r) for ex in examples for r in ex.chosen + ex.rejected])]
     peak_memory = torch.cuda.max_memory_allocated() if device.type == "cuda" else 0
     scores = np.array([s for r in scored for s in r.scores_chosen + r.scores_rejected])
-    figures = dict(seconds=seconds, budget=budget, sharing=sharing, texts=len(lengths), real_tokens=sum(lengths),
+    figures = dict(seconds=seconds, budget=budget, sharing=sharing, pooled=pooled, texts=len(lengths), real_tokens=sum(lengths),
                    shared_texts=stats.num_prefix_shared, flops=forward_flops(adapter.model, lengths),
                    peak_memory_gib=peak_memory / 2**30)
     del adapter
@@ -123,24 +125,27 @@ def main() -> None:
         folder = build_model(Path(tmp) / "rm", args.shape, dtype, args.data)
         auto = choose_batch_tokens(argparse.Namespace(batch_tokens=None, model_type="classifier", prefix_sharing=True),
                                    str(folder), device, dtype)
-        settings = [(CPU_BATCH_TOKENS, False), (auto, False), (auto, True)]
+        # (budget, prefix sharing, final layer at the read token): the last is the default path.
+        settings = [(CPU_BATCH_TOKENS, False, False), (auto, False, False), (auto, True, False), (auto, True, True)]
         rows = [(name, *setting) for name in data for setting in dict.fromkeys(settings)]
         first = data["RB2-shaped best-of-4"]
-        run(folder, device, dtype, CPU_BATCH_TOKENS, False, first, first[:4])  # the process's own warm-up
-        results = [dict(data=name, **run(folder, device, dtype, budget, sharing, data[name], data[name][:4]))
-                   for name, budget, sharing in rows]
+        run(folder, device, dtype, CPU_BATCH_TOKENS, False, False, first, first[:4])  # the process's own warm-up
+        results = [dict(data=name, **run(folder, device, dtype, budget, sharing, pooled, data[name], data[name][:4]))
+                   for name, budget, sharing, pooled in rows]
     peak = peak_tflops(device, args.peak_tflops)
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or "CPU"
     print(f"device: {name}; torch {torch.__version__}; {dtype}; shape {args.shape}; peak {peak} TFLOP/s")
-    print("| data | budget | sharing | seconds | texts/s | TFLOP/s | share of peak | peak memory (GiB) | vs unshared |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
+    print("| data | budget | sharing | final layer at read token | seconds | texts/s | TFLOP/s | share of peak | peak memory (GiB) | vs unshared |")
+    print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        base = next(b for b in results if b["data"] == r["data"] and b["budget"] == r["budget"] and not b["sharing"])
+        base = next(b for b in results if b["data"] == r["data"] and b["budget"] == r["budget"]
+                    and not b["sharing"] and not b["pooled"])
+        whole = not (r["sharing"] or r["pooled"])  # every FLOP counted was run
         tflops = r["flops"] / r["seconds"] / 1e12
-        share = "" if r["sharing"] or not peak else f"{tflops / peak:.1%}"
+        share = f"{tflops / peak:.1%}" if whole and peak else ""
         diff = float(np.abs(r["scores"] - base["scores"]).max())
-        print(f"| {r['data']} | {r['budget']:,} | {'on' if r['sharing'] else 'off'} | {r['seconds']:.2f} | "
-              f"{r['texts'] / r['seconds']:.1f} | {'' if r['sharing'] else f'{tflops:.1f}'} | {share} | "
+        print(f"| {r['data']} | {r['budget']:,} | {'on' if r['sharing'] else 'off'} | {'on' if r['pooled'] else 'off'} | "
+              f"{r['seconds']:.2f} | {r['texts'] / r['seconds']:.1f} | {f'{tflops:.1f}' if whole else ''} | {share} | "
               f"{r['peak_memory_gib']:.1f} | {r['seconds'] / base['seconds']:.2f}x (max diff {diff:.1e}) |")
     if args.json:
         Path(args.json).write_text(json.dumps([{k: v for k, v in r.items() if k != "scores"} for r in results], indent=1))
