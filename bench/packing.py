@@ -17,9 +17,6 @@ scores of the two are compared (the largest difference is printed).
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -31,6 +28,7 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.paired import machine_line, paired  # noqa: E402
 from bench.prefix_sharing import build_models  # noqa: E402
 from bench.rb2_throughput import DATA  # noqa: E402
 from evaluator.adapters import LoadOptions, get_adapter  # noqa: E402
@@ -59,22 +57,13 @@ def main() -> None:
     args = parser.parse_args()
     models = build_models(Path(tempfile.mkdtemp(prefix="packing-bench-")))
     examples = load_benchmark_data(REWARDBENCH, core=DataSource(str(DATA))).examples
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPU cores, {torch.get_num_threads()} threads, "
-          f"torch {torch.__version__}, python {platform.python_version()}; budget {BATCH_TOKENS}, "
-          f"dense rows <= {DENSE_ROW_TOKENS} tokens")
+    print(f"{machine_line()}; budget {BATCH_TOKENS}, dense rows <= {DENSE_ROW_TOKENS} tokens")
     print("| model type | padded (s) | packed (s) | packed / padded | real tokens | padded tokens (padded run) | largest difference |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for model_type in args.model_types.split(","):
-        times: dict[str, list[float]] = {"off": [], "on": []}
-        values, stats = {}, {}
-        for _ in range(args.repeats):
-            for packing in ("off", "on"):
-                seconds, values[packing], stats[packing] = score_once(model_type, models[model_type], examples, packing)
-                times[packing].append(seconds)
-        off, on = statistics.median(times["off"]), statistics.median(times["on"])
-        gap = float(np.abs(values["on"] - values["off"]).max())
-        print(f"| {model_type} | {off:.2f} | {on:.2f} | {on / off:.2f} | {stats['on'].real_tokens} | "
-              f"{stats['off'].padded_tokens} | {gap:.1e} |", flush=True)
+        r = paired(lambda packed: score_once(model_type, models[model_type], examples, "on" if packed else "off"), args.repeats)
+        print(f"| {model_type} | {r.off_s:.2f} | {r.on_s:.2f} | {r.ratio:.2f} | {r.extra[True].real_tokens} | "
+              f"{r.extra[False].padded_tokens} | {r.largest_difference:.1e} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -13,11 +13,7 @@ LLMBar pairs (838 texts). Rounds alternate off, on, off, on; per-text rewards ar
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,11 +23,8 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.prefix_sharing import build_models  # noqa: E402
-from bench.rb2_throughput import DATA  # noqa: E402
+from bench.paired import llmbar_sharing_table  # noqa: E402
 from evaluator.adapters import LoadOptions, get_adapter  # noqa: E402
-from evaluator.benchmarks import REWARDBENCH, DataSource  # noqa: E402
-from evaluator.benchmarks.loading import load_benchmark_data  # noqa: E402
 
 
 def score_once(folder: Path, examples, pooled: bool, sharing: bool):
@@ -42,29 +35,13 @@ def score_once(folder: Path, examples, pooled: bool, sharing: bool):
     scored, _ = adapter.score(examples)
     seconds = time.perf_counter() - start
     assert adapter.pooled_final_layer_on == pooled
-    return seconds, np.array([s for ex in scored for s in ex.scores_chosen + ex.scores_rejected])
+    return seconds, np.array([s for ex in scored for s in ex.scores_chosen + ex.scores_rejected]), None
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=2)
-    args = parser.parse_args()
-    folder = build_models(Path(tempfile.mkdtemp(prefix="pooled-bench-")))["classifier"]
-    examples = load_benchmark_data(REWARDBENCH, core=DataSource(str(DATA))).examples
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPU cores, {torch.get_num_threads()} threads, "
-          f"torch {torch.__version__}, python {platform.python_version()}")
-    print("| prefix sharing | whole final layer (s) | final layer at the read token (s) | ratio | largest difference |")
-    print("|---|---:|---:|---:|---:|")
-    for sharing in (True, False):
-        times: dict[bool, list[float]] = {False: [], True: []}
-        values = {}
-        for _ in range(args.repeats):
-            for pooled in (False, True):
-                seconds, values[pooled] = score_once(folder, examples, pooled, sharing)
-                times[pooled].append(seconds)
-        whole, pooled = statistics.median(times[False]), statistics.median(times[True])
-        gap = float(np.abs(values[True] - values[False]).max())
-        print(f"| {'on' if sharing else 'off'} | {whole:.2f} | {pooled:.2f} | {pooled / whole:.2f} | {gap:.1e} |", flush=True)
+    llmbar_sharing_table("classifier", ("whole final layer", "final layer at the read token"), score_once, parser.parse_args().repeats)
 
 
 if __name__ == "__main__":

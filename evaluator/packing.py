@@ -97,12 +97,11 @@ def pack_row(sequences: Sequence[Sequence[int]]) -> PackedRow:
     return PackedRow(ids[None, :], positions[None, :], starts)
 
 
-def packed_logits(model, sequences: Sequence[Sequence[int]], device) -> tuple[torch.Tensor, list[int]]:
-    """A causal LM's logits at every position of the packed row, (total tokens, vocabulary), and
-    where each text starts in it."""
-    row = pack_row(sequences)
-    out = model(input_ids=row.input_ids.to(device), position_ids=row.position_ids.to(device), use_cache=False)
-    return out.logits[0], row.starts
+def packed_logits(model, row: PackedRow, device, **kwargs) -> torch.Tensor:
+    """A causal LM's logits over a packed row: (1, total tokens, vocabulary), or, given
+    `logits_to_keep`, the kept positions' flattened (adapters/kept_logits.py)."""
+    out = model(input_ids=row.input_ids.to(device), position_ids=row.position_ids.to(device), use_cache=False, **kwargs)
+    return out.logits
 
 
 def packed_classifier_logits(model, sequences: Sequence[Sequence[int]], pad_id: int, device) -> torch.Tensor:

@@ -26,10 +26,11 @@ import torch
 from ..batching import pad_right, probe_tolerance
 from ..benchmarks.loading import Example
 from ..errors import ConfigError, ModelLoadError, explained
-from ..packing import packed_logits, resolve_packing
+from ..packing import pack_row, packed_logits, resolve_packing
 from ..placement import load_placed
 from .base import Encoded
 from .chat_format import ChatFormat
+from .kept_logits import keep_kwargs, logprob_sum, predicting, span_logits
 from .prefix_sharing import (
     PrefixScorer,
     SharedScores,
@@ -88,36 +89,31 @@ def _retokenize_split_boundaries(
 def response_logprobs(
     model, batch: list[Encoded], pad_id: int, device: torch.device
 ) -> list[tuple[float, int]]:
-    """(sum of log-probs, token count) over each text's response tokens, run as one padded batch.
-
-    Token t is predicted from position t - 1, so a response starting at token 0 (an empty prompt)
-    loses its first token: nothing predicts it.
-    """
+    """(sum of log-probs, token count) over each text's response tokens, run as one padded batch;
+    logits only where they predict a response token (kept_logits.py)."""
     input_ids, attention_mask = pad_right([e.ids for e in batch], pad_id)
+    spans = [(row, 0, predicting(e)) for row, e in enumerate(batch)]
+    keep = keep_kwargs(model, spans, tuple(input_ids.shape), device)
     input_ids = input_ids.to(device)
-    logits = model(input_ids=input_ids, attention_mask=attention_mask.to(device), use_cache=False).logits
-    return [_row_logprob(logits[row], input_ids[row], e) for row, e in enumerate(batch)]
+    logits = model(input_ids=input_ids, attention_mask=attention_mask.to(device), use_cache=False, **keep).logits
+    return _span_sums(logits, spans, input_ids)
 
 
 def packed_response_logprobs(model, batch: list[Encoded], device: torch.device) -> list[tuple[float, int]]:
     """`response_logprobs` of the batch laid end to end in one row (packing.py): no padding."""
-    logits, starts = packed_logits(model, [e.ids for e in batch], device)
-    ids = torch.tensor([t for e in batch for t in e.ids], dtype=torch.long, device=logits.device)
+    row = pack_row([e.ids for e in batch])
+    spans = [(0, start, predicting(e)) for start, e in zip(row.starts, batch)]
+    keep = keep_kwargs(model, spans, tuple(row.input_ids.shape), device)
+    logits = packed_logits(model, row, device, **keep)
+    return _span_sums(logits, spans, row.input_ids.to(logits.device))
+
+
+def _span_sums(logits: torch.Tensor, spans, input_ids: torch.Tensor) -> list[tuple[float, int]]:
+    """Each span's (sum, count): the tokens one after its predicting positions are its targets."""
     return [
-        _row_logprob(logits[start : start + len(e.ids)], ids[start : start + len(e.ids)], e)
-        for start, e in zip(starts, batch)
+        logprob_sum(chunk, input_ids[row, offset + p.start + 1 : offset + p.stop + 1])
+        for chunk, (row, offset, p) in zip(span_logits(logits, spans), spans)
     ]
-
-
-def _row_logprob(logits: torch.Tensor, ids: torch.Tensor, encoded: Encoded) -> tuple[float, int]:
-    start, end = max(encoded.response_start, 1), len(encoded.ids)
-    if start >= end:
-        return 0.0, 0
-    # Only the response rows are upcast: a float32 copy of every position's logits would cost
-    # sequence x vocabulary x 4 bytes per text for nothing.
-    logprobs = torch.log_softmax(logits[start - 1 : end - 1].float(), dim=-1)
-    picked = logprobs.gather(-1, ids[start:end].unsqueeze(-1)).squeeze(-1)
-    return float(picked.sum(dtype=torch.float64)), end - start
 
 
 def logprob_scorer(model, pad_id: int, device: torch.device, packed: bool) -> Callable[[list[Encoded]], list[tuple[float, int]]]:

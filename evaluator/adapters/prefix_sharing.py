@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
 import torch
@@ -40,6 +40,7 @@ from tqdm.auto import tqdm
 
 from ..batching import DEFAULT_BATCH_OVERHEAD_TOKENS, pad_right, plan_batches
 from .base import Encoded
+from .kept_logits import KEEP_ARGUMENT, first_and_rest_spans, keep_kwargs, keeps_logits, last_positions, logprob_sum, span_logits
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ class SharedPass:
     groups: list[PrefixGroup]
     rows: list[tuple[int, int]]  # per response row: (its group's index, its text's index)
     prefix_logits: torch.Tensor
-    suffix_logits: torch.Tensor
+    suffix_logits: torch.Tensor  # a classifier's pooled ones, or a language model's (kept_logits.py)
+    spans: list = field(default_factory=list)  # what each response row's logits were kept for
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,12 @@ class PromptPass:
 def run_prompts(model, encoded: Sequence[Encoded], groups: list[PrefixGroup], pad_id: int, device) -> PromptPass:
     prompts = [encoded[g.members[0]].ids[: g.prefix_len] for g in groups]
     prompt_ids, prompt_mask = pad_right(prompts, pad_id)
-    out = model(input_ids=prompt_ids.to(device), attention_mask=prompt_mask.to(device), use_cache=True)
+    # A language model: only each prompt's last position predicts (its responses' first token).
+    keep = {KEEP_ARGUMENT: last_positions([g.prefix_len for g in groups], device)} if keeps_logits(model) else {}
+    out = model(input_ids=prompt_ids.to(device), attention_mask=prompt_mask.to(device), use_cache=True, **keep)
     logits = out.logits
-    if logits.dim() == 3:  # a language model: keep what predicts each response's first token only
-        last = torch.tensor([g.prefix_len - 1 for g in groups], device=logits.device)
+    if logits.dim() == 3:  # (groups, 1, vocabulary) kept, or every position: the last one's
+        last = torch.tensor([0 if keep else g.prefix_len - 1 for g in groups], device=logits.device)
         logits = logits[torch.arange(len(groups), device=logits.device), last]
     return PromptPass(groups, prompt_mask, out.past_key_values, logits)
 
@@ -171,14 +175,17 @@ def run_responses(model, prompts: PromptPass, encoded: Sequence[Encoded], rows: 
     positions = (starts[:, None] + torch.arange(suffix_ids.shape[1])[None, :]) * suffix_mask
     # The prompts' padding stays masked: each response sees its own prompt's real tokens only.
     mask = torch.cat([prompts.mask[owner], suffix_mask], dim=1)
+    # A language model: a response's own positions predict its tokens after the first.
+    spans = first_and_rest_spans([len(encoded[i].ids) - prompts.groups[gi].prefix_len - 1 for gi, i in rows])
     out = model(
         input_ids=suffix_ids.to(device),
         attention_mask=mask.to(device),
         position_ids=positions.to(device),
         past_key_values=_cache_rows(prompts.cache, owner.to(device)),
         use_cache=True,
+        **keep_kwargs(model, spans, tuple(suffix_ids.shape), device),
     )
-    return SharedPass(prompts.groups, rows, prompts.logits, out.logits)
+    return SharedPass(prompts.groups, rows, prompts.logits, out.logits, spans)
 
 
 def _cache_rows(cache, owner: torch.Tensor):
@@ -199,16 +206,13 @@ def shared_forward(model, encoded: Sequence[Encoded], groups: list[PrefixGroup],
 
 
 def read_response_logprobs(shared: SharedPass, encoded: Sequence[Encoded]) -> list[tuple[float, int]]:
-    """(sum of log-probs, token count) of each row's response, as `logprobs._row_logprob` computes it."""
+    """(sum of log-probs, token count) of each row's response, as `logprobs.response_logprobs` computes it."""
     out = []
-    for row, (gi, i) in enumerate(shared.rows):
+    for (gi, i), rest in zip(shared.rows, span_logits(shared.suffix_logits, shared.spans)):
         start, ids = shared.groups[gi].prefix_len, encoded[i].ids
         first = shared.prefix_logits[gi : gi + 1]  # the prompt's last position predicts token `start`
-        rest = shared.suffix_logits[row, : len(ids) - start - 1]
-        logprobs = torch.log_softmax(torch.cat([first, rest]).float(), dim=-1)
-        targets = torch.as_tensor(ids[start:], dtype=torch.long, device=logprobs.device)
-        picked = logprobs.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
-        out.append((float(picked.sum(dtype=torch.float64)), len(ids) - start))
+        targets = torch.as_tensor(ids[start:], dtype=torch.long, device=first.device)
+        out.append(logprob_sum(torch.cat([first, rest]), targets))
     return out
 
 
