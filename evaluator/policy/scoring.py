@@ -106,11 +106,18 @@ _METHODS: dict[str, Callable[[Judge, References, Optional[Store]], Judged]] = {"
 def _outcome(
     m: Matched, policy: Optional[float], reference: Optional[float], verdict: Optional[float]
 ) -> PromptOutcome:
+    # The reference's own text after the same prompt: the same reward and a tie, by identity. Its
+    # two scores can differ in the last digits (summed log-probs by about 1e-6, from the batch each
+    # ran in, the reference's maybe read from the cache), and a comparison would then call a coin
+    # toss a win or a loss; a judge's verdict on two identical answers is no better.
+    identical = m.completion == m.reference
+    if identical and reference is not None:
+        policy = reference
     return PromptOutcome(
         prompt_id=m.prompt_id,
         policy_reward=policy,
         reference_reward=reference,
-        win=metrics.win(policy, reference) if verdict is None else verdict,
+        win=0.5 if identical else metrics.win(policy, reference) if verdict is None else verdict,
         policy_length=len(m.completion),
         reference_length=len(m.reference),
     )
