@@ -26,14 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.paired import llmbar_sharing_table  # noqa: E402
-from evaluator.adapters import LoadOptions, get_adapter, kept_logits, prefix_sharing  # noqa: E402
+from evaluator.adapters import LoadOptions, get_adapter, kept_logits  # noqa: E402
 
 
 @contextlib.contextmanager
 def every_position():
-    """The baseline: both modules that ask `keeps_logits` hear no."""
-    with mock.patch.object(kept_logits, "keeps_logits", return_value=False), \
-            mock.patch.object(prefix_sharing, "keeps_logits", return_value=False):
+    """The baseline: `keeps_logits` answers no, so no forward is given `logits_to_keep`."""
+    with mock.patch.object(kept_logits, "keeps_logits", return_value=False):
         yield
 
 

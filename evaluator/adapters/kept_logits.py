@@ -42,8 +42,10 @@ def keep_mask(spans: Sequence[tuple[int, int, range]], shape: tuple[int, int]) -
     return mask
 
 
-def keep_kwargs(model, spans: Sequence[tuple[int, int, range]], shape: tuple[int, int], device) -> dict:
-    return {KEEP_ARGUMENT: keep_mask(spans, shape).to(device)} if keeps_logits(model) else {}
+def keep_kwargs(model, spans: Sequence[tuple[int, int, range]], shape: tuple[int, int]) -> dict:
+    """The model's keyword for the spans' positions. The mask stays on the CPU: a CUDA tensor takes
+    a CPU boolean index, wherever a model spread over several GPUs leaves its last hidden states."""
+    return {KEEP_ARGUMENT: keep_mask(spans, shape)} if keeps_logits(model) else {}
 
 
 def span_logits(logits: torch.Tensor, spans: Sequence[tuple[int, int, range]]) -> list[torch.Tensor]:
@@ -77,6 +79,6 @@ def first_and_rest_spans(rest_lengths: Sequence[int]) -> list[tuple[int, int, ra
     return [(row, 0, range(max(0, n))) for row, n in enumerate(rest_lengths)]
 
 
-def last_positions(lengths: Sequence[int], device) -> torch.Tensor:
-    """(rows, 1) positions: each prompt's last, whose logits predict its responses' first token."""
-    return torch.tensor([[n - 1] for n in lengths], device=device)
+def last_position_spans(lengths: Sequence[int]) -> list[tuple[int, int, range]]:
+    """Each prompt row's last position, whose logits predict its responses' first token."""
+    return [(row, 0, range(n - 1, n)) for row, n in enumerate(lengths)]

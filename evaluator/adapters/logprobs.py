@@ -93,7 +93,7 @@ def response_logprobs(
     logits only where they predict a response token (kept_logits.py)."""
     input_ids, attention_mask = pad_right([e.ids for e in batch], pad_id)
     spans = [(row, 0, predicting(e)) for row, e in enumerate(batch)]
-    keep = keep_kwargs(model, spans, tuple(input_ids.shape), device)
+    keep = keep_kwargs(model, spans, tuple(input_ids.shape))
     input_ids = input_ids.to(device)
     logits = model(input_ids=input_ids, attention_mask=attention_mask.to(device), use_cache=False, **keep).logits
     return _span_sums(logits, spans, input_ids)
@@ -103,7 +103,7 @@ def packed_response_logprobs(model, batch: list[Encoded], device: torch.device) 
     """`response_logprobs` of the batch laid end to end in one row (packing.py): no padding."""
     row = pack_row([e.ids for e in batch])
     spans = [(0, start, predicting(e)) for start, e in zip(row.starts, batch)]
-    keep = keep_kwargs(model, spans, tuple(row.input_ids.shape), device)
+    keep = keep_kwargs(model, spans, tuple(row.input_ids.shape))
     logits = packed_logits(model, row, device, **keep)
     return _span_sums(logits, spans, row.input_ids.to(logits.device))
 

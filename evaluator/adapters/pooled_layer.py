@@ -123,8 +123,9 @@ class PooledFinalLayer:
             keys, values = taken.keys, taken.values
         else:
             raise TypeError("the final layer never handed its keys and values to the cache")
-        rows, positions = self.read
         hidden = named["hidden_states"]
+        # On a model spread over GPUs the final layer may live on another one than the input ids.
+        rows, positions = (index.to(hidden.device) for index in self.read)
         step = {**named, "hidden_states": hidden[rows, positions][:, None, :],
                 "past_key_values": _GivenKeysValues(keys[rows], values[rows]),
                 "attention_mask": _mask_rows(named.get("attention_mask"), rows, positions, keys.shape[2], hidden),

@@ -40,7 +40,7 @@ from tqdm.auto import tqdm
 
 from ..batching import DEFAULT_BATCH_OVERHEAD_TOKENS, pad_right, plan_batches
 from .base import Encoded
-from .kept_logits import KEEP_ARGUMENT, first_and_rest_spans, keep_kwargs, keeps_logits, last_positions, logprob_sum, span_logits
+from .kept_logits import first_and_rest_spans, keep_kwargs, last_position_spans, logprob_sum, span_logits
 
 log = logging.getLogger(__name__)
 
@@ -157,11 +157,11 @@ def run_prompts(model, encoded: Sequence[Encoded], groups: list[PrefixGroup], pa
     prompts = [encoded[g.members[0]].ids[: g.prefix_len] for g in groups]
     prompt_ids, prompt_mask = pad_right(prompts, pad_id)
     # A language model: only each prompt's last position predicts (its responses' first token).
-    keep = {KEEP_ARGUMENT: last_positions([g.prefix_len for g in groups], device)} if keeps_logits(model) else {}
+    keep = keep_kwargs(model, last_position_spans([g.prefix_len for g in groups]), tuple(prompt_ids.shape))
     out = model(input_ids=prompt_ids.to(device), attention_mask=prompt_mask.to(device), use_cache=True, **keep)
-    logits = out.logits
-    if logits.dim() == 3:  # (groups, 1, vocabulary) kept, or every position: the last one's
-        last = torch.tensor([0 if keep else g.prefix_len - 1 for g in groups], device=logits.device)
+    logits = out.logits  # a classifier's pooled ones, the kept (groups, vocabulary), or every position's
+    if logits.dim() == 3:
+        last = torch.tensor([g.prefix_len - 1 for g in groups], device=logits.device)
         logits = logits[torch.arange(len(groups), device=logits.device), last]
     return PromptPass(groups, prompt_mask, out.past_key_values, logits)
 
@@ -183,7 +183,7 @@ def run_responses(model, prompts: PromptPass, encoded: Sequence[Encoded], rows: 
         position_ids=positions.to(device),
         past_key_values=_cache_rows(prompts.cache, owner.to(device)),
         use_cache=True,
-        **keep_kwargs(model, spans, tuple(suffix_ids.shape), device),
+        **keep_kwargs(model, spans, tuple(suffix_ids.shape)),
     )
     return SharedPass(prompts.groups, rows, prompts.logits, out.logits, spans)
 
