@@ -67,6 +67,7 @@ def test_texts_that_share_no_prompt_are_packed_beside_the_shared_ones(model_type
     padded, _, _ = _run(model_type, arch_models["llama", kind], mixed_examples, "off", sharing=True)
     packed, stats, adapter = _run(model_type, arch_models["llama", kind], mixed_examples, "on", sharing=True)
     assert adapter.packed and stats.num_prefix_shared > 0
+    assert stats.num_packed == len(packed) - stats.num_prefix_shared >= 4  # the long prompt's four at least
     assert np.abs(packed - padded).max() < TOLERANCE
 
 

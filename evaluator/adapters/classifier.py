@@ -96,12 +96,13 @@ class ClassifierAdapter(PerResponseAdapter):
                 batch_tokens=options.batch_tokens,
                 desc=f"scoring ({self.model_type})",
                 progress=options.progress,
+                packed=self.packed,
                 **probe_tolerance(options.dtype),
             )
             shared = score_with_sharing(scorer, encoded)
         if shared is None:
             return super().score_encoded(encoded)
-        return EncodedRewards(shared.values, shared.real_tokens, shared.padded_tokens, shared.num_shared)
+        return EncodedRewards(shared.values, shared.real_tokens, shared.padded_tokens, shared.num_shared, shared.num_packed)
 
     def _probe_pooled_layer(self, encoded: list[Encoded]) -> None:
         """Turn the final layer at the read token on if its rewards on the shortest texts (padded or

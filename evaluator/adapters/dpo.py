@@ -97,7 +97,7 @@ class LogProbAdapter(PerResponseAdapter):
         if shared is None:
             return super().score_encoded(encoded)
         rewards = [self.reward(e, total, count) for e, (total, count) in zip(encoded, shared.values)]
-        return EncodedRewards(rewards, shared.real_tokens, shared.padded_tokens, shared.num_shared)
+        return EncodedRewards(rewards, shared.real_tokens, shared.padded_tokens, shared.num_shared, shared.num_packed)
 
 
 class ReferenceFreeAdapter(LogProbAdapter):

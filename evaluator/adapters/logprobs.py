@@ -152,6 +152,7 @@ def shared_response_logprobs(
         batch_tokens=batch_tokens,
         desc=desc,
         progress=progress,
+        packed=packed,
         **probe_tolerance(dtype),
     )
     return score_with_sharing(scorer, texts)

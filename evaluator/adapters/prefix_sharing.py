@@ -39,6 +39,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ..batching import DEFAULT_BATCH_OVERHEAD_TOKENS, pad_right, plan_batches
+from ..packing import plan_unshared
 from .base import Encoded
 from .kept_logits import first_and_rest_spans, keep_kwargs, last_position_spans, logprob_sum, span_logits
 
@@ -87,6 +88,7 @@ class SharedScores:
     real_tokens: int
     padded_tokens: int
     num_shared: int
+    num_packed: int = 0  # texts that shared with none, run in packed rows
 
 
 Reader = Callable[[SharedPass, Sequence[Encoded]], list]
@@ -111,6 +113,7 @@ class PrefixScorer:
     rtol: float = 1e-4
     desc: str = "scoring"  # the progress bar's, as the unshared path names it
     progress: bool = True
+    packed: bool = False  # whether `unshared` packs its batch (packing.py): its texts are planned as rows
 
 
 def plan_sharing(encoded: Sequence[Encoded], shareable: Shareable) -> SharingPlan:
@@ -234,7 +237,7 @@ def score_with_sharing(scorer: PrefixScorer, encoded: Sequence[Encoded]) -> Opti
     for window in prompt_windows(plan.groups, scorer.batch_tokens, overhead):
         window_real, window_padded = _score_window(scorer, encoded, window, overhead, values, bar)
         real, padded = real + window_real, padded + window_padded
-    fallback = plan_batches([len(encoded[i].ids) for i in plan.unshared], scorer.batch_tokens)
+    fallback = plan_unshared(scorer.model, [len(encoded[i].ids) for i in plan.unshared], scorer.batch_tokens, scorer.packed)
     for positions in fallback.batches:
         indices = [plan.unshared[p] for p in positions]
         for i, value in zip(indices, scorer.unshared([encoded[i] for i in indices])):
@@ -243,7 +246,8 @@ def score_with_sharing(scorer: PrefixScorer, encoded: Sequence[Encoded]) -> Opti
     bar.close()
     log.info("prefix sharing: %d of %d texts scored on a shared prompt (%d prompts), %d on their own",
              plan.num_shared, len(encoded), len(plan.groups), len(plan.unshared))
-    return SharedScores(values, real + fallback.real_tokens, padded + fallback.padded_tokens, plan.num_shared)
+    num_packed = len(plan.unshared) if scorer.packed else 0
+    return SharedScores(values, real + fallback.real_tokens, padded + fallback.padded_tokens, plan.num_shared, num_packed)
 
 
 def _score_window(scorer: PrefixScorer, encoded, window: list[PrefixGroup], overhead: int, values: list, bar) -> tuple[int, int]:
