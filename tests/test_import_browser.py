@@ -75,8 +75,9 @@ def test_the_source_filter_shows_verified_imported_or_both(served):
         wait_until(lambda: rows(page) == both or None)
         delta = (VERIFIED.score - published_score(V1_FILES[TWIN_PATH], "rewardbench")) * 100
         assert column(page, "Δ published") == [f"{delta:+.1f}", "–", "–"]
-        assert "1 imported result of models verified here hidden" in page.locator("#lb-count").inner_text()
-        assert "4 results (1 verified here, 3 imported)" in page.locator("#lb-stats").inner_text()
+        # The count and the stats line may land just after the table (each waited for, not read at once).
+        wait_until(lambda: "1 imported result of models verified here hidden" in page.locator("#lb-count").inner_text() or None)
+        wait_until(lambda: "4 results (1 verified here, 3 imported)" in page.locator("#lb-stats").inner_text() or None)
         page.screenshot(path=str(SCREENSHOTS / "lb-source-both.png"), full_page=True)
 
         page.locator("#lb-provenance").get_by_label("Imported only").check()
@@ -86,7 +87,7 @@ def test_the_source_filter_shows_verified_imported_or_both(served):
             ("beta-lab/judge-2", IMPORTED_LABEL),
         ]
         wait_until(lambda: rows(page) == imported or None)
-        assert "hidden" not in page.locator("#lb-count").inner_text()
+        wait_until(lambda: "hidden" not in page.locator("#lb-count").inner_text() or None)
 
         page.locator("#lb-provenance").get_by_label("Verified here only").check()
         wait_until(lambda: rows(page) == [(TWIN_MODEL, "verified here")] or None)
