@@ -12,7 +12,6 @@ float32); its vocabulary projection is about a sixth of its work per position, a
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import sys
 import time
@@ -48,9 +47,7 @@ def score_once(folder: Path, examples, keep: bool, sharing: bool):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeats", type=int, default=2)
-    llmbar_sharing_table("dpo-ref-free", ("every position", "predicting positions only"), score_once, parser.parse_args().repeats)
+    llmbar_sharing_table("dpo-ref-free", ("every position", "predicting positions only"), score_once, __doc__)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ are each side's median seconds and the largest difference between the two sides'
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import statistics
@@ -52,9 +53,13 @@ def machine_line() -> str:
 ScoreOnce = Callable[[Path, list, bool, bool], tuple[float, np.ndarray, Any]]  # (model, examples, setting, sharing)
 
 
-def llmbar_sharing_table(kind: str, headings: tuple[str, str], score_once: ScoreOnce, repeats: int) -> None:
-    """The setting off and on with prefix sharing on and off: bench/prefix_sharing.py's `kind`
-    model ("classifier" or "dpo-ref-free") on the 838 LLMBar texts, printed as a Markdown table."""
+def llmbar_sharing_table(kind: str, headings: tuple[str, str], score_once: ScoreOnce, doc: str) -> None:
+    """A bench's whole command (`--repeats`, its help from `doc`): the setting off and on with
+    prefix sharing on and off, bench/prefix_sharing.py's `kind` model ("classifier" or
+    "dpo-ref-free") on the 838 LLMBar texts, printed as a Markdown table."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=2)
+    repeats = parser.parse_args().repeats
     from bench.prefix_sharing import build_models
     from bench.rb2_throughput import DATA
     from evaluator.benchmarks import REWARDBENCH, DataSource

@@ -12,7 +12,6 @@ LLMBar pairs (838 texts). Rounds alternate off, on, off, on; per-text rewards ar
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -39,9 +38,7 @@ def score_once(folder: Path, examples, pooled: bool, sharing: bool):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeats", type=int, default=2)
-    llmbar_sharing_table("classifier", ("whole final layer", "final layer at the read token"), score_once, parser.parse_args().repeats)
+    llmbar_sharing_table("classifier", ("whole final layer", "final layer at the read token"), score_once, __doc__)
 
 
 if __name__ == "__main__":

@@ -105,6 +105,17 @@ def probe_tolerance(dtype: torch.dtype) -> dict[str, float]:
     return {"atol": 1e-3, "rtol": 1e-4}
 
 
+# Texts a probe scores both ways: the shortest, several together so that batching is crossed.
+PROBE_TEXTS = 3
+
+
+def probe_agrees(what: str, fast: Callable, plain: Callable, texts: Sequence, tolerance: dict[str, float],
+                 read: Callable = float) -> bool:
+    """`same_scores` on the PROBE_TEXTS shortest non-empty texts; False with fewer than two."""
+    sample = sorted((t for t in texts if t.ids), key=lambda t: len(t.ids))[:PROBE_TEXTS]
+    return len(sample) > 1 and same_scores(what, fast, plain, sample, read=read, **tolerance)
+
+
 def same_scores(
     what: str, fast: Callable, plain: Callable, sample: list, atol: float, rtol: float, read: Callable = float
 ) -> bool:

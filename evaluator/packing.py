@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence
 
 import torch
 
-from .batching import BatchPlan, plan_batches, same_scores
+from .batching import BatchPlan, plan_batches, probe_agrees
 
 if TYPE_CHECKING:
     from .run_config import PackingMode
@@ -44,8 +44,6 @@ PACKED_BATCHING = "packed rows under a token budget (no padding)"
 # A dense kernel computes row x row attention scores (and its mask is as large): rows stay this
 # short there, so `--packing on` on a CPU costs time, never the machine's memory.
 DENSE_ROW_TOKENS = 2048
-# Texts the probe scores both ways before a run packs.
-PROBE_TEXTS = 3
 # The classifier head of decoder sequence-classification models (transformers names it `score`):
 # packed rows need its output at every position, not the one the model pools.
 CLASSIFIER_HEADS = ("score",)
@@ -105,18 +103,36 @@ def packed_logits(model, row: PackedRow, device, **kwargs) -> torch.Tensor:
 
 
 def packed_classifier_logits(model, sequences: Sequence[Sequence[int]], pad_id: int, device) -> torch.Tensor:
-    """A sequence classifier's logits at the token it pools in each text alone: its last token
-    that is not the pad id (as the model picks it from a padded row; the first if all are pad)."""
+    """A sequence classifier's logits at the token it pools in each text alone (`read_positions`)."""
     row = pack_row(sequences)
     with _head_outputs(model) as captured:
-        model(input_ids=row.input_ids.to(device), position_ids=row.position_ids.to(device), use_cache=False)
+        packed_logits(model, row, device)
     every_position = captured[0][0]  # (total tokens, labels)
-    pooled = [start + _last_non_pad(seq, pad_id) for start, seq in zip(row.starts, sequences)]
-    return every_position[torch.tensor(pooled, device=every_position.device)]
+    _, positions = read_positions(row.input_ids, row.position_ids, pad_id)
+    return every_position[positions.to(every_position.device)]
 
 
-def _last_non_pad(ids: Sequence[int], pad_id: int) -> int:
-    return next((i for i in range(len(ids) - 1, -1, -1) if ids[i] != pad_id), 0)
+def read_positions(input_ids: torch.Tensor, packed_positions: Optional[torch.Tensor], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(row, position) of every token a sequence classifier reads: each row's last non-pad token
+    (as the model picks it from a padded row), or, in a packed row (`packed_positions`: position
+    ids restarting at each text), each text's; a text all pad is read at its start."""
+    rows, length = input_ids.shape
+    index = torch.arange(length, device=input_ids.device)
+    if packed_positions is None or packed_positions.shape[-1] != length:
+        last = (index * (input_ids != pad_id)).argmax(-1)
+        return torch.arange(rows, device=input_ids.device), last
+    positions = packed_positions.expand(rows, -1)
+    # A text starts wherever the position does not follow the previous one, and at 0.
+    starts = torch.diff(positions, dim=-1) != 1
+    out_rows, out_positions = [], []
+    for row in range(rows):
+        bounds = [0, *(starts[row].nonzero().flatten() + 1).tolist(), length]
+        real = (input_ids[row] != pad_id).tolist()
+        for start, end in zip(bounds, bounds[1:]):
+            out_rows.append(row)
+            out_positions.append(next((i for i in range(end - 1, start - 1, -1) if real[i]), start))
+    device = input_ids.device
+    return torch.tensor(out_rows, device=device), torch.tensor(out_positions, device=device)
 
 
 @contextmanager
@@ -152,10 +168,7 @@ def resolve_packing(
 ) -> bool:
     """Whether this model's run packs: wanted (`packing_wanted`) and the probe agrees on the
     shortest texts (packed together, so the boundaries between texts are crossed)."""
-    sample = sorted((t for t in texts if t.ids), key=lambda t: len(t.ids))[:PROBE_TEXTS]
-    if not packing_wanted(mode, model) or len(sample) < 2:
-        return False
-    if not same_scores("packing", packed, padded, sample, read=read, **tolerance):
+    if not packing_wanted(mode, model) or not probe_agrees("packing", packed, padded, texts, tolerance, read):
         return False
     log.info("packed rows: texts laid end to end, no padding (%s attention)", attention_of(model))
     return True

@@ -10,7 +10,8 @@ import pytest
 import torch
 
 from evaluator.adapters import LoadOptions, get_adapter
-from evaluator.adapters.pooled_layer import install, read_positions
+from evaluator.adapters.pooled_layer import install
+from evaluator.packing import read_positions
 from evaluator.cli import build_parser
 from evaluator.run_config import RunConfig
 from tests.arch_fixtures import cli_results, MAX_LENGTH, arch_models, mixed_examples  # noqa: F401

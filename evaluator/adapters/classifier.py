@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Sequence
 
-from ..batching import pad_right, probe_tolerance, same_scores
+from ..batching import pad_right, probe_agrees, probe_tolerance
 from ..errors import ModelLoadError, explained
-from ..packing import PROBE_TEXTS, packed_classifier_logits
+from ..packing import packed_classifier_logits
 from ..placement import load_placed
 from .base import Encoded, EncodedRewards, LoadOptions, PerResponseAdapter
 from .pooled_layer import install
@@ -120,10 +120,9 @@ class ClassifierAdapter(PerResponseAdapter):
                     layer.enabled = False
             return score
 
-        sample = sorted((e for e in encoded if e.ids), key=lambda e: len(e.ids))[:PROBE_TEXTS]
-        tolerance = probe_tolerance(self.options.dtype)
-        layer.enabled = len(sample) > 1 and same_scores(
-            "final layer at the read token", with_layer(True), with_layer(False), sample, **tolerance
+        layer.enabled = probe_agrees(
+            "final layer at the read token", with_layer(True), with_layer(False), encoded,
+            probe_tolerance(self.options.dtype),
         )
         if layer.enabled:
             log.info("the final layer runs at the token each reward is read from only")

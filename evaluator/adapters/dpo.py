@@ -77,10 +77,13 @@ class LogProbAdapter(PerResponseAdapter):
         raise NotImplementedError
 
     def score_batch(self, batch: list[Encoded]) -> Sequence[float]:
-        return [self.reward(e, total, count) for e, (total, count) in zip(batch, self.policy_logprobs(batch))]
+        return self._rewards(batch, packed=False)
 
     def score_packed(self, batch: list[Encoded]) -> Sequence[float]:
-        return [self.reward(e, total, count) for e, (total, count) in zip(batch, self.policy_logprobs(batch, True))]
+        return self._rewards(batch, packed=True)
+
+    def _rewards(self, batch: list[Encoded], packed: bool) -> list[float]:
+        return [self.reward(e, total, count) for e, (total, count) in zip(batch, self.policy_logprobs(batch, packed))]
 
     def shared_logprobs(self, model, texts: list[Encoded], desc: str, packed: bool) -> Optional[SharedScores]:
         """`model`'s response log-probs with each shared prompt run once; None when not sharing."""

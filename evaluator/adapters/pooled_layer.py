@@ -29,6 +29,8 @@ from typing import Any, Optional
 
 import torch
 
+from ..packing import read_positions
+
 log = logging.getLogger(__name__)
 
 # Where a base model lists its decoder layers: GPT-2 (h), Llama and most decoders (layers).
@@ -69,30 +71,6 @@ class _GivenKeysValues:
         return self.keys, self.values
 
 
-def read_positions(input_ids: torch.Tensor, packed_positions: Optional[torch.Tensor], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """(row, position) of every token the classifier reads: each row's last non-pad token, or, in
-    a packed row (`packed_positions`: position ids restarting at each text), each text's; a text
-    all pad is read at its start."""
-    rows, length = input_ids.shape
-    index = torch.arange(length, device=input_ids.device)
-    position_ids = packed_positions
-    if position_ids is None or position_ids.shape[-1] != length:
-        last = (index * (input_ids != pad_id)).argmax(-1)
-        return torch.arange(rows, device=input_ids.device), last
-    positions = position_ids.expand(rows, -1)
-    # A text starts wherever the position does not follow the previous one, and at 0.
-    starts = torch.diff(positions, dim=-1) != 1
-    out_rows, out_positions = [], []
-    for row in range(rows):
-        bounds = [0, *(starts[row].nonzero().flatten() + 1).tolist(), length]
-        real = (input_ids[row] != pad_id).tolist()
-        for start, end in zip(bounds, bounds[1:]):
-            out_rows.append(row)
-            out_positions.append(next((i for i in range(end - 1, start - 1, -1) if real[i]), start))
-    device = input_ids.device
-    return torch.tensor(out_rows, device=device), torch.tensor(out_positions, device=device)
-
-
 class PooledFinalLayer:
     """Installed on a classifier: its final layer runs at the read tokens only while `enabled`."""
 
@@ -107,6 +85,8 @@ class PooledFinalLayer:
         model.register_forward_pre_hook(self._find_read_tokens, with_kwargs=True)
 
     def _find_read_tokens(self, module, args, kwargs):
+        if not self.enabled:
+            return
         input_ids = kwargs.get("input_ids", args[0] if args else None)
         # Position ids mark packed texts only without a mask or a cache (as transformers reads them).
         packed = kwargs.get("attention_mask") is None and kwargs.get("past_key_values") is None
