@@ -40,7 +40,8 @@ from leaderboard.example_marks import ExampleMarks  # noqa: E402
 from leaderboard.pages.examples import ExamplesPage  # noqa: E402
 from leaderboard.settings import AppSettings  # noqa: E402
 from results.schema import ExampleScore, ExampleText  # noqa: E402
-from results.sections import REWARDBENCH_SECTIONS, subset_order  # noqa: E402
+from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS  # noqa: E402
+from results.benchmarks.sections import subset_order  # noqa: E402
 from results.store import LocalStore, result_paths, texts_bytes  # noqa: E402
 from tests.leaderboard_fixtures import make_result, subset_levels  # noqa: E402
 

@@ -34,7 +34,9 @@ from leaderboard import table as t  # noqa: E402
 from leaderboard.import_sources import HubSource  # noqa: E402
 from leaderboard.importer import import_results  # noqa: E402
 from results.imported import iter_imported_files  # noqa: E402
-from results.sections import REWARDBENCH_2_SUBSETS, REWARDBENCH_SECTIONS, subset_order  # noqa: E402
+from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS  # noqa: E402
+from results.benchmarks.rewardbench2 import REWARDBENCH_2_SUBSETS  # noqa: E402
+from results.benchmarks.sections import subset_order  # noqa: E402
 from results.store import LocalStore  # noqa: E402
 from tests.hub_emulator import HubEmulator  # noqa: E402
 

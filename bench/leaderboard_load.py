@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from leaderboard import table as t  # noqa: E402
 from results.schema import EvalResult  # noqa: E402
-from results.sections import REWARDBENCH_SECTIONS, overall_score, section_scores, subset_order  # noqa: E402
+from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS  # noqa: E402
+from results.benchmarks.sections import overall_score, section_scores, subset_order  # noqa: E402
 from results.store import LocalStore, legacy_result_path  # noqa: E402
 
 SUBSETS = subset_order(REWARDBENCH_SECTIONS)

@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from results.sections import REWARDBENCH_2_SUBSETS, REWARDBENCH_SECTIONS
+from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS
+from results.benchmarks.rewardbench2 import REWARDBENCH_2_SUBSETS
 from results.store import Store
 
 from .sample_data import REPO_ROOT

@@ -45,3 +45,15 @@ def explained(error: type[EvaluationError], message: str) -> Iterator[None]:
         raise
     except Exception as exc:
         raise error(f"{message}: {first_line(exc)}") from exc
+
+
+@contextmanager
+def data_errors() -> Iterator[None]:
+    """A benchmark rule's complaint about rows (results/benchmarks raises its own, pure, type) as a
+    DataError, so the CLI prints it as one line and the worker stores it on the request."""
+    from results.benchmarks import BenchmarkDataError
+
+    try:
+        yield
+    except BenchmarkDataError as exc:
+        raise DataError(str(exc)) from exc

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from . import scoring
+from results.benchmarks.metrics import DEFAULT_BOOTSTRAP_SAMPLES, DEFAULT_SEED
+
 from .benchmarks import BENCHMARKS
 from .errors import ConfigError
 from .critiques.settings import CloudSettings
@@ -74,8 +75,8 @@ class RunConfig(BaseModel):
     batch_tokens: Optional[int] = Field(
         None, gt=0, description="padded tokens per batch; unset: 16,384 on CPU, sized to free memory on a GPU"
     )
-    bootstrap_samples: int = Field(scoring.DEFAULT_BOOTSTRAP_SAMPLES, gt=0)
-    seed: int = Field(scoring.DEFAULT_SEED, description="seeds the bootstrap and a judge's slot orders")
+    bootstrap_samples: int = Field(DEFAULT_BOOTSTRAP_SAMPLES, gt=0)
+    seed: int = Field(DEFAULT_SEED, description="seeds the bootstrap and a judge's slot orders")
     progress: bool = True
     judge: Optional[JudgeSettings] = Field(None, description="generative judges: format, orders, backend")
     cloud: Optional[CloudSettings] = Field(None, description="critique models: number of critiques, decoding")

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
+from results.benchmarks import metrics
 from results.schema import (
     BenchmarkInfo,
     EvalResult,
@@ -24,11 +25,11 @@ from results.schema import (
 )
 from results.store import Store, scores_bytes
 
-from . import scoring
 from .adapters import LoadOptions, RewardAdapter, ScoredExample, ScoringStats, get_adapter, truncation
 from .benchmarks import Benchmark, DataSource, get_benchmark
 from .benchmarks.loading import BenchmarkData, load_benchmark_data
 from .device import dtype_name, resolve_device, resolve_dtype
+from .errors import data_errors
 from .model_loading import adapter_options, find_model
 from .model_source import ResolvedModel
 from .packing import PACKED_BATCHING, PADDED_BATCHING, attention_of
@@ -83,7 +84,10 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
 
     scored, stats, score_timing = _score(adapter, data)
     examples = _example_scores(data, scored, benchmark)
-    scores = scoring.score(_by_subset(examples), benchmark, config.bootstrap_samples, config.seed)
+    with data_errors():
+        scores = metrics.score(
+            _by_subset(examples), benchmark, config.bootstrap_samples, config.seed, partial=config.custom_data
+        )
     _warn_about_truncation(stats, adapter.max_length)
     timings = Timings(
         started_at=started,
@@ -125,9 +129,8 @@ def _example_scores(data: BenchmarkData, scored: list[ScoredExample], benchmark:
             subset=ex.subset,
             scores_chosen=s.scores_chosen,
             scores_rejected=s.scores_rejected,
-            correct=s.correct
-            if s.correct is not None
-            else benchmark.scorer_for(ex.subset).credit(s.scores_chosen, s.scores_rejected),
+            correct=s.correct if s.correct is not None else benchmark.credit(ex.subset, s.scores_chosen, s.scores_rejected),
+            groups=benchmark.groups_of(ex.subset) or None,
             judgements=s.judgements,
             critiques=s.critiques,
         )
@@ -236,7 +239,7 @@ def _benchmark_info(benchmark: Benchmark, data: BenchmarkData, config: RunConfig
         data_fingerprint=data.fingerprint,
         num_examples=len(data.examples),
         custom_data=config.custom_data,
-        missing_subsets=[s for s in benchmark.core_subsets(config.extras) if s not in scored],
+        missing_subsets=list(benchmark.missing(scored, extras=config.extras, partial=config.custom_data)),
     )
 
 

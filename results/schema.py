@@ -224,6 +224,9 @@ class ExampleScore(_Record):
     scores_chosen: list[float]
     scores_rejected: list[float]
     correct: float = Field(ge=0.0, le=1.0)
+    groups: Optional[dict[str, str]] = Field(
+        None, description="the groups the example belongs to beyond its subset, e.g. {'language': 'deu_Latn'}"
+    )
     judgements: Optional[list[Judgement]] = Field(
         None, description="generative judges: every raw answer behind the scores (absent for scalar models)"
     )

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 
-from results.sections import SECTIONS_BY_BENCHMARK, overall_score, section_scores
+from results.benchmarks.sections import overall_score, section_scores
+from tests.section_tables import SECTIONS_BY_BENCHMARK
 from tests.hub_emulator import HubEmulator
 from tests.leaderboard_fixtures import CORE_SUBSETS, published_result, rb2_levels, subset_levels
 

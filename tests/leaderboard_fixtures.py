@@ -24,14 +24,10 @@ from results.schema import (
     SubsetScore,
     Timings,
 )
-from results.sections import (
-    REWARDBENCH_2_SUBSETS,
-    REWARDBENCH_SECTIONS,
-    SECTIONS_BY_BENCHMARK,
-    overall_score,
-    section_scores,
-    subset_order,
-)
+from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS
+from results.benchmarks.rewardbench2 import REWARDBENCH_2_SUBSETS
+from results.benchmarks.sections import overall_score, section_scores, subset_order
+from tests.section_tables import SECTIONS_BY_BENCHMARK
 from results.store import LocalStore, legacy_result_path, result_paths
 
 XSS_NAME = "<img src=x onerror=alert(1)>"

@@ -15,7 +15,7 @@ from evaluator.runner import evaluate
 from evaluator.settings import WorkerSettings
 from evaluator.worker import Worker
 from results.schema import Status
-from results.sections import REWARDBENCH_SECTIONS
+from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS
 from results.store import LocalStore
 from tests.conftest import make_rows, write_jsonl
 from tests.hub_fixtures import make_request
@@ -52,8 +52,8 @@ def _benchmark_info(model, **fields):
 
 
 def test_core_subsets_leave_out_extras_not_asked_for():
-    assert list(REWARDBENCH.core_subsets()) == CORE and len(CORE) == 23
-    assert list(REWARDBENCH.core_subsets(("prior-sets",))) == CORE + PRIOR
+    assert list(REWARDBENCH.missing((), extras=())) == CORE and len(CORE) == 23
+    assert list(REWARDBENCH.missing((), extras=("prior-sets",))) == CORE + PRIOR
 
 
 def test_the_benchmark_s_own_data_in_full_is_complete(own_data, tiny_classifier):

@@ -24,7 +24,9 @@ from demo.sample_data import SAMPLE_PATH, split, to_jsonl
 from demo.sample_data_rb2 import SAMPLE_RB2_PATH, sample_rows
 from demo.serve import Command, SideBySide, app_environment, demo_commands
 from results.schema import Status
-from results.sections import REWARDBENCH_2_SECTIONS, REWARDBENCH_SECTIONS, subset_order
+from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS
+from results.benchmarks.rewardbench2 import REWARDBENCH_2_SECTIONS
+from results.benchmarks.sections import subset_order
 from results.store import LocalStore
 from tests.browser_fixtures import wait_until
 

@@ -17,7 +17,7 @@ from leaderboard.data import Snapshot
 from leaderboard.export import to_csv
 from leaderboard.pages.common import benchmark_choices, default_benchmark
 from leaderboard.settings import AppSettings
-from results.sections import REWARDBENCH_2_SUBSETS
+from results.benchmarks.rewardbench2 import REWARDBENCH_2_SUBSETS
 from tests.leaderboard_fixtures import (
     CORE_SUBSETS,
     EXPECTED_ORDER,

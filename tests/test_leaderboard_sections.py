@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from results.sections import REWARDBENCH_SECTIONS, overall_score, section_scores
+from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS
+from results.benchmarks.sections import overall_score, section_scores
 
 
 def test_table_has_the_23_core_subsets_and_the_4_prior_sets():

@@ -13,13 +13,14 @@ import torch
 from evaluator.adapters import LoadOptions, get_adapter
 from evaluator.benchmarks import REWARDBENCH_2, DataSource, get_benchmark
 from evaluator.benchmarks.loading import Example, load_benchmark_data
-from evaluator.benchmarks.subset_scorers import BEST_OF_N, TIES, TIES_WEIGHTS
+from results.benchmarks.credit import BEST_OF_N, TIES, TIES_WEIGHTS
 from evaluator.cli import main
 from evaluator.errors import DataError
-from evaluator.scoring import score
+from results.benchmarks import BenchmarkDataError
+from results.benchmarks.metrics import score
 from evaluator.tiny_models import build_causal_lm
 from results.schema import EvalResult, ExampleScore
-from results.sections import REWARDBENCH_2_SUBSETS
+from results.benchmarks.rewardbench2 import REWARDBENCH_2_SUBSETS
 from results.store import LocalStore
 from tests.conftest import write_jsonl
 
@@ -115,12 +116,12 @@ def test_only_refs_leave_the_margin_parts_at_zero():
 
 @pytest.mark.parametrize("row_id", ["7", "ref-1", "tie:1", "ref:x"])
 def test_ties_ids_must_name_ref_or_tied_and_a_number(row_id):
-    with pytest.raises(DataError, match="'ref:<number>' or 'tied:<number>'"):
+    with pytest.raises(BenchmarkDataError, match="'ref:<number>' or 'tied:<number>'"):
         TIES.value([_line(row_id, "Ties", [1.0], [0.0])])
 
 
 def test_a_tied_prompt_needs_two_correct_answers():
-    with pytest.raises(DataError, match="needs two or more"):
+    with pytest.raises(BenchmarkDataError, match="needs two or more"):
         TIES.value([_line("tied:0", "Ties", [1.0], [0.0])])
 
 

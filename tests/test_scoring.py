@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from evaluator.benchmarks import REWARDBENCH
-from evaluator.scoring import overall_score, pair_correct, section_scores
-from evaluator.scoring import score as score_examples
+from results.benchmarks.metrics import pair_correct
+from results.benchmarks.metrics import score as score_examples
 from results.schema import ExampleScore
 
 
@@ -32,16 +32,16 @@ BEAVER_SUBSETS = {
 }
 BEAVER_SECTIONS = {"Chat": 0.60894, "Chat Hard": 0.44956, "Safety": 0.72162, "Reasoning": 0.46676}
 # Real subset sizes of the filtered split (math-prm has 447 prompts but is weighted as 984).
-REAL_SIZES = {subset: int(w) for section in REWARDBENCH.sections[:4] for subset, w in section.subset_weights.items()}
+REAL_SIZES = {subset: int(w) for section in REWARDBENCH.metrics.sections[:4] for subset, w in section.subset_weights.items()}
 REAL_SIZES["math-prm"] = 447
 
 
 def test_sections_of_published_subset_accuracies_match_the_leaderboard():
-    sections = section_scores(BEAVER_SUBSETS, REWARDBENCH)
+    sections = REWARDBENCH.columns_of(BEAVER_SUBSETS)
     assert set(sections) == set(BEAVER_SECTIONS)
     for name, expected in BEAVER_SECTIONS.items():
         assert sections[name] == pytest.approx(expected, abs=1e-4), name
-    assert overall_score(sections, REWARDBENCH) == pytest.approx(np.mean(list(BEAVER_SECTIONS.values())), abs=1e-4)
+    assert REWARDBENCH.headline_of(sections) == pytest.approx(np.mean(list(BEAVER_SECTIONS.values())), abs=1e-4)
 
 
 def _correct_vectors(accuracies, sizes):
@@ -75,14 +75,14 @@ def test_tie_is_wrong_and_best_of_n_needs_every_chosen_above_every_rejected():
 
 def test_prior_sets_count_half_and_absent_sections_are_skipped():
     sections = {"Chat": 1.0, "Prior Sets": 0.0}
-    assert overall_score(sections, REWARDBENCH) == pytest.approx(1.0 / 1.5)
-    assert overall_score({"Safety": 0.25}, REWARDBENCH) == pytest.approx(0.25)
-    assert overall_score({}, REWARDBENCH) is None
+    assert REWARDBENCH.headline_of(sections) == pytest.approx(1.0 / 1.5)
+    assert REWARDBENCH.headline_of({"Safety": 0.25}) == pytest.approx(0.25)
+    assert REWARDBENCH.headline_of({}) is None
 
 
 def test_prior_sets_are_a_plain_mean():
     subsets = {"anthropic_helpful": 1.0, "anthropic_hhh": 0.0, "shp": 0.5, "summarize": 0.5}
-    assert section_scores(subsets, REWARDBENCH)["Prior Sets"] == pytest.approx(0.5)
+    assert REWARDBENCH.columns_of(subsets)["Prior Sets"] == pytest.approx(0.5)
 
 
 def test_partial_section_lists_its_missing_subsets():

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
+from results.benchmarks import BenchmarkSpec as Benchmark
+from results.benchmarks import DataSource
+
 from ..errors import DataError, first_line
-from .base import Benchmark, DataSource
 from .jsonl_rows import read_jsonl_rows, starts_with_array
 
 log = logging.getLogger(__name__)
@@ -125,33 +127,47 @@ def _load_source(source: DataSource, benchmark: Benchmark) -> list[Example]:
     raw = _read_rows(source, benchmark)
     if not raw:
         raise DataError(f"{where} has no rows")
-    missing = [c for c in REQUIRED_COLUMNS if c not in raw[0]]
+    required = benchmark.rows.required
+    missing = [c for c in required if c not in raw[0][1]]
     if missing:
         raise DataError(
-            f"{where} is missing column(s) {', '.join(missing)}; expected the RewardBench schema "
-            f"with columns {', '.join(REQUIRED_COLUMNS)}"
+            f"{where} is missing column(s) {', '.join(missing)}; expected the {benchmark.title} schema "
+            f"with columns {', '.join(required)}"
         )
-    unknown = sorted({str(r["subset"]) for r in raw} - set(benchmark.subsets))
+    rows = [_normalised(benchmark, row, config, where, i) for i, (config, row) in enumerate(raw)]
+    unknown = sorted({str(r["subset"]) for r in rows} - set(benchmark.subsets))
     if unknown:
         raise DataError(
             f"{where} has subset(s) unknown to {benchmark.name}: {', '.join(unknown)}; "
             f"known subsets are {', '.join(benchmark.subsets)}"
         )
-    return [_to_example(row, where, i) for i, row in enumerate(raw)]
+    return [_to_example(row, where, i) for i, row in enumerate(rows)]
 
 
-def _read_rows(source: DataSource, benchmark: Benchmark) -> list[dict[str, Any]]:
+def _normalised(benchmark: Benchmark, row: dict[str, Any], config: Optional[str], where: str, index: int) -> dict:
+    """The row in RewardBench's schema, by the benchmark's row mapping (its language, ...)."""
+    try:
+        return benchmark.rows.normalise(row, config)
+    except KeyError as exc:
+        raise DataError(f"{where}, row {index} (id {row.get('id')!r}): no {exc.args[0]!s} given") from None
+
+
+def _read_rows(source: DataSource, benchmark: Benchmark) -> list[tuple[Optional[str], dict[str, Any]]]:
+    """(config, row) pairs: the Hub config a row was read from (None but for configs by language)."""
     path = Path(source.location)
     local = _local_files(path) if path.exists() else None
     if local is not None and local[0] == JSONL:
-        return read_jsonl_rows(local[1])
-    return _read_through_datasets(source, benchmark, local)
+        return [(None, row) for row in read_jsonl_rows(local[1])]
+    if local is None and source.configs:
+        return [(config, row) for config in source.configs for row in _read_through_datasets(source, benchmark, None, config)]
+    return [(None, row) for row in _read_through_datasets(source, benchmark, local)]
 
 
 def _read_through_datasets(
-    source: DataSource, benchmark: Benchmark, local: Optional[tuple[str, list[str]]]
+    source: DataSource, benchmark: Benchmark, local: Optional[tuple[str, list[str]]], config: Optional[str] = None
 ) -> list[dict[str, Any]]:
-    """Local files of a `datasets` builder (`local`: builder and files), or a Hub dataset."""
+    """Local files of a `datasets` builder (`local`: builder and files), or a Hub dataset (one of its
+    `config`s when it has several)."""
     import datasets  # heavy (most of a second): imported only for data our own reader does not take
 
     try:
@@ -160,7 +176,10 @@ def _read_through_datasets(
                 builder, files = local
                 return datasets.load_dataset(builder, data_files=files, split="train").to_list()
             if source.split:
-                return datasets.load_dataset(source.location, split=source.split, revision=source.revision).to_list()
+                named = (config,) if config else ()  # a dataset of one config takes no name
+                return datasets.load_dataset(
+                    source.location, *named, split=source.split, revision=source.revision
+                ).to_list()
             return _rows_from_splits(datasets.load_dataset(source.location, revision=source.revision), benchmark)
     except DataError:
         raise

@@ -1,7 +1,8 @@
-"""How one subset's per-example scores become that subset's score, and its bootstrap replicates.
+"""Per-example credit and per-subset value: how one subset's examples become its score, and its
+bootstrap replicates (pure; the first two steps of a benchmark's metrics, see metrics.py).
 
-A benchmark names a scorer per subset (see `Benchmark.scorers`), so scoring.py never asks which
-benchmark or subset it is looking at:
+A benchmark spec names a scorer per subset (`BenchmarkSpec.scorers`), so metrics.py never asks
+which benchmark or subset it is looking at:
 
 - `PAIRWISE` (RewardBench v1): an example is right when every chosen score is strictly above
   every rejected one; a tie is wrong.
@@ -26,7 +27,7 @@ import numpy as np
 
 from results.schema import ExampleScore
 
-from ..errors import DataError
+from .errors import BenchmarkDataError
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ def _stats_by_prompt(examples: Sequence[ExampleScore]) -> dict[tuple[str, int], 
     for example in examples:
         key = _ties_key(example.id)
         if key[0] == "tied" and len(example.scores_chosen) < 2:
-            raise DataError(
+            raise BenchmarkDataError(
                 f"Ties row {example.id!r} has one correct answer; a tied prompt needs two or more "
                 "(its spread between correct answers is what the Ties score measures)"
             )
@@ -225,7 +226,7 @@ def _stats_by_prompt(examples: Sequence[ExampleScore]) -> dict[tuple[str, int], 
 def _ties_key(row_id) -> tuple[str, int]:
     kind, _, number = str(row_id).partition(":")
     if kind not in _TIES_KINDS or not number.isdigit():
-        raise DataError(
+        raise BenchmarkDataError(
             f"Ties row id {row_id!r} is not 'ref:<number>' or 'tied:<number>'; the Ties score pairs "
             "each reference prompt with its tied prompt through that number"
         )

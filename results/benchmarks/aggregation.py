@@ -1,0 +1,60 @@
+"""How subset values roll up into a benchmark's named columns and its headline (pure).
+
+The third step of a benchmark's metrics (credit -> subset value -> columns, see metrics.py). Every
+function here takes values that are floats *or* numpy arrays of bootstrap replicates, so the point
+estimate and every replicate go through the very same arithmetic.
+
+Two shapes exist today: `SectionMetrics` (sections.py: a column is a weighted mean of subsets, the
+headline a weighted mean of columns: RewardBench, RewardBench 2) and `LanguageMetrics`
+(languages.py: a RewardBench score per language, the headline a mean over languages:
+M-RewardBench). A new shape is a new subclass; the leaderboard and the evaluator only call the
+methods below.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Iterable, Mapping, Optional
+
+Value = Any  # a float, or a numpy array of bootstrap replicates
+
+
+class Metrics(ABC):
+    @property
+    @abstractmethod
+    def columns(self) -> tuple[str, ...]:
+        """The benchmark's named values besides the headline, in table order."""
+
+    @property
+    @abstractmethod
+    def subsets(self) -> tuple[str, ...]:
+        """Every subset the benchmark knows, in table order."""
+
+    @abstractmethod
+    def column_subsets(self, column: str) -> tuple[str, ...]:
+        """The subsets a column is computed from (for the Subsets tab's filter and a result's record)."""
+
+    @abstractmethod
+    def aggregate(self, values: Mapping[str, Value]) -> dict[str, Value]:
+        """Column -> value from subset -> value; a column with no subset present is left out."""
+
+    @abstractmethod
+    def headline(self, columns: Mapping[str, Value], partial: bool = False) -> Optional[Value]:
+        """The headline from the columns present; None when there is none. `partial` (custom data):
+        compute it over what is present even where the benchmark's own data would call it incomplete."""
+
+    @abstractmethod
+    def missing(
+        self, present: Iterable[str], optional_columns: frozenset[str] = frozenset(), partial: bool = False
+    ) -> tuple[str, ...]:
+        """What a complete result has and one with subsets `present` lacks (subset or part names).
+        `partial` (custom data): judged against the parts the data has, where the shape allows it."""
+
+    @abstractmethod
+    def describe(self, optional_columns: frozenset[str] = frozenset()) -> list[str]:
+        """Markdown lines for About: one per column, then the headline, then completeness."""
+
+    def column_is_fraction(self, column: str) -> bool:
+        """Whether a column is a score in 0..1 shown as a percentage (a spread or a change is not a score,
+        but is shown in the same points)."""
+        return True
