@@ -20,6 +20,7 @@ from typing import Callable, Optional, Sequence
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from results.benchmarks import SPECS
 from results.names import InvalidModelName, storage_name
 
 from . import provenance as prov
@@ -288,8 +289,14 @@ COLUMNS_AFTER_SECTIONS: tuple[Column, ...] = (
 
 
 def leaderboard_columns(benchmark: Optional[str]) -> tuple[Column, ...]:
-    """Every column of the Leaderboard table for `benchmark` (a label), its own sections in the middle."""
-    sections = tuple(Column(name, "percent", (name,)) for name in t.section_names(benchmark))
+    """Every column of the Leaderboard table for `benchmark` (a label), its spec's columns in the
+    middle (a score as a percentage; a spread or a relative change as signed points)."""
+    spec = t.spec_of_label(benchmark or "")
+    shown = set(spec.shown_columns)
+    sections = tuple(
+        Column(name, "percent" if spec.metrics.column_is_fraction(name) else "delta", (name,), shown_by_default=name in shown)
+        for name in spec.columns
+    )
     return (*COLUMNS_BEFORE_SECTIONS, *sections, *COLUMNS_AFTER_SECTIONS)
 
 
@@ -301,7 +308,7 @@ def optional_headers(benchmark: Optional[str]) -> list[str]:
 def default_headers() -> list[str]:
     """The optional headers shown until the reader chooses: over every benchmark, so that switching
     benchmark shows the new one's sections."""
-    every = [c for b in t.SECTIONS_BY_BENCHMARK for c in leaderboard_columns(b) if not c.required]
+    every = [c for b in SPECS for c in leaderboard_columns(b) if not c.required]
     return list(dict.fromkeys(c.header for c in every if c.shown_by_default))
 
 
@@ -311,7 +318,7 @@ def merge_choice(wanted: Sequence[str], offered: Sequence[str], ticked: Sequence
     return [*(h for h in wanted if h not in set(offered)), *ticked]
 
 
-def chosen_columns(wanted: Optional[Sequence[str]], benchmark: Optional[str] = "rewardbench") -> list[Column]:
+def chosen_columns(wanted: Optional[Sequence[str]], benchmark: str) -> list[Column]:
     """Required columns plus the wanted optional ones (None: the default ones) of `benchmark`, always
     in table order."""
     keep = set(default_headers() if wanted is None else wanted)

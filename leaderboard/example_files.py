@@ -21,6 +21,7 @@ from typing import Callable, Generic, Hashable, Iterable, Optional, TypeVar
 
 from pydantic import ValidationError
 
+from results.result_files import UnreadableResult, read_result
 from results.schema import EvalResult, ExampleText
 from results.store import Store
 
@@ -130,12 +131,13 @@ class ExampleFiles:
 
     def _read_result(self, path: str) -> Optional[EvalResult]:
         data = self.store.read_file(path)
-        if data is None or b'"schema_version"' not in data:
-            return None  # gone since the snapshot, or a published file (no scores, no data fingerprint)
+        if data is None:
+            return None  # gone since the snapshot
         try:
-            return EvalResult.model_validate_json(data)
-        except ValidationError as exc:
-            log.warning("unreadable result %s: %s", path, exc.errors()[0]["msg"])
+            # a published flat file has no EvalResult (no scores, no data fingerprint): None
+            return read_result(path, data).result
+        except UnreadableResult as exc:
+            log.warning("unreadable result %s: %s", path, exc)
             return None
 
 

@@ -18,7 +18,7 @@ import hashlib
 import html
 import itertools
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 import pandas as pd
@@ -30,7 +30,6 @@ from . import table as t
 log = logging.getLogger(__name__)
 
 PARAMETERS_AXIS = "Parameters"
-DEFAULT_BENCHMARK = "rewardbench"
 
 
 def scatter_axes(sections: Sequence[str]) -> list[str]:
@@ -63,10 +62,17 @@ class ChartUnavailable(Exception):
 class ChartOptions:
     top_n: int = DEFAULT_TOP_N
     models: Sequence[str] = ()
-    x: str = "Chat Hard"
+    x: str = ""  # empty: the benchmark's first column
     y: str = t.SCORE
     colours: Mapping[str, str] = field(default_factory=dict)  # model -> colour; `colour_map` of all models
-    sections: Sequence[str] = tuple(t.section_names(DEFAULT_BENCHMARK))  # the benchmark's section axes
+    sections: Sequence[str] = ()  # the benchmark's column axes; empty: those of the rows' benchmark
+
+    def resolved(self, rows: pd.DataFrame) -> "ChartOptions":
+        """These options with the axes of the rows' benchmark filled in where none were given."""
+        sections = self.sections
+        if not sections and not rows.empty:
+            sections = tuple(t.section_names(rows[t.BENCHMARK].iloc[0]))
+        return replace(self, sections=sections, x=self.x or default_x(sections))
 
 
 @dataclass(frozen=True)
@@ -263,7 +269,7 @@ def draw(key: str, rows: pd.DataFrame, options: Optional[ChartOptions] = None) -
     if spec is None:
         return message_figure(f"There is no chart called {key!r}.")
     try:
-        return spec.build(rows, options or ChartOptions())
+        return spec.build(rows, (options or ChartOptions()).resolved(rows))
     except ChartUnavailable as reason:
         return message_figure(str(reason))
     except Exception:  # a bug in one chart must not take the page down with it

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from results.sections import SECTIONS_BY_BENCHMARK
+from results.benchmarks import SPECS
 from results.settings import SettingsError, StoreSettings, build_store
 from results.store import StoreUnavailable
 
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--benchmark",
-        choices=sorted(SECTIONS_BY_BENCHMARK),
+        choices=sorted(SPECS),
         help="the benchmark every file must be of (default: the allenai repos' own, else each file's)",
     )
     parser.add_argument("--revision", help="a commit sha or branch of the dataset (default: main)")

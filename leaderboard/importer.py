@@ -28,19 +28,16 @@ from results.imported import (
     sha256_hex,
 )
 from results.names import InvalidModelName
-from results.sections import SECTIONS_BY_BENCHMARK
+from results.result_files import UnreadableResult, base_benchmark, read_result
+from results.benchmarks import SPECS
 from results.store import Store
 
 from .import_sources import PublishedFile, ResultsSource
-from .table import UnreadableResult, base_benchmark, parse_result
 
 log = logging.getLogger(__name__)
 
 # The benchmark of the field's published results repos (any other repo: each file's own keys say).
-KNOWN_SOURCES: dict[str, str] = {
-    "allenai/reward-bench-results": "rewardbench",
-    "allenai/reward-bench-2-results": "rewardbench-2",
-}
+KNOWN_SOURCES: dict[str, str] = {repo: spec.name for spec in SPECS.values() for repo in spec.published_results}
 
 
 def utcnow() -> datetime:
@@ -167,8 +164,8 @@ def _take(
 
 def _benchmark_of(path: str, data: bytes, expected: Optional[str]) -> str:
     """The benchmark the leaderboard reads the file as; refuses files it cannot show."""
-    found = base_benchmark(parse_result(path, data).benchmark)
-    if found not in SECTIONS_BY_BENCHMARK:
+    found = base_benchmark(read_result(path, data).benchmark)
+    if found not in SPECS:
         raise UnreadableResult(f"a result of {found!r}, not of a benchmark this leaderboard shows")
     if expected and found != expected:
         raise UnreadableResult(f"holds {found} subsets, not {expected} ones")

@@ -14,19 +14,21 @@ whose lengths differ counts 1 when the longer one got the higher reward, 0.5 on 
 otherwise; the share is over all such pairs of the result.
 
 The length-only baselines score each response by its length alone (always longer) or by minus its
-length (always shorter), credited by the benchmark's rule (`CREDIT_RULES`): RewardBench's strict
-pair rule, RewardBench 2's best-of-n with 1/k for a k-way tie at the top. RewardBench 2's Ties
-rows (several chosen) are credited by the strict rule: the baseline's Ties figure is that accuracy,
-not upstream's composite Ties score.
+length (always shorter), each row credited by its benchmark spec's rule for its subset
+(`BenchmarkSpec.credit`: RewardBench's strict pair rule, RewardBench 2's best-of-n with 1/k for a
+k-way tie at the top). A subset whose score is a composite (RewardBench 2's Ties) shows the mean
+credit here, not the composite.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 import pandas as pd
+
+from results.result_files import spec_of_label
 
 LENGTH_UNIT = "characters"
 # Bucket edges of the relative length difference d; a bucket holds edges[i] <= d < edges[i + 1]
@@ -116,31 +118,6 @@ def total_preference(rows: Sequence[Preference]) -> Preference:
 # ---- length-only baselines --------------------------------------------------------------------------
 
 
-def strict_credit(chosen: Sequence[float], rejected: Sequence[float]) -> float:
-    """RewardBench v1: right when every chosen score is strictly above every rejected one."""
-    return 1.0 if min(chosen) > max(rejected) else 0.0
-
-
-def top_choice_credit(chosen: Sequence[float], rejected: Sequence[float]) -> float:
-    """RewardBench 2: 1/k when the chosen answer shares the top score with k - 1 others, else 0;
-    rows with several chosen answers (Ties) by the strict rule."""
-    if len(chosen) != 1:
-        return strict_credit(chosen, rejected)
-    top = max(chosen[0], max(rejected))
-    if chosen[0] != top:
-        return 0.0
-    return 1.0 / (1 + sum(1 for r in rejected if r == top))
-
-
-CreditRule = Callable[[Sequence[float], Sequence[float]], float]
-CREDIT_RULES: dict[str, CreditRule] = {"rewardbench": strict_credit, "rewardbench-2": top_choice_credit}
-
-
-def credit_rule(benchmark: str) -> CreditRule:
-    """The rule of a registered benchmark; the strict pair rule for any other."""
-    return CREDIT_RULES.get(benchmark, strict_credit)
-
-
 @dataclass(frozen=True)
 class LengthRow:
     """What the baselines need of one example."""
@@ -153,12 +130,12 @@ class LengthRow:
 def length_baselines(rows: Sequence[LengthRow], benchmark: str) -> pd.DataFrame:
     """Per subset (in first-seen order): n and the mean credit of the always-longer and
     always-shorter baselines."""
-    rule = credit_rule(benchmark)
+    spec = spec_of_label(benchmark)
     records = [
         {
             "subset": row.subset,
-            ALWAYS_LONGER: rule(row.chosen_lengths, row.rejected_lengths),
-            ALWAYS_SHORTER: rule([-x for x in row.chosen_lengths], [-x for x in row.rejected_lengths]),
+            ALWAYS_LONGER: spec.credit(row.subset, row.chosen_lengths, row.rejected_lengths),
+            ALWAYS_SHORTER: spec.credit(row.subset, [-x for x in row.chosen_lengths], [-x for x in row.rejected_lengths]),
         }
         for row in rows
     ]

@@ -29,7 +29,6 @@ from typing import Callable, Optional, Sequence
 
 import pandas as pd
 from huggingface_hub import HfApi
-from pydantic import ValidationError
 
 from results.names import InvalidModelName, storage_name
 from results.policy import DEFAULT_REFERENCE_SET, REFERENCE_SETS, PolicyCompletion, upload_path
@@ -40,6 +39,7 @@ from results.policy_files import (
     read_completions,
     read_reference_set,
 )
+from results.result_files import UnreadableResult, read_result
 from results.schema import EvalRequest, EvalResult, Status
 from results.store import Store
 
@@ -377,10 +377,13 @@ class PolicySubmissions:
         if data is None:
             raise Refused(f"The result of {judge.name} could not be read just now; try again later.")
         try:
-            return EvalResult.model_validate_json(data)
-        except ValidationError:
-            log.warning("the result of %s at %s is unreadable", judge.name, judge.path)
-            raise Refused(f"The result of {judge.name} cannot be read; tick another reward model.") from None
+            result = read_result(judge.path, data).result
+        except UnreadableResult as exc:
+            log.warning("the result of %s at %s is unreadable: %s", judge.name, judge.path, exc)
+            result = None
+        if result is None:
+            raise Refused(f"The result of {judge.name} cannot be read; tick another reward model.")
+        return result
 
     def _queue(self, form: PolicyForm, policy: Policy, fresh: list[EvalRequest], already: list[EvalRequest]) -> Outcome:
         queued: list[EvalRequest] = []

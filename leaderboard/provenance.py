@@ -18,20 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 import pandas as pd
 
 from results.imported import iter_imported_files
+from results.result_files import IMPORTED, LEGACY_LABEL, VERIFIED, VERIFIED_LABEL, ResultRecord  # noqa: F401
 from results.store import Store
-
-if TYPE_CHECKING:
-    from .table import ResultRecord
-
-VERIFIED = "verified"
-IMPORTED = "imported"
-VERIFIED_LABEL = "verified here"
-LEGACY_LABEL = "published"  # a published flat file in eval-set/, with no record of where it came from
 
 # Raw columns of the rows frame.
 PROVENANCE = "Provenance"
@@ -71,7 +64,7 @@ def store_files(store: Store) -> tuple[list[tuple[str, bytes]], dict[str, Origin
     return files, origins
 
 
-def with_origin(record: "ResultRecord", origins: Optional[Mapping[str, Origin]]) -> "ResultRecord":
+def with_origin(record: ResultRecord, origins: Optional[Mapping[str, Origin]]) -> ResultRecord:
     """`record` with its provenance, and the source label of an imported file."""
     origin = (origins or {}).get(record.path)
     if origin is not None:
@@ -80,7 +73,7 @@ def with_origin(record: "ResultRecord", origins: Optional[Mapping[str, Origin]])
     return replace(record, provenance=kind)
 
 
-def link_published(records: Sequence["ResultRecord"]) -> list["ResultRecord"]:
+def link_published(records: Sequence[ResultRecord]) -> list[ResultRecord]:
     """Pair verified and imported results of one model on one benchmark: the verified ones get the
     newest imported one's score, the imported ones are marked as having a verified twin."""
     published = {(r.model, r.benchmark): r.score for r in records if r.provenance == IMPORTED and r.latest}
@@ -126,6 +119,6 @@ def hidden_twins(frame: pd.DataFrame, choice: Optional[str]) -> int:
     return int((frame[PROVENANCE].eq(IMPORTED) & frame[VERIFIED_TOO].astype(bool)).sum())
 
 
-def without_twins(records: Iterable["ResultRecord"]) -> list["ResultRecord"]:
+def without_twins(records: Iterable[ResultRecord]) -> list[ResultRecord]:
     """The records a page shows by default: imported twins of verified results left out."""
     return [r for r in records if not r.verified_too]

@@ -13,8 +13,9 @@ RMLB_HUB_*, HF_TOKEN, HF_ENDPOINT) are shared with the worker: see `results/sett
 | RMLB_ALLOW_LOCAL_MODELS       | the Submit form also takes a model folder on this host  | false            |
 |                               | (absolute, or relative to the app's working directory)  |                  |
 | RMLB_HUB_TIMEOUT_S            | seconds a submission check waits for the Hub to answer  | 10               |
-| RMLB_BENCHMARKS               | benchmarks a submission may ask for, comma-separated;   | rewardbench-2,   |
-|                               | the form ticks them all; the first leads the pages      | rewardbench      |
+| RMLB_BENCHMARKS               | benchmarks a submission may ask for, comma-separated;   | the specs marked |
+|                               | the form ticks them all; the first leads the pages      | offered_by_      |
+|                               | (names: results/benchmarks/)                            | default          |
 | RMLB_BENCHMARK                | the one-benchmark form (used when RMLB_BENCHMARKS is    |                  |
 |                               | unset)                                                  |                  |
 | RMLB_SERVER_NAME / _PORT      | where the app listens                                   | 127.0.0.1 / 7860 |
@@ -36,6 +37,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
+from results.benchmarks import DEFAULT_OFFERED, SPECS
 from results.settings import SettingsError, StoreSettings
 
 __all__ = ["AppSettings", "SettingsError", "HUB_URL"]
@@ -53,7 +55,7 @@ class AppSettings(StoreSettings):
     # Off on a public host: a folder on the host is the host's to vouch for (the demo turns it on).
     allow_local_models: bool = False
     hub_timeout_s: float = Field(10.0, gt=0)
-    benchmarks: tuple[str, ...] = ("rewardbench-2", "rewardbench")
+    benchmarks: tuple[str, ...] = DEFAULT_OFFERED
     server_name: str = "127.0.0.1"
     server_port: int = Field(7860, ge=0, le=65535)
     on_space: bool = False
@@ -84,7 +86,16 @@ class AppSettings(StoreSettings):
         if isinstance(value, (list, tuple)):
             value = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
             if not value:
-                raise ValueError("name at least one benchmark, e.g. rewardbench-2,rewardbench")
+                raise ValueError(f"name at least one benchmark, e.g. {','.join(DEFAULT_OFFERED)}")
+        return value
+
+    @field_validator("benchmarks")
+    @classmethod
+    def _known(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """A host that offers a benchmark no spec describes is told so at start, not on a page."""
+        unknown = [name for name in value if name not in SPECS]
+        if unknown:
+            raise ValueError(f"unknown benchmark(s) {', '.join(unknown)}: the known ones are {', '.join(SPECS)}")
         return value
 
     @field_validator("import_repos", mode="before")

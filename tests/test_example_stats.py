@@ -8,6 +8,8 @@ import math
 import numpy as np
 import pytest
 
+from results.benchmarks import UnknownBenchmark
+
 from leaderboard import lengths as L
 from leaderboard.stats import bootstrap_means, paired_bootstrap
 
@@ -125,7 +127,9 @@ def test_length_baselines_on_pairs_follow_the_strict_rule():
         L.ALWAYS_SHORTER: 1 / 3,
     }  # the tie is wrong
     assert table.loc["b"].to_dict() == {"n": 1, L.ALWAYS_LONGER: 1.0, L.ALWAYS_SHORTER: 0.0}
-    assert list(L.length_baselines(rows, "my-own-benchmark")[L.ALWAYS_LONGER]) == [1 / 3, 1.0]
+    # a benchmark no spec describes is refused, never credited by a default rule
+    with pytest.raises(UnknownBenchmark, match="unknown benchmark 'my-own-benchmark'"):
+        L.length_baselines(rows, "my-own-benchmark")
 
 
 def test_length_baselines_on_best_of_4_share_a_tie_at_the_top():

@@ -17,7 +17,8 @@ from leaderboard.data import Snapshot
 from leaderboard.export import to_csv
 from leaderboard.pages.common import benchmark_choices, default_benchmark
 from leaderboard.settings import AppSettings
-from results.benchmarks.rewardbench2 import REWARDBENCH_2_SUBSETS
+from results.benchmarks import UnknownBenchmark
+from results.benchmarks.rewardbench2 import REWARDBENCH_2_SUBSETS, SUBSET_DESCRIPTIONS
 from tests.leaderboard_fixtures import (
     CORE_SUBSETS,
     EXPECTED_ORDER,
@@ -145,7 +146,7 @@ def test_charts_take_the_benchmarks_sections_as_axes(tables):
     assert scatter.layout.xaxis.title.text == "Precise IF (%)"
     assert f.scatter_axes(options.sections) == ["Score", *REWARDBENCH_2_SUBSETS, "Parameters"]
     # a v1 axis is not offered for RewardBench 2
-    refused = f.draw("scatter", v2, f.ChartOptions(sections=options.sections)).layout.annotations[0].text
+    refused = f.draw("scatter", v2, f.ChartOptions(sections=options.sections, x="Chat Hard")).layout.annotations[0].text
     assert refused.startswith("Unknown axis &#x27;Chat Hard&#x27;")
 
 
@@ -174,12 +175,12 @@ def test_the_column_choice_of_one_benchmark_leaves_the_others_alone():
 def test_about_follows_the_benchmark(tables):
     v2 = about_markdown(RB2)
     assert "on rewardbench\\-2" in v2 and "plain average of the 6 sections" in v2  # escaped, shown as typed
-    assert all(f"**{name}**: the accuracy on `{name}`" in v2 for name in REWARDBENCH_2_SUBSETS)
+    assert all(f"**{name}**: {SUBSET_DESCRIPTIONS[name]}." in v2 for name in REWARDBENCH_2_SUBSETS)
     assert "1.01" in v2 and "upstream has no DPO path" in v2  # the issue asks both be said
     v1 = about_markdown("rewardbench")
     assert "upstream has no DPO path" not in v1
     assert "`math-prm` (984)" in v1 and "Prior Sets (weight 0.5)" in v1
-    assert "Chat, Chat Hard, Safety, Reasoning;" in v1 or "Chat, Chat Hard, Safety, Reasoning\n" in v1
+    assert "every subset of Chat, Chat Hard, Safety, Reasoning." in v1
     custom = about_markdown("rewardbench · custom data: x.jsonl")
     assert "Chat Hard" in custom
 
@@ -194,7 +195,11 @@ def test_custom_data_labels_sort_with_their_benchmark():
              custom("o/d", "rewardbench", "")]
     snapshot = Snapshot(tables=t.build_tables(pairs))
     assert benchmark_choices(snapshot, AppSettings()) == [
-        "rewardbench-2 · custom data: s2.jsonl", "rewardbench", "rewardbench · custom data: s.jsonl", "zeta"
+        "rewardbench-2 · custom data: s2.jsonl", "rewardbench", "rewardbench · custom data: s.jsonl"
+    ]
+    # a result of a benchmark no spec describes is skipped with the reason, never shown under a default
+    assert [(s.path, s.reason) for s in snapshot.tables.skipped] == [
+        ("eval-set/o/c.json", "unknown benchmark 'zeta': the known ones are rewardbench-2, rewardbench, m-rewardbench")
     ]
 
 
@@ -228,5 +233,10 @@ def test_each_switch_counts_what_ticking_it_alone_would_add_back():
 
 
 def test_about_escapes_a_benchmark_label_taken_from_a_result_file():
-    text = about_markdown("evil · custom data: <img src=x onerror=alert(1)>[link](javascript:x).jsonl")
-    assert "<img" not in text and "[link](" not in text and "This benchmark has no sections" in text
+    text = about_markdown("rewardbench · custom data: <img src=x onerror=alert(1)>[link](javascript:x).jsonl")
+    assert "<img" not in text and "[link](" not in text and "custom data" in text
+
+
+def test_about_refuses_a_benchmark_no_spec_describes():
+    with pytest.raises(UnknownBenchmark, match="unknown benchmark 'evil': the known ones are rewardbench-2, rewardbench"):
+        about_markdown("evil · custom data: x.jsonl")

@@ -99,21 +99,21 @@ def test_a_revision_shows_12_characters_and_the_full_sha_on_hover():
 
 
 def test_shown_table_has_required_and_chosen_columns_in_order(rows):
-    shown = d.leaderboard_view(rows, d.chosen_columns(["Chat", "Model Type"]))
+    shown = d.leaderboard_view(rows, d.chosen_columns(["Chat", "Model Type"], "rewardbench"))
     assert shown.headers == ["Model", "Model Type", "Score", "Chat"]
     assert shown.datatypes == ["html", "html", "number", "number"]
     every = d.leaderboard_columns("rewardbench")
-    assert d.chosen_columns(None) == [c for c in every if c.required or c.shown_by_default]
+    assert d.chosen_columns(None, "rewardbench") == [c for c in every if c.required or c.shown_by_default]
 
 
 def test_text_cells_carry_their_whole_value_as_a_tooltip(rows):
-    frame = d.leaderboard_view(rows, d.chosen_columns(["Model Type"])).styler.data
+    frame = d.leaderboard_view(rows, d.chosen_columns(["Model Type"], "rewardbench")).styler.data
     dpo = Cell(frame["Model Type"][list(rows[t.MODEL]).index("tulu/dpo-8b")])
     assert dpo.text == dpo.tags[0][1]["title"] == "DPO (implicit reward vs. reference)"
 
 
 def test_percentages_show_one_decimal_but_stay_numbers_for_sorting(rows):
-    shown = d.leaderboard_view(rows, d.chosen_columns(None))
+    shown = d.leaderboard_view(rows, d.chosen_columns(None, "rewardbench"))
     frame = shown.styler.data
     assert frame["Score"].iloc[0] == pytest.approx(rows[t.SCORE].iloc[0] * 100)  # numeric, full precision
     html = shown.styler.to_html()
@@ -124,7 +124,7 @@ def test_percentages_show_one_decimal_but_stay_numbers_for_sorting(rows):
 
 
 def test_interval_params_revision_and_date_formats(rows):
-    columns = d.chosen_columns(d.optional_headers("rewardbench"))
+    columns = d.chosen_columns(d.optional_headers("rewardbench"), "rewardbench")
     shown = d.leaderboard_view(rows, columns)
     top = shown.styler.data.iloc[0]
     low, high = rows[t.SCORE_CI_LOW].iloc[0] * 100, rows[t.SCORE_CI_HIGH].iloc[0] * 100
@@ -136,7 +136,7 @@ def test_interval_params_revision_and_date_formats(rows):
 
 
 def test_export_keeps_full_precision_plain_names_and_splits_the_interval(rows):
-    exported = d.leaderboard_export(rows, d.chosen_columns(d.optional_headers("rewardbench")))
+    exported = d.leaderboard_export(rows, d.chosen_columns(d.optional_headers("rewardbench"), "rewardbench"))
     assert list(exported["Model"]) == list(EXPECTED_ORDER)
     assert exported["Score"].iloc[0] == rows[t.SCORE].iloc[0] * 100
     assert {"95% CI low", "95% CI high"} <= set(exported.columns) and "95% CI" not in exported.columns
@@ -146,7 +146,7 @@ def test_export_keeps_full_precision_plain_names_and_splits_the_interval(rows):
 
 def test_shown_incomplete_rows_carry_the_mark_and_export_their_missing_subsets(all_rows):
     rows = t.filter_rows(all_rows, benchmark="rewardbench", show_incomplete=True)
-    columns = d.chosen_columns([t.MISSING_SUBSETS])
+    columns = d.chosen_columns([t.MISSING_SUBSETS], "rewardbench")
     frame = d.leaderboard_view(rows, columns).styler.data
     marked = [Cell(m).text.split()[0] for m in frame["Model"] if d.INCOMPLETE_MARK in m]
     assert marked == [INCOMPLETE_NAME]
@@ -172,9 +172,9 @@ def test_subsets_export_is_in_percent_and_keeps_the_complete_flag(tmp_path):
 
 
 def test_an_empty_view_renders(rows):
-    shown = d.leaderboard_view(rows.iloc[0:0], d.chosen_columns(d.optional_headers("rewardbench")))
+    shown = d.leaderboard_view(rows.iloc[0:0], d.chosen_columns(d.optional_headers("rewardbench"), "rewardbench"))
     assert shown.styler.data.empty and shown.headers[0] == "Model"
-    assert d.leaderboard_export(rows.iloc[0:0], d.chosen_columns(None)).empty
+    assert d.leaderboard_export(rows.iloc[0:0], d.chosen_columns(None, "rewardbench")).empty
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from leaderboard import table as t
+from results.benchmarks import UnknownBenchmark
 from results.store import LocalStore
 from tests.leaderboard_fixtures import (
     ALL_SUBSETS,
@@ -241,7 +242,8 @@ def test_a_file_without_the_field_is_judged_by_the_core_subsets_it_scored():
 
 def test_core_subsets_are_the_four_core_sections():
     assert t.core_subsets("rewardbench") == CORE_SUBSETS and len(CORE_SUBSETS) == 23
-    assert t.core_subsets("no-such-benchmark") == []
+    with pytest.raises(UnknownBenchmark, match="unknown benchmark 'no-such-benchmark': the known ones are"):
+        t.core_subsets("no-such-benchmark")
 
 
 @pytest.mark.parametrize(

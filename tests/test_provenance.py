@@ -139,7 +139,7 @@ def test_the_subsets_table_leaves_out_imported_twins(tables):
 
 def test_the_page_shows_the_difference_signed_and_says_what_the_choice_hides(tables):
     rows = t.filter_rows(tables.rows, benchmark="rewardbench")
-    shown = d.leaderboard_view(rows, d.chosen_columns([t.SOURCE, t.PUBLISHED_SCORE, t.PUBLISHED_DELTA]))
+    shown = d.leaderboard_view(rows, d.chosen_columns([t.SOURCE, t.PUBLISHED_SCORE, t.PUBLISHED_DELTA], "rewardbench"))
     html = shown.styler.to_html()
     delta = rows.loc[rows[t.MODEL] == "acme/rm-a", t.PUBLISHED_DELTA].iloc[0] * 100
     assert f">{delta:+.1f}<" in html and delta > 0
@@ -147,5 +147,5 @@ def test_the_page_shows_the_difference_signed_and_says_what_the_choice_hides(tab
     assert prov.hidden_twins(tables.rows, prov.ONLY_IMPORTED) == 0
     assert "1 imported result of models verified here hidden" in d.twins_note(1)
     assert d.twins_note(0) == ""
-    exported = d.leaderboard_export(rows, d.chosen_columns([t.SOURCE, t.PUBLISHED_DELTA]))
+    exported = d.leaderboard_export(rows, d.chosen_columns([t.SOURCE, t.PUBLISHED_DELTA], "rewardbench"))
     assert exported[t.PUBLISHED_DELTA].iloc[0] == pytest.approx(delta)

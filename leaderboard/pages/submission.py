@@ -7,6 +7,7 @@ from typing import Any, Callable, Optional, Sequence
 
 import gradio as gr
 
+from results.benchmarks import DEFAULT_OFFERED
 from results.judge_formats import DEFAULTS as JUDGE_DEFAULTS
 from results.judge_formats import FORMATS as JUDGE_FORMATS
 from results.model_types import MODEL_TYPES
@@ -53,7 +54,7 @@ class SubmitForm:
         ]
 
 
-def form_fields(allow_local: bool = False, offered: Sequence[str] = ("rewardbench",)) -> SubmitForm:
+def form_fields(allow_local: bool = False, offered: Sequence[str] = DEFAULT_OFFERED) -> SubmitForm:
     first = next(iter(MODEL_TYPES.values()))
     where = "org/name on the Hugging Face Hub" + (", or a model folder on this server" if allow_local else "")
     with gr.Row():

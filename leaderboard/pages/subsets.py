@@ -26,11 +26,10 @@ def section_choices(benchmark: Optional[str]) -> list[str]:
 
 
 def section_subsets(benchmark: Optional[str], section: str) -> Optional[list[str]]:
-    """The subsets of one section of `benchmark`; None (every subset) for all sections."""
-    for candidate in t.benchmark_sections(benchmark):
-        if candidate.name == section:
-            return list(candidate.subset_weights)
-    return None
+    """The subsets of one column of `benchmark`; None (every subset) for all sections."""
+    if not benchmark or section not in t.section_names(benchmark):
+        return None
+    return list(t.spec_of_label(benchmark).column_subsets(section))
 
 
 def subsets_tab(
