@@ -35,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m leaderboard.import_results", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument(
-        "--repo", required=True, help="the published results dataset, e.g. allenai/reward-bench-results"
+        "--repo",
+        required=True,
+        help="the published results dataset, e.g. " + ", ".join(r for s in SPECS.values() for r in s.published_results),
     )
     parser.add_argument(
         "--benchmark",

@@ -92,7 +92,7 @@ def build_app(
     # No usage analytics leave the host; cached download files are deleted after an hour.
     with gr.Blocks(title=header.APP_TITLE, analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         seen = gr.State(0)
-        header_view, refresh = header.build_header(cache)
+        header_view, refresh = header.build_header(cache, settings.benchmarks)
         with gr.Tabs():
             with gr.Tab("Leaderboard", id="leaderboard"):
                 filters, leaderboard_views = rankings.leaderboard_tab(cache, settings, export_dir)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import html
+from typing import Sequence
 
 import gradio as gr
+
+from results.benchmarks import get_spec
 
 from .. import provenance as prov
 from .. import table as t
@@ -33,10 +36,11 @@ def stats_markdown(snapshot: Snapshot) -> str:
     return line
 
 
-def build_header(cache: ResultsCache) -> tuple[View, gr.Button]:
+def build_header(cache: ResultsCache, benchmarks: Sequence[str]) -> tuple[View, gr.Button]:
+    titles = " and ".join(get_spec(name).title for name in benchmarks)
     gr.Markdown(
         f"# {APP_TITLE}\nHow well do reward models tell the better answer from the worse one? "
-        "Scores on RewardBench 2 and RewardBench (pick one above the table), in percent; higher is better.",
+        f"Scores on {titles} (pick one above the table), in percent; higher is better.",
         elem_id="lb-title",
     )
     with gr.Row(equal_height=True):

@@ -87,8 +87,8 @@ def form_fields(allow_local: bool = False, offered: Sequence[str] = DEFAULT_OFFE
         choices=[(f"{f.name}: {f.description}", f.name) for f in JUDGE_FORMATS.values() if f.mode.name == "pairwise"],
         value=DEFAULT_JUDGE_FORMAT,
         label="Judge format",
-        info="how the judge is asked about a pair; RewardBench 2's best-of-4 rows use the 4-way ranking "
-        "format and Ties the 1-10 rating; every pair is judged in both orders",
+        info="how the judge is asked about a pair; best-of-4 rows use the 4-way ranking format and rows "
+        "scored by margins the 1-10 rating; every pair is judged in both orders",
         visible=first.key == JUDGE_TYPE,
         elem_id="sub-judge-format",
     )
