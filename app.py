@@ -13,7 +13,7 @@ import logging
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from leaderboard.data import ResultsCache
-from leaderboard.import_schedule import schedule_imports
+from leaderboard.imports.import_schedule import schedule_imports
 from leaderboard.settings import AppSettings
 from leaderboard.ui import build_app, launch
 from results.settings import SettingsError, build_store

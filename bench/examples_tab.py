@@ -32,11 +32,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from leaderboard import examples as ex  # noqa: E402
-from leaderboard import table as t  # noqa: E402
+from leaderboard.examples import examples as ex  # noqa: E402
+from leaderboard.tables import table as t  # noqa: E402
 from leaderboard.data import ResultsCache  # noqa: E402
-from leaderboard.example_files import ExampleFiles  # noqa: E402
-from leaderboard.example_marks import ExampleMarks  # noqa: E402
+from leaderboard.examples.example_files import ExampleFiles  # noqa: E402
+from leaderboard.examples.example_marks import ExampleMarks  # noqa: E402
 from leaderboard.pages.examples import ExamplesPage  # noqa: E402
 from leaderboard.settings import AppSettings  # noqa: E402
 from results.schema import ExampleScore, ExampleText  # noqa: E402

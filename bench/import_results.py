@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from huggingface_hub import constants  # noqa: E402
 
-from leaderboard import provenance as prov  # noqa: E402
-from leaderboard import table as t  # noqa: E402
-from leaderboard.import_sources import HubSource  # noqa: E402
-from leaderboard.importer import import_results  # noqa: E402
+from leaderboard.tables import provenance as prov  # noqa: E402
+from leaderboard.tables import table as t  # noqa: E402
+from leaderboard.imports.import_sources import HubSource  # noqa: E402
+from leaderboard.imports.importer import import_results  # noqa: E402
 from results.imported import iter_imported_files  # noqa: E402
 from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS  # noqa: E402
 from results.benchmarks.rewardbench2 import REWARDBENCH_2_SUBSETS  # noqa: E402

@@ -4,7 +4,7 @@ For each size (default 1,000 and 10,000 result files) a LocalStore folder is fil
 results: 90% in the project's EvalResult schema (every subset and section with its bootstrap
 interval, as the evaluator writes them) and 10% in the flat layout of the published RewardBench
 results. Then, alternating, in the same run:
-  project: `leaderboard.table.build_tables(store.iter_result_files())` (what the app's refresh does):
+  project: `leaderboard.tables.table.build_tables(store.iter_result_files())` (what the app's refresh does):
            json.loads, the format registry, one validation per file, one DataFrame at the end;
   naive:   what a first version typically does: read each file, `EvalResult.model_validate_json`
            (falling back to the flat format), compute the row, `pd.concat` it onto the table.
@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from leaderboard import table as t  # noqa: E402
+from leaderboard.tables import table as t  # noqa: E402
 from results.schema import EvalResult  # noqa: E402
 from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS  # noqa: E402
 from results.benchmarks.sections import overall_score, section_scores, subset_order  # noqa: E402

@@ -1,7 +1,7 @@
 """Build the demo models, queue them as a submission is queued, and let the worker evaluate the queue.
 
 A demo model goes through the same steps as a user's submission, minus the Hub: the submission
-code of the app (leaderboard/submit.py, with local folders allowed, as the served demo allows
+code of the app (leaderboard/submission/submit.py, with local folders allowed, as the served demo allows
 them) checks the folder and queues a PENDING `EvalRequest` pinned to its content hash; then the
 worker claims it, evaluates it on the sample data (the worker's data overrides) and stores the
 result. Every model is queued once per demo benchmark (RewardBench and RewardBench 2, see
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from leaderboard.settings import AppSettings
-from leaderboard.submit import SubmissionForm, Submissions, check_not_duplicate
+from leaderboard.submission.submit import SubmissionForm, Submissions, check_not_duplicate
 from results.names import storage_name
 from results.schema import EvalRequest, EvalResult
 from results.store import LocalStore, Store
@@ -164,7 +164,7 @@ def submit_policies(store: Store, settings: AppSettings) -> list[EvalRequest]:
     leading benchmark; a policy already queued under all of them is skipped (a second run)."""
     from leaderboard.data import ResultsCache
     from leaderboard.pages.common import default_benchmark
-    from leaderboard.policy_submit import PolicyForm, PolicySubmissions, eligible_judges
+    from leaderboard.policies.policy_submit import PolicyForm, PolicySubmissions, eligible_judges
 
     cache = ResultsCache(store)
     snapshot = cache.refresh()

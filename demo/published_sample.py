@@ -99,8 +99,8 @@ def is_current(root: Path = SAMPLE_ROOT) -> bool:
 
 def import_sample(store: Store, root: Path = SAMPLE_ROOT) -> list:
     """Import both sample folders into `store` (a second run imports nothing); the import reports."""
-    from leaderboard.import_sources import FolderSource
-    from leaderboard.importer import import_results
+    from leaderboard.imports.import_sources import FolderSource
+    from leaderboard.imports.importer import import_results
 
     return [
         import_results(store, FolderSource(root / folder, repo), benchmark)

@@ -10,8 +10,8 @@ from typing import Optional
 from results.benchmarks import SPECS
 from results.model_types import MODEL_TYPES
 
-from .display import escape_markdown
-from .table import spec_of_label
+from .tables.display import escape_markdown
+from .tables.table import spec_of_label
 
 
 def scoring_markdown(benchmark: str) -> str:

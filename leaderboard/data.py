@@ -17,9 +17,9 @@ from typing import Callable, Optional
 from results.schema import EvalRequest
 from results.store import Store
 
-from .example_files import ExampleFiles
-from .provenance import store_files
-from .table import EVALUATED, PATH, Tables, build_tables
+from .examples.example_files import ExampleFiles
+from .tables.provenance import store_files
+from .tables.table import EVALUATED, PATH, Tables, build_tables
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from results.benchmarks import SPECS
 from results.settings import SettingsError, StoreSettings, build_store
 from results.store import StoreUnavailable
 
-from .import_sources import FolderSource, HubSource, ResultsSource, SourceUnavailable
-from .importer import default_benchmark, import_results
+from .imports.import_sources import FolderSource, HubSource, ResultsSource, SourceUnavailable
+from .imports.importer import default_benchmark, import_results
 
 log = logging.getLogger("import_results")
 

@@ -60,7 +60,7 @@ class AppSettings(StoreSettings):
     server_port: int = Field(7860, ge=0, le=65535)
     on_space: bool = False
     model_link_base: str = HUB_URL
-    # Off unless the host names repos: an import writes to the store (see leaderboard/import_schedule.py).
+    # Off unless the host names repos: an import writes to the store (see leaderboard/imports/import_schedule.py).
     import_repos: tuple[str, ...] = ()
     import_interval_s: float = Field(86400.0, gt=0)
     policy_reward_models: int = Field(3, ge=1)

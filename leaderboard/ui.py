@@ -22,7 +22,7 @@ from .pages import about, charts, examples, header, queue, rankings, submission,
 from .pages import policies as policies_page
 from .pages.common import View
 from .settings import AppSettings
-from .submit import Submissions
+from .submission.submit import Submissions
 
 CSS = """
 .gradio-container { max-width: 1400px !important; width: 100% !important; margin: 0 auto; }

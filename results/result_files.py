@@ -30,7 +30,7 @@ from .benchmarks import SPECS, BenchmarkSpec, UnknownBenchmark, get_spec
 from .model_types import MODEL_TYPES
 from .schema import BenchmarkInfo, CritiqueInfo, EvalResult, JudgeInfo
 
-# Where a record comes from (leaderboard/provenance.py pairs verified and imported twins).
+# Where a record comes from (leaderboard/tables/provenance.py pairs verified and imported twins).
 VERIFIED = "verified"
 IMPORTED = "imported"
 VERIFIED_LABEL = "verified here"

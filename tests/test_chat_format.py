@@ -60,6 +60,6 @@ def test_a_table_line_naming_another_type_s_adapter_is_refused(monkeypatch):
 
 def test_the_model_type_table_imports_without_torch():
     """The web app reads the table; importing it must not load torch or the evaluator."""
-    code = "import sys, results.model_types, leaderboard.submit; print('torch' in sys.modules, 'evaluator' in sys.modules)"
+    code = "import sys, results.model_types, leaderboard.submission.submit; print('torch' in sys.modules, 'evaluator' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -179,7 +179,7 @@ def test_a_folder_in_neither_layout_is_refused(tmp_path, capsys, tiny_classifier
 
 
 def test_the_leaderboard_labels_the_type_and_shows_k(checkpoints, tmp_path):
-    from leaderboard import table as t
+    from leaderboard.tables import table as t
 
     run(checkpoints["ours"], tmp_path, "--subsets", "alpacaeval-easy", "--num-critiques", "2",
         "--critique-temperature", "0.7")
@@ -211,8 +211,8 @@ def test_a_queued_critique_model_runs_with_the_requested_k(checkpoints, tmp_path
 
 
 def test_the_model_type_cell_says_k(checkpoints, tmp_path):
-    from leaderboard import display as d
-    from leaderboard import table as t
+    from leaderboard.tables import display as d
+    from leaderboard.tables import table as t
 
     run(checkpoints["ours"], tmp_path, "--subsets", "alpacaeval-easy", "--num-critiques", "0")
     data = (tmp_path / "cloud-org" / "ours.json").read_bytes()

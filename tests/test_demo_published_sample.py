@@ -8,8 +8,8 @@ import json
 import pytest
 
 from demo.published_sample import SAMPLE_ROOT, SOURCES, V1_MODELS, V2_MODELS, import_sample, is_current
-from leaderboard import provenance as prov
-from leaderboard import table as t
+from leaderboard.tables import provenance as prov
+from leaderboard.tables import table as t
 from leaderboard.data import Snapshot
 from leaderboard.pages.common import default_benchmark
 from leaderboard.settings import AppSettings

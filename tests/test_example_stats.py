@@ -10,8 +10,8 @@ import pytest
 
 from results.benchmarks import UnknownBenchmark
 
-from leaderboard import lengths as L
-from leaderboard.stats import bootstrap_means, paired_bootstrap
+from leaderboard.examples import lengths as L
+from leaderboard.examples.stats import bootstrap_means, paired_bootstrap
 
 # ---- paired bootstrap ---------------------------------------------------------------------------------
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from leaderboard import examples as ex
-from leaderboard import table as t
+from leaderboard.examples import examples as ex
+from leaderboard.tables import table as t
 from leaderboard.data import ResultsCache
-from leaderboard.example_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
-from leaderboard.example_figures import reference_rows
-from leaderboard.example_files import NO_SCORES, NO_TEXTS, ExampleFiles
-from leaderboard.example_marks import ExampleMarks
+from leaderboard.examples.example_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
+from leaderboard.examples.example_figures import reference_rows
+from leaderboard.examples.example_files import NO_SCORES, NO_TEXTS, ExampleFiles
+from leaderboard.examples.example_marks import ExampleMarks
 from leaderboard.pages.examples import NONE, ExamplesPage
 from leaderboard.settings import AppSettings
 from results.schema import Judgement
@@ -246,8 +246,8 @@ def test_the_page_callbacks_over_a_store(tmp_path):
 
 
 def test_the_length_chart_has_a_bar_per_bucket_and_escaped_names():
-    from leaderboard.example_figures import length_figure, length_table
-    from leaderboard.lengths import LENGTH_BUCKETS
+    from leaderboard.examples.example_figures import length_figure, length_table
+    from leaderboard.examples.lengths import LENGTH_BUCKETS
 
     table = length_table(ex.examples_frame(scored(TEXTS, REWARDS_A), TEXTS))
     # chosen vs rejected lengths: 1 vs 42 (right), 85 vs 2 (wrong), 28 vs 1 (right), 1 vs 40 (wrong)

@@ -8,8 +8,8 @@ from typing import Iterator
 import pytest
 
 from leaderboard.data import ResultsCache
-from leaderboard.import_sources import HubSource
-from leaderboard.importer import import_results
+from leaderboard.imports.import_sources import HubSource
+from leaderboard.imports.importer import import_results
 from leaderboard.settings import AppSettings
 from leaderboard.ui import build_app
 from results.store import LocalStore, result_paths

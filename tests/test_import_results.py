@@ -10,11 +10,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from leaderboard import provenance as prov
-from leaderboard import table as t
+from leaderboard.tables import provenance as prov
+from leaderboard.tables import table as t
 from leaderboard.import_results import main as import_main
-from leaderboard.import_sources import FolderSource, HubSource
-from leaderboard.importer import import_results
+from leaderboard.imports.import_sources import FolderSource, HubSource
+from leaderboard.imports.importer import import_results
 from results.imported import (
     IMPORTED_DIR,
     git_blob_id,
@@ -70,7 +70,7 @@ def test_files_are_stored_unchanged_with_where_they_came_from_and_a_bad_file_is_
 ):
     publish_v1(hub)
     store = LocalStore(tmp_path / "store")
-    with caplog.at_level(logging.WARNING, logger="leaderboard.importer"):
+    with caplog.at_level(logging.WARNING, logger="leaderboard.imports.importer"):
         report = import_results(store, source(hub), "rewardbench", clock=clock)
     assert sorted(report.imported) == GOOD_V1_PATHS
     assert [s.path_in_repo for s in report.skipped] == [MALFORMED_PATH]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from leaderboard import table as t
+from leaderboard.tables import table as t
 from leaderboard.data import ResultsCache
-from leaderboard.import_schedule import JOB_ID, run_imports, schedule_imports
+from leaderboard.imports.import_schedule import JOB_ID, run_imports, schedule_imports
 from leaderboard.settings import AppSettings, SettingsError
 from results.store import LocalStore
 from tests.hub_fixtures import hub_fixture  # noqa: F401

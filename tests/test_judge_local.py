@@ -136,7 +136,7 @@ def test_judge_options_on_another_model_type_are_refused(tiny_classifier, tmp_pa
 
 
 def test_the_leaderboard_labels_a_judge_and_its_format(always_a, tmp_path):
-    from leaderboard import table as t
+    from leaderboard.tables import table as t
 
     run(always_a, tmp_path, "--data", str(V1_SAMPLE), "--subsets", "alpacaeval-easy", "--judge-format", "skywork-critic",
         "--judge-orders", "1")

@@ -62,7 +62,7 @@ def test_local_store_by_default_and_hub_store_when_a_results_repo_is_set(tmp_pat
 
 def test_the_web_process_never_loads_torch_transformers_or_the_evaluator():
     probe = (
-        "import sys, app, leaderboard.ui, leaderboard.submit;"
+        "import sys, app, leaderboard.ui, leaderboard.submission.submit;"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'transformers', 'evaluator'));"
         "print(heavy); sys.exit(1 if heavy else 0)"
     )
@@ -78,7 +78,7 @@ def test_on_a_space_the_submitter_is_the_signed_in_hub_user(tmp_path):
     import gradio as gr
 
     from leaderboard.data import ResultsCache
-    from leaderboard.submit import Submissions
+    from leaderboard.submission.submit import Submissions
     from leaderboard.pages.submission import submit_handler
 
     store = LocalStore(tmp_path)
@@ -101,7 +101,7 @@ def test_the_benchmark_choice_shows_whenever_a_result_is_not_on_the_configured_b
     custom, published, visible
 ):
     from leaderboard.data import Snapshot
-    from leaderboard.table import build_tables
+    from leaderboard.tables.table import build_tables
     from leaderboard.pages.common import benchmark_choice_visible
     from tests.leaderboard_fixtures import make_result, result_bytes, subset_levels
 

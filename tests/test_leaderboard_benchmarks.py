@@ -9,12 +9,12 @@ from datetime import timedelta
 
 import pytest
 
-from leaderboard import display as d
-from leaderboard import figures as f
-from leaderboard import table as t
+from leaderboard.tables import display as d
+from leaderboard.tables import figures as f
+from leaderboard.tables import table as t
 from leaderboard.about import about_markdown
 from leaderboard.data import Snapshot
-from leaderboard.export import to_csv
+from leaderboard.tables.export import to_csv
 from leaderboard.pages.common import benchmark_choices, default_benchmark
 from leaderboard.settings import AppSettings
 from results.benchmarks import UnknownBenchmark
@@ -211,7 +211,7 @@ def test_the_count_note_names_each_switch_that_hides_rows():
 
 
 def test_a_download_is_named_after_its_benchmark_in_safe_characters(tmp_path):
-    from leaderboard.export import safe_stem, write_csv
+    from leaderboard.tables.export import safe_stem, write_csv
 
     assert safe_stem("subsets-rewardbench · custom data: my file.jsonl") == "subsets-rewardbench_custom_data_my_file.jsonl"
     path = write_csv(t.build_tables([]).rows, tmp_path, "leaderboard-rewardbench-2")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from leaderboard import table as t
+from leaderboard.tables import table as t
 from leaderboard.data import ResultsCache
-from leaderboard.queue_view import (
+from leaderboard.submission.queue_view import (
     MISSING,
     QUEUE_SECTIONS,
     error_details,
@@ -201,7 +201,7 @@ def test_a_reference_given_as_a_local_path_is_shown_by_its_storage_name():
 
 def test_a_failed_refresh_is_reported_without_local_paths(tmp_path):
     from leaderboard.data import Snapshot
-    from leaderboard.table import build_tables
+    from leaderboard.tables.table import build_tables
     from leaderboard.pages.header import stats_markdown
 
     snapshot = Snapshot(build_tables([]), error="OSError: [Errno 5] /srv/secret/store/eval-set/a.json")

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from leaderboard import display as d
-from leaderboard import table as t
+from leaderboard.tables import display as d
+from leaderboard.tables import table as t
 from tests.leaderboard_fixtures import (
     EXPECTED_ORDER,
     INCOMPLETE_NAME,
@@ -196,7 +196,7 @@ def test_markdown_escaping_still_holds_for_messages():
 
 
 def test_the_count_line_names_custom_data_whole_and_says_it_is_not_the_benchmark():
-    from leaderboard.display import count_note
+    from leaderboard.tables.display import count_note
 
     custom = count_note(4, 4, 0, benchmark="rewardbench-2 · custom data: my_<b>set</b>.jsonl")
     assert custom.startswith("**rewardbench\\-2 on custom data** (my\\_&lt;b&gt;set&lt;/b&gt;\\.jsonl)")

@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import pytest
 
-from leaderboard.export import to_csv, write_csv
+from leaderboard.tables.export import to_csv, write_csv
 
 
 def parsed(text: str) -> list[list[str]]:

@@ -11,8 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from leaderboard import figures as f
-from leaderboard import table as t
+from leaderboard.tables import figures as f
+from leaderboard.tables import table as t
 from tests.leaderboard_fixtures import EXPECTED_ORDER, XSS_NAME, fixture_store
 
 
@@ -74,7 +74,7 @@ def test_a_failing_builder_is_logged_and_shown_as_a_message(rows, monkeypatch, c
         raise RuntimeError("boom")
 
     monkeypatch.setitem(f.FIGURES, "broken", f.FigureSpec("Broken chart", broken))
-    with caplog.at_level(logging.ERROR, logger="leaderboard.figures"):
+    with caplog.at_level(logging.ERROR, logger="leaderboard.tables.figures"):
         figure = f.draw("broken", rows)
     assert "could not be drawn" in message_of(figure)
     assert "boom" in caplog.text
@@ -125,7 +125,7 @@ def test_the_colour_map_gives_distinct_colours_until_the_palette_is_used_up():
 
 def test_colours_are_the_same_in_every_process():
     # Python salts str hashes per process: a colour from hash() would change on each restart.
-    probe = "from leaderboard.figures import colour_map; print(colour_map(['acme/a', 'acme/b', 'x/y']))"
+    probe = "from leaderboard.tables.figures import colour_map; print(colour_map(['acme/a', 'acme/b', 'x/y']))"
     seen = {
         subprocess.run(
             [sys.executable, "-c", probe],

@@ -14,7 +14,7 @@ from typing import Iterator
 import pytest
 
 from leaderboard.settings import AppSettings
-from leaderboard.submit import SubmissionForm, Submissions
+from leaderboard.submission.submit import SubmissionForm, Submissions
 from results.folder_hash import local_revision
 from results.model_types import MODEL_TYPES
 from results.schema import EvalRequest, Status
@@ -433,7 +433,7 @@ def test_a_local_folder_s_parameter_count_is_read_from_its_safetensors_headers(t
 
     from safetensors import safe_open
 
-    from leaderboard.local_models import safetensors_parameters
+    from leaderboard.submission.local_models import safetensors_parameters
 
     weights = sorted(tiny_classifier.glob("*.safetensors"))
     expected = 0

@@ -8,7 +8,7 @@ import logging
 import pandas as pd
 import pytest
 
-from leaderboard import table as t
+from leaderboard.tables import table as t
 from results.benchmarks import UnknownBenchmark
 from results.store import LocalStore
 from tests.leaderboard_fixtures import (
@@ -135,7 +135,7 @@ def test_published_model_types_map_to_our_keys_and_unknown_ones_are_kept():
 )
 def test_bad_files_are_skipped_and_logged(caplog, content, reason):
     good = published_result("good/model", subset_levels(0.7, 0, CORE_SUBSETS))
-    with caplog.at_level(logging.WARNING, logger="leaderboard.table"):
+    with caplog.at_level(logging.WARNING, logger="leaderboard.tables.table"):
         tables = t.build_tables(
             files(("eval-set/bad/file.json", content), ("eval-set/good/model.json", good))
         )

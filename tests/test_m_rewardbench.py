@@ -198,8 +198,8 @@ def test_an_unknown_subset_in_a_language_is_refused(tmp_path):
 
 
 def test_the_leaderboard_shows_its_columns_from_the_spec(tiny_classifier, tmp_path, capsys):
-    from leaderboard import display as d
-    from leaderboard import table as t
+    from leaderboard.tables import display as d
+    from leaderboard.tables import table as t
     from leaderboard.about import about_markdown
 
     data = write_jsonl(tmp_path / "mrb.jsonl", language_rows())

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import pytest
 
-from leaderboard import policies as p
+from leaderboard.policies import policies as p
 from leaderboard.data import ResultsCache
 from leaderboard.settings import AppSettings
 from tests.browser_fixtures import SCREENSHOTS, open_tab, serving_store, wait_until

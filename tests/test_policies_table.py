@@ -11,9 +11,9 @@ import random
 import pytest
 from scipy.stats import kendalltau
 
-from leaderboard import policies as p
-from leaderboard import policy_figures as pf
-from leaderboard.export import to_csv
+from leaderboard.policies import policies as p
+from leaderboard.policies import policy_figures as pf
+from leaderboard.tables.export import to_csv
 from results.store import LocalStore
 from tests.policy_web_fixtures import (
     BAD,

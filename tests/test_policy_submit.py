@@ -10,7 +10,7 @@ import pytest
 
 from leaderboard.data import ResultsCache
 from leaderboard.pages.common import default_benchmark
-from leaderboard.policy_submit import INLINE, PolicyForm, PolicySubmissions, eligible_judges
+from leaderboard.policies.policy_submit import INLINE, PolicyForm, PolicySubmissions, eligible_judges
 from leaderboard.settings import AppSettings
 from results.policy import upload_path
 from results.policy_files import canonical_sha256, read_completions
@@ -280,7 +280,7 @@ def test_the_host_settings_come_from_the_environment():
 
 
 def test_the_repositorys_demo_policy_passes_against_its_own_reference_set(store):
-    from leaderboard.policy_submit import REPO_ROOT
+    from leaderboard.policies.policy_submit import REPO_ROOT
 
     settings = AppSettings(benchmarks=("rewardbench",))
     submissions = PolicySubmissions(store, settings, clock=lambda: NOW)  # the default: the repository's sets
@@ -291,7 +291,7 @@ def test_the_repositorys_demo_policy_passes_against_its_own_reference_set(store)
 
 
 def test_an_upload_over_the_limit_is_refused_before_it_is_read(tmp_path):
-    from leaderboard.hub_lookup import Refused
+    from leaderboard.submission.hub_lookup import Refused
     from leaderboard.pages.policies import read_upload
 
     upload = tmp_path / "big.jsonl"

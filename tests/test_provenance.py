@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from leaderboard import display as d
-from leaderboard import provenance as prov
-from leaderboard import table as t
+from leaderboard.tables import display as d
+from leaderboard.tables import provenance as prov
+from leaderboard.tables import table as t
 from tests.leaderboard_fixtures import (
     CORE_SUBSETS,
     FINISHED,

@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from leaderboard import table as t
+from leaderboard.tables import table as t
 from leaderboard.data import ResultsCache
 from leaderboard.settings import AppSettings
 from results.schema import EvalRequest, Status

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import gradio as gr
 
-from .. import figures
-from .. import table as t
+from ..tables import figures
+from ..tables import table as t
 from ..data import ResultsCache, Snapshot
 from .common import Filters, View, filtered, rerender_on
 

@@ -11,10 +11,10 @@ import pandas as pd
 
 from results.model_types import MODEL_TYPES
 
-from .. import provenance as prov
-from .. import table as t
+from ..tables import provenance as prov
+from ..tables import table as t
 from ..data import ResultsCache, Snapshot
-from ..display import ShownTable
+from ..tables.display import ShownTable
 from ..settings import AppSettings
 
 

@@ -14,13 +14,13 @@ from typing import Any, Optional
 import gradio as gr
 import pandas as pd
 
-from .. import examples as ex
-from .. import table as t
+from ..examples import examples as ex
+from ..tables import table as t
 from ..data import ResultsCache, Snapshot
-from ..display import escape_markdown
-from ..example_figures import length_figure, length_table, reference_rows
-from ..example_files import LoadedResult
-from ..lengths import LENGTH_UNIT
+from ..tables.display import escape_markdown
+from ..examples.example_figures import length_figure, length_table, reference_rows
+from ..examples.example_files import LoadedResult
+from ..examples.lengths import LENGTH_UNIT
 from ..settings import AppSettings
 from .common import View, benchmark_choices, default_benchmark
 

@@ -9,10 +9,10 @@ import gradio as gr
 
 from results.benchmarks import get_spec
 
-from .. import provenance as prov
-from .. import table as t
+from ..tables import provenance as prov
+from ..tables import table as t
 from ..data import ResultsCache, Snapshot
-from ..display import hide_paths
+from ..tables.display import hide_paths
 from .common import View
 
 APP_TITLE = "Reward Model Leaderboard"

@@ -13,14 +13,14 @@ import pandas as pd
 
 from results.policy import DEFAULT_REFERENCE_SET, REFERENCE_SETS
 
-from .. import policies as p
-from .. import policy_figures as pf
-from .. import table as t
+from ..policies import policies as p
+from ..policies import policy_figures as pf
+from ..tables import table as t
 from ..data import ResultsCache, Snapshot
-from ..display import escape_markdown, tooltip_cell
-from ..export import write_csv
-from ..hub_lookup import Refused
-from ..policy_submit import INLINE, MAX_NEW_TOKENS, DEFAULT_MAX_NEW_TOKENS, PolicyForm, PolicySubmissions, eligible_judges
+from ..tables.display import escape_markdown, tooltip_cell
+from ..tables.export import write_csv
+from ..submission.hub_lookup import Refused
+from ..policies.policy_submit import INLINE, MAX_NEW_TOKENS, DEFAULT_MAX_NEW_TOKENS, PolicyForm, PolicySubmissions, eligible_judges
 from ..settings import AppSettings
 from .common import View, csv_button, default_benchmark, rerender_on, results_grid
 

@@ -7,7 +7,7 @@ from typing import Optional
 import gradio as gr
 
 from ..data import ResultsCache, Snapshot
-from ..queue_view import QUEUE_SECTIONS, error_details, failed_choices, queue_tables
+from ..submission.queue_view import QUEUE_SECTIONS, error_details, failed_choices, queue_tables
 from .common import View
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import gradio as gr
 
-from .. import provenance as prov
-from .. import table as t
+from ..tables import provenance as prov
+from ..tables import table as t
 from ..data import ResultsCache, Snapshot
-from ..display import (
+from ..tables.display import (
     TABLE_HELP,
     chosen_columns,
     count_note,
@@ -20,8 +20,8 @@ from ..display import (
     optional_headers,
     twins_note,
 )
-from ..example_marks import ExampleMarks
-from ..export import write_csv
+from ..examples.example_marks import ExampleMarks
+from ..tables.export import write_csv
 from ..settings import AppSettings
 from .common import (
     Filters,

@@ -13,9 +13,9 @@ from results.judge_formats import FORMATS as JUDGE_FORMATS
 from results.model_types import MODEL_TYPES
 
 from ..data import ResultsCache
-from ..display import escape_markdown
+from ..tables.display import escape_markdown
 from ..settings import AppSettings
-from ..submit import CRITIQUE_TYPE, DTYPES, JUDGE_TYPE, MAX_CRITIQUES, SubmissionForm, Submissions
+from ..submission.submit import CRITIQUE_TYPE, DTYPES, JUDGE_TYPE, MAX_CRITIQUES, SubmissionForm, Submissions
 
 DEFAULT_JUDGE_FORMAT = JUDGE_DEFAULTS["pairwise"].name
 

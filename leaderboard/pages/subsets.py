@@ -7,14 +7,14 @@ from typing import Optional
 
 import gradio as gr
 
-from .. import table as t
+from ..tables import table as t
 from ..data import ResultsCache, Snapshot
-from ..display import (
+from ..tables.display import (
     subset_headers,
     subsets_export,
     subsets_view,
 )
-from ..export import write_csv
+from ..tables.export import write_csv
 from ..settings import AppSettings
 from .common import Filters, View, csv_button, dataframe_update, filtered, rerender_on, results_grid
 

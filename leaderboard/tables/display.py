@@ -25,8 +25,8 @@ from results.names import InvalidModelName, storage_name
 
 from . import provenance as prov
 from . import table as t
-from .example_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
-from .settings import HUB_URL
+from ..examples.example_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
+from ..settings import HUB_URL
 
 MISSING = "–"
 REVISION_CHARS = 12

@@ -23,7 +23,7 @@ import pandas as pd
 
 from results.schema import ExampleScore, ExampleText
 
-from .display import escape_markdown
+from ..tables.display import escape_markdown
 from .lengths import (
     LengthRow,
     Preference,

@@ -13,10 +13,10 @@ from datetime import datetime, timezone
 
 from results.store import Store
 
-from .data import ResultsCache
+from ..data import ResultsCache
 from .import_sources import HubSource
 from .importer import ImportReport, default_benchmark, import_results
-from .settings import AppSettings
+from ..settings import AppSettings
 
 log = logging.getLogger(__name__)
 JOB_ID = "import-published-results"

@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from . import table as t
+from ..tables import table as t
 from .example_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
 from .example_files import LRU, ExampleFiles, ResultSummary
 from .stats import PairedTest, paired_bootstrap

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .examples import CREDIT, LENGTH_DIFFERENCE, SUBSET, ExampleSet
-from .figures import label
+from ..tables.figures import label
 from .lengths import ALWAYS_LONGER, ALWAYS_SHORTER, LENGTH_UNIT, accuracy_by_length, length_baselines
 
 ALL_SUBSETS = "All"

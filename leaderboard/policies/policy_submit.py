@@ -43,12 +43,12 @@ from results.result_files import UnreadableResult, read_result
 from results.schema import EvalRequest, EvalResult, Status
 from results.store import Store
 
-from . import provenance as prov
-from . import table as t
-from .hub_lookup import DEFAULT_REVISION, Named, Refused, hub_api, hub_facts
-from .local_models import short_revision
-from .settings import AppSettings
-from .submit import (
+from ..tables import provenance as prov
+from ..tables import table as t
+from ..submission.hub_lookup import DEFAULT_REVISION, Named, Refused, hub_api, hub_facts
+from ..submission.local_models import short_revision
+from ..settings import AppSettings
+from ..submission.submit import (
     BLOCKING_STATUSES,
     DTYPES,
     Context,
@@ -64,7 +64,7 @@ from .submit import (
 
 log = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[1]  # REFERENCE_SETS paths are relative to it
+REPO_ROOT = Path(__file__).resolve().parents[2]  # REFERENCE_SETS paths are relative to it
 INLINE = "inline"  # the reference-set choice "the file gives each prompt's reference"
 DEFAULT_MAX_NEW_TOKENS = 1024
 MAX_NEW_TOKENS = 4096

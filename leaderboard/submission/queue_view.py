@@ -18,8 +18,8 @@ import pandas as pd
 
 from results.schema import EvalRequest, Status
 
-from .display import REVISION_CHARS, hide_paths, pixel_widths
-from .table import model_name, model_type_label, source_name
+from ..tables.display import REVISION_CHARS, hide_paths, pixel_widths
+from ..tables.table import model_name, model_type_label, source_name
 
 MISSING = "–"
 ERROR_SUMMARY_CHARS = 140

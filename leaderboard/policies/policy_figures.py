@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import policies as p
-from .figures import ChartUnavailable, _layout, colour_map, label, message_figure
+from ..tables.figures import ChartUnavailable, _layout, colour_map, label, message_figure
 
 log = logging.getLogger(__name__)
 
