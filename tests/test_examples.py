@@ -8,7 +8,7 @@ import pytest
 from leaderboard.examples import examples as ex
 from leaderboard.tables import table as t
 from leaderboard.data import ResultsCache
-from leaderboard.examples.example_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
+from leaderboard.tables.mark_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
 from leaderboard.examples.example_figures import reference_rows
 from leaderboard.examples.example_files import NO_SCORES, NO_TEXTS, ExampleFiles
 from leaderboard.examples.example_marks import ExampleMarks

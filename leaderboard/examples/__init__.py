@@ -1,1 +1,1 @@
-"""Per-example results: reading scores and texts (example_files), one result's examples (examples, example_columns), the Leaderboard's marks (example_marks), length bias (lengths), paired bootstrap (stats), their charts (example_figures)."""
+"""Per-example results: reading scores and texts (example_files), one result's examples (examples), the Leaderboard's marks (example_marks), length bias (lengths), paired bootstrap (stats), their charts (example_figures)."""

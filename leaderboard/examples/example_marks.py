@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..tables import table as t
-from .example_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
+from ..tables.mark_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
 from .example_files import LRU, ExampleFiles, ResultSummary
 from .stats import PairedTest, paired_bootstrap
 

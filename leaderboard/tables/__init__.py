@@ -1,1 +1,1 @@
-"""Results as tables: rows and subsets frames (table), what a page shows and exports (display, export), where a row comes from (provenance), charts (figures)."""
+"""Results as tables: rows and subsets frames (table), what a page shows and exports (display, export), where a row comes from (provenance), charts (figures), and the names of the columns filled from per-example files (mark_columns)."""

@@ -25,7 +25,7 @@ from results.names import InvalidModelName, storage_name
 
 from . import provenance as prov
 from . import table as t
-from ..examples.example_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
+from .mark_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
 from ..settings import HUB_URL
 
 MISSING = "–"
