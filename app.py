@@ -1,6 +1,6 @@
 """Entry point of the web app: settings -> store -> data cache + refresh schedule -> pages.
 
-    python app.py            (settings come from the environment; see leaderboard/settings.py)
+    python app.py            (settings come from the environment; see leaderboard/app_settings.py)
 
 The evaluation worker is a separate process (`python -m evaluator.worker`); this process never
 imports the evaluator, torch or transformers.
@@ -14,9 +14,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from leaderboard.data import ResultsCache
 from leaderboard.imports.import_schedule import schedule_imports
-from leaderboard.settings import AppSettings
+from leaderboard.app_settings import AppSettings
 from leaderboard.ui import build_app, launch
-from results.settings import SettingsError, build_store
+from results.store_settings import SettingsError, build_store
 
 log = logging.getLogger("app")
 

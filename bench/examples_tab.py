@@ -38,7 +38,7 @@ from leaderboard.data import ResultsCache  # noqa: E402
 from leaderboard.examples.example_files import ExampleFiles  # noqa: E402
 from leaderboard.examples.example_marks import ExampleMarks  # noqa: E402
 from leaderboard.pages.examples import ExamplesPage  # noqa: E402
-from leaderboard.settings import AppSettings  # noqa: E402
+from leaderboard.app_settings import AppSettings  # noqa: E402
 from results.schema import ExampleScore, ExampleText  # noqa: E402
 from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS  # noqa: E402
 from results.benchmarks.sections import subset_order  # noqa: E402

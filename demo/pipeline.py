@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
 
-from leaderboard.settings import AppSettings
+from leaderboard.app_settings import AppSettings
 from leaderboard.submission.submit import SubmissionForm, Submissions, check_not_duplicate
 from results.names import storage_name
 from results.schema import EvalRequest, EvalResult

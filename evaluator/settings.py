@@ -1,7 +1,7 @@
 """Worker settings, read once from the environment and passed in (nothing here runs at import).
 
 The store variables (RMLB_STORE, RMLB_STORE_ROOT, RMLB_RESULTS_REPO, RMLB_REQUESTS_REPO,
-RMLB_HUB_*, HF_TOKEN, HF_ENDPOINT) are shared with the web app: see `results/settings.py`.
+RMLB_HUB_*, HF_TOKEN, HF_ENDPOINT) are shared with the web app: see `results/store_settings.py`.
 
 RMLB_WORKER_ID             name recorded on claimed requests (<host>-<pid>)
 RMLB_POLL_INTERVAL_S       seconds between looks at the queue (60)
@@ -39,7 +39,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from results.settings import PREFIX, SettingsError, StoreSettings, build_store
+from results.store_settings import PREFIX, SettingsError, StoreSettings, build_store
 
 __all__ = ["ApiJudge", "SettingsError", "WorkerSettings", "build_store", "parse_overrides"]
 

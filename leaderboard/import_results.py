@@ -5,7 +5,7 @@
     python -m leaderboard.import_results --repo mirror/rb-results --from-folder PATH   (a local copy)
 
 The store is the one the environment names (the same RMLB_STORE* / RMLB_RESULTS_REPO variables as
-the app and the worker, see results/settings.py). The files are written unchanged under `imported/`
+the app and the worker, see results/store_settings.py). The files are written unchanged under `imported/`
 with a manifest of where each came from (repo, commit, path, blob id, date); a second run fetches only
 what changed, skips a file it cannot read (the reason is logged and kept in the manifest) and never
 writes over anything already in the store. Exit status: 0 done, 1 the source or the store could not
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from results.benchmarks import SPECS
-from results.settings import SettingsError, StoreSettings, build_store
+from results.store_settings import SettingsError, StoreSettings, build_store
 from results.store import StoreUnavailable
 
 from .imports.import_sources import FolderSource, HubSource, ResultsSource, SourceUnavailable

@@ -21,7 +21,7 @@ from .data import ResultsCache, Snapshot
 from .pages import about, charts, examples, header, queue, rankings, submission, subsets
 from .pages import policies as policies_page
 from .pages.common import View
-from .settings import AppSettings
+from .app_settings import AppSettings
 from .submission.submit import Submissions
 
 CSS = """

@@ -17,9 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from leaderboard.data import ResultsCache  # noqa: E402
-from leaderboard.settings import AppSettings  # noqa: E402
+from leaderboard.app_settings import AppSettings  # noqa: E402
 from leaderboard.ui import build_app, launch  # noqa: E402
-from results.settings import build_store  # noqa: E402
+from results.store_settings import build_store  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -84,7 +84,7 @@ def test_an_unknown_benchmark_is_a_clear_error_on_both_sides():
 def test_a_host_cannot_offer_a_benchmark_no_spec_describes(monkeypatch):
     from pydantic import ValidationError
 
-    from leaderboard.settings import AppSettings
+    from leaderboard.app_settings import AppSettings
 
     with pytest.raises(ValidationError, match="unknown benchmark\\(s\\) rmb: the known ones are"):
         AppSettings(benchmarks="rewardbench,rmb")

@@ -300,7 +300,7 @@ def test_a_process_that_cannot_start_stops_the_ones_already_started(tmp_path):
 def test_the_examples_tab_has_every_demo_result_with_its_texts(demo_run):
     from leaderboard.data import ResultsCache
     from leaderboard.pages.examples import ExamplesPage
-    from leaderboard.settings import AppSettings
+    from leaderboard.app_settings import AppSettings
 
     root, statuses, _, _ = demo_run
     store = LocalStore(root / "store")

@@ -12,7 +12,7 @@ from leaderboard.tables import provenance as prov
 from leaderboard.tables import table as t
 from leaderboard.data import Snapshot
 from leaderboard.pages.common import default_benchmark
-from leaderboard.settings import AppSettings
+from leaderboard.app_settings import AppSettings
 from results.imported import read_manifest
 from results.store import LocalStore, result_paths
 from tests.import_fixtures import published_score

@@ -20,10 +20,10 @@ from app import start_refresh_schedule
 from demo.benchmarks import SAMPLES
 from demo.serve import APP_DEFAULTS, worker_environment
 from leaderboard.data import ResultsCache
-from leaderboard.settings import AppSettings
+from leaderboard.app_settings import AppSettings
 from leaderboard.ui import build_app
 from results.schema import Status
-from results.settings import PREFIX
+from results.store_settings import PREFIX
 from results.store import LocalStore
 from tests.browser_fixtures import WAIT_MS, chromium, serving, wait_until
 

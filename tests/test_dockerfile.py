@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from evaluator.settings import WorkerSettings
-from leaderboard.settings import AppSettings
+from leaderboard.app_settings import AppSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = REPO_ROOT / "Dockerfile"

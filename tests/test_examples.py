@@ -13,7 +13,7 @@ from leaderboard.examples.example_figures import reference_rows
 from leaderboard.examples.example_files import NO_SCORES, NO_TEXTS, ExampleFiles
 from leaderboard.examples.example_marks import ExampleMarks
 from leaderboard.pages.examples import NONE, ExamplesPage
-from leaderboard.settings import AppSettings
+from leaderboard.app_settings import AppSettings
 from results.schema import Judgement
 from results.store import LocalStore, result_paths, scores_path_of
 from tests.examples_fixtures import CODE_ANSWER, XSS_PROMPT, scored, store_result, text

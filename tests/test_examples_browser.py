@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from leaderboard.settings import AppSettings
+from leaderboard.app_settings import AppSettings
 from results.store import LocalStore
 from tests.browser_fixtures import (
     SCREENSHOTS,

@@ -10,7 +10,7 @@ import pytest
 from leaderboard.data import ResultsCache
 from leaderboard.imports.import_sources import HubSource
 from leaderboard.imports.importer import import_results
-from leaderboard.settings import AppSettings
+from leaderboard.app_settings import AppSettings
 from leaderboard.ui import build_app
 from results.store import LocalStore, result_paths
 from tests.browser_fixtures import SCREENSHOTS, WAIT_MS, chromium, serving, wait_until

@@ -9,7 +9,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from leaderboard.tables import table as t
 from leaderboard.data import ResultsCache
 from leaderboard.imports.import_schedule import JOB_ID, run_imports, schedule_imports
-from leaderboard.settings import AppSettings, SettingsError
+from leaderboard.app_settings import AppSettings, SettingsError
 from results.store import LocalStore
 from tests.hub_fixtures import hub_fixture  # noqa: F401
 from tests.import_fixtures import GOOD_V1_PATHS, V1_REPO, V2_REPO, change_one_v1_file, publish_v1, publish_v2

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import app
-from leaderboard.settings import AppSettings, SettingsError
+from leaderboard.app_settings import AppSettings, SettingsError
 from results.store import LocalStore
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

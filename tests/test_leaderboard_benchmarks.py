@@ -16,7 +16,7 @@ from leaderboard.about import about_markdown
 from leaderboard.data import Snapshot
 from leaderboard.tables.export import to_csv
 from leaderboard.pages.common import benchmark_choices, default_benchmark
-from leaderboard.settings import AppSettings
+from leaderboard.app_settings import AppSettings
 from results.benchmarks import UnknownBenchmark
 from results.benchmarks.rewardbench2 import REWARDBENCH_2_SUBSETS, SUBSET_DESCRIPTIONS
 from tests.leaderboard_fixtures import (

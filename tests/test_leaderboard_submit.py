@@ -13,7 +13,7 @@ from typing import Iterator
 
 import pytest
 
-from leaderboard.settings import AppSettings
+from leaderboard.app_settings import AppSettings
 from leaderboard.submission.submit import SubmissionForm, Submissions
 from results.folder_hash import local_revision
 from results.model_types import MODEL_TYPES

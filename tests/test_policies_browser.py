@@ -10,7 +10,7 @@ import pytest
 
 from leaderboard.policies import policies as p
 from leaderboard.data import ResultsCache
-from leaderboard.settings import AppSettings
+from leaderboard.app_settings import AppSettings
 from tests.browser_fixtures import SCREENSHOTS, open_tab, serving_store, wait_until
 from tests.browser_fixtures import browser_fixture  # noqa: F401 (provides the `browser` fixture)
 from tests.browser_fixtures import grid_column, grid_headers, watched_page

@@ -11,7 +11,7 @@ import pytest
 from leaderboard.data import ResultsCache
 from leaderboard.pages.common import default_benchmark
 from leaderboard.policies.policy_submit import INLINE, PolicyForm, PolicySubmissions, eligible_judges
-from leaderboard.settings import AppSettings
+from leaderboard.app_settings import AppSettings
 from results.policy import upload_path
 from results.policy_files import canonical_sha256, read_completions
 from results.schema import Status

@@ -13,7 +13,7 @@ import pytest
 
 from leaderboard.tables import table as t
 from leaderboard.data import ResultsCache
-from leaderboard.settings import AppSettings
+from leaderboard.app_settings import AppSettings
 from results.schema import EvalRequest, Status
 from results.store import legacy_result_path
 from tests.browser_fixtures import (

@@ -16,7 +16,7 @@ from results.store import Store
 from ..data import ResultsCache
 from .import_sources import HubSource
 from .importer import ImportReport, default_benchmark, import_results
-from ..settings import AppSettings
+from ..app_settings import AppSettings
 
 log = logging.getLogger(__name__)
 JOB_ID = "import-published-results"

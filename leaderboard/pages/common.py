@@ -15,7 +15,7 @@ from ..tables import provenance as prov
 from ..tables import table as t
 from ..data import ResultsCache, Snapshot
 from ..tables.display import ShownTable
-from ..settings import AppSettings
+from ..app_settings import AppSettings
 
 
 @dataclass

@@ -21,7 +21,7 @@ from ..tables.display import escape_markdown
 from ..examples.example_figures import length_figure, length_table, reference_rows
 from ..examples.example_files import LoadedResult
 from ..examples.lengths import LENGTH_UNIT
-from ..settings import AppSettings
+from ..app_settings import AppSettings
 from .common import View, benchmark_choices, default_benchmark
 
 NONE = "(none)"

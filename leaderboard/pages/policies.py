@@ -21,7 +21,7 @@ from ..tables.display import escape_markdown, tooltip_cell
 from ..tables.export import write_csv
 from ..submission.hub_lookup import Refused
 from ..policies.policy_submit import INLINE, MAX_NEW_TOKENS, DEFAULT_MAX_NEW_TOKENS, PolicyForm, PolicySubmissions, eligible_judges
-from ..settings import AppSettings
+from ..app_settings import AppSettings
 from .common import View, csv_button, default_benchmark, rerender_on, results_grid
 
 FILE_SOURCE, HUB_SOURCE = "Completions file", "Hub model (the worker generates)"

@@ -22,7 +22,7 @@ from ..tables.display import (
 )
 from ..examples.example_marks import ExampleMarks
 from ..tables.export import write_csv
-from ..settings import AppSettings
+from ..app_settings import AppSettings
 from .common import (
     Filters,
     View,

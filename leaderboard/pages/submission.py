@@ -14,7 +14,7 @@ from results.model_types import MODEL_TYPES
 
 from ..data import ResultsCache
 from ..tables.display import escape_markdown
-from ..settings import AppSettings
+from ..app_settings import AppSettings
 from ..submission.submit import CRITIQUE_TYPE, DTYPES, JUDGE_TYPE, MAX_CRITIQUES, SubmissionForm, Submissions
 
 DEFAULT_JUDGE_FORMAT = JUDGE_DEFAULTS["pairwise"].name

@@ -15,7 +15,7 @@ from ..tables.display import (
     subsets_view,
 )
 from ..tables.export import write_csv
-from ..settings import AppSettings
+from ..app_settings import AppSettings
 from .common import Filters, View, csv_button, dataframe_update, filtered, rerender_on, results_grid
 
 ALL_SECTIONS = "All sections"

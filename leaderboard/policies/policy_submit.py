@@ -47,7 +47,7 @@ from ..tables import provenance as prov
 from ..tables import table as t
 from ..submission.hub_lookup import DEFAULT_REVISION, Named, Refused, hub_api, hub_facts
 from ..submission.local_models import short_revision
-from ..settings import AppSettings
+from ..app_settings import AppSettings
 from ..submission.submit import (
     BLOCKING_STATUSES,
     DTYPES,

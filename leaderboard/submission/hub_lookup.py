@@ -23,7 +23,7 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 
-from ..settings import AppSettings
+from ..app_settings import AppSettings
 
 DEFAULT_REVISION = "main"
 

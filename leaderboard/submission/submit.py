@@ -43,7 +43,7 @@ from results.store import Store
 
 from .hub_lookup import DEFAULT_REVISION, HubFacts, Named, Refused, hub_api, hub_facts, hub_pin
 from .local_models import FolderProblem, names_a_folder, read_folder, resolve_folder, short_revision
-from ..settings import AppSettings
+from ..app_settings import AppSettings
 
 log = logging.getLogger(__name__)
 

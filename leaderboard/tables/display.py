@@ -26,7 +26,7 @@ from results.names import InvalidModelName, storage_name
 from . import provenance as prov
 from . import table as t
 from .mark_columns import LONGER_PREFERRED, SIGNIFICANT, SIGNIFICANT_NOTE
-from ..settings import HUB_URL
+from ..app_settings import HUB_URL
 
 MISSING = "–"
 REVISION_CHARS = 12

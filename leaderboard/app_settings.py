@@ -1,7 +1,7 @@
 """Web app settings, read once from the environment and passed in (nothing here runs at import).
 
 The store variables (RMLB_STORE, RMLB_STORE_ROOT, RMLB_RESULTS_REPO, RMLB_REQUESTS_REPO,
-RMLB_HUB_*, HF_TOKEN, HF_ENDPOINT) are shared with the worker: see `results/settings.py`.
+RMLB_HUB_*, HF_TOKEN, HF_ENDPOINT) are shared with the worker: see `results/store_settings.py`.
 
 | variable                      | meaning                                                 | default          |
 |-------------------------------|---------------------------------------------------------|------------------|
@@ -38,7 +38,7 @@ from typing import Any, ClassVar
 from pydantic import Field, field_validator, model_validator
 
 from results.benchmarks import DEFAULT_OFFERED, SPECS
-from results.settings import SettingsError, StoreSettings
+from results.store_settings import SettingsError, StoreSettings
 
 __all__ = ["AppSettings", "SettingsError", "HUB_URL"]
 
