@@ -114,6 +114,19 @@ def upload_dataset(
     return hub.commit(repo_id, files, "dataset", message=f"upload {', '.join(splits)}", sha=sha)
 
 
+def upload_config_dataset(hub: HubEmulator, repo_id: str, configs: dict[str, list[dict]], split: str = "test") -> str:
+    """Publish one config per key (config name -> rows of its `split`), laid out as a dataset of many
+    configs is on the Hub (C4AI-Community/multilingual-reward-bench: `<config>/test-00000-of-00001.parquet`
+    and a card naming each config's files). Returns the commit sha."""
+    hub.create_repo(repo_id, "dataset", exist_ok=True)
+    files = {f"{name}/{split}-00000-of-00001.parquet": parquet_bytes(rows) for name, rows in configs.items()}
+    lines = ["---", "configs:"]
+    for name in configs:
+        lines += [f"- config_name: {name}", "  data_files:", f"  - split: {split}", f"    path: {name}/{split}-*"]
+    files["README.md"] = "\n".join([*lines, "---", "# test dataset", ""]).encode()
+    return hub.commit(repo_id, files, "dataset", message=f"upload {', '.join(configs)}")
+
+
 # ---- stores and requests shared by the store, queue and worker tests ---------------------------
 
 RESULTS_REPO = "lb-org/results"

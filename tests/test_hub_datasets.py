@@ -18,16 +18,16 @@ from pathlib import Path
 from typing import Optional
 
 from demo.sample_data_rb2 import SAMPLE_RB2_PATH
-from evaluator.benchmarks import REWARDBENCH, REWARDBENCH_2
+from evaluator.benchmarks import M_REWARDBENCH, REWARDBENCH, REWARDBENCH_2
 from tests.conftest import REPO_ROOT
-from tests.hub_fixtures import hub_fixture, upload_dataset  # noqa: F401 (the `hub` fixture)
+from tests.hub_fixtures import hub_fixture, upload_config_dataset, upload_dataset  # noqa: F401 (the `hub` fixture)
 
 # Runs the evaluator's loader on one registered benchmark, with its default data or `core`
 # (location, split, revision), and writes what it read as JSON.
 LOAD = """
 import json, sys
 from evaluator.benchmarks import get_benchmark
-from evaluator.benchmarks.base import DataSource
+from results.benchmarks import DataSource
 from evaluator.benchmarks.loading import load_benchmark_data
 benchmark, core, out = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
 data = load_benchmark_data(get_benchmark(benchmark), core=DataSource(**core) if core else None)
@@ -154,3 +154,31 @@ def test_a_dataset_pinned_to_a_commit_gives_that_commit_s_rows_after_main_moved(
     assert pinned["examples"] == canonical_v1(first_rows), "the old rows come back at the old commit"
     assert latest["examples"] == canonical_v1(second_rows)
     assert (pinned["revisions"], latest["revisions"]) == ([first], [second])
+
+
+def _language_rows(language: str, with_column: bool) -> list[dict]:
+    """M-RewardBench's Hub columns: the subset in `source`; `language` in the rows or only in the
+    config's name."""
+    rows = [
+        {"id": i, "prompt": f"[{language}] question {i}?", "chosen": f"good {i}", "rejected": f"bad {i}",
+         "chosen_model": "m1", "rejected_model": "m2", "source": subset}
+        for i, subset in enumerate(("alpacaeval-easy", "donotanswer", "hep-go"))
+    ]
+    return [{**row, "language": language} for row in rows] if with_column else rows
+
+
+def test_m_rewardbench_reads_one_config_per_language_from_the_hub(hub, tmp_path):
+    source = M_REWARDBENCH.core_source
+    assert source.location == "C4AI-Community/multilingual-reward-bench" and source.split == "test"
+    configs = {"deu_Latn": _language_rows("deu_Latn", True), "eng_Latn": _language_rows("eng_Latn", False)}
+    sha = upload_config_dataset(hub, source.location, configs)
+
+    core = {"location": source.location, "split": "test", "configs": ["deu_Latn", "eng_Latn"]}
+    loaded = load_in_fresh_process(hub, tmp_path, "m-rewardbench", core)
+
+    subsets = [e["subset"] for e in loaded["examples"]]
+    assert subsets == [f"{lang}/{s}" for lang in configs for s in ("alpacaeval-easy", "donotanswer", "hep-go")]
+    assert [e["prompt"][0][1] for e in loaded["examples"]][:1] == ["[deu_Latn] question 0?"]
+    assert loaded["revisions"] == [sha]
+    assert {path for _, path in downloads(hub, source.location)} >= {
+        "deu_Latn/test-00000-of-00001.parquet", "eng_Latn/test-00000-of-00001.parquet"}
