@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 from .errors import BenchmarkDataError, UnknownBenchmark
+from .judgebench import JUDGEBENCH
 from .m_rewardbench import M_REWARDBENCH
 from .rewardbench import REWARDBENCH
 from .rewardbench2 import REWARDBENCH_2
+from .rm_bench import RM_BENCH
 from .spec import BenchmarkSpec, DataSource
 
 # In the order pages list them.
@@ -17,6 +19,8 @@ SPECS: dict[str, BenchmarkSpec] = {
     for spec in (
         REWARDBENCH_2,
         REWARDBENCH,
+        RM_BENCH,
+        JUDGEBENCH,
         M_REWARDBENCH,
     )
 }

@@ -17,6 +17,8 @@ from abc import ABC, abstractmethod
 from typing import Any, Iterable, Mapping, Optional
 
 Value = Any  # a float, or a numpy array of bootstrap replicates
+Parts = Mapping[str, Mapping[str, Value]]  # subset -> its named parts (a style matrix's cells, ...)
+Counts = Mapping[str, int]  # subset -> how many examples it has (for means over examples)
 
 
 class Metrics(ABC):
@@ -35,8 +37,11 @@ class Metrics(ABC):
         """The subsets a column is computed from (for the Subsets tab's filter and a result's record)."""
 
     @abstractmethod
-    def aggregate(self, values: Mapping[str, Value]) -> dict[str, Value]:
-        """Column -> value from subset -> value; a column with no subset present is left out."""
+    def aggregate(
+        self, values: Mapping[str, Value], parts: Optional[Parts] = None, counts: Optional[Counts] = None
+    ) -> dict[str, Value]:
+        """Column -> value from subset -> value (and, for shapes that need them, each subset's parts and
+        example count); a column with nothing to compute it from is left out."""
 
     @abstractmethod
     def headline(self, columns: Mapping[str, Value], partial: bool = False) -> Optional[Value]:

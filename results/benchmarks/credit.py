@@ -36,6 +36,14 @@ class SubsetValue:
     parts: Optional[dict[str, float]] = None
 
 
+@dataclass(frozen=True)
+class Resampled:
+    """Bootstrap replicates of a subset's score and of the parts its benchmark's columns read."""
+
+    score: np.ndarray
+    parts: dict[str, np.ndarray]
+
+
 class SubsetScorer(ABC):
     # Whether the score needs each completion's scalar score, not only which one won (Ties' margins):
     # a generative judge then rates every completion instead of picking one.
@@ -52,6 +60,11 @@ class SubsetScorer(ABC):
     @abstractmethod
     def replicates(self, examples: Sequence[ExampleScore], samples: int, rng: np.random.Generator) -> np.ndarray:
         """`samples` bootstrap replicates of the subset's score."""
+
+    def resample(self, examples: Sequence[ExampleScore], samples: int, rng: np.random.Generator) -> Resampled:
+        """Replicates of the score and of the parts columns are computed from (none by default: a
+        scorer whose parts feed columns draws both from the same resamples)."""
+        return Resampled(self.replicates(examples, samples, rng), {})
 
 
 class MeanCreditScorer(SubsetScorer):

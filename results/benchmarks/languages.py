@@ -106,7 +106,7 @@ class LanguageMetrics(Metrics):
                 scores[language] = sum(categories.values()) / len(categories)
         return scores
 
-    def aggregate(self, values: Mapping[str, Value]) -> dict[str, Value]:
+    def aggregate(self, values: Mapping[str, Value], parts=None, counts=None) -> dict[str, Value]:
         scores = self.language_scores(values)
         columns = {lang: scores[lang] for lang in self.languages if lang in scores}
         others = list(columns.values())

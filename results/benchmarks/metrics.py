@@ -46,13 +46,15 @@ def score(
 ) -> Scores:
     """`partial`: custom data, the headline computed over what the data has (see `Metrics.headline`)."""
     ordered = [s for s in spec.subsets if s in examples_by_subset]
+    counts = {s: len(examples_by_subset[s]) for s in ordered}
     values = {s: spec.scorer_for(s).value(examples_by_subset[s]) for s in ordered}
-    columns = {name: float(v) for name, v in spec.metrics.aggregate({s: values[s].score for s in ordered}).items()}
+    columns = spec.columns_of({s: values[s].score for s in ordered}, {s: values[s].parts or {} for s in ordered}, counts)
     headline = spec.metrics.headline(columns, partial)
 
     rng = np.random.default_rng(seed)
-    replicates = {s: spec.scorer_for(s).replicates(examples_by_subset[s], bootstrap_samples, rng) for s in ordered}
-    column_reps = spec.metrics.aggregate(replicates)
+    resampled = {s: spec.scorer_for(s).resample(examples_by_subset[s], bootstrap_samples, rng) for s in ordered}
+    replicates = {s: r.score for s, r in resampled.items()}
+    column_reps = spec.metrics.aggregate(replicates, {s: r.parts for s, r in resampled.items()}, counts)
     headline_reps = spec.metrics.headline(column_reps, partial) if headline is not None else None
     return Scores(
         subsets={s: _subset_score(values[s], len(examples_by_subset[s]), replicates[s]) for s in ordered},

@@ -70,7 +70,7 @@ class SectionMetrics(Metrics):
     def column_subsets(self, column: str) -> tuple[str, ...]:
         return tuple(next((s.subset_weights for s in self.sections if s.name == column), ()))
 
-    def aggregate(self, values: Mapping[str, Value]) -> dict[str, Value]:
+    def aggregate(self, values: Mapping[str, Value], parts=None, counts=None) -> dict[str, Value]:
         return section_scores(values, self.sections)
 
     def headline(self, columns: Mapping[str, Value], partial: bool = False) -> Optional[Value]:

@@ -115,9 +115,14 @@ class BenchmarkSpec:
         """One example's credit in [0, 1] by its subset's rule."""
         return self.scorer_for(subset).credit(scores_chosen, scores_rejected)
 
-    def columns_of(self, subset_values: Mapping[str, float]) -> dict[str, float]:
-        """Column -> value from subset values (a flat published file, or a recomputation)."""
-        return {name: float(v) for name, v in self.metrics.aggregate(subset_values).items()}
+    def columns_of(
+        self,
+        subset_values: Mapping[str, float],
+        parts: Optional[Mapping[str, Mapping[str, float]]] = None,
+        counts: Optional[Mapping[str, int]] = None,
+    ) -> dict[str, float]:
+        """Column -> value from subset values, parts and counts (a flat published file has values only)."""
+        return {name: float(v) for name, v in self.metrics.aggregate(subset_values, parts, counts).items()}
 
     def headline_of(self, columns: Mapping[str, float], partial: bool = False) -> Optional[float]:
         value = self.metrics.headline(columns, partial)
