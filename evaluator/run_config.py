@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from . import scoring
 from .benchmarks import BENCHMARKS
+from .benchmarks.base import looks_like_a_file
 from .errors import ConfigError
 from .critiques.settings import CloudSettings
 from .judges.settings import JudgeSettings
@@ -105,7 +106,9 @@ class RunConfig(BaseModel):
         """A dataset given as the benchmark is scored by RewardBench's rules, as custom data."""
         if isinstance(values, dict):
             benchmark = values.get("benchmark")
-            if benchmark and benchmark not in BENCHMARKS and (Path(benchmark).exists() or "/" in benchmark):
+            if benchmark and benchmark not in BENCHMARKS and (
+                Path(benchmark).exists() or "/" in benchmark or looks_like_a_file(benchmark)
+            ):
                 values = {**values, "benchmark": "rewardbench", "data": values.get("data") or benchmark}
         return values
 

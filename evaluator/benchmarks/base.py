@@ -27,6 +27,21 @@ class DataSource:
         return f"{self.location}" + (f" (split {self.split})" if self.split else "")
 
 
+_DATA_SUFFIXES = (".json", ".jsonl", ".parquet")
+
+
+def looks_like_a_file(location: str) -> bool:
+    """Whether a data location can only be a local path, never a Hub id: a data file's suffix, a
+    path-like start, more than one slash. A missing one is then reported as a missing file, not
+    asked of the Hub (whose answer, "Repo id must be in the form ...", misleads)."""
+    return (
+        location.lower().endswith(_DATA_SUFFIXES)
+        or location.startswith(("/", "./", "../", "~"))
+        or location.count("/") > 1
+        or "\\" in location
+    )
+
+
 @dataclass(frozen=True)
 class Benchmark:
     name: str

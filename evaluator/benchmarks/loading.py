@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
 from ..errors import DataError, first_line
-from .base import Benchmark, DataSource
-from .jsonl_rows import read_jsonl_rows, starts_with_array
+from .base import Benchmark, DataSource, looks_like_a_file
+from .jsonl_rows import read_jsonl_rows_with_places, starts_with_array
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,8 @@ def resolve_revision(source: DataSource) -> Optional[str]:
     file; the revision as given when the Hub cannot be asked (offline mode reads the local cache)."""
     if Path(source.location).exists():
         return None
+    if looks_like_a_file(source.location):
+        raise DataError(f"no such file: {source.location}. {_EXPECTED}, or a Hub dataset id 'org/name'")
     from huggingface_hub import HfApi
     from huggingface_hub.errors import OfflineModeIsEnabled
 
@@ -122,7 +124,8 @@ def fingerprint(examples: list[Example]) -> str:
 
 def _load_source(source: DataSource, benchmark: Benchmark) -> list[Example]:
     where = source.describe()
-    raw = _read_rows(source, benchmark)
+    placed = _read_rows(source, benchmark)
+    raw = [row for row, _ in placed]
     if not raw:
         raise DataError(f"{where} has no rows")
     missing = [c for c in REQUIRED_COLUMNS if c not in raw[0]]
@@ -137,15 +140,19 @@ def _load_source(source: DataSource, benchmark: Benchmark) -> list[Example]:
             f"{where} has subset(s) unknown to {benchmark.name}: {', '.join(unknown)}; "
             f"known subsets are {', '.join(benchmark.subsets)}"
         )
-    return [_to_example(row, where, i) for i, row in enumerate(raw)]
+    return [_to_example(row, place) for row, place in placed]
 
 
-def _read_rows(source: DataSource, benchmark: Benchmark) -> list[dict[str, Any]]:
+def _read_rows(source: DataSource, benchmark: Benchmark) -> list[tuple[dict[str, Any], str]]:
+    """The rows, each with where it stands: a JSON Lines file's line, else its row number, both
+    counted from 1 (as an editor counts lines), so an error message points at what to fix."""
     path = Path(source.location)
     local = _local_files(path) if path.exists() else None
     if local is not None and local[0] == JSONL:
-        return read_jsonl_rows(local[1])
-    return _read_through_datasets(source, benchmark, local)
+        return read_jsonl_rows_with_places(local[1])
+    rows = _read_through_datasets(source, benchmark, local)
+    where = source.describe()
+    return [(row, f"{where}, row {number} of {len(rows)}") for number, row in enumerate(rows, start=1)]
 
 
 def _read_through_datasets(
@@ -243,9 +250,9 @@ def _rows_from_splits(dataset_dict, benchmark: Benchmark) -> list[dict[str, Any]
     return rows
 
 
-def _to_example(row: dict[str, Any], where: str, index: int) -> Example:
+def _to_example(row: dict[str, Any], place: str) -> Example:
     row_id = row["id"]
-    label = f"{where}, row {index} (id {row_id!r})"
+    label = f"{place} (id {row_id!r})"
     if not isinstance(row_id, (int, str)) or isinstance(row_id, bool):
         raise DataError(f"{label}: 'id' must be an integer or a string")
     example = Example(
