@@ -146,7 +146,8 @@ class RunConfig(BaseModel):
                 f"chat template {request.chat_template!r} is not allowed in a queued request: "
                 f"choose one of {', '.join(CHAT_FORMATS)}"
             )
-        fields = {**_shared(settings.model_dump()), **_shared(request.model_dump())}
+        # A request's `progress` is how far its run has got, not RunConfig's progress bars.
+        fields = {**_shared(settings.model_dump()), **_shared(request.model_dump(exclude={"progress"}))}
         data, extra_data = split_overrides(settings.data_overrides, request.benchmark)
         if request.model_type == "generative":
             fields.update(_queued_judge(request, settings))

@@ -13,8 +13,10 @@ from .common import View
 
 def queue_tab(cache: ResultsCache) -> list[View]:
     gr.Markdown(
-        "Every submission and where it stands. Times are UTC. *Runs* counts every time a worker took the "
-        "request; a failed request shows the first line of its error, and the whole error below.",
+        "Every submission and where it stands. Times are UTC. A running request shows how far it has got "
+        "(texts or judge calls done, and the time left at its rate so far), as its worker wrote it with its "
+        "last heartbeat. *Runs* counts every time a worker took the request; a failed request shows the "
+        "first line of its error, and the whole error below.",
         elem_classes="lb-note",
     )
     grids = [
