@@ -93,7 +93,7 @@ def _task(request: EvalRequest) -> str:
 @dataclass(frozen=True)
 class Field:
     value: Callable[[EvalRequest], object]
-    width: int  # tens of pixels: wide enough for the usual value's longest word, so words are not cut
+    width: int  # tens of pixels: the least width; a column widens to its longest word (`widths_for`)
 
 
 FIELDS: dict[str, Field] = {
@@ -123,8 +123,27 @@ class QueueSection:
 
     @property
     def widths(self) -> list[str]:
-        """CSS widths of the columns, in pixels."""
+        """CSS widths of the columns, in pixels, before any rows are known."""
         return pixel_widths([FIELDS[c].width for c in self.columns], px_per_share=10)
+
+    def widths_for(self, table: pd.DataFrame) -> list[str]:
+        """CSS widths that fit each column's longest word (cells wrap only at spaces, so a name such
+        as "demo-policies/thorough" is never cut inside), up to a cap beyond which a word is cut."""
+        shares = [
+            max(FIELDS[c].width, min(MAX_WIDTH, round(longest_word([c, *table[c].astype(str)]) * SHARES_PER_CHAR) + 2))
+            for c in self.columns
+        ]
+        return pixel_widths(shares, px_per_share=10)
+
+
+# Tens of pixels per character at the grids' font size (0.95em of 16px: about 8 px for a wide
+# average; digits and lower case are narrower), and the widest column a long word may ask for.
+SHARES_PER_CHAR = 0.85
+MAX_WIDTH = 45
+
+
+def longest_word(texts: Iterable[str]) -> int:
+    return max((len(word) for text in texts for word in text.split()), default=0)
 
 
 QUEUE_SECTIONS: tuple[QueueSection, ...] = (

@@ -47,7 +47,12 @@ def queue_tab(cache: ResultsCache) -> list[View]:
         keep = picked if picked in {rid for _, rid in choices} else (choices[0][1] if choices else None)
         return [
             *(
-                gr.Dataframe(value=tables[s.status], label=f"{s.title} ({len(tables[s.status])})", datatype="str")
+                gr.Dataframe(
+                    value=tables[s.status],
+                    label=f"{s.title} ({len(tables[s.status])})",
+                    datatype="str",
+                    column_widths=s.widths_for(tables[s.status]),
+                )
                 for s in QUEUE_SECTIONS
             ),
             gr.Dropdown(choices=choices, value=keep),

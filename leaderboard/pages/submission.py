@@ -15,13 +15,9 @@ from ..data import ResultsCache
 from ..display import escape_markdown
 from ..settings import AppSettings
 from ..submit import CRITIQUE_TYPE, DTYPES, JUDGE_TYPE, MAX_CRITIQUES, SubmissionForm, Submissions
+from .common import submission_answer
 
 DEFAULT_JUDGE_FORMAT = JUDGE_DEFAULTS["pairwise"].name
-
-
-def text_message(ok: bool, message: str) -> str:
-    head = "**Queued.**" if ok else "**Not queued.**"
-    return f"{head} {escape_markdown(message)}"
 
 
 @dataclass
@@ -137,7 +133,7 @@ def submit_form(cache: ResultsCache, submissions: Submissions, submitter: str, v
     )
     for request in outcome.requests:
         cache.note_request(request)
-    return text_message(outcome.accepted, outcome.message)
+    return submission_answer(outcome.accepted, outcome.message)
 
 
 def submit_handler(cache: ResultsCache, submissions: Submissions, signed_in: bool) -> Callable[..., str]:
