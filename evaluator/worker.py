@@ -22,6 +22,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from results.schema import EvalRequest, RequestProgress
@@ -29,6 +30,7 @@ from results.store import Store, StoreUnavailable
 
 from .errors import EvaluationError
 from .executors import EXECUTORS, build_executor
+from .liveness import touch
 from .progress import Progress, reporting_to
 from .queue import Claim, QueuePolicy, claim_next, utcnow
 from .settings import SettingsError, WorkerSettings, build_store
@@ -46,9 +48,10 @@ class Heartbeat:
     progress `record` was given (the evaluation's steps, see evaluator/progress.py): a step only
     keeps the count in memory, the store is written once per beat however fast texts are scored."""
 
-    def __init__(self, claim: Claim, interval_s: float):
+    def __init__(self, claim: Claim, interval_s: float, liveness_file: Optional[Path] = None):
         self.claim = claim
         self.interval_s = interval_s
+        self.liveness_file = liveness_file  # touched with each beat: the container's health check reads it
         self._latest: Optional[tuple[Progress, datetime]] = None
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -71,6 +74,7 @@ class Heartbeat:
         while not self._stop.wait(self.interval_s):
             if not self.claim.heartbeat(self.progress()):
                 return
+            touch(self.liveness_file)
 
     def progress(self) -> Optional[RequestProgress]:
         """The latest step as the request records it (None before the first one)."""
@@ -109,7 +113,8 @@ class Worker:
             return None
         request = claim.request
         log.info("evaluating %s", describe_request(request))
-        with Heartbeat(claim, self.settings.heartbeat_interval_s) as heartbeat, reporting_to(heartbeat.record):
+        heartbeat = Heartbeat(claim, self.settings.heartbeat_interval_s, self.settings.liveness_file)
+        with heartbeat, reporting_to(heartbeat.record):
             self._evaluate_and_store(claim)
         return claim.request
 
@@ -244,8 +249,14 @@ def run_scheduled(worker: Worker, poll_interval_s: float, tick: Optional[Callabl
     from apscheduler.schedulers.background import BackgroundScheduler
 
     scheduler = BackgroundScheduler(timezone="UTC", logger=_scheduler_logger())
+    run_tick = tick or worker.tick
+
+    def look_at_the_queue() -> int:
+        touch(worker.settings.liveness_file)  # a hung scheduler stops this: the health check sees it
+        return run_tick()
+
     scheduler.add_job(
-        tick or worker.tick,
+        look_at_the_queue,
         "interval",
         id=JOB_ID,
         seconds=poll_interval_s,

@@ -522,3 +522,37 @@ def test_a_running_request_records_its_progress_with_each_heartbeat(hub, tmp_pat
     assert [p.done for p in scoring] == sorted(p.done for p in scoring)  # never goes back
     finished = stored(store, "r1")
     assert finished.status == Status.FINISHED and finished.progress is None  # a count only while running
+
+
+def test_the_worker_touches_its_liveness_file_at_each_look_and_each_heartbeat(tmp_path, data_path):
+    """The image's health check (python -m evaluator.liveness) fails a worker whose scheduler hung."""
+    from evaluator.liveness import problem
+    from evaluator.worker import Heartbeat, run_scheduled
+    from results.store import LocalStore
+
+    alive = tmp_path / "alive"
+    settings = settings_for(tmp_path, data_path, liveness_file=alive)
+    worker = Worker(settings, LocalStore(tmp_path / "store"))
+    looks = []
+
+    def tick() -> int:
+        looks.append(alive.exists())
+        if len(looks) == 2:
+            worker.stop_requested.set()
+        return 0
+
+    run_scheduled(worker, settings.poll_interval_s, tick)
+    assert looks == [True, True] and problem(settings) is None  # touched before each look
+    hung = alive.stat().st_mtime + 3 * settings.poll_interval_s + 1
+    assert "last poll or heartbeat" in problem(settings, now=hung)
+
+    alive.unlink()
+
+    class Beating:  # a claim that is always still ours
+        request = make_request("r1")
+
+        def heartbeat(self, progress=None) -> bool:
+            return True
+
+    with Heartbeat(Beating(), 0.05, alive):  # a long evaluation: no looks at the queue, but beats
+        wait_for(alive.exists, 10, "a heartbeat to touch the liveness file")
