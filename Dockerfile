@@ -1,6 +1,6 @@
 # Production image of the reward-model leaderboard: the web app, the evaluation worker, or both.
 #
-#   docker build -t rm-leaderboard .
+#   docker build -t rm-leaderboard --build-arg CODE_VERSION="$(git rev-parse HEAD)" .
 #   docker run -d -p 7860:7860 -v rmlb-data:/data rm-leaderboard                   # web app
 #   docker run -d --gpus all -v rmlb-data:/data rm-leaderboard worker              # worker
 #   docker run -d --gpus all -p 7860:7860 -v rmlb-data:/data rm-leaderboard all    # both
@@ -53,8 +53,13 @@ sys.exit(0 if torch.__version__ == want else f'torch {torch.__version__} install
 ARG WITH_RAY=0
 RUN if [ "${WITH_RAY}" = "1" ]; then pip install --no-cache-dir -r requirements-ray.txt; fi
 
-# The code: .dockerignore lets in only app.py, the packages and docker/.
+# The code: .dockerignore lets in only app.py, the packages, docker/ and the data files they read.
 COPY . ./
+
+# The image holds no .git: results record the commit given here as the code's version
+# (docker build --build-arg CODE_VERSION="$(git rev-parse HEAD)" .). After the COPY, so a new
+# commit rebuilds no dependency layer.
+ARG CODE_VERSION=unknown
 
 # Defaults for running in a container. The rest keep the defaults of the settings modules; give
 # RMLB_RESULTS_REPO (+ RMLB_REQUESTS_REPO) and HF_TOKEN at run time to use Hub dataset repos.
@@ -66,6 +71,8 @@ ENV RMLB_STORE_ROOT=/data/store \
     RMLB_MAX_SUBMISSIONS_PER_WEEK=5 \
     RMLB_POLL_INTERVAL_S=60 \
     RMLB_DEVICE=auto \
+    RMLB_LIVENESS_FILE=/tmp/rmlb-worker-alive \
+    RMLB_CODE_VERSION=${CODE_VERSION} \
     GRADIO_ANALYTICS_ENABLED=False \
     HF_HUB_DISABLE_TELEMETRY=1
 

@@ -7,10 +7,11 @@ worker claims it, evaluates it on the sample data (the worker's data overrides) 
 result. Every model is queued once per demo benchmark (RewardBench and RewardBench 2, see
 demo/benchmarks.py), so the leaderboard shows both. A model whose folder, at this exact content,
 is already pending, running or finished on a benchmark is not queued again for it, so a second run
-evaluates nothing. The demo also imports a small published-layout sample (demo/published_sample.py),
+evaluates nothing and says "already done" (not the submission code's "refused"). The demo also imports a small published-layout sample (demo/published_sample.py),
 so the leaderboard shows imported rows beside verified ones; a second run imports nothing. Last,
 the two demo policies (data/demo-policies/) are submitted through the Policies tab's own code and
-judged by every demo model ranked on the leading benchmark, so the Policies tab is filled too.
+judged by every demo model ranked on the leading benchmark, so the Policies tab is filled too; only
+by the demo's own models, never by one a user submitted to the served demo since the first start.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Iterable, Mapping, Optional
 
 from leaderboard.app_settings import AppSettings
-from leaderboard.submission.submit import SubmissionForm, Submissions, check_not_duplicate
+from leaderboard.submission.submit import BLOCKING_STATUSES, SubmissionForm, Submissions, check_not_duplicate
+from results.folder_hash import local_revision
 from results.names import storage_name
 from results.schema import EvalRequest, EvalResult
 from results.store import LocalStore, Store
@@ -83,9 +85,38 @@ def demo_submissions(store: Store, layout: DemoLayout, benchmarks: tuple[str, ..
     return Submissions(store, settings)
 
 
+def already_done(wanted: Iterable[str], found: Mapping[str, EvalRequest], where: str = "on") -> Optional[str]:
+    """"finished on a; pending on b" when every one of `wanted` has its request in `found` (keyed
+    the same), else None: then the submission goes through the app's code as the first start's did."""
+    wanted = list(wanted)
+    if not wanted or any(key not in found for key in wanted):
+        return None
+    return "; ".join(f"{found[key].status.value.lower()} {where} {key}" for key in wanted)
+
+
+def _standing(requests: Iterable[EvalRequest], model: BuiltModel, key, **match) -> dict[str, EvalRequest]:
+    """The live requests (pending, running, finished) of `model` at its content now, by `key`."""
+    org, name = storage_name(str(model.path), is_local_path=True)
+    revision = local_revision(model.path)
+    found: dict[str, EvalRequest] = {}
+    for request in requests:
+        if (
+            (request.org, request.name, request.revision_resolved) == (org, name, revision)
+            and request.status in BLOCKING_STATUSES
+            and all(getattr(request, field) == value for field, value in match.items())
+        ):
+            found.setdefault(key(request), request)
+    return found
+
+
 def submit_local(submissions: Submissions, model: BuiltModel) -> tuple[EvalRequest, ...]:
     """Queue one demo model on the benchmarks where it is not yet queued or evaluated at this exact
-    content; none when it is on all of them."""
+    content; none when it is on all of them (a second start: logged as already done)."""
+    found = _standing(submissions.store.list_requests(), model, lambda r: r.benchmark, kind="reward-model")
+    done = already_done(submissions.settings.benchmarks, found)
+    if done:
+        log.info("demo model %s: already done (%s)", model.path.name, done)
+        return ()
     form = SubmissionForm(
         model=str(model.path),
         model_type=model.spec.model_type,
@@ -154,24 +185,34 @@ def build_and_evaluate(root: Path, data: Mapping[str, Path] = SAMPLES, seed: int
     processed = worker.tick()
     log.info("queued %d request(s); the worker processed %d", len(queued), processed)
     import_sample(store)  # published-layout sample files, imported beside the verified results
-    policies = submit_policies(store, demo_submissions(store, layout, tuple(data)).settings)
+    policies = submit_policies(store, submissions.settings, models)
     log.info("queued %d policy request(s); the worker processed %d", len(policies), worker.tick())
     return statuses(store, models, tuple(data))
 
 
-def submit_policies(store: Store, settings: AppSettings) -> list[EvalRequest]:
+def submit_policies(store: Store, settings: AppSettings, models: list[BuiltModel]) -> list[EvalRequest]:
     """Submit each demo policy as the Policies tab does, judged by every demo model ranked on the
-    leading benchmark; a policy already queued under all of them is skipped (a second run)."""
+    leading benchmark (`models` only: a model a user submitted to the served demo is ranked too);
+    a policy already queued under all of them is skipped (a second run) and logged as already done."""
     from leaderboard.data import ResultsCache
     from leaderboard.pages.common import default_benchmark
     from leaderboard.policies.policy_submit import PolicyForm, PolicySubmissions, eligible_judges
 
     cache = ResultsCache(store)
     snapshot = cache.refresh()
-    judges = eligible_judges(snapshot.tables.rows, default_benchmark(snapshot, settings))
+    own = {"/".join(storage_name(str(m.path), is_local_path=True)): m for m in models}
+    judges = [j for j in eligible_judges(snapshot.tables.rows, default_benchmark(snapshot, settings)) if j.name in own]
     submissions = PolicySubmissions(store, settings)
     queued: list[EvalRequest] = []
+    requests = store.list_requests()
     for policy, path in DEMO_POLICIES.items():
+        found: dict[str, EvalRequest] = {}
+        for judge in judges:
+            found.update(_standing(requests, own[judge.name], lambda r: f"{r.org}/{r.name}", kind="policy", policy=policy))
+        done = already_done((j.name for j in judges), found, where="under")
+        if done:
+            log.info("demo policy %s: already done (%s)", policy, done)
+            continue
         form = PolicyForm(
             policy=policy, submitter=SUBMITTER, completions=path.read_bytes(),
             reward_models=tuple(j.name for j in judges),

@@ -5,7 +5,8 @@
 #   worker [ARGS]  the evaluation worker: python -m evaluator.worker [ARGS]  (e.g. `worker --once`)
 #   all            the web app and one worker side by side; when either exits, the other is
 #                  stopped and the container exits with the first one's status
-#   healthcheck    exit 0 when the web app of this container answers (always, where none runs)
+#   healthcheck    exit 0 when the web app of this container answers and its worker looked at the
+#                  queue or beat recently (python -m evaluator.liveness); always where neither runs
 #   anything else  run as given, e.g. `python -m evaluator run --model ORG/NAME --output /data/out`
 #
 # Settings come from the environment (see the Dockerfile's ENV and the README's "Deploying").
@@ -92,9 +93,11 @@ run_all() {
 healthcheck() {
     local role
     role=$(cat "$ROLE_FILE" 2>/dev/null || true)
-    if [ "$role" = worker ] || [ "$role" = other ]; then
-        exit 0  # no web app here; when the process stops, the container ends anyway
-    fi
+    case "$role" in
+        other) exit 0 ;;  # a command of the user's: when it stops, the container ends anyway
+        worker) exec python -m evaluator.liveness ;;  # a hung scheduler keeps the process up: ask its file
+        all) python -m evaluator.liveness || exit 1 ;;
+    esac
     exec python -c 'import os, urllib.request
 port = os.environ.get("RMLB_SERVER_PORT") or "7860"
 urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).close()'

@@ -19,7 +19,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+
+from .progress import ProgressBar
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ def run_batches(
 ) -> np.ndarray:
     """Call `score_batch(indices)` on each batch; return one float per index, in index order."""
     out = np.full(count, np.nan, dtype=np.float64)
-    bar = tqdm(total=count, desc=desc, unit="text", disable=not progress)
+    bar = ProgressBar(total=count, desc=desc, unit="text", disable=not progress)
     for indices in plan.batches:
         out[indices] = np.asarray(score_batch(indices), dtype=np.float64)
         bar.update(len(indices))

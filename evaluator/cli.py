@@ -10,6 +10,7 @@ from typing import Optional, Sequence, get_args
 
 from pydantic import ValidationError
 
+from results.schema import EvalResult
 from results.store import LocalStore
 
 from results.model_types import MODEL_TYPES
@@ -171,7 +172,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     result = outcome.result
     score = "n/a" if result.score is None else f"{100 * result.score:.2f}"
     log.info("score %s; wrote %s and %s", score, result_path, scores_path)
+    _warn_if_incomplete(result)
     return 0
+
+
+def _warn_if_incomplete(result: EvalResult) -> None:
+    """A score over a few subsets is not the benchmark's score: say so where the user looks."""
+    missing = result.benchmark.missing_subsets
+    if missing:
+        print(
+            f"warning: incomplete result: the score covers {len(result.subsets)} subset(s) only; "
+            f"{len(missing)} core subset(s) of {result.benchmark.name} have no score: {', '.join(missing)}. "
+            "The leaderboard does not rank it with complete results.",
+            file=sys.stderr,
+        )
 
 
 def _default(field: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 from importlib import metadata
@@ -26,13 +27,19 @@ def environment(device) -> Environment:
     )
 
 
+# A container image holds no .git (nor git): its build passes the commit in (Dockerfile's
+# CODE_VERSION build argument), so its results say which code made them.
+CODE_VERSION_VARIABLE = "RMLB_CODE_VERSION"
+
+
 def code_version() -> str:
-    """The git commit of this checkout ('+dirty' when it has local changes), else 'unknown'."""
+    """The git commit of this checkout ('+dirty' when it has local changes), else the commit the
+    image was built from (RMLB_CODE_VERSION), else 'unknown'."""
     try:
         sha = _git("rev-parse", "HEAD")
         dirty = _git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+        return os.environ.get(CODE_VERSION_VARIABLE, "").strip() or "unknown"
     return sha + ("+dirty" if dirty else "")
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Optional
 
-from results.schema import EvalRequest, Status
+from results.schema import EvalRequest, RequestProgress, Status
 from results.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -66,24 +66,30 @@ class Claim:
     def request(self) -> EvalRequest:
         return self._request
 
-    def heartbeat(self) -> bool:
-        """Record that the evaluation is alive; False once the claim is no longer ours."""
+    def heartbeat(self, progress: Optional[RequestProgress] = None) -> bool:
+        """Record that the evaluation is alive, and how far it has got when known (else the last
+        count stays); False once the claim is no longer ours."""
+        changes = {"heartbeat_at": utcnow()}
+        if progress is not None:
+            changes["progress"] = progress
         try:
-            return self._swap(Status.RUNNING, heartbeat_at=utcnow())
+            return self._swap(Status.RUNNING, **changes)
         except StoreUnavailable as exc:
             log.warning("heartbeat of %s not recorded, will try again: %s", self._request.request_id, exc)
             return True
 
     def finish(self, revision_resolved: Optional[str] = None) -> bool:
         now = utcnow()
-        changes = {"finished_at": now, "heartbeat_at": now, "error": None}
+        changes = {"finished_at": now, "heartbeat_at": now, "error": None, "progress": None}
         if revision_resolved:
             changes["revision_resolved"] = revision_resolved
         return self._swap(Status.FINISHED, **changes)
 
     def fail(self, error: str) -> bool:
         now = utcnow()
-        return self._swap(Status.FAILED, finished_at=now, heartbeat_at=now, error=error[:MAX_ERROR_CHARS])
+        return self._swap(
+            Status.FAILED, finished_at=now, heartbeat_at=now, error=error[:MAX_ERROR_CHARS], progress=None
+        )
 
     def release(self, policy: QueuePolicy, cause: str) -> bool:
         """Give the request back at once because its evaluation died (`cause` says how): PENDING
@@ -128,6 +134,7 @@ def claim_next(
             heartbeat_at=now,
             finished_at=None,
             error=None,
+            progress=None,
         )
         try:
             claimed = store.replace_request(request, running)
@@ -192,7 +199,7 @@ def _recovered(request: EvalRequest, policy: QueuePolicy, now: datetime, cause: 
             f"gave up after {attempts} attempts: {cause}. "
             "The model may crash or exhaust the worker's memory; check the worker logs."
         )
-        return transition(request, Status.FAILED, attempts=attempts, finished_at=now, error=reason)
+        return transition(request, Status.FAILED, attempts=attempts, finished_at=now, error=reason, progress=None)
     return transition(
-        request, Status.PENDING, attempts=attempts, worker_id=None, started_at=None, heartbeat_at=None
+        request, Status.PENDING, attempts=attempts, worker_id=None, started_at=None, heartbeat_at=None, progress=None
     )

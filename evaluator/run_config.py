@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from results.benchmarks.metrics import DEFAULT_BOOTSTRAP_SAMPLES, DEFAULT_SEED
 
 from .benchmarks import BENCHMARKS
+from .benchmarks.loading import looks_like_a_file
 from .errors import ConfigError
 from .critiques.settings import CloudSettings
 from .judges.settings import JudgeSettings
@@ -106,7 +107,9 @@ class RunConfig(BaseModel):
         """A dataset given as the benchmark is scored by RewardBench's rules, as custom data."""
         if isinstance(values, dict):
             benchmark = values.get("benchmark")
-            if benchmark and benchmark not in BENCHMARKS and (Path(benchmark).exists() or "/" in benchmark):
+            if benchmark and benchmark not in BENCHMARKS and (
+                Path(benchmark).exists() or "/" in benchmark or looks_like_a_file(benchmark)
+            ):
                 values = {**values, "benchmark": "rewardbench", "data": values.get("data") or benchmark}
         return values
 
@@ -144,7 +147,8 @@ class RunConfig(BaseModel):
                 f"chat template {request.chat_template!r} is not allowed in a queued request: "
                 f"choose one of {', '.join(CHAT_FORMATS)}"
             )
-        fields = {**_shared(settings.model_dump()), **_shared(request.model_dump())}
+        # A request's `progress` is how far its run has got, not RunConfig's progress bars.
+        fields = {**_shared(settings.model_dump()), **_shared(request.model_dump(exclude={"progress"}))}
         data, extra_data = split_overrides(settings.data_overrides, request.benchmark)
         if request.model_type == "generative":
             fields.update(_queued_judge(request, settings))

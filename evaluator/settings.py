@@ -28,6 +28,12 @@ RMLB_EXECUTOR              where evaluations run: `local` (this process) or `ray
                            cluster at RAY_ADDRESS; see evaluator/executors/) (local)
 RMLB_GPU_MEMORY_GB         memory of one GPU of the Ray cluster, to size each request's GPU count
                            (default: asked of a GPU of the cluster)
+RMLB_LIVENESS_FILE         a file the worker touches at each look at the queue and each heartbeat;
+                           `python -m evaluator.liveness` fails when it is older than 3 intervals
+                           (the image's health check) (unset: none; the image: /tmp/rmlb-worker-alive)
+RMLB_CODE_VERSION          the code's commit, recorded in results where no git checkout tells it (the
+                           image: the CODE_VERSION build argument); a git checkout's own commit wins;
+                           read where results are written (evaluator/provenance.py), the CLI's too
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from pathlib import Path
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -71,6 +78,7 @@ class WorkerSettings(StoreSettings):
     judge_max_new_tokens: int = Field(512, gt=0)
     executor: Literal["local", "ray"] = "local"  # the keys of evaluator/executors EXECUTORS
     gpu_memory_gb: Optional[float] = Field(None, gt=0)
+    liveness_file: Optional[Path] = None  # evaluator/liveness.py
 
     @model_validator(mode="after")
     def _consistent(self) -> "WorkerSettings":

@@ -21,13 +21,17 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
-from results.schema import EvalRequest
+from results.schema import EvalRequest, RequestProgress
 from results.store import Store, StoreUnavailable
 
 from .errors import EvaluationError
 from .executors import EXECUTORS, build_executor
+from .liveness import touch
+from .progress import Progress, reporting_to
 from .queue import Claim, QueuePolicy, claim_next, utcnow
 from .settings import SettingsError, WorkerSettings, build_store
 
@@ -40,11 +44,15 @@ JOB_ID = "evaluate-queue"
 
 
 class Heartbeat:
-    """Refreshes a claim's heartbeat every `interval_s` from a background thread."""
+    """Refreshes a claim's heartbeat every `interval_s` from a background thread, with the latest
+    progress `record` was given (the evaluation's steps, see evaluator/progress.py): a step only
+    keeps the count in memory, the store is written once per beat however fast texts are scored."""
 
-    def __init__(self, claim: Claim, interval_s: float):
+    def __init__(self, claim: Claim, interval_s: float, liveness_file: Optional[Path] = None):
         self.claim = claim
         self.interval_s = interval_s
+        self.liveness_file = liveness_file  # touched with each beat: the container's health check reads it
+        self._latest: Optional[tuple[Progress, datetime]] = None
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._beat, name=f"heartbeat-{claim.request.request_id}", daemon=True
@@ -59,10 +67,23 @@ class Heartbeat:
         # A beat in flight may be retrying against a slow store; it is bounded by the store's retries.
         self._thread.join(timeout=max(60.0, 2 * self.interval_s))
 
+    def record(self, progress: Progress) -> None:
+        self._latest = (progress, utcnow())
+
     def _beat(self) -> None:
         while not self._stop.wait(self.interval_s):
-            if not self.claim.heartbeat():
+            if not self.claim.heartbeat(self.progress()):
                 return
+            touch(self.liveness_file)
+
+    def progress(self) -> Optional[RequestProgress]:
+        """The latest step as the request records it (None before the first one)."""
+        if self._latest is None:
+            return None
+        step, at = self._latest
+        return RequestProgress(
+            phase=step.phase, done=step.done, total=step.total, unit=step.unit, eta_s=step.eta_s, updated_at=at
+        )
 
 
 class Worker:
@@ -92,7 +113,8 @@ class Worker:
             return None
         request = claim.request
         log.info("evaluating %s", describe_request(request))
-        with Heartbeat(claim, self.settings.heartbeat_interval_s):
+        heartbeat = Heartbeat(claim, self.settings.heartbeat_interval_s, self.settings.liveness_file)
+        with heartbeat, reporting_to(heartbeat.record):
             self._evaluate_and_store(claim)
         return claim.request
 
@@ -227,8 +249,14 @@ def run_scheduled(worker: Worker, poll_interval_s: float, tick: Optional[Callabl
     from apscheduler.schedulers.background import BackgroundScheduler
 
     scheduler = BackgroundScheduler(timezone="UTC", logger=_scheduler_logger())
+    run_tick = tick or worker.tick
+
+    def look_at_the_queue() -> int:
+        touch(worker.settings.liveness_file)  # a hung scheduler stops this: the health check sees it
+        return run_tick()
+
     scheduler.add_job(
-        tick or worker.tick,
+        look_at_the_queue,
         "interval",
         id=JOB_ID,
         seconds=poll_interval_s,

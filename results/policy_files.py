@@ -31,13 +31,22 @@ class CompletionsFileError(ValueError):
     """A completions file that cannot be scored; the message says why and where."""
 
 
+def file_size(num_bytes: int) -> str:
+    """A size as people read it: "20 MB", "1.5 MB", "300 KB", "512 bytes" (1 MB = 1024 KB, as file
+    managers count), for limits and refusals; a byte count of eight digits says nothing at a glance."""
+    for unit, scale in (("MB", 1024**2), ("KB", 1024)):
+        if num_bytes >= scale:
+            return f"{round(num_bytes / scale, 1):g} {unit}"
+    return f"{num_bytes} bytes"
+
+
 def instruction_id(instruction: str) -> str:
     return hashlib.sha256(instruction.strip().encode()).hexdigest()[:12]
 
 
 def read_completions(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> list[PolicyCompletion]:
     if len(data) > max_bytes:
-        raise CompletionsFileError(f"the file is {len(data):,} bytes; the limit is {max_bytes:,}")
+        raise CompletionsFileError(f"the file is {file_size(len(data))}; the limit is {file_size(max_bytes)}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -269,6 +269,17 @@ class Status(str, Enum):
     FAILED = "FAILED"
 
 
+class RequestProgress(_Record):
+    """How far a RUNNING request's evaluation has got, written by its worker with each heartbeat."""
+
+    phase: str = Field(description="what is being counted: 'scoring (classifier)', 'reference log-probs', 'judge calls', ...")
+    done: int = Field(ge=0)
+    total: int = Field(ge=0)
+    unit: str = Field("text", description="what is counted: text, prompt, call")
+    eta_s: Optional[float] = Field(None, ge=0, description="seconds left in this phase at its rate so far, as of updated_at")
+    updated_at: datetime
+
+
 class EvalRequest(_Record):
     """One submission in the queue: what to evaluate, and where it stands.
 
@@ -323,4 +334,7 @@ class EvalRequest(_Record):
     attempts: int = 0
     worker_id: Optional[str] = None
     error: Optional[str] = None
+    progress: Optional[RequestProgress] = Field(
+        None, description="RUNNING: the latest count of texts (or judge calls) done; absent in older files"
+    )
 

@@ -233,3 +233,43 @@ def test_the_command_line_becomes_a_run_config(tmp_path, small_data):
         ["run", "--model", "m", "--benchmark", str(small_data), "--output", str(tmp_path)]))
     assert (path_as_benchmark.benchmark, path_as_benchmark.data) == ("rewardbench", str(small_data))
     assert path_as_benchmark.custom_data
+
+
+@pytest.mark.parametrize("given", ["missing.jsonl", "folder/sub/missing.json", "./missing"])
+def test_a_missing_data_file_is_named_as_a_missing_file(capsys, tmp_path, tiny_classifier, small_data, given):
+    """Not asked of the Hub, whose "Repo id must be in the form ..." reads as a different problem."""
+    for flag in ("--data", "--benchmark"):
+        code, err = _run(capsys, "--model", str(tiny_classifier), flag, given, "--output", str(tmp_path / "o"))
+        assert code == 1
+        line = _error_line(err)
+        assert line.startswith(f"error: no such file: {given}") and "Repo id" not in line
+
+
+def test_a_bad_row_is_named_by_its_line_counted_from_one(capsys, tmp_path, tiny_classifier):
+    rows = make_rows({"hep-go": 3})
+    rows[1]["chosen"] = 7
+    data = tmp_path / "bad.jsonl"
+    data.write_text(f"{json.dumps(rows[0])}\n\n{json.dumps(rows[1])}\n{json.dumps(rows[2])}\n")  # a blank line 2
+    code, err = _run(capsys, "--model", str(tiny_classifier), "--benchmark", str(data), "--output", str(tmp_path / "o"))
+    assert code == 1
+    assert f"{data}, line 3 (id 'row-hep-go-1'): 'chosen' must be" in _error_line(err)
+
+
+def test_an_incomplete_run_says_so_and_names_the_missing_subsets(capsys, tmp_path, tiny_classifier, small_data):
+    code, err = _run(capsys, "--model", str(tiny_classifier), "--benchmark", str(small_data), "--no-progress",
+                     "--bootstrap-samples", "5", "--output", str(tmp_path / "o"))
+    assert code == 0, err
+    [warning] = [line for line in err.splitlines() if line.startswith("warning: incomplete result")]
+    result = EvalResult.model_validate_json(next((tmp_path / "o").rglob("*.json")).read_text())
+    assert result.benchmark.missing_subsets and "hep-go" not in result.benchmark.missing_subsets
+    assert ", ".join(result.benchmark.missing_subsets) in warning and "covers 2 subset(s)" in warning
+
+
+def test_a_complete_run_has_no_incomplete_warning(capsys, tmp_path, tiny_classifier):
+    from evaluator.benchmarks import REWARDBENCH
+
+    data = write_jsonl(tmp_path / "all.jsonl", make_rows({subset: 1 for subset in REWARDBENCH.core_subsets(())}))
+    code, err = _run(capsys, "--model", str(tiny_classifier), "--benchmark", str(data), "--no-progress",
+                     "--bootstrap-samples", "5", "--output", str(tmp_path / "o"))
+    assert code == 0, err
+    assert "incomplete" not in err

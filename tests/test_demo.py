@@ -329,3 +329,30 @@ def test_both_demo_policies_are_judged_by_every_demo_model(demo_run):
     assert all(r.score.n == 20 and r.reference_set == "rmlb-reference-v1" for r in results)
     # The reference rewards were scored once per reward model: the second policy read them.
     assert sum(r.reference_rewards_cached for r in results) == len(models)
+
+
+def test_a_second_start_after_a_user_s_submission_does_only_what_the_first_did(demo_run, caplog):
+    """A model a user submitted to the served demo ranks beside the demo's: the demo policies are
+    not judged by it on a second start, and the demo's own models read "already done", not "refused".
+    Last in this module: it adds the user's result to the shared store (and takes it out again)."""
+    from results.store import result_paths
+
+    root, statuses, _, _ = demo_run
+    store = LocalStore(root / "store")
+    theirs = statuses[("tiny-rm-bt", "rewardbench")].result  # the leading benchmark: ranked as a judge
+    user = theirs.model_copy(update={"model": theirs.model.model_copy(update={"id": "mine/my-rm", "name": "mine/my-rm"})})
+    store.write_result(user, store.read_example_scores(result_paths(theirs)[0]))
+    requests_before = store.list_requests()
+    try:
+        with caplog.at_level("INFO"):
+            assert demo_main(["--no-serve", "--root", str(root)]) == 0
+        assert LocalStore(root / "store").list_requests() == requests_before
+        said = [record.getMessage() for record in caplog.records]
+        assert not [line for line in said if "refused" in line], said
+        for spec in DEMO_MODELS:
+            assert f"demo model {spec.name}: already done (finished on rewardbench; finished on rewardbench-2)" in said
+        for policy in ("demo-policies/terse", "demo-policies/thorough"):
+            assert any(line.startswith(f"demo policy {policy}: already done (finished under demo/") for line in said)
+    finally:
+        for path in result_paths(user):
+            (root / "store" / path).unlink(missing_ok=True)

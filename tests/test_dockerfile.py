@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from evaluator.provenance import CODE_VERSION_VARIABLE
 from evaluator.settings import WorkerSettings
 from leaderboard.app_settings import AppSettings
 
@@ -125,6 +126,7 @@ def test_serves_the_app_on_the_exposed_port_on_all_interfaces():
 def test_env_defaults_are_valid_settings_and_keep_state_on_the_volume():
     env = env_defaults()
     known = {"RMLB_" + name.upper() for name in (*AppSettings.model_fields, *WorkerSettings.model_fields)}
+    known.add(CODE_VERSION_VARIABLE)  # read where results are written (evaluator/provenance.py)
     unknown = sorted(key for key in env if key.startswith("RMLB_") and key not in known)
     assert not unknown, f"no setting reads {unknown}"
     app, worker = AppSettings.from_env(env), WorkerSettings.from_env(env)
@@ -209,15 +211,21 @@ def in_context(path: str, rules=None) -> bool:
     return sent
 
 
+def tracked_files() -> list[str]:
+    """The files a clean checkout has, and so a build from one sends (untracked leftovers of this
+    machine, such as a data file someone generated, must not make a test pass)."""
+    if not (REPO_ROOT / ".git").exists():
+        pytest.skip("not a git checkout: the tracked files are unknown")
+    done = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "ls-files", "-z"], check=True, capture_output=True, timeout=60
+    )
+    return [path for path in done.stdout.decode().split("\0") if path and (REPO_ROOT / path).is_file()]
+
+
 def context_files() -> set[str]:
-    rules, found = ignore_rules(), set()
-    for folder, dirs, files in os.walk(REPO_ROOT):
-        dirs[:] = [d for d in dirs if d != ".git"]
-        for name in files:
-            path = Path(folder, name).relative_to(REPO_ROOT).as_posix()
-            if in_context(path, rules):
-                found.add(path)
-    return found
+    """The files the image gets: the tracked files that the .dockerignore rules let through."""
+    rules = ignore_rules()
+    return {path for path in tracked_files() if in_context(path, rules)}
 
 
 def test_build_context_leaves_out_what_the_image_must_not_hold():
@@ -251,6 +259,48 @@ def test_build_context_holds_every_module_the_app_and_worker_import():
                 assert f"{top}.py" in files or f"{top}/__init__.py" in files, (
                     f"{path} imports {top}, which .dockerignore leaves out of the image"
                 )
+
+
+def named_data_files(files: set[str]) -> dict[str, str]:
+    """Tracked non-Python files that the image's own code names in a string (e.g. results/policy.py's
+    "data/policy-reference-v1.jsonl"): data the app or the worker reads at run time -> who names it."""
+    tracked = {path for path in tracked_files() if not path.endswith(".py")}
+    named: dict[str, str] = {}
+    for path in sorted(f for f in files if f.endswith(".py")):
+        for node in ast.walk(ast.parse((REPO_ROOT / path).read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in tracked:
+                named.setdefault(node.value, path)
+    return named
+
+
+def test_build_context_holds_every_data_file_the_code_reads():
+    from results.policy import REFERENCE_SETS
+
+    files = context_files()
+    named = named_data_files(files)
+    assert set(REFERENCE_SETS.values()) <= set(named), "the scan must see the reference sets"
+    missing = {data: reader for data, reader in named.items() if data not in files}
+    assert not missing, f".dockerignore leaves out data the code reads (file: named in): {missing}"
+    assert not any(under(f, "data") and f not in named for f in files), "only the data the code reads"
+
+
+def test_the_code_version_is_the_build_argument_where_the_image_has_no_git(monkeypatch):
+    from evaluator import provenance
+
+    assert "CODE_VERSION" in arg_defaults()
+    assert env_defaults()[CODE_VERSION_VARIABLE] == "${CODE_VERSION}"
+    code_copy = next(i for i, (keyword, args) in enumerate(instructions()) if keyword == "COPY" and args.startswith(". "))
+    argument = next(i for i, (keyword, args) in enumerate(instructions()) if args.startswith("CODE_VERSION"))
+    assert argument > code_copy, "a new commit must not rebuild the dependency layers"
+
+    def no_git(*args):
+        raise FileNotFoundError("git")
+
+    monkeypatch.setattr(provenance, "_git", no_git)
+    monkeypatch.setenv(CODE_VERSION_VARIABLE, "0123abc")
+    assert provenance.code_version() == "0123abc"
+    monkeypatch.delenv(CODE_VERSION_VARIABLE)
+    assert provenance.code_version() == "unknown"
 
 
 # --- the entry point ------------------------------------------------------------------------------
@@ -396,5 +446,27 @@ def test_healthcheck_asks_the_app_port_unless_only_a_worker_runs(tmp_path):
         server.shutdown()
         server.server_close()
     assert run_entrypoint("healthcheck", env=env).returncode != 0  # nothing answers any more
-    (tmp_path / "rmlb-role").write_text("worker\n")
+    (tmp_path / "rmlb-role").write_text("other\n")
     assert run_entrypoint("healthcheck", env=env).returncode == 0
+
+
+def test_a_worker_is_unhealthy_once_its_last_poll_or_heartbeat_is_a_few_intervals_old(tmp_path):
+    alive = tmp_path / "alive"
+    python_dir = Path(sys.executable).parent
+    env = {
+        "TMPDIR": str(tmp_path),
+        "PATH": f"{python_dir}{os.pathsep}{os.environ['PATH']}",
+        "RMLB_LIVENESS_FILE": str(alive),
+        "RMLB_POLL_INTERVAL_S": "10",
+        "RMLB_HEARTBEAT_INTERVAL_S": "20",
+    }
+    (tmp_path / "rmlb-role").write_text("worker\n")
+    missing = run_entrypoint("healthcheck", env=env)
+    assert missing.returncode != 0 and "no sign of life yet" in missing.stderr
+    alive.touch()
+    assert run_entrypoint("healthcheck", env=env).returncode == 0
+    os.utime(alive, (time.time() - 61, time.time() - 61))  # 3 x the longer interval (20 s) ago, and more
+    hung = run_entrypoint("healthcheck", env=env)
+    assert hung.returncode != 0 and "last poll or heartbeat was 61s ago" in hung.stderr
+    (tmp_path / "rmlb-role").write_text("all\n")  # the app may answer: the hung worker still fails it
+    assert run_entrypoint("healthcheck", env=env).returncode != 0

@@ -106,11 +106,16 @@ def test_sharded_checkpoints_add_up_and_a_broken_file_leaves_the_size_unknown(tm
 
 @pytest.fixture(scope="module")
 def ray_with_two_gpus():
+    """Started as on a machine whose CUDA_VISIBLE_DEVICES is set empty (a CPU box or a CI runner set
+    up so), which once made Ray refuse the declared GPUs: the fixture owns its environment."""
     pytest.importorskip("ray")
     from tests.ray_fixtures import local_ray
 
-    with local_ray(num_cpus=2, num_gpus=2) as running:
-        yield running
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CUDA_VISIBLE_DEVICES", "")
+        with local_ray(num_cpus=2, num_gpus=2) as running:
+            assert running.cluster_resources().get("GPU") == 2
+            yield running
 
 
 def test_each_task_asks_for_its_model_s_gpus_and_a_model_no_machine_holds_fails_at_once(

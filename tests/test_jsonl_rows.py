@@ -69,7 +69,8 @@ def test_keys_missing_from_some_rows_are_none_as_in_datasets(tmp_path):
 
 
 def test_a_column_missing_from_the_first_row_fails_as_with_datasets(tmp_path):
-    """`datasets` gives the first row the column as None, so the message is about the value."""
+    """`datasets` gives the first row the column as None, so the message is about the value; it
+    names the JSON Lines line, or the row `datasets` read, both counted from 1."""
     rows = make_rows({"hep-go": 2})
     del rows[0]["id"]
     path = write_jsonl(tmp_path / "d.jsonl", rows)
@@ -80,8 +81,8 @@ def test_a_column_missing_from_the_first_row_fails_as_with_datasets(tmp_path):
         with pytest.raises(DataError) as info:
             load_benchmark_data(REWARDBENCH, core=DataSource(str(target)))
         messages.append(str(info.value).replace(str(target), "FILE"))
-    assert messages[0] == messages[1]
-    assert "row 0 (id None): 'id' must be an integer or a string" in messages[0]
+    assert "FILE, line 1 (id None): 'id' must be an integer or a string" in messages[0]
+    assert "FILE, row 1 of 2 (id None): 'id' must be an integer or a string" in messages[1]
 
 
 def test_blank_lines_crlf_and_a_byte_order_mark_are_read_as_datasets_reads_them(tmp_path):

@@ -214,8 +214,8 @@ def test_a_download_is_named_after_its_benchmark_in_safe_characters(tmp_path):
     from leaderboard.tables.export import safe_stem, write_csv
 
     assert safe_stem("subsets-rewardbench · custom data: my file.jsonl") == "subsets-rewardbench_custom_data_my_file.jsonl"
-    path = write_csv(t.build_tables([]).rows, tmp_path, "leaderboard-rewardbench-2")
-    assert path.name.startswith("leaderboard-rewardbench-2-") and path.parent == tmp_path
+    path = write_csv(t.build_tables([]).rows, tmp_path, "rewardbench-2-leaderboard")
+    assert path.name == "rewardbench-2-leaderboard.csv" and path.parent.parent == tmp_path
 
 
 def test_each_switch_counts_what_ticking_it_alone_would_add_back():

@@ -12,10 +12,11 @@ from leaderboard.submission.queue_view import (
     error_details,
     error_summary,
     failed_choices,
+    progress_text,
     queue_tables,
     runs,
 )
-from results.schema import EvalRequest, Status
+from results.schema import EvalRequest, RequestProgress, Status
 from results.store import LocalStore
 from tests.leaderboard_fixtures import make_result, subset_levels, write_result
 
@@ -115,6 +116,21 @@ def test_queue_tables_split_by_status_with_times_and_errors():
         Status.FINISHED,
         Status.FAILED,
     ]
+
+
+def test_a_running_request_shows_texts_done_of_total_and_the_time_left():
+    counted = RequestProgress(phase="scoring (classifier)", done=1234, total=5000, eta_s=900.0, updated_at=T0)
+    running = request("run", Status.RUNNING, 1, progress=counted)
+    assert progress_text(running, now=T0 + timedelta(minutes=3)) == (
+        "scoring (classifier): 1,234 / 5,000 texts, about 12 min left"  # counts down from the worker's word
+    )
+    assert progress_text(running, now=T0 + timedelta(hours=1)).endswith("less than a minute left")
+    hours = running.model_copy(update={"progress": counted.model_copy(update={"eta_s": 5 * 3600.0})})
+    assert progress_text(hours, now=T0).endswith("about 5.0 h left")
+    first = counted.model_copy(update={"done": 0, "eta_s": None, "phase": "judge calls", "unit": "call"})
+    assert progress_text(running.model_copy(update={"progress": first}), now=T0) == "judge calls: 0 / 5,000 calls"
+    assert progress_text(request("old", Status.RUNNING, 1), now=T0) == MISSING  # an older worker writes none
+    assert list(queue_tables([running])[Status.RUNNING]["Progress"])[0].startswith("scoring (classifier): 1,234")
 
 
 # ---- how many times a request ran, checked against the real queue ---------------------------------

@@ -135,10 +135,10 @@ def test_interval_params_revision_and_date_formats(rows):
     assert top["Evaluated"] == "2025-03-14"
 
 
-def test_export_keeps_full_precision_plain_names_and_splits_the_interval(rows):
+def test_export_keeps_the_shown_precision_plain_names_and_splits_the_interval(rows):
     exported = d.leaderboard_export(rows, d.chosen_columns(d.optional_headers("rewardbench"), "rewardbench"))
     assert list(exported["Model"]) == list(EXPECTED_ORDER)
-    assert exported["Score"].iloc[0] == rows[t.SCORE].iloc[0] * 100
+    assert exported["Score"].iloc[0] == float(f"{rows[t.SCORE].iloc[0] * 100:.1f}")  # as the page shows it
     assert {"95% CI low", "95% CI high"} <= set(exported.columns) and "95% CI" not in exported.columns
     assert exported["Revision"].iloc[0] == "0123456789abcdef0123456789abcdef01234567"
     assert exported["Parameters"].iloc[0] == 70_000_000_000 and "Params" not in exported.columns

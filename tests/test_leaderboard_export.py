@@ -1,4 +1,4 @@
-"""CSV export: formula injection neutralized in text cells (not numbers), every digit kept."""
+"""CSV export: formula injection neutralized in text cells (not numbers), numbers as the page shows them."""
 
 from __future__ import annotations
 
@@ -39,8 +39,28 @@ def test_missing_values_are_empty_cells():
     assert out[2] == ["", ""]
 
 
-def test_write_csv_makes_a_fresh_file_each_time(tmp_path):
+def test_write_csv_keeps_a_stable_name_in_a_fresh_folder_each_time(tmp_path):
     frame = pd.DataFrame({"Model": ["=x"], "Score": [0.5]})
     first, second = write_csv(frame, tmp_path, "view"), write_csv(frame, tmp_path, "view")
-    assert first != second and first.name.startswith("view-") and first.suffix == ".csv"
+    assert first.name == second.name == "view.csv"  # what the browser saves: no random suffix
+    assert first != second and first.parent.parent == second.parent.parent == tmp_path  # two sessions never clash
     assert first.read_text(encoding="utf-8") == "Model,Score\n'=x,0.5\n"
+
+
+def test_old_downloads_are_pruned_with_their_folders(tmp_path):
+    import os
+
+    old = write_csv(pd.DataFrame({"a": [1]}), tmp_path, "view")
+    os.utime(old, (1, 1))
+    write_csv(pd.DataFrame({"a": [1]}), tmp_path, "view")
+    assert not old.exists() and not old.parent.exists()
+
+
+def test_exports_round_as_the_page_shows_not_as_floats_multiply():
+    from leaderboard.tables.display import as_shown
+
+    frame = pd.DataFrame({"Score": [0.6385 * 100, 63.85, None], "Params": [7, 8, 9], "Model": ["a", "b", "c"]})
+    assert 0.6385 * 100 == 63.849999999999994  # the noise a tester saw in the CSV
+    out = parsed(to_csv(as_shown(frame)))
+    assert [row[0] for row in out[1:]] == [f"{0.6385 * 100:.1f}", f"{63.85:.1f}", ""]  # as the page's .1f shows them
+    assert [row[1:] for row in out[1:]] == [["7", "a"], ["8", "b"], ["9", "c"]]

@@ -427,6 +427,13 @@ def test_a_local_folder_is_queued_on_every_ticked_benchmark_at_one_content_hash(
     again = local(store, benchmarks=BOTH).submit(form(str(folder), submitter="bob"))
     assert not again.accepted and again.rule == "check_not_duplicate"
 
+    from leaderboard.pages.common import submission_answer
+
+    shown = submission_answer(outcome.accepted, outcome.message)  # the Submit tab's answer says "Queued" once
+    assert shown.startswith("**Queued** lab/rm") and shown.count("Queued") == 1, shown
+    refused = submission_answer(again.accepted, again.message)
+    assert refused.startswith("**Not queued.** ") and refused.count("queued") == 1, refused
+
 
 def test_a_local_folder_s_parameter_count_is_read_from_its_safetensors_headers(tmp_path, tiny_classifier):
     import math

@@ -13,7 +13,7 @@ from leaderboard.pages.common import default_benchmark
 from leaderboard.policies.policy_submit import INLINE, PolicyForm, PolicySubmissions, eligible_judges
 from leaderboard.app_settings import AppSettings
 from results.policy import upload_path
-from results.policy_files import canonical_sha256, read_completions
+from results.policy_files import canonical_sha256, file_size, read_completions
 from results.schema import Status
 from results.store import LocalStore
 from tests.hub_emulator import HubEmulator
@@ -141,7 +141,13 @@ def test_a_bad_completions_file_is_refused_with_its_reason_and_nothing_is_stored
 def test_a_file_over_the_host_limit_is_refused_with_its_size(store, tmp_path):
     submissions, judges = submitter(store, tmp_path, max_policy_file_bytes=50)
     outcome = submissions.submit(form(), judges)
-    assert f"the file is {len(GOOD_FILE):,} bytes; the limit is 50" in outcome.message
+    assert f"the file is {file_size(len(GOOD_FILE))}; the limit is 50 bytes" in outcome.message
+
+
+def test_sizes_are_said_as_people_read_them():
+    assert [file_size(n) for n in (20 * 1024 * 1024, 1536 * 1024, 300 * 1024, 512)] == [
+        "20 MB", "1.5 MB", "300 KB", "512 bytes",
+    ]
 
 
 def test_inline_references_must_cover_every_prompt(store, tmp_path):
@@ -298,5 +304,5 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(tmp_path):
     upload.write_bytes(GOOD_FILE)
     assert read_upload(str(upload), len(GOOD_FILE)) == GOOD_FILE
     assert read_upload(None, 10) is None
-    with pytest.raises(Refused, match=f"the file is {len(GOOD_FILE):,} bytes; the limit is 10"):
+    with pytest.raises(Refused, match=f"the file is {file_size(len(GOOD_FILE))}; the limit is 10 bytes"):
         read_upload(str(upload), 10)

@@ -307,3 +307,19 @@ def test_claim_is_usable_from_another_thread(store):
     assert beats == [True] * 4 and not claim.lost
     assert claim.finish()
     assert stored(store, "r1").status == Status.FINISHED
+
+
+def test_a_heartbeat_records_progress_and_an_ended_claim_drops_it(store):
+    from results.schema import RequestProgress
+
+    store.add_request(make_request("r1", minutes_ago=2))
+    store.add_request(make_request("r2", minutes_ago=1))
+    first, second = claim_next(store, "w", POLICY), claim_next(store, "w", POLICY)
+    progress = RequestProgress(phase="scoring (classifier)", done=1234, total=5000, eta_s=720.0, updated_at=utcnow())
+    assert first.heartbeat(progress) and second.heartbeat(progress)
+    assert stored(store, "r1").progress == progress
+    assert first.heartbeat()  # a beat before the next step keeps the last count
+    assert stored(store, "r1").progress == progress
+
+    assert first.finish() and second.release(POLICY, "its task died")
+    assert stored(store, "r1").progress is None and stored(store, "r2").progress is None

@@ -14,7 +14,7 @@ import pytest
 from leaderboard.tables import table as t
 from leaderboard.data import ResultsCache
 from leaderboard.app_settings import AppSettings
-from results.schema import EvalRequest, Status
+from results.schema import EvalRequest, RequestProgress, Status
 from results.store import legacy_result_path
 from tests.browser_fixtures import (
     SCREENSHOTS,
@@ -77,6 +77,15 @@ def failed_request(rid: str, minutes: int, error: str, attempts: int = 0, ended_
     )
 
 
+def judging_request(rid: str, status: Status, **fields):
+    """A policy request: its Benchmark cell is "judging policy demo-policies/thorough", whose long
+    last word was once cut inside ("thoro ugh") by a column narrower than it."""
+    return EvalRequest(
+        request_id=rid, model="demo/tiny-rm-bt", org="demo", name="tiny-rm-bt", kind="policy", status=status,
+        policy="demo-policies/thorough", submitter="demo", submitted_at=SUBMITTED, started_at=SUBMITTED, **fields
+    )
+
+
 @pytest.fixture(scope="module")
 def hub() -> Iterator[HubEmulator]:
     from huggingface_hub import constants
@@ -97,6 +106,9 @@ def served(tmp_path_factory, hub) -> Iterator[tuple[str, ResultsCache]]:
     store = add_rewardbench_2(fixture_store(tmp_path_factory.mktemp("store")))
     store.add_request(failed_request("first-run-failure", 1, LONG_ERROR))
     store.add_request(failed_request("given-up", 2, "gave up after 3 attempts", attempts=3, ended_by_worker=False))
+    store.add_request(judging_request("judged", Status.FINISHED, finished_at=SUBMITTED + timedelta(hours=1)))
+    counted = RequestProgress(phase="scoring (classifier)", done=1234, total=5000, eta_s=720.0, updated_at=SUBMITTED)
+    store.add_request(judging_request("judging", Status.RUNNING, heartbeat_at=SUBMITTED, progress=counted))
     # This host lists v1 first, so the page opens on it (most tests below are about v1's table); the
     # default order, RewardBench 2 first, is tested in test_leaderboard_benchmarks.py.
     settings = AppSettings(
@@ -197,7 +209,7 @@ def test_csv_download_equals_the_rows_shown(page, tmp_path):
     for header in ("Score", *t.section_names("rewardbench")):
         exported = [f"{float(r[header]):.1f}" if r[header] else "–" for r in rows]
         assert exported == shown[header], header
-    assert len(rows[0]["Score"]) > 6  # full precision, not the one decimal shown
+    assert [r["Score"] for r in rows] == shown["Score"]  # as shown: one decimal, no float noise
     assert [r["Model Type"] for r in rows] == shown["Model Type"]
 
 
@@ -368,8 +380,11 @@ def test_queue_tables_wrap_at_spaces_not_inside_words(page):
     open_tab(page, "Queue")
     failed = page.locator("#queue-failed")
     wait_until(lambda: "first-run-failure" in failed.inner_text() or None)
-    for grid in ("#queue-failed", "#queue-pending"):
+    running = page.locator("#queue-running")
+    wait_until(lambda: "1,234 / 5,000 texts" in running.inner_text() or None)
+    for grid in ("#queue-failed", "#queue-pending", "#queue-running", "#queue-finished"):
         assert page.eval_on_selector(grid, WORDS_ON_ONE_LINE) == [], grid
+    assert "demo-policies/thorough" in page.locator("#queue-finished").inner_text()
 
 
 def test_the_table_is_usable_at_phone_width(browser, served):
@@ -451,7 +466,7 @@ def test_the_rewardbench_2_csv_has_its_columns_and_values(page, tmp_path):
         page.locator("#lb-download").click()
     saved = tmp_path / "v2.csv"
     download.value.save_as(saved)
-    assert "rewardbench-2" in download.value.suggested_filename
+    assert download.value.suggested_filename == "rewardbench-2-leaderboard.csv"  # the same name every time
     with saved.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == [

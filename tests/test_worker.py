@@ -491,3 +491,68 @@ def test_sigterm_lets_the_evaluation_in_progress_finish(hub, tmp_path, tiny_clas
     assert stored(store, "first").status == Status.FINISHED
     assert stored(store, "second").status == Status.PENDING, "no new request is taken after SIGTERM"
     assert worker.evaluated() == ["first"]
+
+
+def test_a_running_request_records_its_progress_with_each_heartbeat(hub, tmp_path, tiny_classifier, data_path,
+                                                                       monkeypatch):
+    """Long GPU runs take hours: the Queue page shows texts done of total and the time left."""
+    from evaluator.progress import ProgressBar
+
+    step = ProgressBar.update
+
+    def slow_step(self, n=1):  # each batch outlasts a heartbeat interval, as a real model's do
+        step(self, n)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(ProgressBar, "update", slow_step)
+    upload_model(hub, "org/tiny", tiny_classifier)
+    store = make_store("local", hub, tmp_path)
+    store.add_request(make_request("r1", "org/tiny"))
+    written = []
+    replace = store.replace_request
+    monkeypatch.setattr(store, "replace_request", lambda old, new: written.append(new) or replace(old, new))
+
+    Worker(settings_for(tmp_path, data_path, batch_tokens=64), store).process_next()
+
+    counts = [r.progress for r in written if r.status == Status.RUNNING and r.progress is not None]
+    assert counts, "no heartbeat recorded any progress"
+    scoring = [p for p in counts if p.phase.startswith("scoring")]
+    assert scoring and all(p.total == 2 * len(ROWS) and p.unit == "text" for p in scoring)
+    assert max(p.done for p in scoring) > 0 and any(p.eta_s is not None for p in scoring)
+    assert [p.done for p in scoring] == sorted(p.done for p in scoring)  # never goes back
+    finished = stored(store, "r1")
+    assert finished.status == Status.FINISHED and finished.progress is None  # a count only while running
+
+
+def test_the_worker_touches_its_liveness_file_at_each_look_and_each_heartbeat(tmp_path, data_path):
+    """The image's health check (python -m evaluator.liveness) fails a worker whose scheduler hung."""
+    from evaluator.liveness import problem
+    from evaluator.worker import Heartbeat, run_scheduled
+    from results.store import LocalStore
+
+    alive = tmp_path / "alive"
+    settings = settings_for(tmp_path, data_path, liveness_file=alive)
+    worker = Worker(settings, LocalStore(tmp_path / "store"))
+    looks = []
+
+    def tick() -> int:
+        looks.append(alive.exists())
+        if len(looks) == 2:
+            worker.stop_requested.set()
+        return 0
+
+    run_scheduled(worker, settings.poll_interval_s, tick)
+    assert looks == [True, True] and problem(settings) is None  # touched before each look
+    hung = alive.stat().st_mtime + 3 * settings.poll_interval_s + 1
+    assert "last poll or heartbeat" in problem(settings, now=hung)
+
+    alive.unlink()
+
+    class Beating:  # a claim that is always still ours
+        request = make_request("r1")
+
+        def heartbeat(self, progress=None) -> bool:
+            return True
+
+    with Heartbeat(Beating(), 0.05, alive):  # a long evaluation: no looks at the queue, but beats
+        wait_for(alive.exists, 10, "a heartbeat to touch the liveness file")

@@ -36,10 +36,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
 import torch
-from tqdm.auto import tqdm
 
 from ..batching import DEFAULT_BATCH_OVERHEAD_TOKENS, pad_right, plan_batches
 from ..packing import plan_unshared
+from ..progress import ProgressBar
 from .base import Encoded
 from .kept_logits import first_and_rest_spans, keep_kwargs, last_position_spans, logprob_sum, span_logits
 
@@ -232,7 +232,7 @@ def score_with_sharing(scorer: PrefixScorer, encoded: Sequence[Encoded]) -> Opti
         return None
     values: list[Any] = [None] * len(encoded)
     real = padded = 0
-    bar = tqdm(total=len(encoded), desc=scorer.desc, unit="text", disable=not scorer.progress)
+    bar = ProgressBar(total=len(encoded), desc=scorer.desc, unit="text", disable=not scorer.progress)
     overhead = CPU_BATCH_OVERHEAD_TOKENS if torch.device(scorer.device).type == "cpu" else DEFAULT_BATCH_OVERHEAD_TOKENS
     for window in prompt_windows(plan.groups, scorer.batch_tokens, overhead):
         window_real, window_padded = _score_window(scorer, encoded, window, overhead, values, bar)

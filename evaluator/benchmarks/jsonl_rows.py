@@ -31,12 +31,18 @@ def starts_with_array(head: bytes) -> bool:
 
 def read_jsonl_rows(files: Iterable[str]) -> list[dict[str, Any]]:
     """All rows of `files`, in order, each with every column of all of them (None where absent)."""
-    rows = [row for file in files for row in _file_rows(file)]
-    columns = dict.fromkeys(column for row in rows for column in row)
-    return [{column: row.get(column) for column in columns} for row in rows]
+    return [row for row, _ in read_jsonl_rows_with_places(files)]
 
 
-def _file_rows(file: str) -> Iterator[dict[str, Any]]:
+def read_jsonl_rows_with_places(files: Iterable[str]) -> list[tuple[dict[str, Any], str]]:
+    """The rows of `read_jsonl_rows`, each with where it stands ("FILE, line N", counted from 1
+    as editors count, blank lines included), so a later check can point at the line to fix."""
+    found = [(row, f"{file}, line {number}") for file in files for number, row in _file_rows(file)]
+    columns = dict.fromkeys(column for row, _ in found for column in row)
+    return [({column: row.get(column) for column in columns}, place) for row, place in found]
+
+
+def _file_rows(file: str) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         with open(file, "rb") as handle:
             lines = handle.read().split(b"\n")
@@ -45,7 +51,7 @@ def _file_rows(file: str) -> Iterator[dict[str, Any]]:
     lines[0] = lines[0].removeprefix(codecs.BOM_UTF8)
     for number, line in enumerate(lines, start=1):
         if line.strip():
-            yield _parse_line(line, file, number)
+            yield number, _parse_line(line, file, number)
 
 
 def _parse_line(line: bytes, file: str, number: int) -> dict[str, Any]:

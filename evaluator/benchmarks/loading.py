@@ -20,7 +20,7 @@ from results.benchmarks import BenchmarkSpec as Benchmark
 from results.benchmarks import DataSource
 
 from ..errors import DataError, first_line
-from .jsonl_rows import read_jsonl_rows, starts_with_array
+from .jsonl_rows import read_jsonl_rows_with_places, starts_with_array
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ _FILE_BUILDERS = {".json": "json", ".jsonl": "json", ".parquet": "parquet"}
 JSONL = "jsonl"  # the kind of a file list that is all JSON Lines: read without `datasets`
 _EXPECTED = f"Give a local JSON, JSONL or Parquet file in the RewardBench schema ({', '.join(REQUIRED_COLUMNS)})"
 _SNIFF_BYTES = 8192
+_DATA_SUFFIXES = (".json", ".jsonl", ".parquet")
 
 Message = tuple[str, str]  # (role, content)
 
@@ -93,12 +94,26 @@ def load_benchmark_data(
     )
 
 
+def looks_like_a_file(location: str) -> bool:
+    """Whether a data location can only be a local path, never a Hub id: a data file's suffix, a
+    path-like start, more than one slash. A missing one is then reported as a missing file, not
+    asked of the Hub (whose answer, "Repo id must be in the form ...", misleads)."""
+    return (
+        location.lower().endswith(_DATA_SUFFIXES)
+        or location.startswith(("/", "./", "../", "~"))
+        or location.count("/") > 1
+        or "\\" in location
+    )
+
+
 def resolve_revision(source: DataSource) -> Optional[str]:
     """The commit sha a Hub dataset is read at: its pinned revision, or the branch head now, asked
     once so that the rows read and the commit recorded in the result are the same. None for a local
     file; the revision as given when the Hub cannot be asked (offline mode reads the local cache)."""
     if Path(source.location).exists():
         return None
+    if looks_like_a_file(source.location):
+        raise DataError(f"no such file: {source.location}. {_EXPECTED}, or a Hub dataset id 'org/name'")
     from huggingface_hub import HfApi
     from huggingface_hub.errors import OfflineModeIsEnabled
 
@@ -122,45 +137,99 @@ def fingerprint(examples: list[Example]) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class PlacedRow:
+    """A raw row, where it stands (for messages: a JSON Lines file's line, else its row number, both
+    counted from 1, as an editor counts lines), and where it came from for the row mapping: the Hub
+    config it was read from, or the stem of its local file (RM-Bench's `chat_filtered.json`)."""
+
+    row: dict[str, Any]
+    place: str
+    origin: Optional[str] = None
+
+
 def _load_source(source: DataSource, benchmark: Benchmark) -> list[Example]:
     where = source.describe()
-    raw = _read_rows(source, benchmark)
-    if not raw:
+    placed = _read_rows(source, benchmark)
+    if not placed:
         raise DataError(f"{where} has no rows")
     required = benchmark.rows.required
-    missing = [c for c in required if c not in raw[0][1]]
+    missing = [c for c in required if c not in placed[0].row]
     if missing:
         raise DataError(
             f"{where} is missing column(s) {', '.join(missing)}; expected the {benchmark.title} schema "
             f"with columns {', '.join(required)}"
         )
-    rows = [_normalised(benchmark, row, config, where, i) for i, (config, row) in enumerate(raw)]
-    unknown = sorted({str(r["subset"]) for r in rows} - set(benchmark.subsets))
+    rows = [(_normalised(benchmark, p), p.place) for p in placed]
+    unknown = sorted({str(row["subset"]) for row, _ in rows} - set(benchmark.subsets))
     if unknown:
         raise DataError(
             f"{where} has subset(s) unknown to {benchmark.name}: {', '.join(unknown)}; "
-            f"known subsets are {', '.join(benchmark.subsets)}"
+            f"known subsets are {_some(benchmark.subsets)}"
         )
-    return [_to_example(row, where, i) for i, row in enumerate(rows)]
+    return [_to_example(row, place) for row, place in rows]
 
 
-def _normalised(benchmark: Benchmark, row: dict[str, Any], config: Optional[str], where: str, index: int) -> dict:
-    """The row in RewardBench's schema, by the benchmark's row mapping (its language, ...)."""
+def _some(names: tuple[str, ...], most: int = 30) -> str:
+    """A list short enough for one message (M-RewardBench knows 552 subsets)."""
+    shown = ", ".join(names[:most])
+    return shown if len(names) <= most else f"{shown}, ... ({len(names)} in all)"
+
+
+def _normalised(benchmark: Benchmark, placed: PlacedRow) -> dict[str, Any]:
+    """The row in RewardBench's schema, by the benchmark's row mapping (its language, domain, label...);
+    a row the mapping refuses is named with the reason, and nothing is scored."""
     try:
-        return benchmark.rows.normalise(row, config)
+        return benchmark.rows.normalise(placed.row, placed.origin)
     except KeyError as exc:
-        raise DataError(f"{where}, row {index} (id {row.get('id')!r}): no {exc.args[0]!s} given") from None
+        reason = f"no {exc.args[0]!s} given"
+    except ValueError as exc:
+        reason = str(exc)
+    raise DataError(f"{placed.place} (id {placed.row.get('id', placed.row.get('pair_id'))!r}): {reason}")
 
 
-def _read_rows(source: DataSource, benchmark: Benchmark) -> list[tuple[Optional[str], dict[str, Any]]]:
-    """(config, row) pairs: the Hub config a row was read from (None but for configs by language)."""
+def _read_rows(source: DataSource, benchmark: Benchmark) -> list[PlacedRow]:
     path = Path(source.location)
     local = _local_files(path) if path.exists() else None
-    if local is not None and local[0] == JSONL:
-        return [(None, row) for row in read_jsonl_rows(local[1])]
-    if local is None and source.configs:
-        return [(config, row) for config in source.configs for row in _read_through_datasets(source, benchmark, None, config)]
-    return [(None, row) for row in _read_through_datasets(source, benchmark, local)]
+    if local is not None:
+        return [placed for file in local[1] for placed in _read_local_file(file, local[0], source, benchmark)]
+    if source.configs:
+        return [
+            placed
+            for config in source.configs
+            for placed in _numbered(_read_through_datasets(source, benchmark, None, config), f"{source.describe()} {config}", config)
+        ]
+    return _numbered(_read_through_datasets(source, benchmark, None), source.describe())
+
+
+def _read_local_file(file: str, kind: str, source: DataSource, benchmark: Benchmark) -> list[PlacedRow]:
+    """One local file's rows, its stem handed to the row mapping: JSON Lines and JSON arrays with the
+    json module, the rest (Parquet, JSON `datasets` reads otherwise) through `datasets`."""
+    stem = Path(file).stem if benchmark.rows.names_from_files else None
+    if kind == JSONL:
+        return [PlacedRow(row, place, stem) for row, place in read_jsonl_rows_with_places([file])]
+    rows = _json_array_rows(file) if kind == "json" else None
+    if rows is None:
+        rows = _read_through_datasets(source, benchmark, (kind, [file]))
+    return _numbered(rows, file, stem)
+
+
+def _numbered(rows: list[dict[str, Any]], where: str, origin: Optional[str] = None) -> list[PlacedRow]:
+    return [PlacedRow(row, f"{where}, row {number} of {len(rows)}", origin) for number, row in enumerate(rows, start=1)]
+
+
+def _json_array_rows(file: str) -> Optional[list[dict[str, Any]]]:
+    """A .json file that is one array of objects (RM-Bench's layout), read with the json module;
+    None for anything else (JSON Lines named .json), which `datasets` reads."""
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read().removeprefix(codecs.BOM_UTF8)
+        if not starts_with_array(data[:_SNIFF_BYTES]):
+            return None
+        rows = json.loads(data)
+    except (OSError, ValueError):
+        return None
+    return rows if isinstance(rows, list) and all(isinstance(r, dict) for r in rows) else None
 
 
 def _read_through_datasets(
@@ -262,9 +331,9 @@ def _rows_from_splits(dataset_dict, benchmark: Benchmark) -> list[dict[str, Any]
     return rows
 
 
-def _to_example(row: dict[str, Any], where: str, index: int) -> Example:
+def _to_example(row: dict[str, Any], place: str) -> Example:
     row_id = row["id"]
-    label = f"{where}, row {index} (id {row_id!r})"
+    label = f"{place} (id {row_id!r})"
     if not isinstance(row_id, (int, str)) or isinstance(row_id, bool):
         raise DataError(f"{label}: 'id' must be an integer or a string")
     example = Example(
@@ -325,7 +394,7 @@ def _select_subsets(
     if unknown:
         raise DataError(
             f"unknown subset(s) {', '.join(unknown)} for {benchmark.name}; "
-            f"known subsets are {', '.join(benchmark.subsets)}"
+            f"known subsets are {_some(benchmark.subsets)}"
         )
     present = {e.subset for e in examples}
     empty = [s for s in wanted if s not in present]

@@ -172,7 +172,8 @@ class RayExecutor:
         from ..worker import Heartbeat, describe_request
 
         # The heartbeat starts at once: the claim is fresh only for RMLB_STALE_AFTER_S.
-        heartbeat = Heartbeat(claim, self.worker.settings.heartbeat_interval_s).__enter__()
+        settings = self.worker.settings
+        heartbeat = Heartbeat(claim, settings.heartbeat_interval_s, settings.liveness_file).__enter__()
         request = claim.request
         need = gpus_needed(request, gpu_memory)
         log.info("evaluating %s, as a Ray task asking for %s", describe_request(request), need.describe())

@@ -26,6 +26,7 @@ import httpx
 from pydantic import SecretStr
 
 from ..errors import ConfigError
+from ..progress import ProgressBar
 from .base import Decoding, Generation, GenerationFailed, GenerationBackend, Message, Usage
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,11 @@ class OpenAICompatibleBackend(GenerationBackend):
 
     def generate(self, conversations: Sequence[list[Message]], decoding: Decoding) -> list[Generation]:
         self._giving_up.clear()
+        # Counted for the worker's progress only: no bar on screen, as before.
+        bar = ProgressBar(total=len(conversations), desc="judge calls", unit="call", disable=True)
         futures = [self._pool.submit(self._complete_or_give_up, messages, decoding) for messages in conversations]
+        for future in futures:
+            future.add_done_callback(lambda _: bar.update(1))
         done, pending = wait(futures, return_when=FIRST_EXCEPTION)
         failed = [future for future in futures if future in done and future.exception() is not None]
         if failed:

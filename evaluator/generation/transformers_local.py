@@ -13,12 +13,12 @@ import logging
 from typing import Optional, Sequence
 
 import torch
-from tqdm.auto import tqdm
 
 from ..adapters.base import model_max_length, pad_token_id
 from ..batching import plan_batches
 from ..errors import ModelLoadError, explained
 from ..placement import load_placed
+from ..progress import ProgressBar
 from .base import Decoding, Generation, GenerationBackend, Message, Usage
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class TransformersBackend(GenerationBackend):
         prompts = [self._fit(list(p), decoding.max_new_tokens) for p in prompts]
         plan = plan_batches([len(p) + decoding.max_new_tokens for p in prompts], self.batch_tokens)
         generations: list[Optional[Generation]] = [None] * len(prompts)
-        bar = tqdm(total=len(prompts), desc="generating", unit="prompt", disable=not self.progress)
+        bar = ProgressBar(total=len(prompts), desc="generating", unit="prompt", disable=not self.progress)
         with torch.inference_mode():
             for indices in plan.batches:
                 for index, generation in zip(indices, self._generate_batch([prompts[i] for i in indices], decoding)):

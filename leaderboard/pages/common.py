@@ -14,8 +14,17 @@ from results.model_types import MODEL_TYPES
 from ..tables import provenance as prov
 from ..tables import table as t
 from ..data import ResultsCache, Snapshot
-from ..tables.display import ShownTable
+from ..tables.display import ShownTable, escape_markdown
 from ..app_settings import AppSettings
+
+
+def submission_answer(ok: bool, message: str) -> str:
+    """The Submit and Policies tabs' answer, led by a bold "Queued" or "Not queued". A message that
+    already starts with the word ("Queued org/name at ...") gets it bolded, not said twice."""
+    head = "Queued" if ok else "Not queued"
+    if message.startswith(head + " "):
+        return f"**{head}** {escape_markdown(message[len(head) + 1:])}"
+    return f"**{head}.** {escape_markdown(message)}"
 
 
 @dataclass

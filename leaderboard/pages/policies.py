@@ -12,6 +12,7 @@ import gradio as gr
 import pandas as pd
 
 from results.policy import DEFAULT_REFERENCE_SET, REFERENCE_SETS
+from results.policy_files import file_size
 
 from ..policies import policies as p
 from ..policies import policy_figures as pf
@@ -22,7 +23,7 @@ from ..tables.export import write_csv
 from ..submission.hub_lookup import Refused
 from ..policies.policy_submit import INLINE, MAX_NEW_TOKENS, DEFAULT_MAX_NEW_TOKENS, PolicyForm, PolicySubmissions, eligible_judges
 from ..app_settings import AppSettings
-from .common import View, csv_button, default_benchmark, rerender_on, results_grid
+from .common import View, csv_button, default_benchmark, rerender_on, results_grid, submission_answer
 
 FILE_SOURCE, HUB_SOURCE = "Completions file", "Hub model (the worker generates)"
 INTRO = (
@@ -162,12 +163,8 @@ def read_upload(path: Optional[str], max_bytes: int) -> Optional[bytes]:
         return None
     size = Path(path).stat().st_size
     if size > max_bytes:
-        raise Refused(f"The completions file was refused: the file is {size:,} bytes; the limit is {max_bytes:,}.")
+        raise Refused(f"The completions file was refused: the file is {file_size(size)}; the limit is {file_size(max_bytes)}.")
     return Path(path).read_bytes()
-
-
-def answer(ok: bool, message: str) -> str:
-    return f"{'**Queued.**' if ok else '**Not queued.**'} {escape_markdown(message)}"
 
 
 def submit_policy(
@@ -177,7 +174,7 @@ def submit_policy(
     try:
         data = read_upload(upload, settings.max_policy_file_bytes) if source == FILE_SOURCE else None
     except Refused as reason:
-        return answer(False, str(reason))
+        return submission_answer(False, str(reason))
     form = PolicyForm(
         policy=name or "", submitter=submitter or "", completions=data,
         generator=(generator or "") if source == HUB_SOURCE else "", revision=revision or "",
@@ -188,7 +185,7 @@ def submit_policy(
     outcome = submissions.submit(form, eligible_judges(snap.tables.rows, default_benchmark(snap, settings)))
     for request in outcome.requests:
         cache.note_request(request)
-    return answer(outcome.accepted, outcome.message)
+    return submission_answer(outcome.accepted, outcome.message)
 
 
 def submit_handler(cache, settings, submissions, signed_in: bool) -> Callable[..., str]:
@@ -213,7 +210,7 @@ def source_fields(settings: AppSettings) -> list[Any]:
                       elem_id="pol-source")
     with gr.Group(visible=True) as file_box:
         upload = gr.File(
-            label=f"Completions file (JSONL, or an AlpacaEval JSON list; at most {settings.max_policy_file_bytes:,} bytes)",
+            label=f"Completions file (JSONL, or an AlpacaEval JSON list; at most {file_size(settings.max_policy_file_bytes)})",
             file_types=[".jsonl", ".json"], type="filepath", elem_id="pol-file",
         )
     with gr.Row(visible=False) as hub_box:

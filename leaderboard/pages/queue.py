@@ -13,8 +13,10 @@ from .common import View
 
 def queue_tab(cache: ResultsCache) -> list[View]:
     gr.Markdown(
-        "Every submission and where it stands. Times are UTC. *Runs* counts every time a worker took the "
-        "request; a failed request shows the first line of its error, and the whole error below.",
+        "Every submission and where it stands. Times are UTC. A running request shows how far it has got "
+        "(texts or judge calls done, and the time left at its rate so far), as its worker wrote it with its "
+        "last heartbeat. *Runs* counts every time a worker took the request; a failed request shows the "
+        "first line of its error, and the whole error below.",
         elem_classes="lb-note",
     )
     grids = [
@@ -45,7 +47,12 @@ def queue_tab(cache: ResultsCache) -> list[View]:
         keep = picked if picked in {rid for _, rid in choices} else (choices[0][1] if choices else None)
         return [
             *(
-                gr.Dataframe(value=tables[s.status], label=f"{s.title} ({len(tables[s.status])})", datatype="str")
+                gr.Dataframe(
+                    value=tables[s.status],
+                    label=f"{s.title} ({len(tables[s.status])})",
+                    datatype="str",
+                    column_widths=s.widths_for(tables[s.status]),
+                )
                 for s in QUEUE_SECTIONS
             ),
             gr.Dropdown(choices=choices, value=keep),

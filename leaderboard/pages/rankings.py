@@ -115,7 +115,7 @@ def leaderboard_tab(
         shown = t.apply_switches(every, bool(show_incomplete), bool(show_older))
         chosen = chosen_columns(picked, benchmark)
         rows = marks.for_view(shown.rows, [c.header for c in chosen])
-        csv = write_csv(leaderboard_export(rows, chosen), export_dir, f"leaderboard-{benchmark}")
+        csv = write_csv(leaderboard_export(rows, chosen), export_dir, f"{benchmark}-leaderboard")
         in_benchmark = t.filter_rows(
             snap.tables.rows, benchmark=benchmark, show_incomplete=True, show_older=True, provenance=None
         )

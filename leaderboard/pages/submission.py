@@ -16,13 +16,9 @@ from ..data import ResultsCache
 from ..tables.display import escape_markdown
 from ..app_settings import AppSettings
 from ..submission.submit import CRITIQUE_TYPE, DTYPES, JUDGE_TYPE, MAX_CRITIQUES, SubmissionForm, Submissions
+from .common import submission_answer
 
 DEFAULT_JUDGE_FORMAT = JUDGE_DEFAULTS["pairwise"].name
-
-
-def text_message(ok: bool, message: str) -> str:
-    head = "**Queued.**" if ok else "**Not queued.**"
-    return f"{head} {escape_markdown(message)}"
 
 
 @dataclass
@@ -138,7 +134,7 @@ def submit_form(cache: ResultsCache, submissions: Submissions, submitter: str, v
     )
     for request in outcome.requests:
         cache.note_request(request)
-    return text_message(outcome.accepted, outcome.message)
+    return submission_answer(outcome.accepted, outcome.message)
 
 
 def submit_handler(cache: ResultsCache, submissions: Submissions, signed_in: bool) -> Callable[..., str]:

@@ -58,7 +58,7 @@ def subsets_tab(
         chosen_section = chosen_section if chosen_section in choices else ALL_SECTIONS
         every = subset_headers(of_benchmark)
         headers = subset_headers(of_benchmark, section_subsets(benchmark, chosen_section))
-        csv = write_csv(subsets_export(frame, every), export_dir, f"subsets-{benchmark}")
+        csv = write_csv(subsets_export(frame, every), export_dir, f"{benchmark}-subsets")
         return [
             gr.Dropdown(choices=choices, value=chosen_section),
             dataframe_update(subsets_view(frame, headers, settings.model_link_base)),

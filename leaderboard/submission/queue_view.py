@@ -11,7 +11,7 @@ paths are cut to their last part (`display.hide_paths`, `table.model_name`) befo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Callable, Iterable, Optional
 
 import pandas as pd
@@ -48,6 +48,32 @@ def runs(request: EvalRequest) -> int:
     return request.attempts + int(request.status == Status.RUNNING or ended_by_its_worker)
 
 
+def progress_text(request: EvalRequest, now: Optional[datetime] = None) -> str:
+    """A running request's latest count from its worker, e.g. "scoring (classifier): 1,234 / 5,000
+    texts, about 12 min left"; the time left counts down from when the worker wrote it."""
+    progress = request.progress
+    if progress is None:
+        return MISSING
+    text = f"{progress.phase}: {progress.done:,} / {progress.total:,} {progress.unit}s"
+    if progress.eta_s is None:
+        return text
+    since = ((now or datetime.now(timezone.utc)) - _utc(progress.updated_at)).total_seconds()
+    return f"{text}, {_time_left(progress.eta_s - max(0.0, since))}"
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _time_left(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return "less than a minute left"
+    if minutes < 120:
+        return f"about {minutes} min left"
+    return f"about {minutes / 60:.1f} h left"
+
+
 def error_summary(error: Optional[str]) -> str:
     """The first line of an error, cut to fit a table cell; the whole error is shown on demand."""
     text = hide_paths(error or "").strip()
@@ -67,7 +93,7 @@ def _task(request: EvalRequest) -> str:
 @dataclass(frozen=True)
 class Field:
     value: Callable[[EvalRequest], object]
-    width: int  # tens of pixels: wide enough for the usual value's longest word, so words are not cut
+    width: int  # tens of pixels: the least width; a column widens to its longest word (`widths_for`)
 
 
 FIELDS: dict[str, Field] = {
@@ -80,6 +106,7 @@ FIELDS: dict[str, Field] = {
     "Submitted": Field(lambda r: _time(r.submitted_at), 11),
     "Started": Field(lambda r: _time(r.started_at), 11),
     "Last heartbeat": Field(lambda r: _time(r.heartbeat_at), 11),
+    "Progress": Field(progress_text, 24),
     "Finished": Field(lambda r: _time(r.finished_at), 11),
     "Runs": Field(runs, 6),
     "Error": Field(lambda r: error_summary(r.error), 21),
@@ -96,13 +123,32 @@ class QueueSection:
 
     @property
     def widths(self) -> list[str]:
-        """CSS widths of the columns, in pixels."""
+        """CSS widths of the columns, in pixels, before any rows are known."""
         return pixel_widths([FIELDS[c].width for c in self.columns], px_per_share=10)
+
+    def widths_for(self, table: pd.DataFrame) -> list[str]:
+        """CSS widths that fit each column's longest word (cells wrap only at spaces, so a name such
+        as "demo-policies/thorough" is never cut inside), up to a cap beyond which a word is cut."""
+        shares = [
+            max(FIELDS[c].width, min(MAX_WIDTH, round(longest_word([c, *table[c].astype(str)]) * SHARES_PER_CHAR) + 2))
+            for c in self.columns
+        ]
+        return pixel_widths(shares, px_per_share=10)
+
+
+# Tens of pixels per character at the grids' font size (0.95em of 16px: about 8 px for a wide
+# average; digits and lower case are narrower), and the widest column a long word may ask for.
+SHARES_PER_CHAR = 0.85
+MAX_WIDTH = 45
+
+
+def longest_word(texts: Iterable[str]) -> int:
+    return max((len(word) for text in texts for word in text.split()), default=0)
 
 
 QUEUE_SECTIONS: tuple[QueueSection, ...] = (
     QueueSection(Status.PENDING, "Pending", _COMMON, oldest_first=True),
-    QueueSection(Status.RUNNING, "Running", (*_COMMON, "Started", "Last heartbeat")),
+    QueueSection(Status.RUNNING, "Running", (*_COMMON, "Started", "Last heartbeat", "Progress")),
     QueueSection(Status.FINISHED, "Finished", (*_COMMON, "Started", "Finished")),
     QueueSection(Status.FAILED, "Failed", (*_COMMON, "Finished", "Runs", "Error")),
 )

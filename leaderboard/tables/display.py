@@ -418,11 +418,25 @@ def leaderboard_view(rows: pd.DataFrame, columns: Sequence[Column], base_url: st
 
 
 def leaderboard_export(rows: pd.DataFrame, columns: Sequence[Column]) -> pd.DataFrame:
-    """The rows of a view with its columns, at full precision; the model as its plain name."""
+    """The rows of a view with its columns, as precise as the page shows them; the model as its
+    plain name."""
     data: dict[str, pd.Series] = {}
     for column in columns:
         data.update(KINDS[column.kind].export(rows, column))
-    return pd.DataFrame(data, index=rows.index)
+    return as_shown(pd.DataFrame(data, index=rows.index))
+
+
+# Percentages (scores, intervals, shares, differences) are shown with one decimal; the CSV keeps
+# the same, so a download reads as the page does and not "63.849999999999994" (x 100 in floats).
+SHOWN_DECIMALS = 1
+
+
+def as_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns rounded as the page's format rounds them (formatted, then read back, so a value
+    such as 63.85, stored as 63.8499..., comes out as the page's 63.8 whatever numpy would do)."""
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    shown = {c: frame[c].map(lambda v: float(f"{v:.{SHOWN_DECIMALS}f}") if pd.notna(v) else v) for c in floats}
+    return frame.assign(**shown)
 
 
 def subset_headers(subsets: pd.DataFrame, section_subsets: Optional[Sequence[str]] = None) -> list[str]:
@@ -450,8 +464,8 @@ def subsets_view(subsets: pd.DataFrame, headers: Sequence[str], base_url: str = 
 
 
 def subsets_export(subsets: pd.DataFrame, headers: Optional[Sequence[str]] = None) -> pd.DataFrame:
-    """The per-subset table (its `headers` subsets; None: all) as percentages at full precision."""
+    """The per-subset table (its `headers` subsets; None: all) as percentages, as the page shows them."""
     numeric = list(subsets.columns[list(subsets.columns).index(t.SCORE) :])
     keep = numeric if headers is None else [t.SCORE, *headers]
     ids = [c for c in t.SUBSET_ID_COLUMNS if c != t.SCORE]
-    return subsets[[*ids, *keep]].assign(**{c: subsets[c] * 100.0 for c in keep})
+    return as_shown(subsets[[*ids, *keep]].assign(**{c: subsets[c] * 100.0 for c in keep}))

@@ -1,4 +1,5 @@
-"""DataFrame -> CSV text or file, at full precision and safe to open in a spreadsheet (pure).
+"""DataFrame -> CSV text or file, safe to open in a spreadsheet (pure). The numbers are written as
+the frame holds them: the pages round theirs as shown (display.as_shown) before they come here.
 
 Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (and, in some, a tab or carriage
 return) as a formula, so any such text cell gets a leading apostrophe, which shows the text as
@@ -48,22 +49,24 @@ def safe_stem(text: str) -> str:
 
 
 def write_csv(frame: pd.DataFrame, folder: Path, stem: str) -> Path:
-    """Write a download into `folder` under a fresh name, removing downloads older than an hour."""
-    stem = safe_stem(stem)
+    """Write a download as `<stem>.csv`, the name the browser saves it under (the same each time,
+    e.g. rewardbench-leaderboard.csv, not one with a random suffix), in a fresh sub-folder of
+    `folder` so that two sessions' downloads never overwrite each other; downloads older than an
+    hour are removed."""
     folder.mkdir(parents=True, exist_ok=True)
     _prune(folder)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=folder, prefix=f"{stem}-", suffix=".csv", delete=False, encoding="utf-8", newline=""
-    ) as handle:
-        handle.write(to_csv(frame))
-    return Path(handle.name)
+    path = Path(tempfile.mkdtemp(dir=folder, prefix="download-")) / f"{safe_stem(stem)}.csv"
+    path.write_text(to_csv(frame), encoding="utf-8", newline="")
+    return path
 
 
 def _prune(folder: Path) -> None:
     cutoff = time.time() - EXPORT_MAX_AGE_S
-    for old in folder.glob("*.csv"):
+    for old in [*folder.glob("*.csv"), *folder.glob("download-*/*.csv")]:
         try:
             if old.stat().st_mtime < cutoff:
                 old.unlink()
-        except FileNotFoundError:  # another session pruned it first
+                if old.parent != folder:
+                    old.parent.rmdir()
+        except (FileNotFoundError, OSError):  # another session pruned it first
             continue

@@ -21,6 +21,7 @@ class StyleRows(RowMapping):
     the row's `domain`, else the name of the file or config it came from (`chat_filtered.json`)."""
 
     required: tuple[str, ...] = ("id", "prompt", "chosen", "rejected")
+    names_from_files: bool = True
 
     def normalise(self, row: dict[str, Any], config: Optional[str] = None) -> dict[str, Any]:
         raw = row.get("domain") or (config.removesuffix(FILE_SUFFIX) if config else None)

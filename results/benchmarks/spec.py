@@ -45,6 +45,9 @@ class RowMapping:
     groups (language, domain, ...) an example belongs to."""
 
     required: tuple[str, ...] = ("prompt", "chosen", "rejected", "subset", "id")
+    # Whether a local file's name says something about its rows (RM-Bench's chat_filtered.json): then
+    # the loader hands the file's stem to `normalise` as its `config`, as it hands a Hub config's name.
+    names_from_files: bool = False
 
     def normalise(self, row: dict[str, Any], config: Optional[str] = None) -> dict[str, Any]:
         """The row in RewardBench's schema (a copy when anything changes); raises KeyError naming
