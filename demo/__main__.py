@@ -6,9 +6,10 @@
     python -m demo --root DIR       keep the models and the results store under DIR
 
 Everything runs offline on a CPU in a few minutes; a second run reuses every model and result.
-Every model is evaluated on both benchmarks, on toy samples written for this project
-(data/sample-rewardbench.jsonl for RewardBench, data/sample-rewardbench-2.jsonl for RewardBench 2),
-not on their real data: the scores show the pipeline working, nothing about real reward models.
+Every model is evaluated on every demo benchmark (demo/benchmarks.py), on toy samples written for
+this project (data/sample-rewardbench.jsonl for RewardBench, data/sample-rewardbench-2.jsonl for
+RewardBench 2, data/sample-m-rewardbench.jsonl for M-RewardBench), not on their real data: the
+scores show the pipeline working, nothing about real reward models.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from .serve import serve
 
     configure_logging()
-    data = {"rewardbench": args.data, "rewardbench-2": args.data_rb2}
+    data = {**SAMPLES, "rewardbench": args.data, "rewardbench-2": args.data_rb2}
     try:
         statuses = build_and_evaluate(args.root, data, args.seed)
     except DemoError as exc:

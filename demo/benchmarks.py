@@ -1,7 +1,8 @@
 """The benchmarks the demo evaluates on, each with the sample file that stands in for its data.
 
 The worker reads them as its data overrides (`rewardbench=...,rewardbench-2=...`), so every demo
-result is marked custom data and shown under its own label, never as the real benchmark.
+result is marked custom data and shown under its own label, never as the real benchmark. The demo
+queues every model on each of them, and its app offers each of them (demo/serve.py).
 """
 
 from __future__ import annotations
@@ -10,10 +11,19 @@ from pathlib import Path
 from typing import Mapping
 
 from .sample_data import SAMPLE_PATH
+from .sample_data_mrb import SAMPLE_MRB_PATH
 from .sample_data_rb2 import SAMPLE_RB2_PATH
 
-SAMPLES: dict[str, Path] = {"rewardbench": SAMPLE_PATH, "rewardbench-2": SAMPLE_RB2_PATH}
-GENERATORS = {"rewardbench": "demo.sample_data", "rewardbench-2": "demo.sample_data_rb2"}
+SAMPLES: dict[str, Path] = {
+    "rewardbench": SAMPLE_PATH,
+    "rewardbench-2": SAMPLE_RB2_PATH,
+    "m-rewardbench": SAMPLE_MRB_PATH,
+}
+GENERATORS = {
+    "rewardbench": "demo.sample_data",
+    "rewardbench-2": "demo.sample_data_rb2",
+    "m-rewardbench": "demo.sample_data_mrb",
+}
 
 
 def data_overrides(samples: Mapping[str, Path]) -> dict[str, str]:

@@ -5,7 +5,9 @@ Both run exactly as in production, configured by the environment, in processes o
 web process stays free of the torch and models the demo loaded, as the design asks. The app takes
 local model folders (RMLB_ALLOW_LOCAL_MODELS) and re-reads the store every few seconds; the worker
 looks at the queue every few seconds and scores on the demo's sample data (one file per benchmark,
-see demo/benchmarks.py). Ctrl-C or SIGTERM stops
+see demo/benchmarks.py). The app offers exactly those benchmarks (RMLB_BENCHMARKS), so a folder
+submitted in its form is queued on each of them, and each is one the worker has a sample for.
+Ctrl-C or SIGTERM stops
 both (the worker finishes the evaluation in progress; a second Ctrl-C stops it at once); when one
 of them ends on its own, the other is stopped too.
 """
@@ -21,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
-from .benchmarks import overrides_text
+from results.benchmarks import SPECS
+
+from .benchmarks import SAMPLES, overrides_text
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +45,27 @@ def _store(store_root: Path) -> dict[str, str]:
     return {"RMLB_STORE": "local", "RMLB_STORE_ROOT": str(store_root)}
 
 
-def app_environment(base: Mapping[str, str], store_root: Path, host: str, port: int) -> dict[str, str]:
-    """`base` with the app pointed at the demo store, local folders allowed, short refresh intervals."""
+def offered(benchmarks: Sequence[str]) -> str:
+    """RMLB_BENCHMARKS for the demo's benchmarks, in the registry's order (the first leads the pages,
+    as on a host that offers the default ones)."""
+    known = [name for name in SPECS if name in benchmarks]
+    return ",".join(known + [name for name in benchmarks if name not in known])
+
+
+def app_environment(
+    base: Mapping[str, str],
+    store_root: Path,
+    host: str,
+    port: int,
+    benchmarks: Sequence[str] = tuple(SAMPLES),
+) -> dict[str, str]:
+    """`base` with the app pointed at the demo store, offering the demo's benchmarks, local folders
+    allowed, short refresh intervals."""
     return {
         **APP_DEFAULTS,
         **base,
         **_store(store_root),
+        "RMLB_BENCHMARKS": offered(benchmarks),
         "RMLB_SERVER_NAME": host,
         "RMLB_SERVER_PORT": str(port),
     }
@@ -136,7 +155,7 @@ def demo_commands(
 ):
     python = sys.executable
     return [
-        Command("app", [python, str(APP)], app_environment(base_env, store_root, host, port)),
+        Command("app", [python, str(APP)], app_environment(base_env, store_root, host, port, tuple(data))),
         Command(
             "worker",
             [python, "-m", "evaluator.worker"],
