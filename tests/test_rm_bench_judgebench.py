@@ -170,3 +170,73 @@ def test_both_are_registered_with_their_data():
     assert get_spec("rm-bench").core_source.location == "THU-KEG/RM-Bench"
     assert (get_spec("judgebench").core_source.location, get_spec("judgebench").core_source.split) == ("ScalerLab/JudgeBench", "gpt")
     assert category_of("mmlu-pro-law") == "Knowledge" and category_of("livebench-reasoning") == "Reasoning"
+
+
+# ---- the CLI end to end, on a few real rows of each file ------------------------------------------
+
+
+def _cli(tiny_classifier, tmp_path, benchmark: str, data: Path):
+    from evaluator.cli import main
+    from results.schema import EvalResult
+
+    out = tmp_path / "out"
+    code = main(["run", "--model", str(tiny_classifier), "--benchmark", benchmark, "--data", str(data),
+                 "--no-progress", "--max-length", "256", "--bootstrap-samples", "100", "--output", str(out)])
+    assert code == 0
+    result = EvalResult.model_validate_json((out / "tiny-org/tiny-rm.json").read_text())
+    lines = [json.loads(line) for line in (out / "tiny-org/tiny-rm.scores.jsonl").read_text().splitlines()]
+    return result, lines
+
+
+@needs_data
+def test_cli_scores_rm_bench_files_and_the_matrix_recomputes_from_the_scores_file(tiny_classifier, tmp_path):
+    folder = tmp_path / "rm-bench"
+    folder.mkdir()
+    for name in RM_FILES:  # the authors' per-domain files, a few rows each, names kept (they say the domain)
+        rows = json.loads((DATA / "rm-bench" / name).read_text())[:4]
+        (folder / name).write_text(json.dumps(rows))
+    result, lines = _cli(tiny_classifier, tmp_path, "rm-bench", folder)
+
+    assert len(lines) == 16 and all(len(ln["scores_chosen"]) == len(ln["scores_rejected"]) == 3 for ln in lines)
+    assert sorted({ln["subset"] for ln in lines}) == ["chat", "code", "safety"]
+    for domain in ("chat", "code", "safety"):
+        mine = [ln for ln in lines if ln["subset"] == domain]
+        cells = {f"M{i}{j}": sum(ln["scores_chosen"][i] > ln["scores_rejected"][j] for ln in mine) / len(mine)
+                 for i in range(3) for j in range(3)}
+        assert result.subsets[domain].parts == pytest.approx(cells, abs=1e-12)
+        assert result.sections[domain.capitalize()].score == pytest.approx(sum(cells.values()) / 9, abs=1e-12)
+    assert result.benchmark.custom_data and result.benchmark.missing_subsets == []
+    assert result.score == pytest.approx(np.mean([result.sections[c].score for c in ("Chat", "Code", "Safety")]))
+    assert result.stats.num_texts == 16 * 6
+
+
+@needs_data
+def test_cli_scores_judgebench_pairs(tiny_classifier, tmp_path):
+    raw = [json.loads(line) for line in (DATA / "judgebench" / "gpt-4o-2024-05-13.jsonl").read_text().splitlines()]
+    picked = [next(r for r in raw if category_of(r["source"]) == c) for c in ("Knowledge", "Reasoning", "Math", "Coding")]
+    picked += [r for r in raw if r not in picked][:8]
+    data = tmp_path / "judgebench.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in picked))
+    result, lines = _cli(tiny_classifier, tmp_path, "judgebench", data)
+
+    assert [ln["id"] for ln in lines] == [r["pair_id"] for r in picked]
+    right = [ln["scores_chosen"][0] > ln["scores_rejected"][0] for ln in lines]
+    assert result.score == pytest.approx(sum(right) / len(right), abs=1e-12)
+    assert result.sections[ALL_EXAMPLES].score == result.score
+    assert set(result.subsets) == {"Knowledge", "Reasoning", "Math", "Coding"}
+
+
+@needs_data
+def test_a_bad_judgebench_row_is_refused_with_its_line_and_nothing_is_scored(tiny_classifier, tmp_path, capsys):
+    from evaluator.cli import main
+
+    raw = (DATA / "judgebench" / "gpt-4o-2024-05-13.jsonl").read_text().splitlines()[:3]
+    bad = json.loads(raw[1])
+    bad["label"] = "A=B"
+    data = tmp_path / "bad.jsonl"
+    data.write_text("\n".join([raw[0], json.dumps(bad), raw[2]]) + "\n")
+    code = main(["run", "--model", str(tiny_classifier), "--benchmark", "judgebench", "--data", str(data),
+                 "--no-progress", "--output", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code != 0 and "line 2" in err and bad["pair_id"] in err and "neither 'A>B' nor 'B>A'" in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.json"))
