@@ -42,9 +42,11 @@ def _store(store_root: Path) -> dict[str, str]:
 
 
 def app_environment(base: Mapping[str, str], store_root: Path, host: str, port: int) -> dict[str, str]:
-    """`base` with the app pointed at the demo store, local folders allowed, short refresh intervals."""
+    """`base` with the app pointed at the demo store, local folders allowed (from the demo's models
+    folder beside the store, `<demo>/models`, where the README says to put one), short refresh intervals."""
     return {
         **APP_DEFAULTS,
+        "RMLB_LOCAL_MODEL_ROOTS": str(store_root.parent / "models"),
         **base,
         **_store(store_root),
         "RMLB_SERVER_NAME": host,

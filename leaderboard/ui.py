@@ -21,6 +21,7 @@ from .data import ResultsCache, Snapshot
 from .pages import about, charts, examples, header, queue, rankings, submission, subsets
 from .pages import policies as policies_page
 from .pages.common import View
+from .policy_submit import PolicySubmissions
 from .settings import AppSettings
 from .submit import Submissions
 
@@ -88,6 +89,9 @@ def build_app(
     cache = cache or ResultsCache(store)
     cache.ensure_loaded()
     submissions = submissions or Submissions(store, settings)
+    # Both forms look the queue up in one index, which each refresh replaces (no read per submission).
+    policy_submissions = PolicySubmissions(store, settings, queue=submissions.queue)
+    cache.on_refresh(lambda snapshot: submissions.queue.replace(snapshot.requests))
     export_dir = export_dir or Path(tempfile.mkdtemp(prefix="leaderboard-csv-"))
     # No usage analytics leave the host; cached download files are deleted after an hour.
     with gr.Blocks(title=header.APP_TITLE, analytics_enabled=False, delete_cache=(3600, 3600)) as app:
@@ -103,7 +107,7 @@ def build_app(
             with gr.Tab("Examples", id="examples"):
                 example_views = examples.examples_tab(cache, settings)
             with gr.Tab("Policies", id="policies"):
-                policy_views = policies_page.policies_tab(cache, settings, export_dir)
+                policy_views = policies_page.policies_tab(cache, settings, export_dir, policy_submissions)
             with gr.Tab("Submit", id="submit"):
                 submitted = submission.submit_tab(cache, settings, submissions)
             with gr.Tab("Queue", id="queue"):

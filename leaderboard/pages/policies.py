@@ -22,7 +22,7 @@ from ..export import write_csv
 from ..hub_lookup import Refused
 from ..policy_submit import INLINE, MAX_NEW_TOKENS, DEFAULT_MAX_NEW_TOKENS, PolicyForm, PolicySubmissions, eligible_judges
 from ..settings import AppSettings
-from .common import View, csv_button, default_benchmark, rerender_on, results_grid
+from .common import View, client_address, csv_button, default_benchmark, rerender_on, results_grid
 
 FILE_SOURCE, HUB_SOURCE = "Completions file", "Hub model (the worker generates)"
 INTRO = (
@@ -171,7 +171,12 @@ def answer(ok: bool, message: str) -> str:
 
 
 def submit_policy(
-    cache: ResultsCache, settings: AppSettings, submissions: PolicySubmissions, submitter: str, values: Sequence[Any]
+    cache: ResultsCache,
+    settings: AppSettings,
+    submissions: PolicySubmissions,
+    submitter: str,
+    values: Sequence[Any],
+    client: str = "",
 ) -> str:
     name, source, upload, generator, revision, max_new_tokens, reference_set, ticked = values
     try:
@@ -182,7 +187,7 @@ def submit_policy(
         policy=name or "", submitter=submitter or "", completions=data,
         generator=(generator or "") if source == HUB_SOURCE else "", revision=revision or "",
         max_new_tokens=int(max_new_tokens or DEFAULT_MAX_NEW_TOKENS), reward_models=tuple(ticked or ()),
-        reference_set=reference_set or DEFAULT_REFERENCE_SET,
+        reference_set=reference_set or DEFAULT_REFERENCE_SET, client=client,
     )
     snap = cache.snapshot
     outcome = submissions.submit(form, eligible_judges(snap.tables.rows, default_benchmark(snap, settings)))
@@ -196,14 +201,16 @@ def submit_handler(cache, settings, submissions, signed_in: bool) -> Callable[..
     if signed_in:
 
         def on_submit(name, source, upload, generator, revision, tokens, reference, ticked,
-                      profile: Optional[gr.OAuthProfile]) -> str:
+                      profile: Optional[gr.OAuthProfile], request: gr.Request) -> str:
             values = (name, source, upload, generator, revision, tokens, reference, ticked)
-            return submit_policy(cache, settings, submissions, profile.username if profile else "", values)
+            user = profile.username if profile else ""
+            return submit_policy(cache, settings, submissions, user, values, client_address(request))
     else:
 
-        def on_submit(name, source, upload, generator, revision, tokens, reference, ticked, submitter) -> str:
+        def on_submit(name, source, upload, generator, revision, tokens, reference, ticked, submitter,
+                      request: gr.Request) -> str:
             values = (name, source, upload, generator, revision, tokens, reference, ticked)
-            return submit_policy(cache, settings, submissions, submitter, values)
+            return submit_policy(cache, settings, submissions, submitter, values, client_address(request))
 
     return on_submit
 

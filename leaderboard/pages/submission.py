@@ -15,6 +15,7 @@ from ..data import ResultsCache
 from ..display import escape_markdown
 from ..settings import AppSettings
 from ..submit import CRITIQUE_TYPE, DTYPES, JUDGE_TYPE, MAX_CRITIQUES, SubmissionForm, Submissions
+from .common import client_address
 
 DEFAULT_JUDGE_FORMAT = JUDGE_DEFAULTS["pairwise"].name
 
@@ -124,7 +125,9 @@ def form_fields(allow_local: bool = False, offered: Sequence[str] = ("rewardbenc
     )
 
 
-def submit_form(cache: ResultsCache, submissions: Submissions, submitter: str, values: Sequence[Any]) -> str:
+def submit_form(
+    cache: ResultsCache, submissions: Submissions, submitter: str, values: Sequence[Any], client: str = ""
+) -> str:
     *texts, judge_format, num_critiques, critique_temperature, benchmarks = values
     model, revision, model_type, ref_model, chat_template, dtype = ((v or "") for v in texts)
     outcome = submissions.submit(
@@ -133,6 +136,7 @@ def submit_form(cache: ResultsCache, submissions: Submissions, submitter: str, v
             judge_format=judge_format or "",
             num_critiques=int(num_critiques if num_critiques is not None else 1),
             critique_temperature=float(critique_temperature or 0.0),
+            client=client,
         )
     )
     for request in outcome.requests:
@@ -147,21 +151,21 @@ def submit_handler(cache: ResultsCache, submissions: Submissions, signed_in: boo
 
         def on_submit(
             model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature, benchmarks,
-            profile: Optional[gr.OAuthProfile],
+            profile: Optional[gr.OAuthProfile], request: gr.Request,
         ) -> str:
             name = profile.username if profile else ""
             values = (model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature,
                       benchmarks)
-            return submit_form(cache, submissions, name, values)
+            return submit_form(cache, submissions, name, values, client_address(request))
     else:
 
         def on_submit(
             model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature, benchmarks,
-            name,
+            name, request: gr.Request,
         ) -> str:
             values = (model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature,
                       benchmarks)
-            return submit_form(cache, submissions, name, values)
+            return submit_form(cache, submissions, name, values, client_address(request))
 
     return on_submit
 
