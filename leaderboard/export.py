@@ -1,4 +1,10 @@
-"""DataFrame -> CSV text or file, at full precision and safe to open in a spreadsheet (pure).
+"""DataFrame -> CSV text or file, at full precision and safe to open in a spreadsheet.
+
+Every render of a table hands its download button a CSV file. A file is named by a hash of its
+content and written only when no file has that name yet, so a view rendered again (a reload, the
+periodic check, 75 renders in 20 s) writes nothing: one file per data version and filter. The folder
+is kept small: files unused for an hour go, and the oldest go first past `EXPORT_MAX_BYTES`. The app
+serves the folder as Gradio static files (`ui.build_app`), so Gradio keeps no copy in its cache.
 
 Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (and, in some, a tab or carriage
 return) as a formula, so any such text cell gets a leading apostrophe, which shows the text as
@@ -7,7 +13,9 @@ written. Numbers are left alone: a negative number is data, not a formula.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
 import tempfile
 import time
@@ -19,6 +27,7 @@ log = logging.getLogger(__name__)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_MAX_AGE_S = 3600.0
+EXPORT_MAX_BYTES = 64 * 1024 * 1024  # a few hundred distinct views of the largest table
 
 
 def neutralize_formula(value: object) -> object:
@@ -48,22 +57,43 @@ def safe_stem(text: str) -> str:
 
 
 def write_csv(frame: pd.DataFrame, folder: Path, stem: str) -> Path:
-    """Write a download into `folder` under a fresh name, removing downloads older than an hour."""
-    stem = safe_stem(stem)
+    """The download of `frame` in `folder`, named by its content: written once, reused after."""
+    data = to_csv(frame).encode("utf-8")
+    path = folder / f"{safe_stem(stem)}-{hashlib.sha256(data).hexdigest()[:20]}.csv"
+    try:
+        os.utime(path)  # in use again: the pruning keeps it another hour
+        return path
+    except FileNotFoundError:
+        pass
     folder.mkdir(parents=True, exist_ok=True)
-    _prune(folder)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=folder, prefix=f"{stem}-", suffix=".csv", delete=False, encoding="utf-8", newline=""
-    ) as handle:
-        handle.write(to_csv(frame))
-    return Path(handle.name)
+    _prune(folder, EXPORT_MAX_BYTES - len(data))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)  # readers never see half a file
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: Path, budget: int) -> None:
+    """Remove downloads unused for an hour, then the oldest until the rest fit in `budget` bytes."""
     cutoff = time.time() - EXPORT_MAX_AGE_S
+    kept = []
     for old in folder.glob("*.csv"):
         try:
-            if old.stat().st_mtime < cutoff:
+            stat = old.stat()
+            if stat.st_mtime < cutoff:
                 old.unlink()
+            else:
+                kept.append((stat.st_mtime, stat.st_size, old))
         except FileNotFoundError:  # another session pruned it first
             continue
+    total = sum(size for _, size, _ in kept)
+    for _, size, old in sorted(kept):
+        if total <= budget:
+            break
+        old.unlink(missing_ok=True)
+        total -= size

@@ -53,6 +53,7 @@ from results.schema import BenchmarkInfo, CritiqueInfo, EvalResult, JudgeInfo
 from results.sections import SECTIONS_BY_BENCHMARK, Section, overall_score, section_scores, subset_order
 
 from . import provenance as prov
+from .form_text import escape_invisible
 
 log = logging.getLogger(__name__)
 
@@ -395,7 +396,9 @@ RESULT_FORMATS: tuple[ResultFormat, ...] = (
 def parse_result(path: str, data: bytes) -> ResultRecord:
     for fmt in RESULT_FORMATS:
         if fmt.sniff(data):
-            return fmt.parse(data, path)
+            record = fmt.parse(data, path)
+            # A name with a right-to-left override or a zero-width space could pass for another's: spelled out.
+            return replace(record, model=escape_invisible(record.model), model_type=escape_invisible(record.model_type))
     raise UnreadableResult("no known result format")
 
 

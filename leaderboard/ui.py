@@ -93,6 +93,9 @@ def build_app(
     policy_submissions = PolicySubmissions(store, settings, queue=submissions.queue)
     cache.on_refresh(lambda snapshot: submissions.queue.replace(snapshot.requests))
     export_dir = export_dir or Path(tempfile.mkdtemp(prefix="leaderboard-csv-"))
+    export_dir.mkdir(parents=True, exist_ok=True)
+    # Served in place: Gradio would otherwise copy every CSV a render hands out into its cache.
+    gr.set_static_paths([export_dir])
     # No usage analytics leave the host; cached download files are deleted after an hour.
     with gr.Blocks(title=header.APP_TITLE, analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         seen = gr.State(0)
@@ -146,6 +149,8 @@ def launch(app: gr.Blocks, settings: AppSettings, **overrides: Any):
         "theme": THEME,
         "css": CSS,
         "footer_links": [],
+        # No upload is ever larger than a completions file the policy form takes (Gradio answers 413).
+        "max_file_size": settings.max_policy_file_bytes,
         **overrides,
     }
     return app.launch(**options)

@@ -39,8 +39,32 @@ def test_missing_values_are_empty_cells():
     assert out[2] == ["", ""]
 
 
-def test_write_csv_makes_a_fresh_file_each_time(tmp_path):
+def test_write_csv_writes_a_view_once_and_names_it_by_its_content(tmp_path):
     frame = pd.DataFrame({"Model": ["=x"], "Score": [0.5]})
-    first, second = write_csv(frame, tmp_path, "view"), write_csv(frame, tmp_path, "view")
-    assert first != second and first.name.startswith("view-") and first.suffix == ".csv"
+    first = write_csv(frame, tmp_path, "view")
+    written = first.stat().st_ino
+    second = write_csv(frame, tmp_path, "view")
+    assert first == second and second.stat().st_ino == written  # the same file, not written again
+    assert first.name.startswith("view-") and first.suffix == ".csv"
     assert first.read_text(encoding="utf-8") == "Model,Score\n'=x,0.5\n"
+    other = write_csv(frame.assign(Score=[0.25]), tmp_path, "view")
+    assert other != first and sorted(tmp_path.iterdir()) == sorted([first, other])
+
+
+def test_the_download_folder_keeps_under_its_byte_budget_oldest_first(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from leaderboard import export
+
+    monkeypatch.setattr(export, "EXPORT_MAX_BYTES", 3_000)
+    paths = []
+    for i in range(6):  # each file about 1 KB
+        paths.append(write_csv(pd.DataFrame({"Model": [f"{i}" * 1000]}), tmp_path, "view"))
+        os.utime(paths[-1], (time.time() - 100 + i, time.time() - 100 + i))
+    kept = sorted(tmp_path.glob("*.csv"))
+    assert sum(p.stat().st_size for p in kept) <= 3_000 and paths[-1] in kept and paths[0] not in kept
+    stale = paths[-1]
+    os.utime(stale, (time.time() - 2 * export.EXPORT_MAX_AGE_S,) * 2)
+    write_csv(pd.DataFrame({"Model": ["new"]}), tmp_path, "view")
+    assert not stale.exists()  # unused for an hour
