@@ -276,5 +276,5 @@ def policies_tab(cache: ResultsCache, settings: AppSettings, export_dir: Path,
         message = gr.Markdown(elem_id="pol-message")
     inputs = fields if settings.on_space else [*fields, submitter]
     button.click(submit_handler(cache, settings, submissions, settings.on_space), inputs, [message],
-                 concurrency_limit=2)
+                 concurrency_limit=2, api_name="submit_policy")
     return [*views, choices_view]

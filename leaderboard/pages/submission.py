@@ -197,5 +197,6 @@ def submit_tab(cache: ResultsCache, settings: AppSettings, submissions: Submissi
     message = gr.Markdown(elem_id="sub-message")
     inputs = form.components if settings.on_space else [*form.components, submitter]
     return button.click(
-        submit_handler(cache, submissions, settings.on_space), inputs, [message], concurrency_limit=4
+        submit_handler(cache, submissions, settings.on_space), inputs, [message], concurrency_limit=4,
+        api_name="submit_model",
     )
