@@ -201,14 +201,14 @@ def submit_handler(cache, settings, submissions, signed_in: bool) -> Callable[..
     if signed_in:
 
         def on_submit(name, source, upload, generator, revision, tokens, reference, ticked,
-                      profile: Optional[gr.OAuthProfile], request: gr.Request) -> str:
+                      profile: Optional[gr.OAuthProfile], request: Optional[gr.Request] = None) -> str:
             values = (name, source, upload, generator, revision, tokens, reference, ticked)
             user = profile.username if profile else ""
             return submit_policy(cache, settings, submissions, user, values, client_address(request))
     else:
 
         def on_submit(name, source, upload, generator, revision, tokens, reference, ticked, submitter,
-                      request: gr.Request) -> str:
+                      request: Optional[gr.Request] = None) -> str:
             values = (name, source, upload, generator, revision, tokens, reference, ticked)
             return submit_policy(cache, settings, submissions, submitter, values, client_address(request))
 

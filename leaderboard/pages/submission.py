@@ -151,7 +151,7 @@ def submit_handler(cache: ResultsCache, submissions: Submissions, signed_in: boo
 
         def on_submit(
             model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature, benchmarks,
-            profile: Optional[gr.OAuthProfile], request: gr.Request,
+            profile: Optional[gr.OAuthProfile], request: Optional[gr.Request] = None,
         ) -> str:
             name = profile.username if profile else ""
             values = (model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature,
@@ -161,7 +161,7 @@ def submit_handler(cache: ResultsCache, submissions: Submissions, signed_in: boo
 
         def on_submit(
             model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature, benchmarks,
-            name, request: gr.Request,
+            name, request: Optional[gr.Request] = None,
         ) -> str:
             values = (model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature,
                       benchmarks)
@@ -172,9 +172,9 @@ def submit_handler(cache: ResultsCache, submissions: Submissions, signed_in: boo
 
 def submit_tab(cache: ResultsCache, settings: AppSettings, submissions: Submissions):
     local = (
-        " Models may also be a folder on this server (an absolute path, or one relative to the app's "
-        "working directory) with a config.json and safetensors weights; it is shown by its last two "
-        "names, never its path."
+        " Models may also be a folder on this server, in one of the folders the host keeps models in (an "
+        "absolute path, or one relative to the app's working directory), with a config.json and "
+        "safetensors weights; it is shown by its last two names, never its path."
         if settings.allow_local_models
         else ""
     )
