@@ -272,3 +272,9 @@ def test_an_open_page_picks_up_the_next_good_refresh_after_a_failed_one_by_itsel
     cache.refresh()  # the schedule's next run
     seen, header = renderer.if_newer(seen)
     assert header.startswith("**1** results") and "failed" not in header
+
+
+def test_invisible_characters_in_a_hand_written_request_are_spelled_out_in_the_queue():
+    hidden = request("r-rtl", Status.PENDING, 0, submitter="mallory\u202eecila")
+    [cell] = queue_tables([hidden])[Status.PENDING]["Submitter"]
+    assert cell == "mallory\\u202eecila"
