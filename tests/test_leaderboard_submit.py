@@ -494,3 +494,12 @@ def test_one_policy_submission_counts_once_toward_the_weekly_limit(hub, tmp_path
     assert outcome.accepted, outcome.message  # the three requests above are one submission
     refused = submissions(hub, store, max_submissions_per_week=2).submit(form("acme/base"))
     assert not refused.accepted and "has made 2 submissions" in refused.message
+
+
+def test_local_folders_need_the_roots_they_may_come_from():
+    from leaderboard.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="RMLB_ALLOW_LOCAL_MODELS needs RMLB_LOCAL_MODEL_ROOTS"):
+        AppSettings.from_env({"RMLB_ALLOW_LOCAL_MODELS": "true"})
+    settings = AppSettings.from_env({"RMLB_ALLOW_LOCAL_MODELS": "true", "RMLB_LOCAL_MODEL_ROOTS": "/srv/a, /srv/b"})
+    assert settings.local_model_roots == ("/srv/a", "/srv/b")
