@@ -65,7 +65,8 @@ class QueueIndex:
         self._by_model: dict[tuple[str, str], list[EvalRequest]] = defaultdict(list)
         self._by_submitter: dict[str, _Times] = defaultdict(_Times)
         self._everyone = _Times()
-        for request in self._requests.values():
+        # Oldest first: each time then lands at the end of its sorted list (no shifting).
+        for request in sorted(self._requests.values(), key=lambda r: r.submitted_at):
             self._index(request)
 
     def _index(self, request: EvalRequest) -> None:
