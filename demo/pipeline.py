@@ -80,7 +80,9 @@ def demo_submissions(store: Store, layout: DemoLayout, benchmarks: tuple[str, ..
         store_root=layout.store,
         benchmarks=benchmarks,
         allow_local_models=True,
+        local_model_roots=(str(layout.models),),
         max_submissions_per_week=OWN_SUBMISSIONS_PER_WEEK,
+        max_submissions_per_hour=OWN_SUBMISSIONS_PER_WEEK,
     )
     return Submissions(store, settings)
 

@@ -60,9 +60,11 @@ def app_environment(
     benchmarks: Sequence[str] = tuple(SAMPLES),
 ) -> dict[str, str]:
     """`base` with the app pointed at the demo store, offering the demo's benchmarks, local folders
-    allowed, short refresh intervals."""
+    allowed (from the demo's models folder beside the store, `<demo>/models`, where the README says to
+    put one), short refresh intervals."""
     return {
         **APP_DEFAULTS,
+        "RMLB_LOCAL_MODEL_ROOTS": str(store_root.parent / "models"),
         **base,
         **_store(store_root),
         "RMLB_BENCHMARKS": offered(benchmarks),

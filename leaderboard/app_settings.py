@@ -8,10 +8,17 @@ RMLB_HUB_*, HF_TOKEN, HF_ENDPOINT) are shared with the worker: see `results/stor
 | RMLB_REFRESH_INTERVAL_S       | seconds between scheduled re-reads of the store         | 300              |
 | RMLB_UI_POLL_S                | seconds between a browser's checks for newer data       | 30               |
 | RMLB_MANUAL_REFRESH_MIN_S     | the Refresh button re-reads only data older than this   | 10               |
-| RMLB_MAX_SUBMISSIONS_PER_WEEK | submissions one submitter may make in 7 days            | 5                |
+| RMLB_MAX_SUBMISSIONS_PER_WEEK | submissions one submitter may make in 7 days (the      | 5                |
+|                               | signed-in Hub user on a Space; elsewhere the typed name |                  |
+|                               | and, apart, the client address, kept in memory only)    |                  |
 | RMLB_ALLOW_REMOTE_CODE        | accept models that need `trust_remote_code`             | false            |
 | RMLB_ALLOW_LOCAL_MODELS       | the Submit form also takes a model folder on this host  | false            |
 |                               | (absolute, or relative to the app's working directory)  |                  |
+| RMLB_LOCAL_MODEL_ROOTS        | the folders under which local model folders are taken,  | (none; needed   |
+|                               | comma-separated (never Gradio's upload folder; no link  | when local      |
+|                               | may lead out of them)                                   | folders are on) |
+| RMLB_MAX_SUBMISSIONS_PER_HOUR | submissions the whole leaderboard takes in an hour,     | 20               |
+|                               | whoever sends them                                      |                  |
 | RMLB_HUB_TIMEOUT_S            | seconds a submission check waits for the Hub to answer  | 10               |
 | RMLB_BENCHMARKS               | benchmarks a submission may ask for, comma-separated;   | the specs marked |
 |                               | the form ticks them all; the first leads the pages      | offered_by_      |
@@ -54,6 +61,8 @@ class AppSettings(StoreSettings):
     allow_remote_code: bool = False
     # Off on a public host: a folder on the host is the host's to vouch for (the demo turns it on).
     allow_local_models: bool = False
+    local_model_roots: tuple[str, ...] = ()
+    max_submissions_per_hour: int = Field(20, ge=1)
     hub_timeout_s: float = Field(10.0, gt=0)
     benchmarks: tuple[str, ...] = DEFAULT_OFFERED
     server_name: str = "127.0.0.1"
@@ -109,6 +118,25 @@ class AppSettings(StoreSettings):
             if bad:
                 raise ValueError(f"{', '.join(bad)}: a Hub dataset repo looks like 'org/name'")
         return value
+
+    @field_validator("local_model_roots", mode="before")
+    @classmethod
+    def _split_roots(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, (list, tuple)):
+            value = tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+        return value
+
+    @model_validator(mode="after")
+    def _local_folders_need_roots(self) -> "AppSettings":
+        # Without roots a local path could be any folder of the host (/proc/self, /root, uploads).
+        if self.allow_local_models and not self.local_model_roots:
+            raise ValueError(
+                "RMLB_ALLOW_LOCAL_MODELS needs RMLB_LOCAL_MODEL_ROOTS: the folders under which model "
+                "folders may be submitted (comma-separated)"
+            )
+        return self
 
     @property
     def benchmark(self) -> str:

@@ -49,6 +49,19 @@ class ResultsCache:
         self._snapshot = Snapshot(tables=build_tables([]))
         self._refresh_lock = threading.Lock()  # the schedule and the button never refresh at once
         self.examples = ExampleFiles(store)  # per-example files, read when a page asks for them
+        self._listeners: list[Callable[[Snapshot], None]] = []
+
+    def on_refresh(self, listener: Callable[[Snapshot], None]) -> None:
+        """Call `listener` with each new snapshot a refresh reads (e.g. the submissions' queue index,
+        which then never reads the queue itself)."""
+        self._listeners.append(listener)
+
+    def _tell(self, snapshot: Snapshot) -> None:
+        for listener in self._listeners:
+            try:
+                listener(snapshot)
+            except Exception:  # a listener's failure must not fail the refresh that fed it
+                log.exception("a refresh listener failed")
 
     @property
     def snapshot(self) -> Snapshot:
@@ -75,6 +88,7 @@ class ResultsCache:
                 return self._snapshot
             elapsed = time.perf_counter() - start
             self._snapshot = Snapshot(tables, requests, self._clock(), previous.version + 1, elapsed)
+            self._tell(self._snapshot)
             self.examples.warm_in_background(zip(tables.rows[PATH], tables.rows[EVALUATED]))
             counts = (len(tables.rows), len(tables.skipped), len(requests))
             # A short refresh interval (the demo's) would otherwise log the same line every few seconds.

@@ -21,6 +21,7 @@ from .data import ResultsCache, Snapshot
 from .pages import about, charts, examples, header, queue, rankings, submission, subsets
 from .pages import policies as policies_page
 from .pages.common import View
+from .policies.policy_submit import PolicySubmissions
 from .app_settings import AppSettings
 from .submission.submit import Submissions
 
@@ -88,7 +89,13 @@ def build_app(
     cache = cache or ResultsCache(store)
     cache.ensure_loaded()
     submissions = submissions or Submissions(store, settings)
+    # Both forms look the queue up in one index, which each refresh replaces (no read per submission).
+    policy_submissions = PolicySubmissions(store, settings, queue=submissions.queue)
+    cache.on_refresh(lambda snapshot: submissions.queue.replace(snapshot.requests))
     export_dir = export_dir or Path(tempfile.mkdtemp(prefix="leaderboard-csv-"))
+    export_dir.mkdir(parents=True, exist_ok=True)
+    # Served in place: Gradio would otherwise copy every CSV a render hands out into its cache.
+    gr.set_static_paths([export_dir])
     # No usage analytics leave the host; cached download files are deleted after an hour.
     with gr.Blocks(title=header.APP_TITLE, analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         seen = gr.State(0)
@@ -103,7 +110,7 @@ def build_app(
             with gr.Tab("Examples", id="examples"):
                 example_views = examples.examples_tab(cache, settings)
             with gr.Tab("Policies", id="policies"):
-                policy_views = policies_page.policies_tab(cache, settings, export_dir)
+                policy_views = policies_page.policies_tab(cache, settings, export_dir, policy_submissions)
             with gr.Tab("Submit", id="submit"):
                 submitted = submission.submit_tab(cache, settings, submissions)
             with gr.Tab("Queue", id="queue"):
@@ -142,6 +149,8 @@ def launch(app: gr.Blocks, settings: AppSettings, **overrides: Any):
         "theme": THEME,
         "css": CSS,
         "footer_links": [],
+        # No upload is ever larger than a completions file the policy form takes (Gradio answers 413).
+        "max_file_size": settings.max_policy_file_bytes,
         **overrides,
     }
     return app.launch(**options)

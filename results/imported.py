@@ -28,7 +28,7 @@ from typing import Iterator, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .names import InvalidModelName
-from .store import RESULTS_DIR, Store, safe_path
+from .store import RESULTS_DIR, Store, is_safe_path, safe_path
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +156,8 @@ def iter_imported_files(store: Store) -> Iterator[tuple[str, bytes, ImportedFile
     file. A file that is gone or whose bytes no longer match its record is skipped and logged."""
     for manifest in iter_manifests(store):
         for entry in manifest.files.values():
+            if not is_safe_path(entry.store_path):
+                continue
             data = store.read_file(entry.store_path)
             if data is None:
                 log.warning(

@@ -74,6 +74,18 @@ def check_path(path: str) -> str:
     return path
 
 
+def is_safe_path(path: str) -> bool:
+    """Whether a listed store path may be read; one that `check_path` refuses (a folder named
+    `<img ...>` put there by hand, say) is skipped with one log line, like an unreadable file:
+    one bad name must never stop the reading of every other file."""
+    try:
+        check_path(path)
+    except InvalidModelName as exc:
+        log.warning("skipping %s: %s", ascii(path)[:300], exc)
+        return False
+    return True
+
+
 def result_path(benchmark: str, org: str, name: str, revision: str) -> str:
     """Where the result of `org/name` at `revision` on `benchmark` is written."""
     return safe_path(RESULTS_DIR, benchmark, org, name, f"{revision}.json")
@@ -209,7 +221,7 @@ class StoreBase:
     def list_requests(self) -> list[EvalRequest]:
         requests = []
         for path in self.list_files(REQUESTS_DIR):
-            if not path.endswith(".json"):
+            if not path.endswith(".json") or not is_safe_path(path):
                 continue
             request = _parse_request(path, self.read_file(path))
             if request is not None and _is_stored_where_named(path, request):
@@ -218,7 +230,7 @@ class StoreBase:
 
     def iter_result_files(self) -> Iterator[tuple[str, bytes]]:
         for path in self.list_files(RESULTS_DIR):
-            if path.endswith(".json"):
+            if path.endswith(".json") and is_safe_path(path):
                 data = self.read_file(path)
                 if data is not None:
                     yield path, data

@@ -77,12 +77,12 @@ def _plain_environment() -> dict[str, str]:
 
 
 @pytest.fixture
-def served(tmp_path, store) -> Iterator[str]:
-    """The app over the store with the demo's app settings, and its refresh schedule running."""
+def served(tmp_path, store, tiny_classifier) -> Iterator[str]:
+    """The app over the store with the demo's app settings (local folders from where the test's
+    models are), and its refresh schedule running."""
     demo = {key.removeprefix(PREFIX).lower(): value for key, value in APP_DEFAULTS.items()}
-    settings = AppSettings.from_fields(
-        {**demo, "store": "local", "store_root": store.root, "refresh_interval_s": 1, "ui_poll_s": 1}
-    )
+    fields = {"store": "local", "store_root": store.root, "refresh_interval_s": 1, "ui_poll_s": 1}
+    settings = AppSettings.from_fields({**demo, **fields, "local_model_roots": str(tiny_classifier.parents[1])})
     assert settings.allow_local_models
     cache = ResultsCache(store)
     scheduler = start_refresh_schedule(cache, settings)

@@ -39,21 +39,37 @@ def test_missing_values_are_empty_cells():
     assert out[2] == ["", ""]
 
 
-def test_write_csv_keeps_a_stable_name_in_a_fresh_folder_each_time(tmp_path):
+def test_write_csv_keeps_a_stable_name_and_writes_a_view_once(tmp_path):
     frame = pd.DataFrame({"Model": ["=x"], "Score": [0.5]})
-    first, second = write_csv(frame, tmp_path, "view"), write_csv(frame, tmp_path, "view")
-    assert first.name == second.name == "view.csv"  # what the browser saves: no random suffix
-    assert first != second and first.parent.parent == second.parent.parent == tmp_path  # two sessions never clash
+    first = write_csv(frame, tmp_path, "view")
+    written = first.stat().st_ino
+    second = write_csv(frame, tmp_path, "view")
+    assert first.name == "view.csv"  # what the browser saves: no random suffix
+    assert first == second and second.stat().st_ino == written  # the same file, not written again
     assert first.read_text(encoding="utf-8") == "Model,Score\n'=x,0.5\n"
+    other = write_csv(frame.assign(Score=[0.25]), tmp_path, "view")
+    assert other.name == "view.csv" and other != first  # another view: its own folder, the same name
+    assert sorted(tmp_path.glob("*/*.csv")) == sorted([first, other])
 
 
-def test_old_downloads_are_pruned_with_their_folders(tmp_path):
+def test_the_download_folder_keeps_under_its_byte_budget_oldest_first(tmp_path, monkeypatch):
     import os
+    import time
 
-    old = write_csv(pd.DataFrame({"a": [1]}), tmp_path, "view")
-    os.utime(old, (1, 1))
-    write_csv(pd.DataFrame({"a": [1]}), tmp_path, "view")
-    assert not old.exists() and not old.parent.exists()
+    from leaderboard.tables import export
+
+    monkeypatch.setattr(export, "EXPORT_MAX_BYTES", 3_000)
+    paths = []
+    for i in range(6):  # each file about 1 KB
+        paths.append(write_csv(pd.DataFrame({"Model": [f"{i}" * 1000]}), tmp_path, "view"))
+        os.utime(paths[-1], (time.time() - 100 + i, time.time() - 100 + i))
+    kept = sorted(tmp_path.glob("*/*.csv"))
+    assert sum(p.stat().st_size for p in kept) <= 3_000 and paths[-1] in kept and paths[0] not in kept
+    assert not paths[0].parent.exists()  # its folder goes with it
+    stale = paths[-1]
+    os.utime(stale, (time.time() - 2 * export.EXPORT_MAX_AGE_S,) * 2)
+    write_csv(pd.DataFrame({"Model": ["new"]}), tmp_path, "view")
+    assert not stale.exists()  # unused for an hour
 
 
 def test_exports_round_as_the_page_shows_not_as_floats_multiply():

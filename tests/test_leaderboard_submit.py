@@ -224,9 +224,11 @@ def model_folder(path: Path, weights: str = "model.safetensors", auto_map: bool 
 
 
 def local(store: LocalStore, **settings) -> Submissions:
-    """Submissions on a host that allows local folders; no Hub is reachable (none is needed)."""
+    """Submissions on a host that allows local folders under the folder holding the store; no Hub is
+    reachable (none is needed)."""
     options = {
         "allow_local_models": True,
+        "local_model_roots": (str(store.root.parent),),
         "hub_endpoint": f"http://127.0.0.1:{free_port()}",
         "benchmarks": ("rewardbench",),
         **settings,
@@ -292,7 +294,9 @@ def test_the_same_folder_content_is_not_queued_twice_but_new_content_is(tmp_path
     assert not again.accepted and again.rule == "check_not_duplicate"
     assert "lab/rm at content local-" in again.message and first.request.request_id in again.message
     (folder / "model.safetensors").write_bytes(b"retrained")
-    assert service.submit(form(str(folder), submitter="bob")).accepted
+    taken = service.submit(form(str(folder), submitter="bob"))  # lab/rm is alice's name now
+    assert not taken.accepted and taken.rule == "check_name_not_taken"
+    assert service.submit(form(str(folder))).accepted  # alice's new content
 
 
 def test_a_local_reference_model_is_pinned_by_its_content(tmp_path):
@@ -448,7 +452,8 @@ def test_a_local_folder_s_parameter_count_is_read_from_its_safetensors_headers(t
         with safe_open(str(file), framework="numpy") as handle:  # an independent count
             expected += sum(math.prod(handle.get_slice(key).get_shape()) for key in handle.keys())
     assert expected > 0 and safetensors_parameters(weights) == expected
-    outcome = local(LocalStore(tmp_path / "store")).submit(form(str(tiny_classifier)))
+    roots = (str(tmp_path), str(tiny_classifier))
+    outcome = local(LocalStore(tmp_path / "store"), local_model_roots=roots).submit(form(str(tiny_classifier)))
     assert outcome.accepted, outcome.message
     assert outcome.request.num_parameters == expected
     garbage = model_folder(tmp_path / "lab" / "garbage")  # not a safetensors header: no count, no refusal
@@ -496,3 +501,12 @@ def test_one_policy_submission_counts_once_toward_the_weekly_limit(hub, tmp_path
     assert outcome.accepted, outcome.message  # the three requests above are one submission
     refused = submissions(hub, store, max_submissions_per_week=2).submit(form("acme/base"))
     assert not refused.accepted and "has made 2 submissions" in refused.message
+
+
+def test_local_folders_need_the_roots_they_may_come_from():
+    from leaderboard.app_settings import SettingsError
+
+    with pytest.raises(SettingsError, match="RMLB_ALLOW_LOCAL_MODELS needs RMLB_LOCAL_MODEL_ROOTS"):
+        AppSettings.from_env({"RMLB_ALLOW_LOCAL_MODELS": "true"})
+    settings = AppSettings.from_env({"RMLB_ALLOW_LOCAL_MODELS": "true", "RMLB_LOCAL_MODEL_ROOTS": "/srv/a, /srv/b"})
+    assert settings.local_model_roots == ("/srv/a", "/srv/b")

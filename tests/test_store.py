@@ -257,3 +257,21 @@ def test_write_result_puts_scores_beside_the_result(tmp_path):
     assert store.read_file(scores_file).decode().count("\n") == len(examples)
     assert store.read_example_scores(result_file) == examples
     assert [p for p, _ in store.iter_result_files()] == [result_file]
+
+
+def test_a_listed_path_the_store_refuses_is_one_skipped_file_not_a_failure(tmp_path, caplog):
+    """Issue 29: a folder named `<img src=x onerror=alert(1)>` (put in the store by hand) holding a
+    valid result or request is skipped with one log line; every other file is still read."""
+    import logging
+
+    store = LocalStore(tmp_path / "store")
+    store.add_request(make_request("good"))
+    store.write_file("eval-set/org/ok.json", b"{}")
+    for folder in ("requests/<img src=x onerror=alert(1)>/rm", "eval-set/<img src=x onerror=alert(1)>"):
+        (store.root / folder).mkdir(parents=True)
+        (store.root / folder / "r.json").write_bytes(make_request("bad").model_dump_json().encode())
+    with caplog.at_level(logging.WARNING, logger="results.store"):
+        assert [r.request_id for r in store.list_requests()] == ["good"]
+        assert [path for path, _ in store.iter_result_files()] == ["eval-set/org/ok.json"]
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 2 and all("refusing unsafe path part" in line and "\n" not in line for line in lines)

@@ -174,6 +174,13 @@ def results_grid(elem_id: str) -> gr.Dataframe:
     )
 
 
+def client_address(request: Optional[gr.Request]) -> str:
+    """The address a form came from (Gradio fills a `gr.Request` parameter): the limits count per
+    address where a typed name is allowed. Kept in memory only, never written to the queue."""
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", "") or "")
+
+
 def csv_button(label: str, elem_id: str) -> gr.DownloadButton:
     with gr.Row():
         return gr.DownloadButton(label, size="sm", scale=0, min_width=240, elem_id=elem_id)

@@ -23,7 +23,7 @@ from ..tables.export import write_csv
 from ..submission.hub_lookup import Refused
 from ..policies.policy_submit import INLINE, MAX_NEW_TOKENS, DEFAULT_MAX_NEW_TOKENS, PolicyForm, PolicySubmissions, eligible_judges
 from ..app_settings import AppSettings
-from .common import View, csv_button, default_benchmark, rerender_on, results_grid, submission_answer
+from .common import View, client_address, csv_button, default_benchmark, rerender_on, results_grid, submission_answer
 
 FILE_SOURCE, HUB_SOURCE = "Completions file", "Hub model (the worker generates)"
 INTRO = (
@@ -168,7 +168,12 @@ def read_upload(path: Optional[str], max_bytes: int) -> Optional[bytes]:
 
 
 def submit_policy(
-    cache: ResultsCache, settings: AppSettings, submissions: PolicySubmissions, submitter: str, values: Sequence[Any]
+    cache: ResultsCache,
+    settings: AppSettings,
+    submissions: PolicySubmissions,
+    submitter: str,
+    values: Sequence[Any],
+    client: str = "",
 ) -> str:
     name, source, upload, generator, revision, max_new_tokens, reference_set, ticked = values
     try:
@@ -179,7 +184,7 @@ def submit_policy(
         policy=name or "", submitter=submitter or "", completions=data,
         generator=(generator or "") if source == HUB_SOURCE else "", revision=revision or "",
         max_new_tokens=int(max_new_tokens or DEFAULT_MAX_NEW_TOKENS), reward_models=tuple(ticked or ()),
-        reference_set=reference_set or DEFAULT_REFERENCE_SET,
+        reference_set=reference_set or DEFAULT_REFERENCE_SET, client=client,
     )
     snap = cache.snapshot
     outcome = submissions.submit(form, eligible_judges(snap.tables.rows, default_benchmark(snap, settings)))
@@ -193,14 +198,16 @@ def submit_handler(cache, settings, submissions, signed_in: bool) -> Callable[..
     if signed_in:
 
         def on_submit(name, source, upload, generator, revision, tokens, reference, ticked,
-                      profile: Optional[gr.OAuthProfile]) -> str:
+                      profile: Optional[gr.OAuthProfile], request: Optional[gr.Request] = None) -> str:
             values = (name, source, upload, generator, revision, tokens, reference, ticked)
-            return submit_policy(cache, settings, submissions, profile.username if profile else "", values)
+            user = profile.username if profile else ""
+            return submit_policy(cache, settings, submissions, user, values, client_address(request))
     else:
 
-        def on_submit(name, source, upload, generator, revision, tokens, reference, ticked, submitter) -> str:
+        def on_submit(name, source, upload, generator, revision, tokens, reference, ticked, submitter,
+                      request: Optional[gr.Request] = None) -> str:
             values = (name, source, upload, generator, revision, tokens, reference, ticked)
-            return submit_policy(cache, settings, submissions, submitter, values)
+            return submit_policy(cache, settings, submissions, submitter, values, client_address(request))
 
     return on_submit
 
@@ -266,5 +273,5 @@ def policies_tab(cache: ResultsCache, settings: AppSettings, export_dir: Path,
         message = gr.Markdown(elem_id="pol-message")
     inputs = fields if settings.on_space else [*fields, submitter]
     button.click(submit_handler(cache, settings, submissions, settings.on_space), inputs, [message],
-                 concurrency_limit=2)
+                 concurrency_limit=2, api_name="submit_policy")
     return [*views, choices_view]

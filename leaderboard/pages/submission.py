@@ -16,7 +16,7 @@ from ..data import ResultsCache
 from ..tables.display import escape_markdown
 from ..app_settings import AppSettings
 from ..submission.submit import CRITIQUE_TYPE, DTYPES, JUDGE_TYPE, MAX_CRITIQUES, SubmissionForm, Submissions
-from .common import submission_answer
+from .common import client_address, submission_answer
 
 DEFAULT_JUDGE_FORMAT = JUDGE_DEFAULTS["pairwise"].name
 
@@ -121,7 +121,9 @@ def form_fields(allow_local: bool = False, offered: Sequence[str] = DEFAULT_OFFE
     )
 
 
-def submit_form(cache: ResultsCache, submissions: Submissions, submitter: str, values: Sequence[Any]) -> str:
+def submit_form(
+    cache: ResultsCache, submissions: Submissions, submitter: str, values: Sequence[Any], client: str = ""
+) -> str:
     *texts, judge_format, num_critiques, critique_temperature, benchmarks = values
     model, revision, model_type, ref_model, chat_template, dtype = ((v or "") for v in texts)
     outcome = submissions.submit(
@@ -130,6 +132,7 @@ def submit_form(cache: ResultsCache, submissions: Submissions, submitter: str, v
             judge_format=judge_format or "",
             num_critiques=int(num_critiques if num_critiques is not None else 1),
             critique_temperature=float(critique_temperature or 0.0),
+            client=client,
         )
     )
     for request in outcome.requests:
@@ -144,30 +147,30 @@ def submit_handler(cache: ResultsCache, submissions: Submissions, signed_in: boo
 
         def on_submit(
             model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature, benchmarks,
-            profile: Optional[gr.OAuthProfile],
+            profile: Optional[gr.OAuthProfile], request: Optional[gr.Request] = None,
         ) -> str:
             name = profile.username if profile else ""
             values = (model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature,
                       benchmarks)
-            return submit_form(cache, submissions, name, values)
+            return submit_form(cache, submissions, name, values, client_address(request))
     else:
 
         def on_submit(
             model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature, benchmarks,
-            name,
+            name, request: Optional[gr.Request] = None,
         ) -> str:
             values = (model, revision, model_type, ref_model, template, dtype, judge_format, critiques, temperature,
                       benchmarks)
-            return submit_form(cache, submissions, name, values)
+            return submit_form(cache, submissions, name, values, client_address(request))
 
     return on_submit
 
 
 def submit_tab(cache: ResultsCache, settings: AppSettings, submissions: Submissions):
     local = (
-        " Models may also be a folder on this server (an absolute path, or one relative to the app's "
-        "working directory) with a config.json and safetensors weights; it is shown by its last two "
-        "names, never its path."
+        " Models may also be a folder on this server, in one of the folders the host keeps models in (an "
+        "absolute path, or one relative to the app's working directory), with a config.json and "
+        "safetensors weights; it is shown by its last two names, never its path."
         if settings.allow_local_models
         else ""
     )
@@ -190,5 +193,6 @@ def submit_tab(cache: ResultsCache, settings: AppSettings, submissions: Submissi
     message = gr.Markdown(elem_id="sub-message")
     inputs = form.components if settings.on_space else [*form.components, submitter]
     return button.click(
-        submit_handler(cache, submissions, settings.on_space), inputs, [message], concurrency_limit=4
+        submit_handler(cache, submissions, settings.on_space), inputs, [message], concurrency_limit=4,
+        api_name="submit_model",
     )

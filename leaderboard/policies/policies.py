@@ -27,6 +27,8 @@ from pydantic import ValidationError
 from results.policy import POLICY_RESULTS_DIR, PolicyResult, PromptOutcome, policy_scores_path
 from results.store import Store
 
+from ..form_text import escape_invisible
+
 log = logging.getLogger(__name__)
 
 # Columns of the long frame (one row per policy and reward model), also the CSV's columns.
@@ -118,9 +120,9 @@ def read_policy_results(files: Iterable[tuple[str, bytes]]) -> tuple[dict[str, P
 
 def _row(path: str, result: PolicyResult) -> dict:
     score, probability = result.score, result.score.win_probability_ci95
-    return {
-        POLICY: result.policy.name,
-        REWARD_MODEL: result.reward_model.name,
+    return {  # names from files: an invisible character (a right-to-left override) is spelled out
+        POLICY: escape_invisible(result.policy.name),
+        REWARD_MODEL: escape_invisible(result.reward_model.name),
         RM_REVISION: result.reward_model.revision,
         RM_TYPE: result.reward_model.model_type,
         WIN_RATE: score.win_rate,

@@ -43,14 +43,17 @@ from results.result_files import UnreadableResult, read_result
 from results.schema import EvalRequest, EvalResult, Status
 from results.store import Store
 
-from ..tables import provenance as prov
-from ..tables import table as t
+from ..app_settings import AppSettings
+from ..form_text import NAME_CHARS, fields_problem, for_log
 from ..submission.hub_lookup import DEFAULT_REVISION, Named, Refused, hub_api, hub_facts
 from ..submission.local_models import short_revision
-from ..app_settings import AppSettings
+from ..submission.queue_index import QueueIndex
+from ..tables import provenance as prov
+from ..tables import table as t
 from ..submission.submit import (
     BLOCKING_STATUSES,
     DTYPES,
+    LIMIT_CHECKS,
     Context,
     Outcome,
     SubmissionForm,
@@ -59,7 +62,6 @@ from ..submission.submit import (
     check_remote_code,
     check_safetensors,
     check_submitter,
-    check_weekly_limit,
 )
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,7 @@ class PolicyForm:
     max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS
     reward_models: tuple[str, ...] = ()  # none ticked: the top RMLB_POLICY_REWARD_MODELS
     reference_set: str = DEFAULT_REFERENCE_SET  # or INLINE
+    client: str = ""  # the address the form came from (set by the app; kept in memory only)
 
     def cleaned(self) -> "PolicyForm":
         return replace(
@@ -136,21 +139,23 @@ class Policy:
 # ---- step 1: the form alone ----------------------------------------------------------------------
 
 
-def _context(form: PolicyForm, settings: AppSettings, requests: Sequence[EvalRequest], now: datetime) -> Context:
-    """The reward-model form's context, to share its submitter and weekly-limit checks."""
-    return Context(SubmissionForm(model=form.policy, submitter=form.submitter), settings, requests, now)
+def _context(form: PolicyForm, settings: AppSettings, queue: QueueIndex, now: datetime) -> Context:
+    """The reward-model form's context, to share its submitter and limit checks (the index counts
+    one policy submission once: its requests share its time and policy)."""
+    return Context(SubmissionForm(model=form.policy, submitter=form.submitter, client=form.client), settings, queue, now)
 
 
-def one_per_submission(requests: Sequence[EvalRequest]) -> list[EvalRequest]:
-    """One request per policy submission (its requests, one per reward model, share its time and
-    policy), the others as they are: the weekly limit counts submissions."""
-    seen, kept = set(), []
-    for request in requests:
-        key = (request.submitted_at, request.policy) if request.kind == "policy" else id(request)
-        if key not in seen:
-            seen.add(key)
-            kept.append(request)
-    return kept
+def text_fields_problem(form: PolicyForm) -> Optional[str]:
+    """First of all: no field is too long or holds a NUL, a control or an invisible character."""
+    fields = {
+        "policy name": (form.policy, NAME_CHARS),
+        "submitter name": (form.submitter, NAME_CHARS),
+        "generating model": (form.generator, NAME_CHARS),
+        "revision": (form.revision, NAME_CHARS),
+        "reference set": (form.reference_set, NAME_CHARS),
+        **{f"reward model #{i + 1}": (m, NAME_CHARS) for i, m in enumerate(form.reward_models)},
+    }
+    return fields_problem(fields)
 
 
 def policy_name_problem(form: PolicyForm) -> Optional[str]:
@@ -206,10 +211,11 @@ POLICY_CHECKS = (policy_name_problem, source_problem, reference_set_problem)
 def first_refusal(form: PolicyForm, judges: Sequence[Judge], ctx: Context) -> Optional[Refused]:
     """Step 1, cheapest first: who submits, the form's fields, the reward models, the weekly limit."""
     checks = [
+        (text_fields_problem.__name__, lambda: text_fields_problem(form)),
         (check_submitter.__name__, lambda: check_submitter(ctx)),
         *((c.__name__, lambda c=c: c(form)) for c in POLICY_CHECKS),
         (judges_problem.__name__, lambda: judges_problem(form, judges)),
-        (check_weekly_limit.__name__, lambda: check_weekly_limit(ctx)),
+        *((c.__name__, lambda c=c: c(ctx)) for c in LIMIT_CHECKS),
     ]
     for rule, check in checks:
         reason = check()
@@ -336,6 +342,7 @@ class PolicySubmissions:
         api: Optional[HfApi] = None,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         reference_root: Path = REPO_ROOT,
+        queue: Optional[QueueIndex] = None,
     ):
         self.store = store
         self.settings = settings
@@ -343,6 +350,7 @@ class PolicySubmissions:
         self._clock = clock
         self.reference_root = reference_root
         self._lock = threading.Lock()
+        self.queue = queue or QueueIndex(store.list_requests)  # shared with the model form in the app
 
     def submit(self, form: PolicyForm, judges: Sequence[Judge]) -> Outcome:
         form = form.cleaned()
@@ -350,15 +358,14 @@ class PolicySubmissions:
             try:
                 outcome = self._submit(form, judges)
             except Refused as reason:
-                log.info("policy submission %r refused: %s", form.policy, reason)
+                log.info("policy submission %s refused: %s", for_log(form.policy), for_log(str(reason), 400))
                 return Outcome((), str(reason), reason.rule)
         for request in outcome.requests:
             log.info("queued policy %s under %s/%s as %s", form.policy, request.org, request.name, request.request_id)
         return outcome
 
     def _submit(self, form: PolicyForm, judges: Sequence[Judge]) -> Outcome:
-        requests = self.store.list_requests()
-        ctx = _context(form, self.settings, one_per_submission(requests), self._clock())
+        ctx = _context(form, self.settings, self.queue, self._clock())
         refusal = first_refusal(form, judges, ctx)
         if refusal:
             raise refusal
@@ -366,7 +373,7 @@ class PolicySubmissions:
         fresh, already = [], []
         for judge in chosen_judges(form, judges, self.settings.policy_reward_models):
             rm = reward_model_fields(self._ranked_result(judge))
-            found = [r for r in requests if is_duplicate(r, form, policy, rm)]
+            found = [r for r in self.queue.of_model(rm["org"], rm["name"]) if is_duplicate(r, form, policy, rm)]
             (already if found else fresh).append(found[0] if found else policy_request(form, policy, rm, ctx.now))
         if not fresh:
             raise Refused(f"{form.policy} is already {_already(already)}; see the Queue tab.", rule="duplicate")
@@ -393,6 +400,7 @@ class PolicySubmissions:
             for request in fresh:
                 self.store.add_request(request)
                 queued.append(request)
+                self.queue.add(request, form.client)
         except FileExistsError:
             return Outcome(tuple(queued), "This submission was queued a moment ago; see the Queue tab.")
         except Exception:

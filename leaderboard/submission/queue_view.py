@@ -18,6 +18,7 @@ import pandas as pd
 
 from results.schema import EvalRequest, Status
 
+from ..form_text import escape_invisible
 from ..tables.display import REVISION_CHARS, hide_paths, pixel_widths
 from ..tables.table import model_name, model_type_label, source_name
 
@@ -101,8 +102,9 @@ FIELDS: dict[str, Field] = {
     "Revision": Field(_revision, 16),
     "Model Type": Field(lambda r: model_type_label(r.model_type), 11),
     "Reference": Field(lambda r: model_name(r.ref_model) if r.ref_model else MISSING, 10),
-    "Benchmark": Field(_task, 12),
-    "Submitter": Field(lambda r: r.submitter, 10),
+    "Benchmark": Field(lambda r: escape_invisible(_task(r)), 12),
+    # A request file may be written by hand: an invisible character in its free text is spelled out.
+    "Submitter": Field(lambda r: escape_invisible(r.submitter), 10),
     "Submitted": Field(lambda r: _time(r.submitted_at), 11),
     "Started": Field(lambda r: _time(r.started_at), 11),
     "Last heartbeat": Field(lambda r: _time(r.heartbeat_at), 11),

@@ -1,14 +1,19 @@
 """A submission form -> a checked EvalRequest in the queue, or the reason it was refused.
 
 Checks run in three steps, cheapest first, and the first refusal wins:
-1. `FORM_CHECKS`: the fields alone, and the submitter's weekly limit (no network);
+1. `FORM_CHECKS`: the fields alone (their length and characters first, before anything looks at the
+   disk), and the limits (no network): the submitter's weekly limit (the signed-in Hub user on a
+   Space, else the typed name), the client address's (where a typed name is allowed: made-up names
+   cost nothing) and the host's hourly cap on everyone;
 2. one look at where the model lives (`SOURCES`): on the Hub, the model exists at that revision
    (resolved to a commit sha), its weights can be read with the host's token, and the reference
    model exists (DPO); in a local folder (only where the host allows them, RMLB_ALLOW_LOCAL_MODELS),
-   the folder exists, has a config.json, and is pinned by a hash of its contents;
+   the folder is under a root the host names (RMLB_LOCAL_MODEL_ROOTS), has a config.json and no link
+   leading out of the roots, and is pinned by a hash of its contents;
 3. the source's checks (`HUB_CHECKS`, `FOLDER_CHECKS`): safetensors weights, no remote code, a
-   license (Hub), and that the same model, revision and benchmark is not already pending, running
-   or finished.
+   license (Hub), that the same model, revision and benchmark is not already pending, running
+   or finished, and (folder) that no other submitter's model already holds its name.
+The queue is looked up in a `QueueIndex` (in memory), so a submission's cost does not grow with it.
 A submission asks for one or more of the benchmarks the host offers (`AppSettings.benchmarks`; all
 of them when the form names none) and queues one request per benchmark. The duplicate check is per
 benchmark: those already pending, running or finished are left out and named in the answer, and the
@@ -41,14 +46,17 @@ from results.names import InvalidModelName, storage_name
 from results.schema import EvalRequest, Status
 from results.store import Store
 
+from ..form_text import NAME_CHARS, PATH_CHARS, fields_problem, for_log
 from .hub_lookup import DEFAULT_REVISION, HubFacts, Named, Refused, hub_api, hub_facts, hub_pin
-from .local_models import FolderProblem, names_a_folder, read_folder, resolve_folder, short_revision
+from .local_models import FolderProblem, LocalRoots, names_a_folder, read_folder, short_revision
+from .queue_index import QueueIndex
 from ..app_settings import AppSettings
 
 log = logging.getLogger(__name__)
 
 DTYPES: tuple[str, ...] = ("auto", "bfloat16", "float16", "float32")
 RATE_WINDOW = timedelta(days=7)
+HOURLY_WINDOW = timedelta(hours=1)
 JUDGE_TYPE = "generative"  # the model type whose submissions name a judge format
 CRITIQUE_TYPE = "cloud"  # the model type whose submissions say how many critiques to write
 MAX_CRITIQUES = 8  # per response: each one is a generation of up to RMLB_JUDGE_MAX_NEW_TOKENS
@@ -71,6 +79,7 @@ class SubmissionForm:
     judge_format: str = ""  # generative judges: a built-in format ("" = the default)
     num_critiques: int = 1  # critique models: critiques per response (0: none)
     critique_temperature: float = 0.0  # critique models: 0 = greedy
+    client: str = ""  # the address the form came from (set by the app, never typed; kept in memory only)
 
     def cleaned(self) -> "SubmissionForm":
         return SubmissionForm(
@@ -86,14 +95,31 @@ class SubmissionForm:
             judge_format=self.judge_format.strip() if self.model_type.strip() == JUDGE_TYPE else "",
             num_critiques=self.num_critiques,
             critique_temperature=self.critique_temperature,
+            client=self.client,
         )
+
+    def text_fields(self) -> dict[str, tuple[str, int]]:
+        """{label: (value, length limit)} of every field a visitor types or an API caller sends."""
+        fields = {
+            "model": (self.model, PATH_CHARS),
+            "reference model": (self.ref_model, PATH_CHARS),
+            "revision": (self.revision, NAME_CHARS),
+            "model type": (self.model_type, NAME_CHARS),
+            "chat template": (self.chat_template, NAME_CHARS),
+            "dtype": (self.dtype, NAME_CHARS),
+            "submitter name": (self.submitter, NAME_CHARS),
+            "judge format": (self.judge_format, NAME_CHARS),
+        }
+        for i, benchmark in enumerate(self.benchmarks or ()):
+            fields[f"benchmark #{i + 1}"] = (benchmark, NAME_CHARS)
+        return fields
 
 
 @dataclass(frozen=True)
 class Context:
     form: SubmissionForm
     settings: AppSettings
-    requests: Sequence[EvalRequest]
+    queue: QueueIndex
     now: datetime
     hub: Optional[HubFacts] = None
     model: Optional[Named] = None
@@ -122,6 +148,16 @@ Check = Callable[[Context], Optional[str]]
 # ---- step 1: the form alone ---------------------------------------------------------------------
 
 
+def check_text_fields(ctx: Context) -> Optional[str]:
+    """First of all: no field is too long or holds a NUL, a control or an invisible character."""
+    return fields_problem(ctx.form.text_fields())
+
+
+def local_roots(settings: AppSettings) -> Optional[LocalRoots]:
+    """Where local folders may be submitted from; None where the host takes none."""
+    return LocalRoots.of(settings.local_model_roots) if settings.allow_local_models else None
+
+
 def check_submitter(ctx: Context) -> Optional[str]:
     if not ctx.form.submitter:
         return "Say who is submitting: sign in with Hugging Face, or fill in your name (your Hub username)."
@@ -131,7 +167,7 @@ def check_submitter(ctx: Context) -> Optional[str]:
 
 
 def _is_folder(model: str, settings: AppSettings) -> bool:
-    return names_a_folder(model, settings.allow_local_models)
+    return names_a_folder(model, local_roots(settings))
 
 
 def _model_id_problem(model: str, what: str, settings: AppSettings) -> Optional[str]:
@@ -224,21 +260,9 @@ def check_benchmarks(ctx: Context) -> Optional[str]:
     return None
 
 
-def _submission_key(request: EvalRequest) -> tuple:
-    """The requests of one submission (one per benchmark) share its time, model and commit; those
-    of one policy submission (one per reward model that judges it) share its time and policy."""
-    if request.kind == "policy":
-        return (request.submitted_at, "policy", request.policy)
-    return (request.submitted_at, request.org, request.name, request.revision_resolved)
-
-
 def check_weekly_limit(ctx: Context) -> Optional[str]:
     limit = ctx.settings.max_submissions_per_week
-    since = ctx.now - RATE_WINDOW
-    submissions = {
-        _submission_key(r) for r in ctx.requests if r.submitter == ctx.form.submitter and r.submitted_at > since
-    }
-    recent = sorted(key[0] for key in submissions)
+    recent = ctx.queue.by_submitter(ctx.form.submitter, ctx.now - RATE_WINDOW)
     if len(recent) < limit:
         return None
     if limit == 0:
@@ -250,7 +274,40 @@ def check_weekly_limit(ctx: Context) -> Optional[str]:
     )
 
 
+def check_address_limit(ctx: Context) -> Optional[str]:
+    """Where a name is typed (not on a Space), the weekly limit also holds per client address."""
+    limit = ctx.settings.max_submissions_per_week
+    if ctx.settings.on_space or not ctx.form.client or limit == 0:  # 0: the weekly check says it
+        return None
+    recent = ctx.queue.by_address(ctx.form.client, ctx.now - RATE_WINDOW)
+    if len(recent) < limit:
+        return None
+    next_slot = recent[len(recent) - limit] + RATE_WINDOW
+    return (
+        f"{len(recent)} submissions came from your address in the last 7 days, under any name (the limit "
+        f"is {limit}); the next one is possible after {next_slot:%Y-%m-%d %H:%M} UTC."
+    )
+
+
+def check_hourly_cap(ctx: Context) -> Optional[str]:
+    """The host's cap on everyone together: a flood of names and addresses still stops here."""
+    cap = ctx.settings.max_submissions_per_hour
+    recent = ctx.queue.by_everyone(ctx.now - HOURLY_WINDOW)
+    if len(recent) < cap:
+        return None
+    next_slot = recent[len(recent) - cap] + HOURLY_WINDOW
+    return (
+        f"This leaderboard has taken {len(recent)} submissions in the last hour, its limit; try again "
+        f"after {next_slot:%H:%M} UTC."
+    )
+
+
+# The limits, shared with the policy form (one policy submission counts once).
+LIMIT_CHECKS: tuple[Check, ...] = (check_weekly_limit, check_address_limit, check_hourly_cap)
+
+
 FORM_CHECKS: tuple[Check, ...] = (
+    check_text_fields,
     check_submitter,
     check_model_id,
     check_revision,
@@ -261,22 +318,22 @@ FORM_CHECKS: tuple[Check, ...] = (
     check_chat_template,
     check_dtype,
     check_benchmarks,
-    check_weekly_limit,
+    *LIMIT_CHECKS,
 )
 
 
 # ---- step 2, for a local folder -----------------------------------------------------------------------
 
 
-def _read(named: Named):
+def _read(named: Named, settings: AppSettings):
     try:
-        return read_folder(Path(named.locator), named.typed, named.shown)
+        return read_folder(Path(named.locator), named.typed, named.shown, local_roots(settings))
     except FolderProblem as problem:
         raise Refused(str(problem)) from None
 
 
 def folder_facts(api: HfApi, settings: AppSettings, model: Named, revision: str) -> HubFacts:
-    facts = _read(model)
+    facts = _read(model, settings)
     return HubFacts(
         sha=facts.revision,
         files=facts.files,
@@ -287,11 +344,14 @@ def folder_facts(api: HfApi, settings: AppSettings, model: Named, revision: str)
 
 
 def folder_pin(api: HfApi, settings: AppSettings, ref: Named) -> str:
-    return _read(ref).revision
+    return _read(ref, settings).revision
 
 
-def _folder_named(typed: str, what: str) -> Named:
-    folder = resolve_folder(typed)
+def _folder_named(typed: str, what: str, settings: AppSettings) -> Named:
+    try:
+        folder = local_roots(settings).locate(typed)
+    except FolderProblem as problem:
+        raise Refused(str(problem)) from None
     try:
         org, name = storage_name(str(folder), is_local_path=True)
     except InvalidModelName as exc:
@@ -302,7 +362,7 @@ def _folder_named(typed: str, what: str) -> Named:
 def name_model(typed: str, what: str, settings: AppSettings) -> Named:
     """Where the model lives and how it is named (the form checks have passed)."""
     if _is_folder(typed, settings):
-        return _folder_named(typed, what)
+        return _folder_named(typed, what, settings)
     return Named("hub", typed, *storage_name(typed), typed)
 
 
@@ -343,10 +403,9 @@ def check_license(ctx: Context) -> Optional[str]:
 def duplicates(ctx: Context) -> dict[str, EvalRequest]:
     """Chosen benchmark -> the request that already has this model at this commit on it."""
     found: dict[str, EvalRequest] = {}
-    for request in ctx.requests:
+    for request in ctx.queue.of_model(ctx.model.org, ctx.model.name):
         if (
-            (request.org, request.name) == (ctx.model.org, ctx.model.name)
-            and request.revision_resolved == ctx.hub.sha
+            request.revision_resolved == ctx.hub.sha
             and request.benchmark in chosen_benchmarks(ctx)
             and request.status in BLOCKING_STATUSES
         ):
@@ -371,6 +430,20 @@ def check_not_duplicate(ctx: Context) -> Optional[str]:
     )
 
 
+def check_name_not_taken(ctx: Context) -> Optional[str]:
+    """A folder is named by its last two names, which anyone can choose: it may not take the name of
+    a model another submitter queued (`acme/rm` on the host would pass for the Hub's acme/rm)."""
+    others = {
+        r.submitter for r in ctx.queue.of_model(ctx.model.org, ctx.model.name) if r.submitter != ctx.form.submitter
+    }
+    if not others:
+        return None
+    return (
+        f"{ctx.model.shown} is already the name of a model another submitter queued; a folder is named by "
+        "its last two names, so rename the folder (or its parent) and submit again."
+    )
+
+
 HUB_CHECKS: tuple[Check, ...] = (
     check_safetensors,
     check_readable,
@@ -379,7 +452,8 @@ HUB_CHECKS: tuple[Check, ...] = (
     check_not_duplicate,
 )
 # A folder on the host has no model card to state a license, and nothing to probe for access.
-FOLDER_CHECKS: tuple[Check, ...] = (check_safetensors, check_remote_code, check_not_duplicate)
+# The same content again is a duplicate (said as such) before it is a name taken.
+FOLDER_CHECKS: tuple[Check, ...] = (check_safetensors, check_remote_code, check_not_duplicate, check_name_not_taken)
 
 
 @dataclass(frozen=True)
@@ -467,9 +541,9 @@ def _utcnow() -> datetime:
 def _log_refusal(form: SubmissionForm, reason: Refused) -> None:
     """One line per refusal; a Hub outage is a warning with its cause, never a traceback."""
     if reason.cause:
-        log.warning("submission of %r refused, the Hub did not answer: %s", form.model, reason.cause)
+        log.warning("submission of %s refused, the Hub did not answer: %s", for_log(form.model), reason.cause)
     else:
-        log.info("submission of %r refused: %s", form.model, reason)
+        log.info("submission of %s refused: %s", for_log(form.model), for_log(str(reason), 400))
 
 
 def _queued_message(requests: Sequence[EvalRequest], skipped: Sequence[EvalRequest]) -> str:
@@ -502,12 +576,15 @@ class Submissions:
         settings: AppSettings,
         api: Optional[HfApi] = None,
         clock: Callable[[], datetime] = _utcnow,
+        queue: Optional[QueueIndex] = None,
     ):
         self.store = store
         self.settings = settings
         self.api = api or hub_api(settings)
         self._clock = clock
         self._lock = threading.Lock()
+        # Shared with the policy form and replaced by the app's refresh (`ui.build_app`).
+        self.queue = queue or QueueIndex(store.list_requests)
 
     def submit(self, form: SubmissionForm) -> Outcome:
         form = form.cleaned()
@@ -517,7 +594,7 @@ class Submissions:
             except Refused as reason:
                 _log_refusal(form, reason)
                 return Outcome((), str(reason), reason.rule)
-            queued, failure = self._queue(requests)
+            queued, failure = self._queue(requests, form.client)
         if not queued:
             return Outcome((), failure)
         for request in queued:
@@ -531,7 +608,7 @@ class Submissions:
         message = _queued_message(queued, skipped) + (f" {failure}" if failure else "")
         return Outcome(tuple(queued), message)
 
-    def _queue(self, requests: Sequence[EvalRequest]) -> tuple[list[EvalRequest], str]:
+    def _queue(self, requests: Sequence[EvalRequest], client: str = "") -> tuple[list[EvalRequest], str]:
         """Add `requests` in order; stops at the first that cannot be added, and says why."""
         queued: list[EvalRequest] = []
         for request in requests:
@@ -544,11 +621,12 @@ class Submissions:
                 nothing = "the rest was not queued" if queued else "nothing was queued"
                 return queued, f"The queue could not be written just now; {nothing}. Try again later."
             queued.append(request)
+            self.queue.add(request, client)
         return queued, ""
 
     def _checked_requests(self, form: SubmissionForm) -> tuple[list[EvalRequest], list[EvalRequest]]:
         """The requests to queue, and the existing requests of the chosen benchmarks left out."""
-        ctx = Context(form, self.settings, self.store.list_requests(), self._clock())
+        ctx = Context(form, self.settings, self.queue, self._clock())
         refusal = first_refusal(FORM_CHECKS, ctx)
         if refusal:
             raise refusal

@@ -1,5 +1,13 @@
-"""DataFrame -> CSV text or file, safe to open in a spreadsheet (pure). The numbers are written as
-the frame holds them: the pages round theirs as shown (display.as_shown) before they come here.
+"""DataFrame -> CSV text or file, safe to open in a spreadsheet. The numbers are written as the
+frame holds them: the pages round theirs as shown (display.as_shown) before they come here.
+
+Every render of a table hands its download button a CSV file. A download keeps the name the browser
+saves it under (`<benchmark>-leaderboard.csv`, no random suffix) inside a folder named by a hash of
+its content, and is written only when that folder has none yet, so a view rendered again (a reload,
+the periodic check, 75 renders in 20 s) writes nothing: one file per data version and filter. The
+folder is kept small: downloads unused for an hour go, and the oldest go first past
+`EXPORT_MAX_BYTES`. The app serves the folder as Gradio static files (`ui.build_app`), so Gradio keeps
+no copy in its cache.
 
 Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (and, in some, a tab or carriage
 return) as a formula, so any such text cell gets a leading apostrophe, which shows the text as
@@ -8,7 +16,9 @@ written. Numbers are left alone: a negative number is data, not a formula.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
 import tempfile
 import time
@@ -20,6 +30,7 @@ log = logging.getLogger(__name__)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_MAX_AGE_S = 3600.0
+EXPORT_MAX_BYTES = 64 * 1024 * 1024  # a few hundred distinct views of the largest table
 
 
 def neutralize_formula(value: object) -> object:
@@ -49,24 +60,52 @@ def safe_stem(text: str) -> str:
 
 
 def write_csv(frame: pd.DataFrame, folder: Path, stem: str) -> Path:
-    """Write a download as `<stem>.csv`, the name the browser saves it under (the same each time,
-    e.g. rewardbench-leaderboard.csv, not one with a random suffix), in a fresh sub-folder of
-    `folder` so that two sessions' downloads never overwrite each other; downloads older than an
-    hour are removed."""
+    """The download of `frame`: `<folder>/<content hash>/<stem>.csv`, written once, reused after."""
+    data = to_csv(frame).encode("utf-8")
+    path = folder / hashlib.sha256(data).hexdigest()[:20] / f"{safe_stem(stem)}.csv"
+    try:
+        os.utime(path)  # in use again: the pruning keeps it another hour
+        return path
+    except FileNotFoundError:
+        pass
     folder.mkdir(parents=True, exist_ok=True)
-    _prune(folder)
-    path = Path(tempfile.mkdtemp(dir=folder, prefix="download-")) / f"{safe_stem(stem)}.csv"
-    path.write_text(to_csv(frame), encoding="utf-8", newline="")
+    _prune(folder, EXPORT_MAX_BYTES - len(data))
+    path.parent.mkdir(exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)  # readers never see half a file
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: Path, budget: int) -> None:
+    """Remove downloads unused for an hour, then the oldest until the rest fit in `budget` bytes."""
     cutoff = time.time() - EXPORT_MAX_AGE_S
-    for old in [*folder.glob("*.csv"), *folder.glob("download-*/*.csv")]:
+    kept = []
+    for old in folder.glob("*/*.csv"):
         try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-                if old.parent != folder:
-                    old.parent.rmdir()
-        except (FileNotFoundError, OSError):  # another session pruned it first
+            stat = old.stat()
+            if stat.st_mtime < cutoff:
+                _remove(old)
+            else:
+                kept.append((stat.st_mtime, stat.st_size, old))
+        except FileNotFoundError:  # another session pruned it first
             continue
+    total = sum(size for _, size, _ in kept)
+    for _, size, old in sorted(kept):
+        if total <= budget:
+            break
+        _remove(old)
+        total -= size
+
+
+def _remove(download: Path) -> None:
+    download.unlink(missing_ok=True)
+    try:
+        download.parent.rmdir()
+    except OSError:  # not empty (another view's file of the same content), or gone already
+        pass

@@ -47,6 +47,7 @@ from results.result_files import (  # noqa: F401  (re-exported: the pages read t
     spec_of_label,
 )
 
+from ..form_text import escape_invisible
 from . import provenance as prov
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,11 @@ def parse_result(path: str, data: bytes) -> ResultRecord:
     return read_result(path, data)
 
 
+def _shown_names(record: ResultRecord) -> ResultRecord:
+    """A name with a right-to-left override or a zero-width space could pass for another's: spelled out."""
+    return replace(record, model=escape_invisible(record.model), model_type=escape_invisible(record.model_type))
+
+
 def _newness(record: ResultRecord) -> tuple:
     """Sort key of `mark_latest`: complete first, then the latest evaluation (none counts as oldest)."""
     when = record.evaluated.timestamp() if record.evaluated else float("-inf")
@@ -162,7 +168,7 @@ def read_records(
     records, skipped = [], []
     for path, data in files:
         try:
-            records.append(prov.with_origin(read_result(path, data), origins))
+            records.append(prov.with_origin(_shown_names(read_result(path, data)), origins))
         except (UnreadableResult, ValueError) as exc:
             # One bad file must never hide the others: log it, show the rest.
             log.warning("skipping result file %s: %s", path, exc)
