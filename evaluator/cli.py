@@ -180,11 +180,10 @@ def _warn_if_incomplete(result: EvalResult) -> None:
     """A score over a few subsets is not the benchmark's score: say so where the user looks."""
     missing = result.benchmark.missing_subsets
     if missing:
-        print(
-            f"warning: incomplete result: the score covers {len(result.subsets)} subset(s) only; "
-            f"{len(missing)} core subset(s) of {result.benchmark.name} have no score: {', '.join(missing)}. "
-            "The leaderboard does not rank it with complete results.",
-            file=sys.stderr,
+        log.warning(
+            "incomplete result: the score covers %d subset(s) only; %d core subset(s) of %s have no "
+            "score: %s. The leaderboard does not rank it with complete results.",
+            len(result.subsets), len(missing), result.benchmark.name, ", ".join(missing),
         )
 
 

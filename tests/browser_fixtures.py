@@ -3,6 +3,12 @@
 Playwright cannot download its own browsers here, so tests use the system chromium
 (`apt-get install chromium`); a module whose browser or server cannot start is skipped with the
 reason, never hangs: every wait is bounded.
+
+Waits are on what the page shows, never fixed sleeps: Playwright's own waits (`expect`, locators,
+`wait_for_column`, which runs in the page on each animation frame) or `wait_until` for a condition
+read from Python, all with the same generous WAIT_MS. A page on a busy machine (the suite beside a
+CPU-heavy process) once took over 15 s to re-render a table: the waits are for the page being
+right, and a slow page only costs time.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-WAIT_MS = 15_000
+WAIT_MS = 90_000
 # Where browser tests leave their screenshots, to be looked at by a person (never compared).
 SCREENSHOTS = Path(os.environ.get("RMLB_TEST_SCREENSHOTS") or tempfile.gettempdir())
 
@@ -62,8 +68,9 @@ def chromium() -> Iterator[object]:
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=60_000
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS
         )
+        sync_api.expect.set_options(timeout=WAIT_MS)
         try:
             yield browser
         finally:
@@ -120,10 +127,32 @@ def open_tab(page, name: str) -> None:
         page.locator(".overflow-dropdown button", has_text=name).click()
 
 
+def shows(locator, text: str) -> None:
+    """Until `locator` contains `text` (Playwright's expect: it retries on every change)."""
+    from playwright.sync_api import expect
+
+    expect(locator).to_contain_text(text, timeout=WAIT_MS)
+
+
+_COLUMN_JS = "cells => cells.map(cell => cell.innerText.trim())"
+
+
 def grid_column(page, grid: str, index: int) -> list[str]:
     """The texts of one column of a Gradio grid, read in one step (it may re-render between two)."""
-    return page.eval_on_selector_all(
-        f"{grid} [role=gridcell][data-col='{index}']", "cells => cells.map(cell => cell.innerText.trim())"
+    return page.eval_on_selector_all(f"{grid} [role=gridcell][data-col='{index}']", _COLUMN_JS)
+
+
+def wait_for_column(page, grid: str, index: int, expected: list[str]) -> None:
+    """Until one column of a grid reads `expected`: checked in the page on every animation frame,
+    so no re-render is missed and no Python round trip waits on a busy machine."""
+    selector = f"{grid} [role=gridcell][data-col='{index}']"
+    page.wait_for_function(
+        f"""([selector, expected]) => {{
+            const texts = ({_COLUMN_JS})(Array.from(document.querySelectorAll(selector)));
+            return JSON.stringify(texts) === JSON.stringify(expected);
+        }}""",
+        arg=[selector, expected],
+        timeout=WAIT_MS,
     )
 
 

@@ -255,21 +255,21 @@ def test_a_bad_row_is_named_by_its_line_counted_from_one(capsys, tmp_path, tiny_
     assert f"{data}, line 3 (id 'row-hep-go-1'): 'chosen' must be" in _error_line(err)
 
 
-def test_an_incomplete_run_says_so_and_names_the_missing_subsets(capsys, tmp_path, tiny_classifier, small_data):
-    code, err = _run(capsys, "--model", str(tiny_classifier), "--benchmark", str(small_data), "--no-progress",
-                     "--bootstrap-samples", "5", "--output", str(tmp_path / "o"))
-    assert code == 0, err
-    [warning] = [line for line in err.splitlines() if line.startswith("warning: incomplete result")]
+def test_an_incomplete_run_says_so_on_stderr_and_names_the_missing_subsets(tmp_path, tiny_classifier, small_data):
+    proc = _cli(tmp_path, "--model", str(tiny_classifier), "--benchmark", str(small_data), "--no-progress",
+                "--bootstrap-samples", "5")
+    assert proc.returncode == 0, proc.stderr
+    [warning] = [line for line in proc.stderr.splitlines() if line.startswith("WARNING evaluator: incomplete result")]
     result = EvalResult.model_validate_json(next((tmp_path / "o").rglob("*.json")).read_text())
     assert result.benchmark.missing_subsets and "hep-go" not in result.benchmark.missing_subsets
     assert ", ".join(result.benchmark.missing_subsets) in warning and "covers 2 subset(s)" in warning
 
 
-def test_a_complete_run_has_no_incomplete_warning(capsys, tmp_path, tiny_classifier):
+def test_a_complete_run_has_no_incomplete_warning(tmp_path, tiny_classifier):
     from evaluator.benchmarks import REWARDBENCH
 
-    data = write_jsonl(tmp_path / "all.jsonl", make_rows({subset: 1 for subset in REWARDBENCH.core_subsets(())}))
-    code, err = _run(capsys, "--model", str(tiny_classifier), "--benchmark", str(data), "--no-progress",
-                     "--bootstrap-samples", "5", "--output", str(tmp_path / "o"))
-    assert code == 0, err
-    assert "incomplete" not in err
+    data = write_jsonl(tmp_path / "all.jsonl", make_rows({subset: 1 for subset in REWARDBENCH.missing((), extras=())}))
+    proc = _cli(tmp_path, "--model", str(tiny_classifier), "--benchmark", str(data), "--no-progress",
+                "--bootstrap-samples", "5")
+    assert proc.returncode == 0, proc.stderr
+    assert "score " in proc.stderr and "incomplete" not in proc.stderr

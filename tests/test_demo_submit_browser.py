@@ -25,7 +25,7 @@ from leaderboard.ui import build_app
 from results.schema import Status
 from results.store_settings import PREFIX
 from results.store import LocalStore
-from tests.browser_fixtures import WAIT_MS, chromium, serving, wait_until
+from tests.browser_fixtures import WAIT_MS, chromium, serving, shows, wait_until
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -126,11 +126,12 @@ def test_a_local_folder_submitted_in_the_form_is_evaluated_and_ranked(
         assert statuses == [Status.FINISHED] * 2, f"worker log:\n{worker_log.read_text()[-3000:]}"
 
         page.get_by_role("tab", name="Leaderboard").click()
-        wait_until(lambda: SHOWN in page.locator(MODEL_CELLS).all_inner_texts() or None, 60)
+        wait_until(lambda: SHOWN in page.locator(MODEL_CELLS).all_inner_texts() or None)
         board = page.locator("#lb-table").inner_text()
         page.get_by_role("tab", name="Queue").click()
         finished = page.locator("#queue-finished")
         # both results, once the app's refresh schedule and the page's poll have seen them
-        wait_until(lambda: SHOWN in finished.inner_text() and "Finished (2)" in finished.inner_text() or None, 30)
+        shows(finished, SHOWN)
+        shows(finished, "Finished (2)")
         shown = [message.inner_text(), finished.inner_text(), board]
         assert not any(str(tiny_classifier.parent) in text for text in shown)  # never the folder's path

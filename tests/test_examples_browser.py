@@ -15,6 +15,7 @@ from tests.browser_fixtures import (
     grid_column,
     grid_headers,
     serving_store,
+    shows,
     wait_until,
     watched_page,
 )
@@ -57,13 +58,13 @@ def test_wrong_examples_open_one_and_compare_two_models(page):
     wait_until(lambda: column(page, 1) == ["2", "2"] or None)
     correct = headers(page).index("Correct")
     assert column(page, correct) == ["✗", "✗"] and column(page, 0) == ["alpacaeval-easy", "math-prm"]
-    assert "2 of 4 examples" in page.locator("#ex-note").inner_text()
+    shows(page.locator("#ex-note"), "2 of 4 examples")
     # the prompt preview is plain text: the tag is shown, not made
     assert column(page, 2)[0].startswith("Explain <img src=x onerror=")
 
     page.locator(f"{CELLS}[data-col='2']").first.click()
     detail = page.locator("#ex-detail")
-    wait_until(lambda: "alpacaeval-easy · id 2: wrong" in detail.inner_text() or None)
+    shows(detail, "alpacaeval-easy · id 2: wrong")
     text = detail.inner_text()
     assert '<img src=x onerror="window.__xss=1">' in text and "<script>window.__xss=2</script>" in text
     assert detail.locator("pre code").first.inner_text().startswith("if a < b:")  # the code block, as code
@@ -79,14 +80,14 @@ def test_wrong_examples_open_one_and_compare_two_models(page):
     page.locator("#ex-model-b input").click()
     page.get_by_role("option", name="org/b", exact=True).click()
     note = page.locator("#ex-compare-note")
-    wait_until(lambda: "agree on 50.0%" in note.inner_text() or None)
-    assert "only A right 1, only B right 1" in note.inner_text()
-    assert "no significant difference" in note.inner_text()
+    shows(note, "agree on 50.0%")
+    shows(note, "only A right 1, only B right 1")
+    shows(note, "no significant difference")
     wait_until(
         lambda: sorted(column(page, 0, "#ex-disagreements")) == ["alpacaeval-easy", "math-prm"] or None
     )
     page.locator("#ex-disagreements [role=gridcell][data-col='2']").first.click()
-    wait_until(lambda: "org/b: " in detail.inner_text() or None)
+    shows(detail, "org/b: ")
     page.screenshot(path=str(SCREENSHOTS / "examples-tab.png"), full_page=True)
     assert page.evaluate("window.__xss") is None
 
@@ -95,5 +96,5 @@ def test_length_bias_shows_its_chart_and_baselines(page):
     page.get_by_text("Length bias", exact=True).click()
     page.locator("#ex-length-chart .js-plotly-plot").wait_for()
     wait_until(lambda: "always longer (baseline)" in column(page, 0, "#ex-baselines") or None)
-    assert "the longer answer in" in page.locator("#ex-length-summary").inner_text()
+    shows(page.locator("#ex-length-summary"), "the longer answer in")
     page.locator("#ex-length-chart").screenshot(path=str(SCREENSHOTS / "examples-length-bias.png"))

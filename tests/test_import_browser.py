@@ -13,7 +13,7 @@ from leaderboard.imports.importer import import_results
 from leaderboard.app_settings import AppSettings
 from leaderboard.ui import build_app
 from results.store import LocalStore, result_paths
-from tests.browser_fixtures import SCREENSHOTS, WAIT_MS, chromium, serving, wait_until
+from tests.browser_fixtures import SCREENSHOTS, WAIT_MS, chromium, serving, shows, wait_until
 from tests.hub_emulator import HubEmulator
 from tests.import_fixtures import (
     FIRST_V1_SHA,
@@ -76,8 +76,8 @@ def test_the_source_filter_shows_verified_imported_or_both(served):
         delta = (VERIFIED.score - published_score(V1_FILES[TWIN_PATH], "rewardbench")) * 100
         assert column(page, "Δ published") == [f"{delta:+.1f}", "–", "–"]
         # The count and the stats line may land just after the table (each waited for, not read at once).
-        wait_until(lambda: "1 imported result of models verified here hidden" in page.locator("#lb-count").inner_text() or None)
-        wait_until(lambda: "4 results (1 verified here, 3 imported)" in page.locator("#lb-stats").inner_text() or None)
+        shows(page.locator("#lb-count"), "1 imported result of models verified here hidden")
+        shows(page.locator("#lb-stats"), "4 results (1 verified here, 3 imported)")
         page.screenshot(path=str(SCREENSHOTS / "lb-source-both.png"), full_page=True)
 
         page.locator("#lb-provenance").get_by_label("Imported only").check()

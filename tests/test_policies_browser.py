@@ -11,7 +11,7 @@ import pytest
 from leaderboard.policies import policies as p
 from leaderboard.data import ResultsCache
 from leaderboard.app_settings import AppSettings
-from tests.browser_fixtures import SCREENSHOTS, open_tab, serving_store, wait_until
+from tests.browser_fixtures import SCREENSHOTS, open_tab, serving_store, shows, wait_until
 from tests.browser_fixtures import browser_fixture  # noqa: F401 (provides the `browser` fixture)
 from tests.browser_fixtures import grid_column, grid_headers, watched_page
 from tests.policy_web_fixtures import (
@@ -64,8 +64,8 @@ def test_the_table_shows_win_rates_with_intervals_then_win_probabilities(page):
     assert table[p.POLICY] == [GOOD, MID, XSS_POLICY, BAD]  # best mean win rate first
     assert table[RM_A][:2] == ["80.0% [70.0, 90.0]", "55.0% [45.0, 65.0]"]
     assert table[RM_B][2] == "–"  # the HTML-named policy was judged by RM_A only
-    assert "4 policies judged by 3 reward models" in page.locator("#pol-count").inner_text()
-    assert "1 unreadable policy result file(s) skipped" in page.locator("#pol-count").inner_text()
+    shows(page.locator("#pol-count"), "4 policies judged by 3 reward models")
+    shows(page.locator("#pol-count"), "1 unreadable policy result file(s) skipped")
     page.locator("#pol-metric label", has_text="Win probability").click()
     wait_until(lambda: column(page, 1)[:1] == ["70.0% [65.0, 75.0]"] or None)
     assert column(page, 0) == [GOOD, MID, BAD, XSS_POLICY]
@@ -98,11 +98,11 @@ def test_the_csv_download_holds_the_shown_rows_at_full_precision(page, tmp_path)
 def test_the_charts_and_the_agreement_render(page):
     heatmap = page.locator("#pol-heatmap .js-plotly-plot")
     heatmap.wait_for()
-    assert "Win rate against the references" in heatmap.inner_text()
+    shows(heatmap, "Win rate against the references")
     wait_until(lambda: page.locator("#pol-length g.trace.scatter").count() == 3 or None)  # one per reward model
     wait_until(lambda: page.locator("#pol-differences g.trace.violins, #pol-differences g.violinlayer g.trace").count() >= 1 or None)
     assert GOOD in page.locator("#pol-differences").inner_text()
-    assert "Left out, no rewards to compare" in page.locator("#pol-differences-note").inner_text()
+    shows(page.locator("#pol-differences-note"), "Left out, no rewards to compare")
     assert JUDGE_C in page.locator("#pol-differences-note").inner_text()
     agreement = shown_agreement(page)
     assert agreement[RM_B][0] == "0.33 (3)" and agreement[JUDGE_C][0] == "1.00 (3)"
@@ -121,8 +121,8 @@ def test_an_html_policy_name_is_shown_as_text_and_runs_nothing(page):
     page.locator("#pol-heatmap .js-plotly-plot").wait_for()
     page.locator("#pol-pick input").click()  # its name holds no store path: no per-prompt file, no crash
     page.get_by_role("option", name=XSS_POLICY).click()
-    wait_until(lambda: "No per-prompt file for: acme/rm-a" in page.locator("#pol-differences-note").inner_text() or None)
-    assert "No per-prompt rewards for this policy" in page.locator("#pol-differences").inner_text()
+    shows(page.locator("#pol-differences-note"), "No per-prompt file for: acme/rm-a")
+    shows(page.locator("#pol-differences"), "No per-prompt rewards for this policy")
     assert page.evaluate('document.querySelectorAll(\'img[src="z"], [onerror]\').length') == 0
 
 
@@ -131,7 +131,7 @@ def fill_policy_form(page, name: str, upload) -> None:
     page.locator("#pol-submitter textarea, #pol-submitter input").first.fill("carol")
     page.locator("#pol-name textarea, #pol-name input").first.fill(name)
     page.locator("#pol-file input[type=file]").set_input_files(str(upload))
-    wait_until(lambda: upload.name in page.locator("#pol-file").inner_text() or None)
+    shows(page.locator("#pol-file"), upload.name)
 
 
 def test_a_bad_completions_file_is_refused_with_its_reason(page, tmp_path, served):
@@ -141,8 +141,8 @@ def test_a_bad_completions_file_is_refused_with_its_reason(page, tmp_path, serve
     fill_policy_form(page, "team/twice", upload)
     page.locator("#pol-button").click()
     message = page.locator("#pol-message")
-    wait_until(lambda: "Not queued" in message.inner_text() or None, timeout_s=45)  # a busy machine is slow to answer
-    assert "line 2: prompt id 'q1' was already given at line 1" in message.inner_text()
+    shows(message, "Not queued")
+    shows(message, "line 2: prompt id 'q1' was already given at line 1")
     assert served[1].store.list_requests() == []
 
 
@@ -156,11 +156,11 @@ def test_a_good_file_is_queued_under_the_ticked_reward_model(page, tmp_path, ser
     page.locator("#pol-reward-models label", has_text=RM_B).click()
     page.locator("#pol-button").click()
     message = page.locator("#pol-message")
-    wait_until(lambda: "Queued" in message.inner_text() or None, timeout_s=45)
-    assert "judged by acme/rm-b: 1 request(s)" in message.inner_text()
+    shows(message, "Queued")
+    shows(message, "judged by acme/rm-b: 1 request(s)")
     [request] = served[1].store.list_requests()
     assert (request.kind, request.policy, request.name, request.reference_set) == ("policy", "team/hello", "rm-b", None)
     open_tab(page, "Queue")
     pending = page.locator("#queue-pending")
-    wait_until(lambda: "Pending (1)" in pending.inner_text() or None)
+    shows(pending, "Pending (1)")
     assert RM_B in pending.inner_text() and "carol" in pending.inner_text()

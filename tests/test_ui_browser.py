@@ -24,6 +24,8 @@ from tests.browser_fixtures import (
     grid_headers,
     open_tab,
     serving_store,
+    shows,
+    wait_for_column,
     wait_until,
     watched_page,
 )
@@ -138,7 +140,7 @@ def shown_models(page) -> list[str]:
 
 
 def wait_for_models(page, expected: list[str]) -> None:
-    wait_until(lambda: shown_models(page) == expected or None)
+    wait_for_column(page, "#lb-table", 0, expected)
 
 
 def header_menu(page, header: str, item: str) -> None:
@@ -154,7 +156,7 @@ def test_table_shows_every_readable_result_in_score_order(page):
     scores = column(page, headers(page).index("Score"))
     assert all(PERCENT.match(s) for s in scores), scores
     assert [float(s) for s in scores] == sorted((float(s) for s in scores), reverse=True)
-    assert "2 unreadable result file(s) left out" in page.locator("#lb-stats").inner_text()
+    shows(page.locator("#lb-stats"), "2 unreadable result file(s) left out")
     link = page.locator(MODEL_CELLS).first.locator("a")
     assert link.get_attribute("href") == "https://huggingface.co/acme/rm-large"
 
@@ -179,7 +181,7 @@ def test_filtering_by_model_type(page):
     page.locator("#lb-types label", has_text="Sequence classifier").click()
     wait_for_models(page, ["openlab/judge-x", "tulu/dpo-8b", XSS_NAME])
     assert set(column(page, 1)) == {"Generative judge (LLM-as-judge)", "DPO (implicit reward vs. reference)", XSS_TYPE}
-    assert "Showing 3 of 7" in page.locator("#lb-count").inner_text()  # 7 with the incomplete one
+    shows(page.locator("#lb-count"), "Showing 3 of 7")  # 7 with the incomplete one
     page.locator("#lb-types label", has_text="Generative").click()
     wait_for_models(page, ["tulu/dpo-8b", XSS_NAME])
 
@@ -193,7 +195,7 @@ def test_search_matches_every_word(page):
 
 def test_csv_download_equals_the_rows_shown(page, tmp_path):
     page.locator("#lb-search textarea, #lb-search input").first.fill("r")  # leaves out judge-x and dpo-8b
-    wait_until(lambda: "Showing 4 of 7" in page.locator("#lb-count").inner_text() or None)
+    shows(page.locator("#lb-count"), "Showing 4 of 7")
     shown = {h: column(page, i) for i, h in enumerate(headers(page))}
     with page.expect_download() as download:
         page.locator("#lb-download").click()
@@ -218,7 +220,7 @@ def test_a_chart_renders(page):
     bars = page.locator("#chart-sections .js-plotly-plot")
     bars.wait_for()
     wait_until(lambda: page.locator("#chart-sections g.trace.bars").count() >= 3 or None)
-    assert "Section scores of the top" in bars.inner_text()
+    shows(bars, "Section scores of the top")
     page.locator("#chart-radar .js-plotly-plot").wait_for()
     assert page.locator("#chart-radar g.trace").count() == 3  # the top three models, picked by default
 
@@ -243,14 +245,15 @@ def test_a_submission_appears_in_the_queue(page, hub):
     page.locator("#sub-model textarea, #sub-model input").first.fill("acme/new-rm")
     page.locator("#sub-button").click()
     message = page.locator("#sub-message")
-    wait_until(lambda: "Queued" in message.inner_text() or None)
+    shows(message, "Queued")
     assert hub.head("acme/new-rm")[:7] in message.inner_text()
-    assert "on rewardbench and rewardbench-2" in message.inner_text()  # both boxes are ticked by default
+    shows(message, "on rewardbench and rewardbench-2")  # both boxes are ticked by default
     page.screenshot(path=str(SCREENSHOTS / "lb-submit.png"), full_page=True)
     page.get_by_role("tab", name="Queue").click()
     pending = page.locator("#queue-pending")
-    wait_until(lambda: "acme/new-rm" in pending.inner_text() or None)
-    assert "alice" in pending.inner_text() and "Pending (2)" in pending.inner_text()  # one per benchmark
+    shows(pending, "acme/new-rm")
+    shows(pending, "alice")
+    shows(pending, "Pending (2)")  # one per benchmark
     benchmarks = column(page, headers(page, "#queue-pending").index("Benchmark"), "#queue-pending")
     assert sorted(benchmarks) == ["rewardbench", RB2]
 
@@ -261,8 +264,8 @@ def test_a_bad_submission_shows_its_reason(page):
     page.locator("#sub-model textarea, #sub-model input").first.fill("acme/pickle-only")
     page.locator("#sub-button").click()
     message = page.locator("#sub-message")
-    wait_until(lambda: "Not queued" in message.inner_text() or None)
-    assert "has no safetensors weights" in message.inner_text()
+    shows(message, "Not queued")
+    shows(message, "has no safetensors weights")
     page.get_by_role("tab", name="Queue").click()
     assert "acme/pickle-only" not in page.locator("#queue-pending").inner_text()
 
@@ -287,12 +290,12 @@ def test_new_results_show_after_a_refresh_without_a_restart(page, served):
 
 def test_incomplete_results_are_hidden_until_the_switch_shows_them_marked(page):
     assert INCOMPLETE_NAME not in shown_models(page)
-    assert "1 incomplete result hidden" in page.locator("#lb-count").inner_text()
+    shows(page.locator("#lb-count"), "1 incomplete result hidden")
     page.locator("#lb-incomplete input").check()
     wait_for_models(page, [*EXPECTED_ORDER, f"{INCOMPLETE_NAME} ⚠"])  # after every complete one
     mark = page.locator(MODEL_CELLS).last.locator("span[title]").last
     assert mark.inner_text() == "⚠" and "refusals-dangerous" in mark.get_attribute("title")
-    assert "Showing 7 of 7" in page.locator("#lb-count").inner_text()
+    shows(page.locator("#lb-count"), "Showing 7 of 7")
     page.screenshot(path=str(SCREENSHOTS / "lb-incomplete-shown.png"), full_page=True)
     page.locator("#lb-incomplete input").uncheck()
     wait_for_models(page, list(EXPECTED_ORDER))
@@ -323,7 +326,7 @@ def test_long_cells_carry_their_whole_text_on_hover(page):
 
 
 def test_the_sorting_note_is_beside_the_table(page):
-    assert "click its header, then the ⋮ button" in page.locator("#lb-help").inner_text()
+    shows(page.locator("#lb-help"), "click its header, then the ⋮ button")
 
 
 def test_charts_follow_the_search_and_type_filters(page):
@@ -344,7 +347,7 @@ def test_charts_follow_the_search_and_type_filters(page):
 def test_failed_requests_show_how_often_they_ran_and_the_whole_error_on_demand(page):
     open_tab(page, "Queue")
     failed = "#queue-failed"
-    wait_until(lambda: "first-run-failure" in page.locator(failed).inner_text() or None)
+    shows(page.locator(failed), "first-run-failure")
     names, runs = column(page, 0, failed), column(page, headers(page, failed).index("Runs"), failed)
     assert dict(zip(names, runs)) == {"failing/given-up": "3", "failing/first-run-failure": "1"}
     summary = column(page, headers(page, failed).index("Error"), failed)[names.index("failing/first-run-failure")]
@@ -379,12 +382,12 @@ WORDS_ON_ONE_LINE = """(root) => {
 def test_queue_tables_wrap_at_spaces_not_inside_words(page):
     open_tab(page, "Queue")
     failed = page.locator("#queue-failed")
-    wait_until(lambda: "first-run-failure" in failed.inner_text() or None)
+    shows(failed, "first-run-failure")
     running = page.locator("#queue-running")
-    wait_until(lambda: "1,234 / 5,000 texts" in running.inner_text() or None)
+    shows(running, "1,234 / 5,000 texts")
     for grid in ("#queue-failed", "#queue-pending", "#queue-running", "#queue-finished"):
         assert page.eval_on_selector(grid, WORDS_ON_ONE_LINE) == [], grid
-    assert "demo-policies/thorough" in page.locator("#queue-finished").inner_text()
+    shows(page.locator("#queue-finished"), "demo-policies/thorough")
 
 
 def test_the_table_is_usable_at_phone_width(browser, served):
@@ -483,7 +486,7 @@ def test_the_rewardbench_2_csv_has_its_columns_and_values(page, tmp_path):
 def test_older_revisions_are_listed_on_request_and_marked(page):
     choose_benchmark(page, RB2)
     wait_for_models(page, list(RB2_ORDER))
-    assert "1 older result hidden" in page.locator("#lb-count").inner_text()
+    shows(page.locator("#lb-count"), "1 older result hidden")
     page.locator("#lb-older input").check()
     wait_for_models(page, [*RB2_ORDER, "acme/rm-large (older)"])
     revisions = column(page, headers(page).index("Revision"))
@@ -503,5 +506,5 @@ def test_charts_subsets_and_about_follow_the_benchmark(page):
     open_tab(page, "Subsets")
     wait_until(lambda: headers(page, "#subsets-table") == ["Model", "Model Type", "Score", *RB2_COLUMNS[1:]] or None)
     open_tab(page, "About")
-    wait_until(lambda: "How a model is scored on rewardbench-2" in page.locator("#about-text").inner_text() or None)
+    shows(page.locator("#about-text"), "How a model is scored on rewardbench-2")
     assert page.locator("[data-testid='toast-body']").count() == 0  # no value refused on the way
