@@ -78,7 +78,10 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
     log.info("loaded %d examples from %s", len(data.examples), " + ".join(data.sources))
 
     model = find_model(config)
-    options = adapter_options(config, model, device, dtype, store, margin_subsets=_margin_subsets(benchmark, data))
+    options = adapter_options(
+        config, model, device, dtype, store,
+        margin_subsets=_margin_subsets(benchmark, data), verdict_rule=benchmark.verdict_rule,
+    )
     adapter = adapter_cls.load(options)
     t_model = time.perf_counter()
 

@@ -20,6 +20,8 @@ from ..packing import plan_unshared, resolve_packing
 from .chat_format import ChatFormat, chat_format
 
 if TYPE_CHECKING:
+    from results.benchmarks.verdicts import VerdictRule
+
     from ..run_config import PackingMode
     from ..critiques.settings import CloudSettings
     from ..judges.settings import JudgeSettings
@@ -59,6 +61,8 @@ class LoadOptions:
     seed: int = 0
     model_identity: str = ""
     margin_subsets: frozenset[str] = frozenset()
+    # How a judge's verdicts on a pair become its credit (the benchmark spec's `verdict_rule`).
+    verdict_rule: Optional["VerdictRule"] = None
 
     @classmethod
     def from_config(

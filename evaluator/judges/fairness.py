@@ -23,6 +23,7 @@ import random
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
+from results.benchmarks.verdicts import COIN_TOSS, VerdictRule
 from results.schema import Judgement
 
 from ..adapters.base import ScoredExample
@@ -107,8 +108,10 @@ def picked_label(task: JudgeTask, verdict: Optional[str]) -> Optional[str]:
     return task.shown[SLOT_LETTERS.index(verdict)]
 
 
-def scored_row(example: Example, tasks: Sequence[JudgeTask], judgements: Sequence[Judgement]) -> ScoredExample:
-    """A row's scores (and credit, for pairwise and ranking rows) from its judgements."""
+def scored_row(
+    example: Example, tasks: Sequence[JudgeTask], judgements: Sequence[Judgement], rule: VerdictRule = COIN_TOSS
+) -> ScoredExample:
+    """A row's scores (and credit by the benchmark's `rule`, for pairwise and ranking rows) from its judgements."""
     if tasks[0].format.slots == 1:
         ratings = {task.shown[0]: _rating(j.verdict) for task, j in zip(tasks, judgements)}
         return _scores(example, ratings, correct=None)
@@ -122,18 +125,7 @@ def scored_row(example: Example, tasks: Sequence[JudgeTask], judgements: Sequenc
         else:
             votes[pick] += 1.0
     shares = {label: count / len(picks) for label, count in votes.items()}
-    return _scores(example, shares, correct=credit(picks, slots))
-
-
-def credit(picks: Sequence[Optional[str]], slots: int) -> float:
-    """Right in every order = 1, wrong in every order = 0; otherwise a coin toss over the slots."""
-    right = [p is not None and p.startswith("chosen") for p in picks]
-    wrong = [p is not None and not p.startswith("chosen") for p in picks]
-    if all(right):
-        return 1.0
-    if all(wrong):
-        return 0.0
-    return 1.0 / slots
+    return _scores(example, shares, correct=rule.credit(picks, slots))
 
 
 def _rating(verdict: Optional[str]) -> float:
