@@ -122,3 +122,39 @@ def test_an_answer_without_a_label_is_asked_again_once_in_the_same_conversation(
     assert all(o.startswith("Hmm, hard to say.") and o.endswith("[[A>B]]") for o in outputs)
     assert all(j["verdict"] == "A" for line in lines for j in line["judgements"])
     assert result["score"] == 0.0  # slot A both times: +1 - 1
+
+
+RM_CHAT = DATA.parents[1] / "rm-bench" / "chat_filtered.json"
+
+
+@needs_data
+def test_rm_bench_judges_compare_all_nine_pairs_in_both_orders_and_fill_the_matrix(tmp_path):
+    """A judge that prefers the longer answer (a tie when equal) must give exactly the matrix a reward
+    of 'length in characters' gives: chosen i beats rejected j in both orders iff it is longer."""
+    folder = tmp_path / "rm-bench"
+    folder.mkdir()
+    picked = json.loads(RM_CHAT.read_text())[:3]
+    (folder / "chat_filtered.json").write_text(json.dumps(picked))
+
+    def reply(messages):
+        slots = dict(_ANSWER.findall(messages[-1]["content"]))
+        a, b = len(slots["A"]), len(slots["B"])
+        return "[[A>B]]" if a > b else "[[B>A]]" if b > a else "[[A=B]]"
+
+    out = tmp_path / "out"
+    with OpenAIStub(reply=reply) as stub:
+        code = main(["run", "--model-type", "generative", "--model", "stub-judge", "--api-base", stub.api_base,
+                     "--benchmark", "rm-bench", "--data", str(folder), "--judge-format", "arena-hard",
+                     "--no-progress", "--bootstrap-samples", "50", "--output", str(out)])
+        calls = len(stub.requests)
+    assert code == 0
+    assert calls == 3 * 9 * 2  # 18 judge calls an example, as About says
+    result = json.loads((out / "api" / "stub-judge.json").read_text())
+    lines = [json.loads(x) for x in (out / "api" / "stub-judge.scores.jsonl").read_text().splitlines()]
+    cells = {f"M{i}{j}": sum(len(r["chosen"][i]) > len(r["rejected"][j]) for r in picked) / 3 for i in range(3) for j in range(3)}
+    assert result["subsets"]["chat"]["parts"] == pytest.approx(cells)
+    assert all(len(line["judgements"]) == 18 and len(line["pair_wins"]) == 3 for line in lines)
+    for row, line in zip(picked, lines):
+        assert line["pair_wins"] == [[float(len(row["chosen"][i]) > len(row["rejected"][j])) for j in range(3)] for i in range(3)]
+        assert line["correct"] == pytest.approx(sum(map(sum, line["pair_wins"])) / 9)
+    assert result["judge"]["position_consistency"] == 1.0  # a length judge is consistent in both orders

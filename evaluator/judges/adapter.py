@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Callable, Optional, Sequence
 
 from results.benchmarks.verdicts import COIN_TOSS
@@ -125,14 +126,18 @@ class GenerativeAdapter(RewardAdapter):
         for example, plan in zip(examples, plans):
             judgements = [self._judgement(task, answers[cursor + k]) for k, task in enumerate(plan)]
             cursor += len(plan)
-            scored = scored_row(example, plan, judgements, self.options.verdict_rule or COIN_TOSS)
-            rows.append((plan, judgements, ScoredExample(scored.scores_chosen, scored.scores_rejected, scored.correct, judgements)))
+            scored = scored_row(
+                example, plan, judgements, self.options.verdict_rule or COIN_TOSS, self.options.judge_every_pair
+            )
+            rows.append((plan, judgements, replace(scored, judgements=judgements)))
         self.judge_info = self._info(rows, len(tasks))
         return [scored for _, _, scored in rows], self._stats(tasks, encode_s)
 
     def _plan(self, row: int, example: Example) -> list[JudgeTask]:
         by_margin = example.subset in self.options.margin_subsets
-        return plan_row(row, example, self.formats, self.settings.orders, self.options.seed, by_margin)
+        return plan_row(
+            row, example, self.formats, self.settings.orders, self.options.seed, by_margin, self.options.judge_every_pair
+        )
 
     def _judgement(self, task: JudgeTask, answer: Generation) -> Judgement:
         return Judgement(
