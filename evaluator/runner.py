@@ -78,7 +78,12 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
     log.info("loaded %d examples from %s", len(data.examples), " + ".join(data.sources))
 
     model = find_model(config)
-    options = adapter_options(config, model, device, dtype, store, margin_subsets=_margin_subsets(benchmark, data))
+    options = adapter_options(
+        config, model, device, dtype, store,
+        margin_subsets=_margin_subsets(benchmark, data),
+        verdict_rule=benchmark.verdict_rule,
+        judge_every_pair=benchmark.judge_every_pair,
+    )
     adapter = adapter_cls.load(options)
     t_model = time.perf_counter()
 
@@ -133,6 +138,7 @@ def _example_scores(data: BenchmarkData, scored: list[ScoredExample], benchmark:
             groups=benchmark.groups_of(ex.subset) or None,
             judgements=s.judgements,
             critiques=s.critiques,
+            pair_wins=s.pair_wins,
         )
         for ex, s in zip(data.examples, scored)
     ]

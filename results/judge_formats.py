@@ -49,6 +49,10 @@ class JudgeFormat:
     parse: Parser
     system: Optional[str] = None
     description: str = ""
+    # Asked once more, in the same conversation, when an answer holds no verdict label at all
+    # (`has_label` false): the authors of JudgeBench's arena-hard judge do the same.
+    follow_up: Optional[str] = None
+    has_label: Optional[Callable[[str], bool]] = None
 
     @property
     def slots(self) -> int:
@@ -57,7 +61,13 @@ class JudgeFormat:
     @property
     def sha256(self) -> str:
         """Pins the exact wording: part of cache keys and of the result's record."""
-        return hashlib.sha256(f"{self.mode.name}\0{self.system or ''}\0{self.template}".encode()).hexdigest()
+        wording = f"{self.mode.name}\0{self.system or ''}\0{self.template}"
+        if self.follow_up:
+            wording += f"\0{self.follow_up}"
+        return hashlib.sha256(wording.encode()).hexdigest()
+
+    def needs_follow_up(self, text: str) -> bool:
+        return bool(self.follow_up and self.has_label and not self.has_label(text))
 
     def messages(self, question: str, answers: Sequence[str]) -> list[Message]:
         """The chat conversation that asks the judge about `answers` (in slot order)."""
@@ -95,6 +105,23 @@ parse_abcd = last_match(re.compile(r"\[\[([ABCD])\]\]"))
 parse_rating = last_match(re.compile(r"\[\[(10|[1-9])\]\]"))
 # Prometheus 2's relative grading ends with "[RESULT] A" (or B), sometimes in brackets or bold.
 parse_prometheus = last_match(re.compile(r"\[RESULT\]\s*[\[(*]*\s*([AB])\b"))
+
+# Arena-Hard's verdict grammar (JudgeBench's arena-hard judge): [[A>>B]], [[A>B]], [[A=B]], [[B>A]],
+# [[B>>A]]; a strong preference counts as a preference. The verdict is the one distinct label of the
+# answer ("A", "B", or "=" for a tie); several different labels are no verdict.
+_ARENA_LABEL = re.compile(r"\[\[(A>>B|A>B|A=B|B>A|B>>A)\]\]")
+_ARENA_VERDICT = {"A>>B": "A", "A>B": "A", "A=B": "=", "B>A": "B", "B>>A": "B"}
+TIE = "="
+
+
+def parse_arena_hard(text: str) -> Optional[str]:
+    verdicts = {_ARENA_VERDICT[label] for label in _ARENA_LABEL.findall(text or "")}
+    return verdicts.pop() if len(verdicts) == 1 else None
+
+
+def has_arena_label(text: str) -> bool:
+    return bool(_ARENA_LABEL.search(text or ""))
+
 
 PAIRWISE = Mode("pairwise", 2, parse_ab)
 RANKING = Mode("ranking", 4, parse_abcd)
@@ -217,8 +244,27 @@ SKYWORK_CRITIC = JudgeFormat(
     description="Skywork-Critic: the verdict alone, [[A]] or [[B]]",
 )
 
+ARENA_HARD = JudgeFormat(
+    name="arena-hard",
+    mode=PAIRWISE,
+    system=(
+        "You are an impartial judge of two AI assistants' answers to the user's question below. First "
+        "work out your own answer to the question. Then compare both answers with yours: find and "
+        "correct any mistakes, and judge which answer is more correct, helpful, relevant and concise. "
+        "Ignore the order of the answers, their length and the assistants' names. End with exactly one "
+        "verdict label: [[A>>B]] if A is much better, [[A>B]] if A is better, [[A=B]] for a tie, "
+        "[[B>A]] if B is better, [[B>>A]] if B is much better."
+    ),
+    template=_PAIR_LAYOUT,
+    parse=parse_arena_hard,
+    description="Arena-Hard verdict labels [[A>>B]] ... [[B>>A]] with ties; asked again once when no label comes",
+    follow_up="Finish with your final verdict as exactly one label: [[A>>B]], [[A>B]], [[A=B]], [[B>A]] or [[B>>A]].",
+    has_label=has_arena_label,
+)
+
 FORMATS: dict[str, JudgeFormat] = {
-    f.name: f for f in (MT_BENCH_PAIRWISE, RB2_RANKING, RATING_1_10, PROMETHEUS_2_RELATIVE, SKYWORK_CRITIC)
+    f.name: f
+    for f in (MT_BENCH_PAIRWISE, RB2_RANKING, RATING_1_10, PROMETHEUS_2_RELATIVE, SKYWORK_CRITIC, ARENA_HARD)
 }
 # The format used for rows a named pairwise format does not fit, by mode.
 DEFAULTS = {"pairwise": MT_BENCH_PAIRWISE, "ranking": RB2_RANKING, "rating": RATING_1_10}

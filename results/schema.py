@@ -230,6 +230,10 @@ class ExampleScore(_Record):
     judgements: Optional[list[Judgement]] = Field(
         None, description="generative judges: every raw answer behind the scores (absent for scalar models)"
     )
+    pair_wins: Optional[list[list[float]]] = Field(
+        None,
+        description="judges that compared every (chosen i, rejected j) pair: [i][j] = 1 where chosen i won (RM-Bench)",
+    )
     critiques: Optional[list[Critique]] = Field(
         None, description="critique models: every critique and its reward (a score is the mean over a completion's)"
     )

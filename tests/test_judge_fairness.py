@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from evaluator.benchmarks.loading import Example
-from evaluator.judges.fairness import FormatSet, credit, fairness_stats, plan_row, scored_row
+from evaluator.judges.fairness import FormatSet, fairness_stats, plan_row, scored_row
 from evaluator.judges.formats import FORMATS
+from results.benchmarks.verdicts import COIN_TOSS, TWO_GAMES
 from results.schema import Judgement
 
 
@@ -106,9 +107,25 @@ def test_a_chosen_format_takes_the_rows_of_its_mode():
 
 
 def test_credit_rule_directly():
-    assert credit(["chosen 0", "chosen 0"], 2) == 1.0
-    assert credit(["rejected 0", None], 2) == 0.5
-    assert credit([None], 4) == 0.25
+    assert COIN_TOSS.credit(["chosen 0", "chosen 0"], 2) == 1.0
+    assert COIN_TOSS.credit(["rejected 0", None], 2) == 0.5
+    assert COIN_TOSS.credit([None], 4) == 0.25
+
+
+R, W, T = "chosen 0", "rejected 0", None  # right, wrong, a tie or no verdict
+
+
+@pytest.mark.parametrize(
+    ("picks", "expected"),
+    [
+        ((R, R), 1.0), ((R, T), 1.0), ((T, R), 1.0),  # right + right, right + tie: right
+        ((R, W), 0.0), ((W, R), 0.0),  # inconsistent: wrong
+        ((T, T), 0.0),  # tie + tie: wrong
+        ((W, W), 0.0), ((W, T), 0.0), ((T, W), 0.0),  # wrong + anything: wrong
+    ],
+)
+def test_judgebench_two_game_rule_case_by_case(picks, expected):
+    assert TWO_GAMES.credit(list(picks), 2) == expected
 
 
 def test_fairness_statistics():

@@ -20,6 +20,8 @@ from ..packing import plan_unshared, resolve_packing
 from .chat_format import ChatFormat, chat_format
 
 if TYPE_CHECKING:
+    from results.benchmarks.verdicts import VerdictRule
+
     from ..run_config import PackingMode
     from ..critiques.settings import CloudSettings
     from ..judges.settings import JudgeSettings
@@ -59,6 +61,10 @@ class LoadOptions:
     seed: int = 0
     model_identity: str = ""
     margin_subsets: frozenset[str] = frozenset()
+    # How a judge's verdicts on a pair become its credit (the benchmark spec's `verdict_rule`).
+    verdict_rule: Optional["VerdictRule"] = None
+    # Whether a judge compares every (chosen, rejected) pair of a row (the spec's `judge_every_pair`).
+    judge_every_pair: bool = False
 
     @classmethod
     def from_config(
@@ -87,12 +93,14 @@ class ScoredExample:
     # One score per completion, in the row's order, however many completions it has (pairwise v1
     # rows have one of each, RewardBench 2 rows four or more): every model type keeps this contract.
     # Adapters that judge pairs directly (LLM judges) set `correct`; scalar models leave it to the
-    # subset's scorer (benchmarks/subset_scorers.py: strict chosen > rejected, best-of-N, Ties).
+    # subset's scorer (results/benchmarks/credit.py: strict chosen > rejected, best-of-N, Ties).
     correct: Optional[float] = None
     # Generative judges: every raw answer behind the scores, stored in the per-example line.
     judgements: Optional[list[Judgement]] = None
     # Critique models: every critique and the reward after it.
     critiques: Optional[list[Critique]] = None
+    # Judges that compared every (chosen i, rejected j) pair: 1 where chosen i won (RM-Bench).
+    pair_wins: Optional[list[list[float]]] = None
 
 
 @dataclass(frozen=True)

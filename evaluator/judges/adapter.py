@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Callable, Optional, Sequence
 
+from results.benchmarks.verdicts import COIN_TOSS
 from results.schema import JudgeInfo, Judgement
 
 from ..adapters.base import LoadOptions, RewardAdapter, ScoredExample, ScoringStats
@@ -25,6 +27,8 @@ from .formats import get_format
 from .settings import JudgeSettings
 
 log = logging.getLogger(__name__)
+# Between a judge's first answer and its answer to the follow-up question, in the judgement's output.
+FOLLOW_UP_MARK = "\n\n[asked again for a verdict label]\n\n"
 
 
 class ServerTemplate(ChatFormat):
@@ -113,22 +117,27 @@ class GenerativeAdapter(RewardAdapter):
 
     def score(self, examples: Sequence[Example]) -> tuple[list[ScoredExample], ScoringStats]:
         start = time.perf_counter()
+        self._cached = 0
         plans = [self._plan(i, ex) for i, ex in enumerate(examples)]
         tasks = [task for plan in plans for task in plan]
         encode_s = time.perf_counter() - start
-        answers = self._answers(tasks)
+        answers = self._with_follow_ups(tasks, self._answers(tasks))
         rows, cursor = [], 0
         for example, plan in zip(examples, plans):
             judgements = [self._judgement(task, answers[cursor + k]) for k, task in enumerate(plan)]
             cursor += len(plan)
-            scored = scored_row(example, plan, judgements)
-            rows.append((plan, judgements, ScoredExample(scored.scores_chosen, scored.scores_rejected, scored.correct, judgements)))
+            scored = scored_row(
+                example, plan, judgements, self.options.verdict_rule or COIN_TOSS, self.options.judge_every_pair
+            )
+            rows.append((plan, judgements, replace(scored, judgements=judgements)))
         self.judge_info = self._info(rows, len(tasks))
         return [scored for _, _, scored in rows], self._stats(tasks, encode_s)
 
     def _plan(self, row: int, example: Example) -> list[JudgeTask]:
         by_margin = example.subset in self.options.margin_subsets
-        return plan_row(row, example, self.formats, self.settings.orders, self.options.seed, by_margin)
+        return plan_row(
+            row, example, self.formats, self.settings.orders, self.options.seed, by_margin, self.options.judge_every_pair
+        )
 
     def _judgement(self, task: JudgeTask, answer: Generation) -> Judgement:
         return Judgement(
@@ -149,8 +158,33 @@ class GenerativeAdapter(RewardAdapter):
             generations = self.backend.generate([missing[key] for key in chunk], self.decoding)
             self.cache.put(dict(zip(chunk, generations)))
             found.update(zip(chunk, generations))
-        self._cached = len(set(keys)) - len(missing)
+        self._cached += len(set(keys)) - len(missing)
         return [found[key] for key in keys]
+
+    def _with_follow_ups(self, tasks: list[JudgeTask], answers: list[Generation]) -> list[Generation]:
+        """An answer without any verdict label is asked once more in the same conversation (formats
+        with a `follow_up`); the judgement keeps both answers, the verdict read from them together."""
+        asked = [k for k, (task, answer) in enumerate(zip(tasks, answers)) if task.format.needs_follow_up(answer.text)]
+        if not asked:
+            return answers
+        follow_ups = [
+            JudgeTask(tasks[k].row, tasks[k].format, tasks[k].shown, [
+                *tasks[k].messages,
+                {"role": "assistant", "content": answers[k].text},
+                {"role": "user", "content": tasks[k].format.follow_up},
+            ])
+            for k in asked
+        ]
+        log.info("judging: %d answers gave no verdict label; asked once more", len(asked))
+        seconds = self._answers(follow_ups)
+        merged = list(answers)
+        for k, second in zip(asked, seconds):
+            merged[k] = Generation(
+                f"{answers[k].text}{FOLLOW_UP_MARK}{second.text}",
+                answers[k].prompt_tokens + second.prompt_tokens,
+                answers[k].completion_tokens + second.completion_tokens,
+            )
+        return merged
 
     def _info(self, rows, num_tasks: int) -> JudgeInfo:
         stats = fairness_stats([(plan, judgements) for plan, judgements, _ in rows])

@@ -23,6 +23,7 @@ import random
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
+from results.benchmarks.verdicts import COIN_TOSS, VerdictRule
 from results.schema import Judgement
 
 from ..adapters.base import ScoredExample
@@ -81,7 +82,11 @@ def row_rng(seed: int, example: Example) -> random.Random:
     return random.Random(f"{seed}:{example.subset}:{example.id}")
 
 
-def plan_row(row: int, example: Example, formats: FormatSet, orders: int, seed: int, by_margin: bool) -> list[JudgeTask]:
+def plan_row(
+    row: int, example: Example, formats: FormatSet, orders: int, seed: int, by_margin: bool, every_pair: bool = False
+) -> list[JudgeTask]:
+    if every_pair:
+        return plan_pairs(row, example, formats.pairwise, orders, seed)
     completions = labelled_completions(example)
     fmt = formats.for_row(len(completions), by_margin)
     question = question_text(example.prompt)
@@ -100,6 +105,21 @@ def plan_row(row: int, example: Example, formats: FormatSet, orders: int, seed: 
     ]
 
 
+def plan_pairs(row: int, example: Example, fmt: JudgeFormat, orders: int, seed: int) -> list[JudgeTask]:
+    """Every (chosen i, rejected j) pair as its own pairwise prompt, in both slot orders (or one seeded
+    order): RM-Bench's 3 x 3 pairs are 18 prompts a row."""
+    completions = labelled_completions(example)
+    question = question_text(example.prompt)
+    rng = row_rng(seed, example)
+    tasks = []
+    for i in range(len(example.chosen)):
+        for j in range(len(example.rejected)):
+            pair = (f"chosen {i}", f"rejected {j}")
+            for shown in (pair, pair[::-1]) if orders == 2 else (rng.choice((pair, pair[::-1])),):
+                tasks.append(JudgeTask(row, fmt, shown, fmt.messages(question, [completions[label] for label in shown])))
+    return tasks
+
+
 def picked_label(task: JudgeTask, verdict: Optional[str]) -> Optional[str]:
     """The completion a pairwise/ranking verdict names, None when unparsable."""
     if verdict is None or verdict not in SLOT_LETTERS[: task.format.slots]:
@@ -107,8 +127,16 @@ def picked_label(task: JudgeTask, verdict: Optional[str]) -> Optional[str]:
     return task.shown[SLOT_LETTERS.index(verdict)]
 
 
-def scored_row(example: Example, tasks: Sequence[JudgeTask], judgements: Sequence[Judgement]) -> ScoredExample:
-    """A row's scores (and credit, for pairwise and ranking rows) from its judgements."""
+def scored_row(
+    example: Example,
+    tasks: Sequence[JudgeTask],
+    judgements: Sequence[Judgement],
+    rule: VerdictRule = COIN_TOSS,
+    every_pair: bool = False,
+) -> ScoredExample:
+    """A row's scores (and credit by the benchmark's `rule`, for pairwise and ranking rows) from its judgements."""
+    if every_pair:
+        return scored_pairs(example, tasks, judgements)
     if tasks[0].format.slots == 1:
         ratings = {task.shown[0]: _rating(j.verdict) for task, j in zip(tasks, judgements)}
         return _scores(example, ratings, correct=None)
@@ -122,18 +150,34 @@ def scored_row(example: Example, tasks: Sequence[JudgeTask], judgements: Sequenc
         else:
             votes[pick] += 1.0
     shares = {label: count / len(picks) for label, count in votes.items()}
-    return _scores(example, shares, correct=credit(picks, slots))
+    return _scores(example, shares, correct=rule.credit(picks, slots))
 
 
-def credit(picks: Sequence[Optional[str]], slots: int) -> float:
-    """Right in every order = 1, wrong in every order = 0; otherwise a coin toss over the slots."""
-    right = [p is not None and p.startswith("chosen") for p in picks]
-    wrong = [p is not None and not p.startswith("chosen") for p in picks]
-    if all(right):
-        return 1.0
-    if all(wrong):
-        return 0.0
-    return 1.0 / slots
+def scored_pairs(example: Example, tasks: Sequence[JudgeTask], judgements: Sequence[Judgement]) -> ScoredExample:
+    """Rows judged pair by pair: chosen i beats rejected j when more of that pair's verdicts pick it
+    than pick rejected j (the scalar rule on vote counts: a split or a tie is a loss, as a tie of
+    rewards is); the credit is the share of pairs won. A completion's score is the share of its
+    judgements that picked it."""
+    votes: dict[tuple[str, str], dict[str, int]] = {}
+    picked = {label: 0 for label in labelled_completions(example)}
+    seen = {label: 0 for label in picked}
+    for task, judgement in zip(tasks, judgements):
+        pair = tuple(sorted(task.shown))  # ("chosen i", "rejected j")
+        pick = picked_label(task, judgement.verdict)
+        counts = votes.setdefault(pair, {label: 0 for label in pair})
+        if pick is not None:
+            counts[pick] += 1
+            picked[pick] += 1
+        for label in task.shown:
+            seen[label] += 1
+    wins = [
+        [float(votes[(f"chosen {i}", f"rejected {j}")][f"chosen {i}"] > votes[(f"chosen {i}", f"rejected {j}")][f"rejected {j}"])
+         for j in range(len(example.rejected))]
+        for i in range(len(example.chosen))
+    ]
+    shares = {label: picked[label] / seen[label] if seen[label] else 0.0 for label in picked}
+    scored = _scores(example, shares, correct=sum(map(sum, wins)) / (len(example.chosen) * len(example.rejected)))
+    return ScoredExample(scored.scores_chosen, scored.scores_rejected, scored.correct, pair_wins=wins)
 
 
 def _rating(verdict: Optional[str]) -> float:
@@ -170,8 +214,13 @@ def fairness_stats(rows: Sequence[tuple[Sequence[JudgeTask], Sequence[Judgement]
     for tasks, answers in rows:
         judgements += len(answers)
         unparsable += sum(a.verdict is None for a in answers)
-        if len(tasks) == 2 and tasks[0].format.slots == 2:
-            both += 1
-            picks = [picked_label(t, a.verdict) for t, a in zip(tasks, answers)]
-            consistent += picks[0] is not None and picks[0] == picks[1]
+        if not tasks or tasks[0].format.slots != 2:
+            continue
+        by_pair: dict[tuple[str, ...], list] = {}
+        for task, answer in zip(tasks, answers):
+            by_pair.setdefault(tuple(sorted(task.shown)), []).append(picked_label(task, answer.verdict))
+        for picks in by_pair.values():
+            if len(picks) == 2:  # a pair judged in both orders
+                both += 1
+                consistent += picks[0] is not None and picks[0] == picks[1]
     return FairnessStats(judgements, unparsable, both, consistent)

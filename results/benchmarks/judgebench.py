@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 from .categories import CategoryMetrics
 from .spec import BenchmarkSpec, DataSource, RowMapping
+from .verdicts import TWO_GAMES
 
 CATEGORIES: dict[str, str] = {
     "Knowledge": "MMLU-Pro questions across subjects (`mmlu-pro-*`)",
@@ -70,5 +71,6 @@ JUDGEBENCH = BenchmarkSpec(
     core_source=DataSource("ScalerLab/JudgeBench", split="gpt"),
     metrics=CategoryMetrics(CATEGORIES),
     rows=PairRows(),
+    verdict_rule=TWO_GAMES,
     bootstrap_unit="pair, within its category",
 )

@@ -53,5 +53,6 @@ RM_BENCH = BenchmarkSpec(
     metrics=StyleMetrics(DOMAINS),
     rows=StyleRows(),
     default_scorer=STYLE_MATRIX,
+    judge_every_pair=True,
     bootstrap_unit="example, within its domain",
 )

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from .aggregation import Metrics
 from .credit import PAIRWISE, SubsetScorer
+from .verdicts import COIN_TOSS, VerdictRule
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,11 @@ class BenchmarkSpec:
     # How a subset's examples become its value: subsets not named here use `default_scorer`.
     scorers: Mapping[str, SubsetScorer] = field(default_factory=dict)
     default_scorer: SubsetScorer = PAIRWISE
+    # How a generative judge's verdicts on a pair, in both slot orders, become its credit.
+    verdict_rule: VerdictRule = COIN_TOSS
+    # Whether a judge compares every (chosen i, rejected j) pair of a row, each in both orders, instead
+    # of one prompt per row (RM-Bench: 9 pairs, 18 calls an example).
+    judge_every_pair: bool = False
     bootstrap_unit: str = "example, within its subset"
     default_columns: Optional[tuple[str, ...]] = None  # None: every column
     published_results: tuple[str, ...] = ()  # Hub dataset repos of the authors' published results

@@ -46,12 +46,20 @@ def _wins(scores_chosen: Sequence[float], scores_rejected: Sequence[float]) -> n
     return np.asarray([float(scores_chosen[i] > scores_rejected[j]) for i, j in CELLS])
 
 
+def _example_wins(example: ExampleScore) -> np.ndarray:
+    if example.pair_wins is not None:
+        return np.asarray([float(example.pair_wins[i][j]) for i, j in CELLS])
+    return _wins(example.scores_chosen, example.scores_rejected)
+
+
 class StyleMatrixScorer(MeanCreditScorer):
     def credit(self, scores_chosen, scores_rejected):
         return float(_wins(scores_chosen, scores_rejected).mean())
 
     def _table(self, examples: Sequence[ExampleScore]) -> np.ndarray:
-        return np.stack([_wins(e.scores_chosen, e.scores_rejected) for e in examples])
+        """One row of 9 comparisons per example: a judge's pairwise outcomes where it compared the
+        pairs itself (`pair_wins`), else the rule applied to the six scores."""
+        return np.stack([_example_wins(e) for e in examples])
 
     def value(self, examples):
         cells = self._table(examples).mean(axis=0)
