@@ -27,6 +27,7 @@ from typing import Callable, Iterable, Optional
 from pydantic import ValidationError
 
 from .benchmarks import SPECS, BenchmarkSpec, UnknownBenchmark, get_spec
+from .benchmarks.aggregation import Matrix
 from .model_types import MODEL_TYPES
 from .schema import BenchmarkInfo, CritiqueInfo, EvalResult, JudgeInfo
 
@@ -75,6 +76,7 @@ class ResultRecord:
     published_score: Optional[float] = None  # a verified result's published twin's score
     verified_too: bool = False  # an imported result whose model is verified here too
     result: Optional[EvalResult] = None  # the whole record, for files in the project's own format
+    matrix: Optional[Matrix] = None  # the benchmark's matrix of this result, where its spec has one
 
     @property
     def complete(self) -> bool:
@@ -231,6 +233,7 @@ def parse_project_result(data: bytes, path: str) -> ResultRecord:
         missing_subsets=_missing_parts(result, spec),
         type_detail=type_detail(result),
         result=result,
+        matrix=spec.metrics.matrix({name: s.parts or {} for name, s in result.subsets.items()}),
     )
 
 

@@ -11,6 +11,10 @@ from ..data import ResultsCache, Snapshot
 from .common import Filters, View, filtered, rerender_on
 
 
+def _has_matrix(benchmark) -> bool:
+    return bool(benchmark) and t.spec_of_label(benchmark).has_matrix
+
+
 def _axis(axes: list[str], value, fallback: str) -> str:
     return value if value in axes else fallback
 
@@ -50,6 +54,8 @@ def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
         )
     scatter = gr.Plot(show_label=False, elem_id="chart-scatter")
     types = gr.Plot(show_label=False, elem_id="chart-types")
+    # Benchmarks whose spec has a matrix (RM-Bench's style matrix): the first picked model's heatmap.
+    matrix = gr.Plot(show_label=False, elem_id="chart-matrix", visible=_has_matrix(first))
 
     def render(snap: Snapshot, search, selected, known, benchmark, incomplete, older, n, chosen, x, y) -> list:
         rows = filtered(snap.tables.rows, snap, search, selected, known, benchmark, incomplete, older)
@@ -68,11 +74,12 @@ def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
             gr.Dropdown(choices=axes, value=y),
             figures.draw("scatter", rows, options),
             figures.draw("types", rows, options),
+            gr.Plot(figures.draw("matrix", rows, options), visible=_has_matrix(benchmark)),
         ]
 
     view = View(
         [*filters.components, top_n, picked, x_axis, y_axis],
-        [bars, picked, radar, x_axis, y_axis, scatter, types],
+        [bars, picked, radar, x_axis, y_axis, scatter, types, matrix],
         render,
     )
     # The axes listen to `.input`: a benchmark switch sets them too, and must not render twice.

@@ -255,11 +255,38 @@ def type_distribution(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
     return _layout(figure, "Score by model type", showlegend=False, yaxis={"title": "score (%)"})
 
 
+def style_matrix(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
+    """The first picked model's matrix (the benchmark's, e.g. RM-Bench's chosen style against rejected
+    style), as a heatmap with each cell's percentage written in it."""
+    with_matrix = rows[rows[t.MATRIX].notna()] if t.MATRIX in rows.columns else rows.iloc[0:0]
+    if with_matrix.empty:
+        raise ChartUnavailable("This benchmark has no matrix to show.")
+    picked = with_matrix[with_matrix[t.MODEL].isin(list(options.models))]
+    row = (picked if not picked.empty else with_matrix).iloc[0]
+    matrix = row[t.MATRIX]
+    values = [[v * 100 for v in line] for line in matrix.values]
+    figure = go.Figure(
+        go.Heatmap(
+            z=values,
+            x=list(matrix.columns),
+            y=list(matrix.rows),
+            zmin=0,
+            zmax=100,
+            colorscale="Blues",
+            text=[[f"{v:.1f}" for v in line] for line in values],
+            texttemplate="%{text}",
+            hovertemplate="%{y} vs %{x}: %{z:.1f}%<extra></extra>",
+        )
+    )
+    return _layout(figure, f"{label(row[t.MODEL])}: {matrix.title}", yaxis={"autorange": "reversed"})
+
+
 FIGURES: dict[str, FigureSpec] = {
     "sections": FigureSpec("Top models by section", section_bars),
     "radar": FigureSpec("Compare models", radar),
     "scatter": FigureSpec("Two axes", scatter),
     "types": FigureSpec("Score by model type", type_distribution),
+    "matrix": FigureSpec("Style matrix", style_matrix),
 }
 
 

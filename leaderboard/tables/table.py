@@ -70,6 +70,7 @@ PATH = "Path"
 COMPLETE = "Complete"
 MISSING_SUBSETS = "Missing subsets"
 LATEST = "Latest"
+MATRIX = "Matrix"  # the result's matrix for a heatmap (results.benchmarks.aggregation.Matrix), where its spec has one
 PROVENANCE = prov.PROVENANCE
 VERIFIED_TOO = prov.VERIFIED_TOO
 PUBLISHED_SCORE = prov.PUBLISHED_SCORE
@@ -95,6 +96,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     COMPLETE,
     MISSING_SUBSETS,
     LATEST,
+    MATRIX,
     PROVENANCE,
     VERIFIED_TOO,
     PUBLISHED_SCORE,
@@ -200,6 +202,7 @@ def _row(record: ResultRecord) -> dict:
         COMPLETE: record.complete,
         MISSING_SUBSETS: ", ".join(record.missing_subsets),
         LATEST: record.latest,
+        MATRIX: record.matrix,
         PROVENANCE: record.provenance,
         VERIFIED_TOO: record.verified_too,
         PUBLISHED_SCORE: record.published_score,

@@ -14,11 +14,22 @@ methods below.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional
 
 Value = Any  # a float, or a numpy array of bootstrap replicates
 Parts = Mapping[str, Mapping[str, Value]]  # subset -> its named parts (a style matrix's cells, ...)
 Counts = Mapping[str, int]  # subset -> how many examples it has (for means over examples)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A result's matrix for a heatmap (RM-Bench's style matrix): values[i][j] is row i against column j."""
+
+    title: str
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    values: tuple[tuple[float, ...], ...]
 
 
 class Metrics(ABC):
@@ -58,6 +69,10 @@ class Metrics(ABC):
     @abstractmethod
     def describe(self, optional_columns: frozenset[str] = frozenset()) -> list[str]:
         """Markdown lines for About: one per column, then the headline, then completeness."""
+
+    def matrix(self, parts: Parts) -> Optional[Matrix]:
+        """The result's matrix from its subsets' parts, for shapes that have one (none by default)."""
+        return None
 
     def column_is_fraction(self, column: str) -> bool:
         """Whether a column is a score in 0..1 shown as a percentage (a spread or a change is not a score,

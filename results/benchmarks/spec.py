@@ -112,6 +112,11 @@ class BenchmarkSpec:
     def column_subsets(self, column: str) -> tuple[str, ...]:
         return self.metrics.column_subsets(column)
 
+    @property
+    def has_matrix(self) -> bool:
+        """Whether its results have a matrix to draw (a metrics shape that overrides `matrix`)."""
+        return type(self.metrics).matrix is not Metrics.matrix
+
     def groups_of(self, subset: str) -> dict[str, str]:
         return self.rows.groups_of(subset)
 

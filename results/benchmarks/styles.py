@@ -18,7 +18,7 @@ import numpy as np
 
 from results.schema import ExampleScore
 
-from .aggregation import Counts, Metrics, Parts, Value
+from .aggregation import Counts, Matrix, Metrics, Parts, Value
 from .credit import MeanCreditScorer, Resampled, SubsetValue
 from .errors import BenchmarkDataError
 
@@ -104,6 +104,21 @@ class StyleMetrics(Metrics):
                 per_domain = [sum(parts[d][cell_name(*c)] for c in cells) / len(cells) for d in with_cells]
                 columns[difficulty] = sum(per_domain) / len(per_domain)
         return columns
+
+    def matrix(self, parts: Parts) -> Optional[Matrix]:
+        """The style matrix averaged over the domains that have one (each domain counts once)."""
+        domains = [d for d in self.domains if all(cell_name(*c) in parts.get(d, {}) for c in CELLS)]
+        if not domains:
+            return None
+        values = tuple(
+            tuple(sum(parts[d][cell_name(i, j)] for d in domains) / len(domains) for j in range(3)) for i in range(3)
+        )
+        return Matrix(
+            title=f"Chosen style against rejected style, mean over {', '.join(self.domains[d] for d in domains)}",
+            rows=tuple(f"chosen {s}" for s in STYLES),
+            columns=tuple(f"rejected {s}" for s in STYLES),
+            values=values,
+        )
 
     def headline(self, columns: Mapping[str, Value], partial: bool = False) -> Optional[Value]:
         present = [columns[c] for c in self.domains.values() if c in columns]
