@@ -7,8 +7,9 @@ worker claims it, evaluates it on the sample data (the worker's data overrides) 
 result. Every model is queued once per demo benchmark (RewardBench and RewardBench 2, see
 demo/benchmarks.py), so the leaderboard shows both. A model whose folder, at this exact content,
 is already pending, running or finished on a benchmark is not queued again for it, so a second run
-evaluates nothing and says "already done" (not the submission code's "refused"). The demo also imports a small published-layout sample (demo/published_sample.py),
-so the leaderboard shows imported rows beside verified ones; a second run imports nothing. Last,
+evaluates nothing and says "already done" (not the submission code's "refused"). The demo also
+imports a small published-layout sample (demo/published_sample.py), so the leaderboard shows
+imported rows beside verified ones; a second run imports nothing. Last,
 the two demo policies (data/demo-policies/) are submitted through the Policies tab's own code and
 judged by every demo model ranked on the leading benchmark, so the Policies tab is filled too; only
 by the demo's own models, never by one a user submitted to the served demo since the first start.
