@@ -21,8 +21,8 @@ from results.model_types import MODEL_TYPES, ModelType
 from . import scoring
 from .benchmarks import BENCHMARKS
 from .errors import ConfigError
-from .critiques.settings import CloudSettings
-from .judges.settings import JudgeSettings
+from .critique_options import CloudSettings
+from .judge_options import JudgeSettings
 
 if TYPE_CHECKING:
     from results.schema import EvalRequest

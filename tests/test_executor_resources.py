@@ -8,13 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluator.executors.resources import (
-    OVERHEAD,
-    gpus_needed,
-    read_safetensors_header,
-    safetensors_parameters,
-    weight_bytes,
-)
+from evaluator.executors.resources import OVERHEAD, gpus_needed, weight_bytes
+from evaluator.safetensors_headers import read_safetensors_header, safetensors_parameters
 from tests.hub_fixtures import make_request
 
 GIB = 2**30

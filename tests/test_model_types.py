@@ -53,8 +53,8 @@ def test_capabilities_agree_with_the_adapters():
 
 
 def test_options_follow_capabilities():
-    from evaluator.critiques.settings import CloudSettings
-    from evaluator.judges.settings import JudgeSettings
+    from evaluator.critique_options import CloudSettings
+    from evaluator.judge_options import JudgeSettings
     from evaluator.run_config import RunConfig
 
     for key, kind in MODEL_TYPES.items():

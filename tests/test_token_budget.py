@@ -86,7 +86,7 @@ def test_a_run_records_the_budget_it_used(tiny_classifier, tmp_path):
 def test_a_gpu_budget_is_sized_from_the_checkpoint_and_the_free_memory(tiny_classifier, tmp_path, caplog):
     from transformers import AutoConfig
 
-    from evaluator.executors.resources import safetensors_parameters
+    from evaluator.safetensors_headers import safetensors_parameters
     from evaluator.token_budget import sized_batch_tokens
 
     free = 64 * 2**20  # small enough to stay under the cap with this tiny model

@@ -21,8 +21,8 @@ from .chat_format import ChatFormat, chat_format
 
 if TYPE_CHECKING:
     from ..run_config import PackingMode
-    from ..critiques.settings import CloudSettings
-    from ..judges.settings import JudgeSettings
+    from ..critique_options import CloudSettings
+    from ..judge_options import JudgeSettings
     from ..run_config import RunConfig
 
 

@@ -26,7 +26,7 @@ from ..generation.cache import GenerationCache, entry_key
 from ..generation.transformers_local import TransformersBackend, stop_token_ids
 from .checkpoint import CloudCheckpoint, load_cloud
 from .rendering import critique_prompt, plain_conversation, through_last_stop
-from .settings import CloudSettings
+from ..critique_options import CloudSettings
 
 CACHE_KIND = "critiques"
 

@@ -25,8 +25,9 @@ from typing import Any, Optional, Sequence
 import httpx
 from pydantic import SecretStr
 
+from ..decoding import Decoding
 from ..errors import ConfigError
-from .base import Decoding, Generation, GenerationFailed, GenerationBackend, Message, Usage
+from .base import Generation, GenerationFailed, GenerationBackend, Message, Usage
 
 log = logging.getLogger(__name__)
 

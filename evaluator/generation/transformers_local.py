@@ -17,9 +17,10 @@ from tqdm.auto import tqdm
 
 from ..adapters.base import model_max_length, pad_token_id
 from ..batching import plan_batches
+from ..decoding import Decoding
 from ..errors import ModelLoadError, explained
 from ..placement import load_placed
-from .base import Decoding, Generation, GenerationBackend, Message, Usage
+from .base import Generation, GenerationBackend, Message, Usage
 
 log = logging.getLogger(__name__)
 
