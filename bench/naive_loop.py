@@ -20,7 +20,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from evaluator.adapters import LoadOptions, get_adapter
-from evaluator.batching import fixed_batches, run_batches
+from evaluator.speed.batching import fixed_batches, run_batches
 from evaluator.benchmarks import DataSource, get_benchmark
 from evaluator.benchmarks.loading import load_benchmark_data
 

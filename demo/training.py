@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 from evaluator.adapters.base import Encoded
 from evaluator.adapters.chat_format import chat_format
 from evaluator.adapters.logprobs import encode_with_response_start
-from evaluator.batching import pad_right
+from evaluator.speed.batching import pad_right
 from evaluator.benchmarks.loading import Example
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -20,18 +20,15 @@ from results.model_types import MODEL_TYPES, ModelType
 
 from . import scoring
 from .benchmarks import BENCHMARKS
-from .errors import ConfigError
 from .critique_options import CloudSettings
+from .errors import ConfigError
 from .judge_options import JudgeSettings
+from .speed.options import PackingMode
 
 if TYPE_CHECKING:
     from results.schema import EvalRequest
 
     from .settings import WorkerSettings
-
-# Texts scored without a shared prompt: packed rows always, never, or where the attention kernel
-# makes them free (evaluator/packing.py).
-PackingMode = Literal["auto", "on", "off"]
 
 # The worker's data overrides name extra data as "<benchmark>.<extra>", e.g. rewardbench.prior-sets.
 EXTRA_SEPARATOR = "."

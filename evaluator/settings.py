@@ -62,7 +62,7 @@ class WorkerSettings(StoreSettings):
     max_attempts: int = Field(3, ge=1)
     data_overrides: dict[str, str] = Field(default_factory=dict)
     device: str = "auto"
-    batch_tokens: Optional[int] = Field(None, gt=0)  # unset: evaluator/token_budget.py chooses
+    batch_tokens: Optional[int] = Field(None, gt=0)  # unset: evaluator/speed/token_budget.py chooses
     max_length: Optional[int] = Field(None, gt=0)
     bootstrap_samples: int = Field(1000, gt=0)
     prior_sets: bool = False

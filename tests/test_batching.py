@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from evaluator.adapters import LoadOptions, get_adapter
-from evaluator.batching import fixed_batches, pad_right, plan_batches, run_batches
+from evaluator.speed.batching import fixed_batches, pad_right, plan_batches, run_batches
 from evaluator.benchmarks import REWARDBENCH, DataSource
 from evaluator.benchmarks.loading import load_benchmark_data
 

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from evaluator.adapters import ADAPTERS, LoadOptions, get_adapter
-from evaluator.batching import fixed_batches, run_batches
+from evaluator.speed.batching import fixed_batches, run_batches
 from evaluator.benchmarks import REWARDBENCH, DataSource
 from evaluator.benchmarks.loading import Example, load_benchmark_data
 from evaluator.cli import main

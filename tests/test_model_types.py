@@ -70,7 +70,7 @@ def test_options_follow_capabilities():
 
 
 def test_only_single_forward_scorers_get_a_sized_budget():
-    from evaluator.token_budget import sized
+    from evaluator.speed.token_budget import sized
 
     assert {key for key, t in MODEL_TYPES.items() if sized(t)} == {"classifier", "dpo", "dpo-ref-free"}
 

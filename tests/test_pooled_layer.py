@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from evaluator.adapters import LoadOptions, get_adapter
-from evaluator.adapters.pooled_layer import install
-from evaluator.packing import read_positions
+from evaluator.speed.pooled_layer import install
+from evaluator.speed.packing import read_positions
 from evaluator.cli import build_parser
 from evaluator.run_config import RunConfig
 from tests.arch_fixtures import cli_results, MAX_LENGTH, arch_models, mixed_examples  # noqa: F401
@@ -77,7 +77,7 @@ def test_the_probe_catches_read_positions_that_are_not_the_classifiers(arch_mode
     encoded = adapter.encode([(ex, r) for ex in mixed_examples for r in ex.chosen + ex.rejected])
     sample = sorted(encoded, key=lambda e: len(e.ids))[:3]
     adapter.pooled_layer = install(adapter.model, pad_id=sample[0].ids[-1])  # a token the texts end with
-    with caplog.at_level("INFO", logger="evaluator.batching"):
+    with caplog.at_level("INFO", logger="evaluator.speed.batching"):
         adapter._probe_pooled_layer(encoded)
     assert not adapter.pooled_final_layer_on
     assert "final layer at the read token off" in caplog.text

@@ -16,10 +16,10 @@ import torch
 from tqdm.auto import tqdm
 
 from ..adapters.base import model_max_length, pad_token_id
-from ..batching import plan_batches
 from ..decoding import Decoding
 from ..errors import ModelLoadError, explained
-from ..placement import load_placed
+from ..speed.batching import plan_batches
+from ..speed.placement import load_placed
 from .base import Generation, GenerationBackend, Message, Usage
 
 log = logging.getLogger(__name__)

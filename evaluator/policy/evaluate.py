@@ -25,7 +25,7 @@ from results.store import Store
 from ..errors import ConfigError, DataError
 from ..provenance import code_version
 from ..run_config import RunConfig
-from ..token_budget import CPU_BATCH_TOKENS
+from ..speed.token_budget import CPU_BATCH_TOKENS
 from . import metrics
 from .generation import GenerationSettings, generate_completions
 from .reference_sets import References, load_reference_set, resolve_references

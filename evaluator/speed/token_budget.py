@@ -117,7 +117,7 @@ def sized_batch_tokens(config, model_path: str, dtype, free: int) -> int:
     import torch
     from transformers import AutoConfig
 
-    from .safetensors_headers import safetensors_parameters
+    from ..safetensors_headers import safetensors_parameters
     from .placement import WEIGHT_SHARE
 
     try:
