@@ -30,9 +30,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from evaluator.adapters import LoadOptions, get_adapter  # noqa: E402
-from evaluator.speed.batching import fixed_batches, plan_batches, run_batches  # noqa: E402
 from evaluator.benchmarks import REWARDBENCH, DataSource  # noqa: E402
 from evaluator.benchmarks.loading import load_benchmark_data  # noqa: E402
+from evaluator.speed.batching import fixed_batches, plan_batches, run_batches  # noqa: E402
 from evaluator.tiny_models import build_classifier, build_tokenizer  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "llmbar-rewardbench.jsonl"

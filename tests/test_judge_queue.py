@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from evaluator.cli import main
-from evaluator.worker import Worker
+from evaluator.request_processing import Worker
 from results.schema import Status
 from results.store import result_paths
 from tests.conftest import make_rows, write_jsonl

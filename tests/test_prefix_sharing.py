@@ -11,8 +11,8 @@ import pytest
 import torch
 
 from evaluator.adapters import LoadOptions, get_adapter
-from evaluator.adapters.base import Encoded
 from evaluator.adapters.logprobs import response_logprobs
+from evaluator.encoded import Encoded
 from evaluator.speed.prefix_sharing import (
     PrefixGroup,
     has_prompt_and_response,

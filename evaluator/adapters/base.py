@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, ClassVar, Optional, Sequence
 
 import torch
+from pydantic import BaseModel
 
 from results.schema import Critique, Judgement
 from results.store import Store
@@ -23,7 +24,6 @@ from .chat_format import ChatFormat, chat_format
 if TYPE_CHECKING:
     from ..critique_options import CloudSettings
     from ..judge_options import JudgeSettings
-    from ..run_config import RunConfig
     from ..speed.options import PackingMode
 
 
@@ -64,14 +64,16 @@ class LoadOptions:
     @classmethod
     def from_config(
         cls,
-        config: "RunConfig",
+        config: BaseModel,
         model_path: str,
         device: torch.device,
         dtype: torch.dtype,
         store: Optional[Store],
         **resolved_more,
     ) -> "LoadOptions":
-        """The run's settings (fields named alike carry over) plus what the runner resolved."""
+        """The run's settings (fields named alike carry over) plus what the runner resolved. `config`
+        is any pydantic settings model, in practice run_config.RunConfig, which stands above the
+        adapters (its checks name their chat formats) and is not imported here."""
         resolved = dict(model_path=model_path, device=device, dtype=dtype, store=store, **resolved_more)
         shared = {
             f.name: getattr(config, f.name)
