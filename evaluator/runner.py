@@ -29,9 +29,9 @@ from .adapters import LoadOptions, RewardAdapter, ScoredExample, ScoringStats, g
 from .benchmarks import Benchmark, DataSource, get_benchmark
 from .benchmarks.loading import BenchmarkData, load_benchmark_data
 from .device import dtype_name, resolve_device, resolve_dtype
+from .environment import environment
 from .model_loading import adapter_options, find_model
 from .model_source import ResolvedModel
-from .provenance import environment
 from .run_config import RunConfig
 from .speed.packing import PACKED_BATCHING, PADDED_BATCHING, attention_of
 
