@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from huggingface_hub import constants  # noqa: E402
 
+from fakes.hub_emulator import HubEmulator  # noqa: E402
 from leaderboard import provenance as prov  # noqa: E402
 from leaderboard import table as t  # noqa: E402
 from leaderboard.import_sources import HubSource  # noqa: E402
@@ -36,7 +37,6 @@ from leaderboard.importer import import_results  # noqa: E402
 from results.imported import iter_imported_files  # noqa: E402
 from results.sections import REWARDBENCH_2_SUBSETS, REWARDBENCH_SECTIONS, subset_order  # noqa: E402
 from results.store import LocalStore  # noqa: E402
-from tests.hub_emulator import HubEmulator  # noqa: E402
 
 V1, V2 = "bench-org/rb-results", "bench-org/rb2-results"
 V1_SUBSETS = subset_order(REWARDBENCH_SECTIONS[:4])

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 
+from fakes.hub_emulator import HubEmulator
 from results.sections import SECTIONS_BY_BENCHMARK, overall_score, section_scores
-from tests.hub_emulator import HubEmulator
 from tests.leaderboard_fixtures import CORE_SUBSETS, published_result, rb2_levels, subset_levels
 
 V1_REPO = "pub-org/rb-results"

@@ -7,6 +7,7 @@ from typing import Iterator
 
 import pytest
 
+from fakes.hub_emulator import HubEmulator
 from leaderboard.data import ResultsCache
 from leaderboard.import_sources import HubSource
 from leaderboard.importer import import_results
@@ -14,7 +15,6 @@ from leaderboard.settings import AppSettings
 from leaderboard.ui import build_app
 from results.store import LocalStore, result_paths
 from tests.browser_fixtures import SCREENSHOTS, WAIT_MS, chromium, serving, wait_until
-from tests.hub_emulator import HubEmulator
 from tests.import_fixtures import (
     FIRST_V1_SHA,
     TWIN_MODEL,

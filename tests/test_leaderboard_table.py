@@ -8,10 +8,10 @@ import logging
 import pandas as pd
 import pytest
 
+from fakes.eval_results import ALL_SUBSETS, make_result, subset_levels
 from leaderboard import table as t
 from results.store import LocalStore
 from tests.leaderboard_fixtures import (
-    ALL_SUBSETS,
     CORE_SUBSETS,
     CUSTOM_BENCHMARK,
     CUSTOM_DATA_PATH,
@@ -21,10 +21,8 @@ from tests.leaderboard_fixtures import (
     LOCAL_MODEL_PATH,
     XSS_NAME,
     fixture_store,
-    make_result,
     published_result,
     result_bytes,
-    subset_levels,
 )
 
 
