@@ -1,7 +1,7 @@
 """Memory a finished model leaves behind, given back before the next one loads.
 
-A leaf without torch at import: the worker, the executors and the policy command call it after
-an evaluation whether or not torch was ever loaded.
+A leaf without torch at import: the worker's request processing (request_processing.py) and the
+policy command call it after an evaluation, whether or not torch was ever loaded.
 """
 
 from __future__ import annotations

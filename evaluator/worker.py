@@ -10,6 +10,9 @@ is evaluated a background thread refreshes its heartbeat; a worker that dies sto
 and another worker requeues the request. A model that fails to load or crashes ends FAILED with
 its error, and the worker goes on with the next request. SIGTERM (or Ctrl-C) lets the evaluation
 in progress finish and be stored, then stops.
+
+This module is the entry point only (arguments, schedule, signals); how one claimed request is
+seen through, which the executors drive as well, is request_processing.py.
 """
 
 from __future__ import annotations
