@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from evaluator.adapters import LoadOptions, get_adapter  # noqa: E402
 from evaluator.benchmarks import REWARDBENCH, DataSource  # noqa: E402
 from evaluator.benchmarks.loading import load_benchmark_data  # noqa: E402
-from evaluator.critiques.settings import CloudSettings  # noqa: E402
+from evaluator.critique_options import CloudSettings  # noqa: E402
 from evaluator.tiny_models import build_tokenizer  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "llmbar-rewardbench.jsonl"

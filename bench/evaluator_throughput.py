@@ -7,7 +7,7 @@ Chat Hard section (`../shared/data/llmbar-rewardbench.jsonl`), i.e. 838 texts.
 Both methods score the same tokenized texts with the same model and the same forward function;
 only the batch plan differs:
   naive:   fixed batches of 8 texts in dataset order (how most evaluation scripts loop),
-  project: texts sorted by length, packed under a token budget (evaluator.batching.plan_batches).
+  project: texts sorted by length, packed under a token budget (evaluator.speed.batching.plan_batches).
 Runs alternate (naive, project, naive, project, ...) so drift in machine speed hits both alike.
 
     python bench/evaluator_throughput.py [--repeats 2] [--batch-tokens 16384]
@@ -30,9 +30,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from evaluator.adapters import LoadOptions, get_adapter  # noqa: E402
-from evaluator.batching import fixed_batches, plan_batches, run_batches  # noqa: E402
 from evaluator.benchmarks import REWARDBENCH, DataSource  # noqa: E402
 from evaluator.benchmarks.loading import load_benchmark_data  # noqa: E402
+from evaluator.speed.batching import fixed_batches, plan_batches, run_batches  # noqa: E402
 from evaluator.tiny_models import build_classifier, build_tokenizer  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "llmbar-rewardbench.jsonl"

@@ -32,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from fakes.eval_results import make_result, subset_levels  # noqa: E402
 from leaderboard.examples import examples as ex  # noqa: E402
 from leaderboard.tables import table as t  # noqa: E402
 from leaderboard.data import ResultsCache  # noqa: E402
@@ -43,7 +44,6 @@ from results.schema import ExampleScore, ExampleText  # noqa: E402
 from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS  # noqa: E402
 from results.benchmarks.sections import subset_order  # noqa: E402
 from results.store import LocalStore, result_paths, texts_bytes  # noqa: E402
-from tests.leaderboard_fixtures import make_result, subset_levels  # noqa: E402
 
 WORDS = (
     "the model answer question response because should would about which their there could other "

@@ -38,8 +38,8 @@ from bench.rb2_throughput import DATA, best_of_4_examples  # noqa: E402
 from evaluator.adapters import LoadOptions, get_adapter  # noqa: E402
 from evaluator.benchmarks import REWARDBENCH, DataSource  # noqa: E402
 from evaluator.benchmarks.loading import load_benchmark_data  # noqa: E402
+from evaluator.speed.token_budget import CPU_BATCH_TOKENS, choose_batch_tokens  # noqa: E402
 from evaluator.tiny_models import build_tokenizer, save_model  # noqa: E402
-from evaluator.token_budget import CPU_BATCH_TOKENS, choose_batch_tokens  # noqa: E402
 
 SHAPES = {
     "1b": dict(hidden_size=2048, intermediate_size=8192, num_hidden_layers=16, num_attention_heads=32,

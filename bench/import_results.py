@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from huggingface_hub import constants  # noqa: E402
 
+from fakes.hub_emulator import HubEmulator  # noqa: E402
 from leaderboard.tables import provenance as prov  # noqa: E402
 from leaderboard.tables import table as t  # noqa: E402
 from leaderboard.imports.import_sources import HubSource  # noqa: E402
@@ -38,7 +39,6 @@ from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS  # noqa: E402
 from results.benchmarks.rewardbench2 import REWARDBENCH_2_SUBSETS  # noqa: E402
 from results.benchmarks.sections import subset_order  # noqa: E402
 from results.store import LocalStore  # noqa: E402
-from tests.hub_emulator import HubEmulator  # noqa: E402
 
 V1, V2 = "bench-org/rb-results", "bench-org/rb2-results"
 V1_SUBSETS = subset_order(REWARDBENCH_SECTIONS[:4])

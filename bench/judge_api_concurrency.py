@@ -1,6 +1,6 @@
 """Judge calls per second through the OpenAI-compatible backend, one request at a time against many.
 
-The server is the tests' scripted stub (tests/openai_stub.py) on 127.0.0.1 with a fixed artificial
+The server is the tests' scripted stub (fakes/openai_stub.py) on 127.0.0.1 with a fixed artificial
 latency per call (50 ms by default, standing in for a model's generation time); it answers each
 conversation with its own number, and every run checks that each output is its input's answer, in
 order. Each run is one `backend.generate` over all calls with a fresh backend; the stub and the
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from evaluator.generation import Decoding  # noqa: E402
 from evaluator.generation.openai_api import OpenAICompatibleBackend  # noqa: E402
-from tests.openai_stub import OpenAIStub  # noqa: E402
+from fakes.openai_stub import OpenAIStub  # noqa: E402
 
 log = logging.getLogger("bench.judge_api_concurrency")
 

@@ -2,7 +2,7 @@
 
 `dpo-ref-free` on the 838 LLMBar texts, in-process `adapter.score`, with prefix sharing on (the
 default) and off. The baseline is the same code with `keeps_logits` answering no, so the model
-projects every position onto the vocabulary as it did before (evaluator/adapters/kept_logits.py).
+projects every position onto the vocabulary as it did before (evaluator/speed/kept_logits.py).
 Model: bench/prefix_sharing.py's random-init GPT-2-shaped causal LM (6 x 512, vocabulary 8,000,
 float32); its vocabulary projection is about a sixth of its work per position, a Llama-3-8B's
 (128k vocabulary) about a fifteenth. Rounds alternate; per-text rewards are compared.
@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.paired import llmbar_sharing_table  # noqa: E402
-from evaluator.adapters import LoadOptions, get_adapter, kept_logits  # noqa: E402
+from evaluator.adapters import LoadOptions, get_adapter  # noqa: E402
+from evaluator.speed import kept_logits  # noqa: E402
 
 
 @contextlib.contextmanager

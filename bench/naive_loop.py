@@ -20,9 +20,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from evaluator.adapters import LoadOptions, get_adapter
-from evaluator.batching import fixed_batches, run_batches
 from evaluator.benchmarks import DataSource, get_benchmark
 from evaluator.benchmarks.loading import load_benchmark_data
+from evaluator.speed.batching import fixed_batches, run_batches
 
 
 def score_in_fixed_batches(adapter, encoded, batch_size: int) -> list[float]:

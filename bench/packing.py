@@ -3,7 +3,7 @@
 The same adapter, model and texts scored with `packing="off"` (padded batches under the token
 budget) and `packing="on"` (texts end to end in rows, no padding). On this CPU the attention
 kernel is SDPA, a dense one: a packed row computes row x row attention under a block-diagonal
-mask (rows capped at evaluator/packing.py's DENSE_ROW_TOKENS), so packing removes the padding's
+mask (rows capped at evaluator/speed/packing.py's DENSE_ROW_TOKENS), so packing removes the padding's
 work and adds masked attention work. That trade is what this measures, and why `--packing auto`
 packs only on a variable-length kernel (flash-attention on a GPU), which has no masked work.
 
@@ -34,7 +34,7 @@ from bench.rb2_throughput import DATA  # noqa: E402
 from evaluator.adapters import LoadOptions, get_adapter  # noqa: E402
 from evaluator.benchmarks import REWARDBENCH, DataSource  # noqa: E402
 from evaluator.benchmarks.loading import load_benchmark_data  # noqa: E402
-from evaluator.packing import DENSE_ROW_TOKENS  # noqa: E402
+from evaluator.speed.packing import DENSE_ROW_TOKENS  # noqa: E402
 
 BATCH_TOKENS = 16384
 

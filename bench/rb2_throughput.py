@@ -36,9 +36,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from evaluator.adapters import LoadOptions, get_adapter  # noqa: E402
-from evaluator.batching import plan_batches  # noqa: E402
 from evaluator.benchmarks import REWARDBENCH, DataSource  # noqa: E402
 from evaluator.benchmarks.loading import Example, load_benchmark_data  # noqa: E402
+from evaluator.speed.batching import plan_batches  # noqa: E402
 from evaluator.tiny_models import build_classifier, build_tokenizer  # noqa: E402
 
 log = logging.getLogger("bench.rb2_throughput")

@@ -176,7 +176,7 @@ def check_data(data: Mapping[str, Path]) -> None:
 def build_and_evaluate(root: Path, data: Mapping[str, Path] = SAMPLES, seed: int = 0) -> list[ModelStatus]:
     """Build what is missing, queue what is not yet evaluated on each benchmark of `data`, evaluate
     the queue; each model's status on each benchmark."""
-    from evaluator.worker import Worker
+    from evaluator.request_processing import Worker
 
     check_data(data)
     layout = DemoLayout(root.resolve())

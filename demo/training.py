@@ -21,11 +21,11 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from evaluator.adapters.base import Encoded
 from evaluator.adapters.chat_format import chat_format
 from evaluator.adapters.logprobs import encode_with_response_start
-from evaluator.batching import pad_right
 from evaluator.benchmarks.loading import Example
+from evaluator.encoded import Encoded
+from evaluator.speed.batching import pad_right
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,8 @@ from .benchmarks import BENCHMARKS
 from .device import DEVICES, DTYPES
 from .errors import EvaluationError
 from .policy.cli import add_policy_parser, policy_main
-from .run_config import PackingMode, RunConfig
+from .run_config import RunConfig
+from .speed.options import PackingMode
 
 log = logging.getLogger("evaluator")
 

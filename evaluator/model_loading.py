@@ -12,7 +12,7 @@ from results.store import Store
 from .adapters.base import LoadOptions
 from .model_source import ResolvedModel, api_model, resolve_model
 from .run_config import RunConfig
-from .token_budget import choose_batch_tokens
+from .speed.token_budget import choose_batch_tokens
 
 
 def find_model(config: RunConfig) -> ResolvedModel:

@@ -12,26 +12,25 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from results.model_types import MODEL_TYPES, ModelType
 
 from results.benchmarks.metrics import DEFAULT_BOOTSTRAP_SAMPLES, DEFAULT_SEED
 
 from .benchmarks import BENCHMARKS
 from .benchmarks.loading import looks_like_a_file
+from .critique_options import CloudSettings
 from .errors import ConfigError
-from .critiques.settings import CloudSettings
-from .judges.settings import JudgeSettings
+from .judge_options import JudgeSettings
+from .speed.options import PackingMode
 
 if TYPE_CHECKING:
     from results.schema import EvalRequest
 
     from .settings import WorkerSettings
-
-# Texts scored without a shared prompt: packed rows always, never, or where the attention kernel
-# makes them free (evaluator/packing.py).
-PackingMode = Literal["auto", "on", "off"]
 
 # The worker's data overrides name extra data as "<benchmark>.<extra>", e.g. rewardbench.prior-sets.
 EXTRA_SEPARATOR = "."
@@ -82,19 +81,31 @@ class RunConfig(BaseModel):
     judge: Optional[JudgeSettings] = Field(None, description="generative judges: format, orders, backend")
     cloud: Optional[CloudSettings] = Field(None, description="critique models: number of critiques, decoding")
 
+    @field_validator("model_type")
+    @classmethod
+    def _known_model_type(cls, value: str) -> str:
+        if value not in MODEL_TYPES:
+            raise ValueError(f"unknown model type {value!r}: choose one of {', '.join(MODEL_TYPES)}")
+        return value
+
+    @property
+    def kind(self) -> ModelType:
+        """What this run's model type can do (results/model_types.py)."""
+        return MODEL_TYPES[self.model_type]
+
     @model_validator(mode="after")
     def _judge_defaults(self) -> "RunConfig":
         """A generative judge without settings gets the defaults; an API judge asks for --model by name."""
-        if self.model_type == "generative":
+        if self.kind.judges_together:
             self.judge = self.judge or JudgeSettings()
             if self.judge.backend == "api" and not self.judge.api_model:
                 self.judge = self.judge.model_copy(update={"api_model": self.model})
         elif self.judge is not None and self.judge != JudgeSettings():
-            raise ValueError(f"judge options apply to --model-type generative, not {self.model_type!r}")
-        if self.model_type == "cloud":
+            raise ValueError(f"judge options apply to {_types_that('judges_together')}, not {self.model_type!r}")
+        if self.kind.writes_critiques:
             self.cloud = self.cloud or CloudSettings()
         elif self.cloud is not None and self.cloud != CloudSettings():
-            raise ValueError(f"critique options apply to --model-type cloud, not {self.model_type!r}")
+            raise ValueError(f"critique options apply to {_types_that('writes_critiques')}, not {self.model_type!r}")
         return self
 
     @property
@@ -150,15 +161,21 @@ class RunConfig(BaseModel):
         # A request's `progress` is how far its run has got, not RunConfig's progress bars.
         fields = {**_shared(settings.model_dump()), **_shared(request.model_dump(exclude={"progress"}))}
         data, extra_data = split_overrides(settings.data_overrides, request.benchmark)
-        if request.model_type == "generative":
+        kind = MODEL_TYPES.get(request.model_type)  # an unknown one is refused by the validator
+        if kind is not None and kind.judges_together:
             fields.update(_queued_judge(request, settings))
-        if request.model_type == "cloud":
+        if kind is not None and kind.writes_critiques:
             fields["cloud"] = CloudSettings(
                 num_critiques=request.num_critiques,
                 temperature=request.critique_temperature,
                 max_new_tokens=settings.judge_max_new_tokens,
             )
         return cls(**fields, data=data, extra_data=extra_data, progress=False)
+
+
+def _types_that(capability: str) -> str:
+    """The command line's words for the model types that have `capability`, as an error names them."""
+    return " or ".join(f"--model-type {key}" for key, t in MODEL_TYPES.items() if getattr(t, capability))
 
 
 def _queued_judge(request: "EvalRequest", settings: "WorkerSettings") -> dict[str, Any]:

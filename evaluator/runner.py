@@ -30,11 +30,11 @@ from .benchmarks import Benchmark, DataSource, get_benchmark
 from .benchmarks.loading import BenchmarkData, load_benchmark_data
 from .device import dtype_name, resolve_device, resolve_dtype
 from .errors import data_errors
+from .environment import environment
 from .model_loading import adapter_options, find_model
 from .model_source import ResolvedModel
-from .packing import PACKED_BATCHING, PADDED_BATCHING, attention_of
-from .provenance import environment
 from .run_config import RunConfig
+from .speed.packing import PACKED_BATCHING, PADDED_BATCHING, attention_of
 
 __all__ = ["EvalOutcome", "RunConfig", "evaluate"]
 

@@ -33,7 +33,7 @@ RMLB_LIVENESS_FILE         a file the worker touches at each look at the queue a
                            (the image's health check) (unset: none; the image: /tmp/rmlb-worker-alive)
 RMLB_CODE_VERSION          the code's commit, recorded in results where no git checkout tells it (the
                            image: the CODE_VERSION build argument); a git checkout's own commit wins;
-                           read where results are written (evaluator/provenance.py), the CLI's too
+                           read where results are written (evaluator/environment.py), the CLI's too
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class WorkerSettings(StoreSettings):
     max_attempts: int = Field(3, ge=1)
     data_overrides: dict[str, str] = Field(default_factory=dict)
     device: str = "auto"
-    batch_tokens: Optional[int] = Field(None, gt=0)  # unset: evaluator/token_budget.py chooses
+    batch_tokens: Optional[int] = Field(None, gt=0)  # unset: evaluator/speed/token_budget.py chooses
     max_length: Optional[int] = Field(None, gt=0)
     bootstrap_samples: int = Field(1000, gt=0)
     prior_sets: bool = False

@@ -18,7 +18,7 @@ from typing import Iterator, Optional, Union
 
 import pytest
 
-from tests.hub_emulator import HubEmulator
+from fakes.hub_emulator import HubEmulator
 
 EMULATOR_TOKEN = "hf_emulator_write_token"
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 
+from fakes.hub_emulator import HubEmulator
 from results.benchmarks.sections import overall_score, section_scores
 from tests.section_tables import SECTIONS_BY_BENCHMARK
-from tests.hub_emulator import HubEmulator
 from tests.leaderboard_fixtures import CORE_SUBSETS, published_result, rb2_levels, subset_levels
 
 V1_REPO = "pub-org/rb-results"

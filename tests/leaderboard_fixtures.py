@@ -8,112 +8,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from typing import Optional
 
-from results.schema import (
-    BenchmarkInfo,
-    Environment,
-    EvalResult,
-    Interval,
-    ModelInfo,
-    RunSettings,
-    RunStats,
-    SectionScore,
-    SubsetScore,
-    Timings,
-)
+from fakes.eval_results import FINISHED, make_result, subset_levels
 from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS
 from results.benchmarks.rewardbench2 import REWARDBENCH_2_SUBSETS
-from results.benchmarks.sections import overall_score, section_scores, subset_order
-from tests.section_tables import SECTIONS_BY_BENCHMARK
+from results.benchmarks.sections import subset_order
+from results.schema import EvalResult
 from results.store import LocalStore, legacy_result_path, result_paths
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_TYPE = "<img src=y onerror=alert(2)>"  # the model type of the same file: labels must be text too
 CORE_SUBSETS = subset_order(REWARDBENCH_SECTIONS[:4])
-ALL_SUBSETS = subset_order(REWARDBENCH_SECTIONS)
-FINISHED = datetime(2025, 3, 14, 12, 0, tzinfo=timezone.utc)
-
-
-def subset_levels(level: float, spread: float = 0.0, subsets: Optional[list[str]] = None) -> dict[str, float]:
-    """Accuracies around `level`: subset i gets level + spread * (i % 3 - 1), clipped to [0, 1]."""
-    names = subsets or ALL_SUBSETS
-    return {s: min(1.0, max(0.0, level + spread * (i % 3 - 1))) for i, s in enumerate(names)}
-
-
-def make_result(
-    model: str,
-    subsets: dict[str, float],
-    *,
-    model_type: str = "classifier",
-    num_parameters: Optional[int] = None,
-    revision: str = "0123456789abcdef0123456789abcdef01234567",
-    finished: datetime = FINISHED,
-    ci_halfwidth: Optional[float] = 0.02,
-    benchmark: str = "rewardbench",
-    model_id: Optional[str] = None,
-    data_source: str = "allenai/reward-bench",
-    custom_data: bool = False,
-    missing_subsets: Optional[list[str]] = None,
-) -> EvalResult:
-    """An EvalResult whose sections and score follow its benchmark's rules (RewardBench's for an
-    unregistered one). `missing_subsets` None leaves the field out of the file, as files written
-    before it existed do."""
-    table = SECTIONS_BY_BENCHMARK.get(benchmark, REWARDBENCH_SECTIONS)
-    sections = section_scores(subsets, table)
-    score = overall_score(sections, table)
-    ci = Interval(low=score - ci_halfwidth, high=score + ci_halfwidth) if ci_halfwidth is not None else None
-    return EvalResult(
-        model=ModelInfo(
-            id=model_id or model,
-            name=model,
-            model_type=model_type,
-            revision_requested="main",
-            revision_resolved=revision,
-            num_parameters=num_parameters,
-            chat_template="tokenizer",
-        ),
-        benchmark=BenchmarkInfo(
-            name=benchmark,
-            data_source=data_source,
-            data_split="filtered",
-            data_fingerprint="f" * 64,
-            num_examples=2985,
-            custom_data=custom_data,
-            **({} if missing_subsets is None else {"missing_subsets": missing_subsets}),
-        ),
-        settings=RunSettings(
-            device="cpu",
-            dtype="float32",
-            max_length=2048,
-            batch_tokens=16384,
-            bootstrap_samples=1000,
-            bootstrap_seed=0,
-        ),
-        environment=Environment(python="3.11", platform="linux", libraries={}, code_version="test"),
-        timings=Timings(
-            started_at=finished - timedelta(minutes=5),
-            finished_at=finished,
-            load_data_s=1.0,
-            load_model_s=1.0,
-            tokenize_s=1.0,
-            score_s=1.0,
-            total_s=4.0,
-        ),
-        stats=RunStats(num_texts=5970, num_truncated=0, real_tokens=100, padded_tokens=120),
-        subsets={s: SubsetScore(accuracy=a, n=100) for s, a in subsets.items()},
-        sections={
-            section.name: SectionScore(
-                score=sections[section.name], subsets=[s for s in section.subset_weights if s in subsets]
-            )
-            for section in table
-            if section.name in sections
-        },
-        score=score,
-        score_ci95=ci,
-    )
 
 
 def published_result(model: str, subsets: dict[str, float], model_type: str = "Seq. Classifier") -> dict:

@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from evaluator.adapters import LoadOptions, get_adapter
-from evaluator.batching import fixed_batches, pad_right, plan_batches, run_batches
 from evaluator.benchmarks import REWARDBENCH, DataSource
 from evaluator.benchmarks.loading import load_benchmark_data
+from evaluator.speed.batching import fixed_batches, pad_right, plan_batches, run_batches
 
 
 def test_plan_covers_every_index_once_within_budget():

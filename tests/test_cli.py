@@ -204,11 +204,11 @@ def test_every_run_option_is_a_run_config_field():
     from evaluator.cli import build_parser
     from evaluator.run_config import RunConfig
 
-    from evaluator.judges.settings import JudgeSettings
+    from evaluator.judge_options import JudgeSettings
 
     run = build_parser()._subparsers._group_actions[0].choices["run"]
     dests = {a.dest for a in run._actions if a.dest != "help"}
-    from evaluator.critiques.settings import CloudSettings
+    from evaluator.critique_options import CloudSettings
 
     judge = {d for d in dests if d.startswith("judge.")}
     cloud = {d for d in dests if d.startswith("cloud.")}

@@ -190,8 +190,8 @@ def test_the_leaderboard_labels_the_type_and_shows_k(checkpoints, tmp_path):
 
 
 def test_a_queued_critique_model_runs_with_the_requested_k(checkpoints, tmp_path):
+    from evaluator.request_processing import Worker
     from evaluator.settings import build_store
-    from evaluator.worker import Worker
     from results.schema import Status
     from tests.hub_fixtures import make_request
     from tests.test_worker import settings_for, stored

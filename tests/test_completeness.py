@@ -10,10 +10,10 @@ import pytest
 from evaluator import benchmarks
 from evaluator.benchmarks import REWARDBENCH, DataSource
 from evaluator.errors import DataError
+from evaluator.request_processing import Worker
 from evaluator.run_config import RunConfig
 from evaluator.runner import evaluate
 from evaluator.settings import WorkerSettings
-from evaluator.worker import Worker
 from results.schema import Status
 from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS
 from results.store import LocalStore

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from evaluator.provenance import CODE_VERSION_VARIABLE
+from evaluator.environment import CODE_VERSION_VARIABLE
 from evaluator.settings import WorkerSettings
 from leaderboard.app_settings import AppSettings
 
@@ -126,7 +126,7 @@ def test_serves_the_app_on_the_exposed_port_on_all_interfaces():
 def test_env_defaults_are_valid_settings_and_keep_state_on_the_volume():
     env = env_defaults()
     known = {"RMLB_" + name.upper() for name in (*AppSettings.model_fields, *WorkerSettings.model_fields)}
-    known.add(CODE_VERSION_VARIABLE)  # read where results are written (evaluator/provenance.py)
+    known.add(CODE_VERSION_VARIABLE)  # read where results are written (evaluator/environment.py)
     unknown = sorted(key for key in env if key.startswith("RMLB_") and key not in known)
     assert not unknown, f"no setting reads {unknown}"
     app, worker = AppSettings.from_env(env), WorkerSettings.from_env(env)

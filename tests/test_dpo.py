@@ -11,11 +11,11 @@ import pytest
 import torch
 
 from evaluator.adapters import ADAPTERS, LoadOptions, get_adapter
-from evaluator.batching import fixed_batches, run_batches
 from evaluator.benchmarks import REWARDBENCH, DataSource
 from evaluator.benchmarks.loading import Example, load_benchmark_data
 from evaluator.cli import main
 from evaluator.errors import ConfigError
+from evaluator.speed.batching import fixed_batches, run_batches
 from evaluator.tiny_models import build_causal_lm, build_tokenizer
 from results.model_types import MODEL_TYPES
 from results.store import LocalStore

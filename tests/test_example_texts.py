@@ -8,7 +8,7 @@ import hashlib
 
 import pytest
 
-from evaluator.worker import Worker
+from evaluator.request_processing import Worker
 from results.schema import ExampleText
 from results.store import TEXTS_DIR, LocalStore, result_paths, texts_bytes, texts_path
 from tests.conftest import make_rows, write_jsonl

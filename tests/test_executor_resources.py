@@ -8,13 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluator.executors.resources import (
-    OVERHEAD,
-    gpus_needed,
-    read_safetensors_header,
-    safetensors_parameters,
-    weight_bytes,
-)
+from evaluator.executors.resources import OVERHEAD, gpus_needed, weight_bytes
+from evaluator.safetensors_headers import read_safetensors_header, safetensors_parameters
 from tests.hub_fixtures import make_request
 
 GIB = 2**30
@@ -122,7 +117,7 @@ def test_each_task_asks_for_its_model_s_gpus_and_a_model_no_machine_holds_fails_
     ray_with_two_gpus, tmp_path, tiny_classifier, caplog
 ):
     from evaluator.executors import build_executor
-    from evaluator.worker import Worker
+    from evaluator.request_processing import Worker
     from results.schema import Status
     from results.store import LocalStore
     from tests.conftest import make_rows, write_jsonl
@@ -154,7 +149,7 @@ def test_without_a_gpu_to_ask_its_memory_each_request_gets_one_gpu(
     ray_with_two_gpus, tmp_path, tiny_classifier, caplog
 ):
     from evaluator.executors import build_executor
-    from evaluator.worker import Worker
+    from evaluator.request_processing import Worker
     from results.schema import Status
     from results.store import LocalStore
     from tests.conftest import make_rows, write_jsonl

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import torch
 
-from evaluator.fast_kernels import fused_activations
-from evaluator.placement import load_placed
+from evaluator.speed.fast_kernels import fused_activations
+from evaluator.speed.placement import load_placed
 from evaluator.tiny_models import build_classifier, build_tokenizer
 
 

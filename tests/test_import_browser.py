@@ -7,14 +7,15 @@ from typing import Iterator
 
 import pytest
 
+from fakes.hub_emulator import HubEmulator
 from leaderboard.data import ResultsCache
 from leaderboard.imports.import_sources import HubSource
 from leaderboard.imports.importer import import_results
 from leaderboard.app_settings import AppSettings
 from leaderboard.ui import build_app
 from results.store import LocalStore, result_paths
+from fakes.hub_emulator import HubEmulator
 from tests.browser_fixtures import SCREENSHOTS, WAIT_MS, chromium, serving, shows, wait_until
-from tests.hub_emulator import HubEmulator
 from tests.import_fixtures import (
     FIRST_V1_SHA,
     TWIN_MODEL,

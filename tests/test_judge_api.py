@@ -1,5 +1,5 @@
 """API judges end to end: `python -m evaluator run --model-type generative --api-base ...` against
-the scripted OpenAI-compatible stub (tests/openai_stub.py), whose verdicts are exact."""
+the scripted OpenAI-compatible stub (fakes/openai_stub.py), whose verdicts are exact."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from evaluator.cli import main
-from tests.openai_stub import OpenAIStub
+from fakes.openai_stub import OpenAIStub
 
 ROOT = Path(__file__).resolve().parents[1]
 V1_SAMPLE = ROOT / "data" / "sample-rewardbench.jsonl"

@@ -1,4 +1,4 @@
-"""The OpenAI-compatible judge backend against the scripted stub server (tests/openai_stub.py)."""
+"""The OpenAI-compatible judge backend against the scripted stub server (fakes/openai_stub.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from evaluator.errors import ConfigError
 from evaluator.generation import Decoding, GenerationFailed
 from evaluator.generation.openai_api import OpenAICompatibleBackend
-from tests.openai_stub import OpenAIStub, word_count
+from fakes.openai_stub import OpenAIStub, word_count
 
 KEY = "sk-test-5f3c9a1e7b2d4086"
 MODEL = "stub-judge"

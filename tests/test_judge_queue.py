@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from evaluator.cli import main
-from evaluator.worker import Worker
+from evaluator.request_processing import Worker
+from fakes.openai_stub import OpenAIStub
 from results.schema import Status
 from results.store import result_paths
 from tests.conftest import make_rows, write_jsonl
 from tests.hub_fixtures import make_request
 from tests.judge_fixtures import build_constant_judge
-from tests.openai_stub import OpenAIStub
 from tests.test_worker import settings_for as worker_settings
 from tests.test_worker import stored
 

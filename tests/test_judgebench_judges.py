@@ -11,7 +11,7 @@ import pytest
 
 from evaluator.cli import main
 from results.judge_formats import ARENA_HARD, has_arena_label, parse_arena_hard
-from tests.openai_stub import OpenAIStub
+from fakes.openai_stub import OpenAIStub
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "judgebench" / "gpt-4o-2024-05-13.jsonl"
 needs_data = pytest.mark.skipif(not DATA.is_file(), reason="../shared/data is not beside this checkout")

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from evaluator.adapters.base import Encoded
-from evaluator.adapters.kept_logits import keeps_logits, predicting, span_logits
 from evaluator.adapters.logprobs import packed_response_logprobs, response_logprobs
-from evaluator.adapters.prefix_sharing import PrefixGroup, read_response_logprobs, shared_forward
+from evaluator.encoded import Encoded
+from evaluator.speed.kept_logits import keeps_logits, predicting, span_logits
+from evaluator.speed.prefix_sharing import PrefixGroup, read_response_logprobs, shared_forward
 from tests.arch_fixtures import arch_models  # noqa: F401
 
 CPU = torch.device("cpu")

@@ -13,6 +13,7 @@ from typing import Iterator
 
 import pytest
 
+from fakes.hub_emulator import HubEmulator
 from leaderboard.app_settings import AppSettings
 from leaderboard.submission.submit import SubmissionForm, Submissions
 from results.folder_hash import local_revision
@@ -20,7 +21,6 @@ from results.model_types import MODEL_TYPES
 from results.schema import EvalRequest, Status
 from results.store import LocalStore
 from tests.browser_fixtures import free_port
-from tests.hub_emulator import HubEmulator
 from tests.leaderboard_fixtures import publish_model
 
 HOST_TOKEN = "hf_leaderboard_host"

@@ -8,11 +8,11 @@ import logging
 import pandas as pd
 import pytest
 
+from fakes.eval_results import ALL_SUBSETS, make_result, subset_levels
 from leaderboard.tables import table as t
 from results.benchmarks import UnknownBenchmark
 from results.store import LocalStore
 from tests.leaderboard_fixtures import (
-    ALL_SUBSETS,
     CORE_SUBSETS,
     CUSTOM_BENCHMARK,
     CUSTOM_DATA_PATH,
@@ -22,10 +22,8 @@ from tests.leaderboard_fixtures import (
     LOCAL_MODEL_PATH,
     XSS_NAME,
     fixture_store,
-    make_result,
     published_result,
     result_bytes,
-    subset_levels,
 )
 
 

@@ -14,7 +14,7 @@ import torch
 
 from evaluator.adapters import LoadOptions, get_adapter
 from evaluator.cli import build_parser
-from evaluator.packing import (
+from evaluator.speed.packing import (
     DENSE_ROW_TOKENS,
     PACKED_BATCHING,
     pack_row,
@@ -74,7 +74,7 @@ def test_texts_that_share_no_prompt_are_packed_beside_the_shared_ones(model_type
 def test_a_bidirectional_encoder_is_detected_and_not_packed(arch_models, mixed_examples, caplog):
     """BERT's mask does not read position restarts: packed texts would see each other."""
     padded, _, _ = _run("classifier", arch_models["bert", "classifier"], mixed_examples, "off")
-    with caplog.at_level("INFO", logger="evaluator.batching"):
+    with caplog.at_level("INFO", logger="evaluator.speed.batching"):
         packed, stats, adapter = _run("classifier", arch_models["bert", "classifier"], mixed_examples, "on")
     assert not adapter.packed and stats.num_packed == 0
     assert np.array_equal(packed, padded)

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
+from evaluator.request_processing import Worker
 from evaluator.run_config import RunConfig
 from evaluator.runner import evaluate
 from evaluator.tiny_models import build_causal_lm, build_classifier
-from evaluator.worker import Worker
 from results.folder_hash import local_revision
 from results.schema import Status
 from results.store import result_paths

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from evaluator.errors import ModelLoadError
-from evaluator.placement import WEIGHT_SHARE, Placement, load_placed, plan_placement, weight_bytes
+from evaluator.speed.placement import WEIGHT_SHARE, Placement, load_placed, plan_placement, weight_bytes
 from evaluator.tiny_models import build_causal_lm, build_classifier
 
 CUDA = torch.device("cuda")

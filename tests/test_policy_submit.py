@@ -8,6 +8,7 @@ from typing import Iterator
 
 import pytest
 
+from fakes.hub_emulator import HubEmulator
 from leaderboard.data import ResultsCache
 from leaderboard.pages.common import default_benchmark
 from leaderboard.policies.policy_submit import INLINE, PolicyForm, PolicySubmissions, eligible_judges
@@ -16,7 +17,6 @@ from results.policy import upload_path
 from results.policy_files import canonical_sha256, file_size, read_completions
 from results.schema import Status
 from results.store import LocalStore
-from tests.hub_emulator import HubEmulator
 from tests.leaderboard_fixtures import (
     make_result,
     publish_model,

@@ -9,9 +9,9 @@ import pytest
 
 from evaluator.generation.transformers_local import END_OF_TURN_TOKENS
 from evaluator.policy.generation import generate_completions
+from evaluator.request_processing import Worker
 from evaluator.settings import WorkerSettings
 from evaluator.tiny_models import build_causal_lm, build_classifier
-from evaluator.worker import Worker
 from results.policy import (
     PolicyResult,
     PromptOutcome,

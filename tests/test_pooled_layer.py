@@ -10,10 +10,10 @@ import pytest
 import torch
 
 from evaluator.adapters import LoadOptions, get_adapter
-from evaluator.adapters.pooled_layer import install
-from evaluator.packing import read_positions
 from evaluator.cli import build_parser
 from evaluator.run_config import RunConfig
+from evaluator.speed.packing import read_positions
+from evaluator.speed.pooled_layer import install
 from tests.arch_fixtures import cli_results, MAX_LENGTH, arch_models, mixed_examples  # noqa: F401
 
 CPU = torch.device("cpu")
@@ -48,7 +48,7 @@ def test_rewards_equal_the_whole_final_layers(arch, sharing, packing, arch_model
 def test_a_batch_without_padding_gets_the_causal_row_it_has_no_mask_for(arch, arch_models):
     """Texts of one length (or one text) have nothing to mask: SDPA then gets no mask at all, and
     the read token's row of the causal mask is built here."""
-    from evaluator.adapters.base import Encoded
+    from evaluator.encoded import Encoded
 
     adapter = _load(arch_models[arch, "classifier"], False)
     adapter.pooled_layer = install(adapter.model, adapter.pad_id)
@@ -77,7 +77,7 @@ def test_the_probe_catches_read_positions_that_are_not_the_classifiers(arch_mode
     encoded = adapter.encode([(ex, r) for ex in mixed_examples for r in ex.chosen + ex.rejected])
     sample = sorted(encoded, key=lambda e: len(e.ids))[:3]
     adapter.pooled_layer = install(adapter.model, pad_id=sample[0].ids[-1])  # a token the texts end with
-    with caplog.at_level("INFO", logger="evaluator.batching"):
+    with caplog.at_level("INFO", logger="evaluator.speed.batching"):
         adapter._probe_pooled_layer(encoded)
     assert not adapter.pooled_final_layer_on
     assert "final layer at the read token off" in caplog.text

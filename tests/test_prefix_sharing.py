@@ -11,9 +11,9 @@ import pytest
 import torch
 
 from evaluator.adapters import LoadOptions, get_adapter
-from evaluator.adapters.base import Encoded
 from evaluator.adapters.logprobs import response_logprobs
-from evaluator.adapters.prefix_sharing import (
+from evaluator.encoded import Encoded
+from evaluator.speed.prefix_sharing import (
     PrefixGroup,
     has_prompt_and_response,
     plan_sharing,
@@ -117,7 +117,7 @@ def test_per_token_mean_equal_unshared(models, examples):
 
 def test_a_bidirectional_encoder_is_detected_and_not_shared(models, examples, caplog):
     plain, _, _ = _run("classifier", models["bert", "classifier"], examples, False)
-    with caplog.at_level("INFO", logger="evaluator.adapters.prefix_sharing"):
+    with caplog.at_level("INFO", logger="evaluator.speed.prefix_sharing"):
         shared, stats, _ = _run("classifier", models["bert", "classifier"], examples, True)
     assert stats.num_prefix_shared == 0
     assert np.array_equal(shared, plain)

@@ -17,8 +17,9 @@ import pytest
 
 from evaluator.executors import EXECUTORS, build_executor
 from evaluator.executors.local import LocalExecutor
+from evaluator.request_processing import Worker
 from evaluator.settings import WorkerSettings
-from evaluator.worker import Worker, build_parser
+from evaluator.worker import build_parser
 from results.schema import Status
 from results.store import LocalStore
 from tests.conftest import REPO_ROOT, write_jsonl
@@ -288,7 +289,7 @@ def test_a_request_taken_over_by_another_worker_cancels_its_task_and_is_not_stor
     ray_instance, tmp_path, tiny_classifier, data_path
 ):
     from evaluator.queue import QueuePolicy, claim_next
-    from evaluator.worker import Heartbeat
+    from evaluator.request_processing import Heartbeat
 
     model = blocking_model(tiny_classifier, tmp_path / "models" / "org" / "hangs")
     worker, executor = ray_worker(tmp_path, data_path)

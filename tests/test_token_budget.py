@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from evaluator.run_config import RunConfig
-from evaluator.token_budget import (
+from evaluator.speed.token_budget import (
     ACTIVATION_SHARE,
     CPU_BATCH_TOKENS,
     MAX_GPU_BATCH_TOKENS,
@@ -86,8 +86,8 @@ def test_a_run_records_the_budget_it_used(tiny_classifier, tmp_path):
 def test_a_gpu_budget_is_sized_from_the_checkpoint_and_the_free_memory(tiny_classifier, tmp_path, caplog):
     from transformers import AutoConfig
 
-    from evaluator.executors.resources import safetensors_parameters
-    from evaluator.token_budget import sized_batch_tokens
+    from evaluator.safetensors_headers import safetensors_parameters
+    from evaluator.speed.token_budget import sized_batch_tokens
 
     free = 64 * 2**20  # small enough to stay under the cap with this tiny model
     config = RunConfig(model=str(tiny_classifier))
@@ -102,7 +102,7 @@ def test_a_gpu_budget_is_sized_from_the_checkpoint_and_the_free_memory(tiny_clas
     assert sized_batch_tokens(no_cache, str(tiny_classifier), torch.bfloat16, free) > expected
 
     (tmp_path / "config.json").write_text('{"model_type": "no-such-architecture"}')
-    with caplog.at_level("WARNING", logger="evaluator.token_budget"):
+    with caplog.at_level("WARNING", logger="evaluator.speed.token_budget"):
         assert sized_batch_tokens(config, str(tmp_path), torch.bfloat16, free) == CPU_BATCH_TOKENS
     assert "keeping 16384 tokens" in caplog.text
 

@@ -11,6 +11,7 @@ from typing import Iterator
 
 import pytest
 
+from fakes.hub_emulator import HubEmulator
 from leaderboard.tables import table as t
 from leaderboard.data import ResultsCache
 from leaderboard.app_settings import AppSettings
@@ -29,7 +30,6 @@ from tests.browser_fixtures import (
     wait_until,
     watched_page,
 )
-from tests.hub_emulator import HubEmulator
 from tests.leaderboard_fixtures import (
     CUSTOM_BENCHMARK,
     CUSTOM_DATA_PATH,

@@ -20,8 +20,8 @@ from typing import Callable
 import pytest
 
 from evaluator.errors import ConfigError
+from evaluator.request_processing import Worker, run_config
 from evaluator.settings import SettingsError, WorkerSettings, parse_overrides
-from evaluator.worker import Worker, run_config
 from results.schema import EvalResult, Status
 from results.store import RESULTS_DIR, result_paths, scores_path_of
 from tests.conftest import REPO_ROOT, make_rows, write_jsonl

@@ -10,22 +10,23 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, ClassVar, Optional, Sequence
 
 import torch
+from pydantic import BaseModel
 
 from results.schema import Critique, Judgement
 from results.store import Store
 
-from ..batching import probe_tolerance, run_batches
 from ..benchmarks.loading import Example
-from ..packing import plan_unshared, resolve_packing
+from ..encoded import Encoded
+from ..speed.batching import probe_tolerance, run_batches
+from ..speed.packing import plan_unshared, resolve_packing
 from .chat_format import ChatFormat, chat_format
 
 if TYPE_CHECKING:
     from results.benchmarks.verdicts import VerdictRule
 
-    from ..run_config import PackingMode
-    from ..critiques.settings import CloudSettings
-    from ..judges.settings import JudgeSettings
-    from ..run_config import RunConfig
+    from ..critique_options import CloudSettings
+    from ..judge_options import JudgeSettings
+    from ..speed.options import PackingMode
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,12 @@ class LoadOptions:
     store: Optional[Store] = None  # where adapters may cache reusable data (e.g. reference log-probs)
     # Log-probability model types: average the response's token log-probs instead of summing them.
     per_token_mean: bool = False
-    # Causal decoders: run a prompt shared by several responses once (see prefix_sharing.py).
+    # Causal decoders: run a prompt shared by several responses once (see speed/prefix_sharing.py).
     prefix_sharing: bool = True
     # Texts scored without a shared prompt: packed end to end in one row instead of padded
-    # (packing.py; `auto`: where the attention kernel makes that free).
+    # (speed/packing.py; `auto`: where the attention kernel makes that free).
     packing: "PackingMode" = "auto"
-    # Sequence classifiers: run the final layer at the token they read only (pooled_layer.py).
+    # Sequence classifiers: run the final layer at the token they read only (speed/pooled_layer.py).
     pooled_final_layer: bool = True
     # The reference's commit pinned at submission; downloaded instead of `ref_revision` when set.
     ref_revision_resolved: Optional[str] = None
@@ -69,14 +70,16 @@ class LoadOptions:
     @classmethod
     def from_config(
         cls,
-        config: "RunConfig",
+        config: BaseModel,
         model_path: str,
         device: torch.device,
         dtype: torch.dtype,
         store: Optional[Store],
         **resolved_more,
     ) -> "LoadOptions":
-        """The run's settings (fields named alike carry over) plus what the runner resolved."""
+        """The run's settings (fields named alike carry over) plus what the runner resolved. `config`
+        is any pydantic settings model, in practice run_config.RunConfig, which stands above the
+        adapters (its checks name their chat formats) and is not imported here."""
         resolved = dict(model_path=model_path, device=device, dtype=dtype, store=store, **resolved_more)
         shared = {
             f.name: getattr(config, f.name)
@@ -113,7 +116,7 @@ class ScoringStats:
     num_prompt_truncated: int = 0
     num_response_truncated: int = 0
     num_prefix_shared: int = 0  # texts scored on a prompt computed once for several of them
-    num_packed: int = 0  # texts scored in packed rows (no padding; packing.py)
+    num_packed: int = 0  # texts scored in packed rows (no padding; speed/packing.py)
 
 
 @dataclass(frozen=True)
@@ -123,17 +126,6 @@ class EncodedRewards:
     padded_tokens: int
     num_prefix_shared: int = 0
     num_packed: int = 0
-
-
-@dataclass(frozen=True)
-class Encoded:
-    ids: list[int]
-    # Index of the first response token (log-probability adapters sum from here on).
-    response_start: int
-    truncated: bool
-    # Which part lost tokens (see truncation.py): the prompt from the left, the response from the right.
-    prompt_truncated: bool = False
-    response_truncated: bool = False
 
 
 class RewardAdapter(ABC):
@@ -183,7 +175,7 @@ class PerResponseAdapter(RewardAdapter):
         return self.score_packed(batch) if self.packed else self.score_batch(batch)
 
     def resolve_packing(self, encoded: list[Encoded]) -> bool:
-        """Whether this run packs its unshared texts (packing.py: wanted, and the probe agrees)."""
+        """Whether this run packs its unshared texts (speed/packing.py: wanted, and the probe agrees)."""
         return resolve_packing(
             self.options.packing, self.model, encoded, self.score_packed, self.score_batch,
             probe_tolerance(self.options.dtype),

@@ -5,18 +5,19 @@ from __future__ import annotations
 import logging
 from typing import Sequence
 
-from ..batching import pad_right, probe_agrees, probe_tolerance
+from ..encoded import Encoded
 from ..errors import ModelLoadError, explained
-from ..packing import packed_classifier_logits
-from ..placement import load_placed
-from .base import Encoded, EncodedRewards, LoadOptions, PerResponseAdapter
-from .pooled_layer import install
-from .prefix_sharing import (
+from ..speed.batching import pad_right, probe_agrees, probe_tolerance
+from ..speed.packing import packed_classifier_logits
+from ..speed.placement import load_placed
+from ..speed.pooled_layer import install
+from ..speed.prefix_sharing import (
     PrefixScorer,
     has_prompt_and_response,
     read_classifier_rewards,
     score_with_sharing,
 )
+from .base import EncodedRewards, LoadOptions, PerResponseAdapter
 from .truncation import common_prefix_length, special_ids, tokenize, tokenize_prompts, truncate
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ loading the reference at all. When it does run, the reference is loaded only for
 over the texts, before the policy's, and freed right after.
 
 Both passes, the policy's and the reference's, run each prompt its responses share once
-(prefix_sharing.py), unless the run turns that off.
+(speed/prefix_sharing.py), unless the run turns that off.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from typing import Optional, Sequence
 
 import torch
 
-from ..batching import run_batches
-from ..packing import plan_unshared
 from ..benchmarks.loading import Example, fingerprint
 from ..device import dtype_name
+from ..encoded import Encoded
 from ..errors import ConfigError, ModelLoadError, explained
-from .base import Encoded, EncodedRewards, LoadOptions, PerResponseAdapter, model_max_length
+from ..speed.batching import run_batches
+from ..speed.packing import plan_unshared
+from ..speed.prefix_sharing import SharedScores
+from .base import EncodedRewards, LoadOptions, PerResponseAdapter, model_max_length
 from .logprobs import (
     encode_with_response_start,
     load_causal_lm,
@@ -36,7 +38,6 @@ from .logprobs import (
     resolve_logprob_packing,
     shared_response_logprobs,
 )
-from .prefix_sharing import SharedScores
 from .ref_cache import CacheKey, ReferenceCache, text_key
 from .reference import (
     ReferenceSource,

@@ -23,21 +23,21 @@ from typing import Callable, Optional, Sequence
 
 import torch
 
-from ..batching import pad_right, probe_tolerance
 from ..benchmarks.loading import Example
+from ..encoded import Encoded
 from ..errors import ConfigError, ModelLoadError, explained
-from ..packing import pack_row, packed_logits, resolve_packing
-from ..placement import load_placed
-from .base import Encoded
-from .chat_format import ChatFormat
-from .kept_logits import keep_kwargs, logprob_sum, predicting, span_logits
-from .prefix_sharing import (
+from ..speed.batching import pad_right, probe_tolerance
+from ..speed.kept_logits import keep_kwargs, logprob_sum, predicting, span_logits
+from ..speed.packing import pack_row, packed_logits, resolve_packing
+from ..speed.placement import load_placed
+from ..speed.prefix_sharing import (
     PrefixScorer,
     SharedScores,
     has_prompt_and_response,
     read_response_logprobs,
     score_with_sharing,
 )
+from .chat_format import ChatFormat
 from .truncation import special_ids, tokenize, tokenize_prompts, truncate
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ def response_logprobs(
     model, batch: list[Encoded], pad_id: int, device: torch.device
 ) -> list[tuple[float, int]]:
     """(sum of log-probs, token count) over each text's response tokens, run as one padded batch;
-    logits only where they predict a response token (kept_logits.py)."""
+    logits only where they predict a response token (speed/kept_logits.py)."""
     input_ids, attention_mask = pad_right([e.ids for e in batch], pad_id)
     spans = [(row, 0, predicting(e)) for row, e in enumerate(batch)]
     keep = keep_kwargs(model, spans, tuple(input_ids.shape))
@@ -100,7 +100,7 @@ def response_logprobs(
 
 
 def packed_response_logprobs(model, batch: list[Encoded], device: torch.device) -> list[tuple[float, int]]:
-    """`response_logprobs` of the batch laid end to end in one row (packing.py): no padding."""
+    """`response_logprobs` of the batch laid end to end in one row (speed/packing.py): no padding."""
     row = pack_row([e.ids for e in batch])
     spans = [(0, start, predicting(e)) for start, e in zip(row.starts, batch)]
     keep = keep_kwargs(model, spans, tuple(row.input_ids.shape))
@@ -124,7 +124,7 @@ def logprob_scorer(model, pad_id: int, device: torch.device, packed: bool) -> Ca
 
 
 def resolve_logprob_packing(mode, model, texts: list[Encoded], pad_id: int, device, dtype) -> bool:
-    """Whether `model`'s texts run packed (packing.py), probed on their log-prob sums."""
+    """Whether `model`'s texts run packed (speed/packing.py), probed on their log-prob sums."""
     packed, padded = (logprob_scorer(model, pad_id, device, p) for p in (True, False))
     return resolve_packing(mode, model, texts, packed, padded, probe_tolerance(dtype), read=lambda v: v[0])
 

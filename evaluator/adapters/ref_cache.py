@@ -27,7 +27,7 @@ import numpy as np
 
 from results.store import Store, safe_path
 
-from .base import Encoded
+from ..encoded import Encoded
 
 log = logging.getLogger(__name__)
 

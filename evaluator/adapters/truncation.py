@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Collection
 
-from .base import Encoded
+from ..encoded import Encoded
 
 RULE = "prompt cut from the left first; the response cut from the right only when it alone is too long"
 

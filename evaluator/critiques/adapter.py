@@ -19,14 +19,14 @@ from results.schema import Critique, CritiqueInfo
 
 from ..adapters.base import LoadOptions, RewardAdapter, ScoredExample, ScoringStats, model_max_length, pad_token_id
 from ..adapters.chat_format import chat_format
-from ..batching import pad_right, plan_batches, run_batches
 from ..benchmarks.loading import Example
+from ..critique_options import CloudSettings
 from ..errors import ConfigError
 from ..generation.cache import GenerationCache, entry_key
 from ..generation.transformers_local import TransformersBackend, stop_token_ids
+from ..speed.batching import pad_right, plan_batches, run_batches
 from .checkpoint import CloudCheckpoint, load_cloud
 from .rendering import critique_prompt, plain_conversation, through_last_stop
-from .settings import CloudSettings
 
 CACHE_KIND = "critiques"
 

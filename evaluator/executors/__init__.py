@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Optional, Protocol
 if TYPE_CHECKING:
     from results.schema import EvalRequest
 
-    from ..worker import Worker
+    from ..request_processing import Worker
 
 EXECUTORS: dict[str, str] = {
     "local": "evaluator.executors.local:LocalExecutor",  # in the worker's process, one at a time

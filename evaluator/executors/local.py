@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 if TYPE_CHECKING:
     from results.schema import EvalRequest
 
-    from ..worker import Worker
+    from ..request_processing import Worker
 
 
 class LocalExecutor:

@@ -41,7 +41,7 @@ from ..settings import PREFIX, WorkerSettings, build_store
 from .resources import GpuNeed, gpus_needed
 
 if TYPE_CHECKING:
-    from ..worker import Heartbeat, Worker
+    from ..request_processing import Heartbeat, Worker
 
 log = logging.getLogger("evaluator.executors.ray")
 WAIT_S = 1.0  # how long the driver waits for a task to end before looking at stop requests again
@@ -60,14 +60,14 @@ class TaskAnswer:
 
 def evaluate_in_task(request: EvalRequest, settings: WorkerSettings) -> TaskAnswer:
     """The body of a Ray task: evaluate one request, as the local executor does in its process."""
-    from ..worker import REQUEST_KINDS, _log_failure, describe_error  # torch loads here, on the node
+    from ..request_processing import REQUEST_KINDS, describe_error, log_failure  # torch loads here, on the node
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     kind = REQUEST_KINDS[request.kind]
     try:
         return TaskAnswer(outcome=kind.evaluate(request, settings, build_store(settings)))
     except Exception as exc:  # the model's failure is the request's, not the task's
-        _log_failure(request, exc)
+        log_failure(request, exc)
         return TaskAnswer(error=describe_error(exc))
 
 
@@ -169,7 +169,7 @@ class RayExecutor:
     # ---- one request ----------------------------------------------------------------------------
 
     def _submit(self, claim: Claim, in_flight: dict, gpu_memory: float) -> None:
-        from ..worker import Heartbeat, describe_request
+        from ..request_processing import Heartbeat, describe_request
 
         # The heartbeat starts at once: the claim is fresh only for RMLB_STALE_AFTER_S.
         settings = self.worker.settings

@@ -8,22 +8,20 @@ else it is unknown and the request gets one GPU, what the local executor gives e
 
 from __future__ import annotations
 
-import json
 import math
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from results.schema import EvalRequest
 
+from ..safetensors_headers import safetensors_parameters
+
 # Bytes per parameter of each dtype a request may ask for. `auto` loads bfloat16 on a GPU
 # (evaluator/device.py), so it costs two bytes there.
 DTYPE_BYTES = {"auto": 2, "bfloat16": 2, "float16": 2, "float32": 4}
 # Weights are not all a GPU holds: activations of a batch, the CUDA context, the allocator's slack.
 OVERHEAD = 1.25
-# A safetensors header is JSON of a few kilobytes per hundred tensors; more than this is not one.
-MAX_HEADER_BYTES = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -70,33 +68,3 @@ def _parameters(model: str, declared: Optional[int]) -> Optional[int]:
         return declared
     folder = Path(model).expanduser()
     return safetensors_parameters(folder) if folder.is_dir() else None
-
-
-def safetensors_parameters(folder: Path) -> Optional[int]:
-    """Parameters stored in the `*.safetensors` files of `folder`, from their headers alone."""
-    files = sorted(folder.glob("*.safetensors"))
-    if not files:
-        return None
-    counts = [_header_parameters(path) for path in files]
-    return None if None in counts else sum(counts)
-
-
-def _header_parameters(path: Path) -> Optional[int]:
-    """The element count of every tensor in one file; None if it is not a readable safetensors file."""
-    header = read_safetensors_header(path)
-    if header is None:
-        return None
-    return sum(math.prod(entry["shape"]) for key, entry in header.items() if key != "__metadata__")
-
-
-def read_safetensors_header(path: Path) -> Optional[dict]:
-    """A safetensors file starts with the length of its JSON header (8 bytes, little-endian)."""
-    try:
-        with open(path, "rb") as file:
-            (length,) = struct.unpack("<Q", file.read(8))
-            if length > MAX_HEADER_BYTES:
-                return None
-            header = json.loads(file.read(length))
-    except (OSError, struct.error, ValueError):
-        return None  # the task reports a broken file properly when it loads the model
-    return header if isinstance(header, dict) else None

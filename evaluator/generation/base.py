@@ -7,32 +7,14 @@ parses the texts.
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Sequence
 
+from ..decoding import Decoding
 from ..errors import EvaluationError
 
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": ...}
-
-
-@dataclass(frozen=True)
-class Decoding:
-    """How to generate. Greedy (temperature 0) unless a sampling temperature is asked for."""
-
-    max_new_tokens: int = 512
-    temperature: float = 0.0
-    top_p: float = 1.0
-    seed: int = 0
-
-    @property
-    def greedy(self) -> bool:
-        return self.temperature == 0.0
-
-    def key(self) -> str:
-        """A stable text naming these settings, part of every cache key."""
-        return json.dumps(asdict(self), sort_keys=True)
 
 
 @dataclass(frozen=True)

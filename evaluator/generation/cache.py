@@ -23,7 +23,8 @@ from typing import Any, Optional
 
 from results.store import Store, safe_path
 
-from .base import Decoding, Generation
+from ..decoding import Decoding
+from .base import Generation
 
 log = logging.getLogger(__name__)
 

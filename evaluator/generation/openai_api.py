@@ -25,9 +25,10 @@ from typing import Any, Optional, Sequence
 import httpx
 from pydantic import SecretStr
 
+from ..decoding import Decoding
 from ..errors import ConfigError
 from ..progress import ProgressBar
-from .base import Decoding, Generation, GenerationFailed, GenerationBackend, Message, Usage
+from .base import Generation, GenerationFailed, GenerationBackend, Message, Usage
 
 log = logging.getLogger(__name__)
 

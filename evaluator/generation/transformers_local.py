@@ -15,11 +15,12 @@ from typing import Optional, Sequence
 import torch
 
 from ..adapters.base import model_max_length, pad_token_id
-from ..batching import plan_batches
+from ..decoding import Decoding
 from ..errors import ModelLoadError, explained
-from ..placement import load_placed
+from ..speed.batching import plan_batches
+from ..speed.placement import load_placed
 from ..progress import ProgressBar
-from .base import Decoding, Generation, GenerationBackend, Message, Usage
+from .base import Generation, GenerationBackend, Message, Usage
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,8 @@ import os
 from typing import Optional, Sequence
 
 from ..errors import ConfigError, ModelLoadError, explained
-from .base import Decoding, Generation, GenerationBackend, Message, Usage
+from ..decoding import Decoding
+from .base import Generation, GenerationBackend, Message, Usage
 
 
 def gpus_to_use(device) -> int:

@@ -24,7 +24,7 @@ from ..generation.base import Generation, GenerationBackend
 from ..generation.cache import GenerationCache, entry_key
 from .fairness import FormatSet, JudgeTask, fairness_stats, plan_row, scored_row
 from .formats import get_format
-from .settings import JudgeSettings
+from ..judge_options import JudgeSettings
 
 log = logging.getLogger(__name__)
 # Between a judge's first answer and its answer to the follow-up question, in the judgement's output.

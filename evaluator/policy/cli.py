@@ -107,7 +107,7 @@ def policy_main(args: argparse.Namespace) -> int:
 
 def _judge_all(args: argparse.Namespace, name: str, completions, references) -> int:
     from ..run_config import RunConfig
-    from ..worker import release_memory
+    from ..memory import release_memory
     from .evaluate import evaluate_policy, file_policy  # torch loads once the file is known good
 
     store = LocalStore(args.cache_dir) if args.cache_dir else None

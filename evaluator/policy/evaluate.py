@@ -22,10 +22,10 @@ from results.policy_files import CompletionsFileError, canonical_sha256, read_co
 from results.schema import EvalRequest
 from results.store import Store
 
+from ..environment import code_version
 from ..errors import ConfigError, DataError
-from ..provenance import code_version
 from ..run_config import RunConfig
-from ..token_budget import CPU_BATCH_TOKENS
+from ..speed.token_budget import CPU_BATCH_TOKENS
 from . import metrics
 from .generation import GenerationSettings, generate_completions
 from .reference_sets import References, load_reference_set, resolve_references

@@ -16,7 +16,8 @@ from results.policy import PolicyCompletion, ReferencePrompt
 from results.store import Store
 
 from ..device import resolve_device, resolve_dtype
-from ..generation.base import Decoding, Generation
+from ..decoding import Decoding
+from ..generation.base import Generation
 from ..generation.cache import GenerationCache, entry_key
 from ..model_source import resolve_model
 from .reference_sets import as_messages

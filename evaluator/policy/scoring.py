@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
+from results.model_types import Judgement
 from results.policy import PromptOutcome, ReferencePrompt, RewardModelRef, reference_cache_path
 from results.store import Store
 
@@ -68,8 +69,7 @@ def load_judge(config: RunConfig, store: Optional[Store]) -> Judge:
 
 
 def judge_policy(judge: Judge, references: References, store: Optional[Store]) -> Judged:
-    method = _METHODS.get(judge.config.model_type, _rewarded_one_by_one)
-    return method(judge, references, store)
+    return _METHODS[judge.config.kind.judgement](judge, references, store)
 
 
 def _rewarded_one_by_one(judge: Judge, references: References, store: Optional[Store]) -> Judged:
@@ -99,8 +99,11 @@ def _judged_in_pairs(judge: Judge, references: References, store: Optional[Store
     return Judged(outcomes, None, False, len(examples))
 
 
-# How each model type judges; types not named here give a scalar reward per text.
-_METHODS: dict[str, Callable[[Judge, References, Optional[Store]], Judged]] = {"generative": _judged_in_pairs}
+# How a model type judges a policy, by how it says which response is better (results/model_types.py).
+_METHODS: dict[Judgement, Callable[[Judge, References, Optional[Store]], Judged]] = {
+    Judgement.REWARD: _rewarded_one_by_one,
+    Judgement.VERDICT: _judged_in_pairs,
+}
 
 
 def _outcome(

@@ -57,8 +57,9 @@ log = logging.getLogger(__name__)
 DTYPES: tuple[str, ...] = ("auto", "bfloat16", "float16", "float32")
 RATE_WINDOW = timedelta(days=7)
 HOURLY_WINDOW = timedelta(hours=1)
-JUDGE_TYPE = "generative"  # the model type whose submissions name a judge format
-CRITIQUE_TYPE = "cloud"  # the model type whose submissions say how many critiques to write
+# The form's judge-format and critique fields show for the type of each kind (pages/submission.py).
+JUDGE_TYPE = next(key for key, t in MODEL_TYPES.items() if t.judges_together)
+CRITIQUE_TYPE = next(key for key, t in MODEL_TYPES.items() if t.writes_critiques)
 MAX_CRITIQUES = 8  # per response: each one is a generation of up to RMLB_JUDGE_MAX_NEW_TOKENS
 BLOCKING_STATUSES = (Status.PENDING, Status.RUNNING, Status.FINISHED)
 _REVISION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")
@@ -92,7 +93,7 @@ class SubmissionForm:
             submitter=self.submitter.strip(),
             benchmarks=None if self.benchmarks is None else tuple(b.strip() for b in self.benchmarks),
             # Only a judge has a format; the form's hidden dropdown still sends one for other types.
-            judge_format=self.judge_format.strip() if self.model_type.strip() == JUDGE_TYPE else "",
+            judge_format=self.judge_format.strip() if _can(self.model_type.strip(), "judges_together") else "",
             num_critiques=self.num_critiques,
             critique_temperature=self.critique_temperature,
             client=self.client,
@@ -222,7 +223,7 @@ def check_judge_format(ctx: Context) -> Optional[str]:
 
 
 def check_critiques(ctx: Context) -> Optional[str]:
-    if ctx.form.model_type != CRITIQUE_TYPE:
+    if not _can(ctx.form.model_type, "writes_critiques"):
         return None
     k, temperature = ctx.form.num_critiques, ctx.form.critique_temperature
     if not 0 <= k <= MAX_CRITIQUES:
@@ -529,9 +530,15 @@ def build_request(ctx: Context, benchmark: str) -> EvalRequest:
 
 def _critique_fields(form: SubmissionForm) -> dict:
     """Only a critique model's request carries its critique settings (the others keep the defaults)."""
-    if form.model_type != CRITIQUE_TYPE:
+    if not _can(form.model_type, "writes_critiques"):
         return {}
     return {"num_critiques": form.num_critiques, "critique_temperature": form.critique_temperature}
+
+
+def _can(model_type: str, capability: str) -> bool:
+    """Whether `model_type` has `capability` (results/model_types.py); an unknown type has none."""
+    kind = MODEL_TYPES.get(model_type)
+    return kind is not None and getattr(kind, capability)
 
 
 def _utcnow() -> datetime:

@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
-from .progress import ProgressBar
+from ..progress import ProgressBar
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ with flash-attention installed), `on` packs anyway (the tests use it to show exa
 `off` never packs. Before packing a run, the shortest texts are scored both ways and must agree:
 a model that ignores position ids in its masks (or cannot take them) is detected, not assumed.
 
-Only texts scored without a cached prompt are packed: prefix sharing (adapters/prefix_sharing.py)
+Only texts scored without a cached prompt are packed: prefix sharing (prefix_sharing.py)
 hands the model a cache, and packed rows cannot share one.
 """
 
@@ -32,7 +32,7 @@ import torch
 from .batching import BatchPlan, plan_batches, probe_agrees
 
 if TYPE_CHECKING:
-    from .run_config import PackingMode
+    from .options import PackingMode
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def pack_row(sequences: Sequence[Sequence[int]]) -> PackedRow:
 
 def packed_logits(model, row: PackedRow, device, **kwargs) -> torch.Tensor:
     """A causal LM's logits over a packed row: (1, total tokens, vocabulary), or, given
-    `logits_to_keep`, the kept positions' flattened (adapters/kept_logits.py)."""
+    `logits_to_keep`, the kept positions' flattened (kept_logits.py)."""
     out = model(input_ids=row.input_ids.to(device), position_ids=row.position_ids.to(device), use_cache=False, **kwargs)
     return out.logits
 

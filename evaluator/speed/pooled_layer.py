@@ -29,7 +29,7 @@ from typing import Any, Optional
 
 import torch
 
-from ..packing import read_positions
+from .packing import read_positions
 
 log = logging.getLogger(__name__)
 

@@ -37,11 +37,11 @@ from typing import Any, Callable, Optional, Sequence
 
 import torch
 
-from ..batching import DEFAULT_BATCH_OVERHEAD_TOKENS, pad_right, plan_batches
-from ..packing import plan_unshared
+from ..encoded import Encoded
 from ..progress import ProgressBar
-from .base import Encoded
+from .batching import DEFAULT_BATCH_OVERHEAD_TOKENS, pad_right, plan_batches
 from .kept_logits import first_and_rest_spans, keep_kwargs, last_position_spans, logprob_sum, span_logits
+from .packing import plan_unshared
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..generation.base import Decoding
+from .decoding import Decoding
 
 Backend = Literal["transformers", "vllm", "api"]
 

@@ -17,7 +17,7 @@ from typing import Sequence
 
 import torch
 
-from .base import Encoded
+from ..encoded import Encoded
 
 KEEP_ARGUMENT = "logits_to_keep"
 

@@ -20,7 +20,7 @@ from typing import Optional, Union
 
 import torch
 
-from .errors import ModelLoadError, explained
+from ..errors import ModelLoadError, explained
 from .fast_kernels import fused_activations
 from .packing import preferred_attention
 

@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from results.model_types import MODEL_TYPES, ModelType
+
 log = logging.getLogger(__name__)
 
 CPU_BATCH_TOKENS = 16384
@@ -90,16 +92,18 @@ def describe(tokens: int, free_bytes: int, per_token_bytes: int) -> str:
     )
 
 
-# Model types whose batches are one forward over texts; generation (judges, critiques) also grows
-# each row's cache by the tokens it writes, which this estimate does not count: they keep 16,384.
-SIZED_MODEL_TYPES = frozenset({"classifier", "dpo", "dpo-ref-free"})
+def sized(kind: ModelType) -> bool:
+    """Whether a model type's batches are one forward over texts, which this estimate sizes. Types
+    that generate (judges, critiques) also grow each row's cache by the tokens they write, which
+    it does not count: they keep the fixed budget."""
+    return kind.scores_alone and not kind.generates_text
 
 
 def choose_batch_tokens(config, model_path, device, dtype) -> int:
     """`config.batch_tokens` if set, else the CPU's fixed budget or one sized to the GPU's free memory."""
     if config.batch_tokens:
         return config.batch_tokens
-    if device.type != "cuda" or not model_path or config.model_type not in SIZED_MODEL_TYPES:
+    if device.type != "cuda" or not model_path or not sized(MODEL_TYPES[config.model_type]):
         return CPU_BATCH_TOKENS
     import torch
 
@@ -113,9 +117,7 @@ def sized_batch_tokens(config, model_path: str, dtype, free: int) -> int:
     import torch
     from transformers import AutoConfig
 
-    from results.model_types import MODEL_TYPES
-
-    from .executors.resources import safetensors_parameters
+    from ..safetensors_headers import safetensors_parameters
     from .placement import WEIGHT_SHARE
 
     try:
@@ -125,10 +127,11 @@ def sized_batch_tokens(config, model_path: str, dtype, free: int) -> int:
         return CPU_BATCH_TOKENS
     dtype_bytes = torch.empty((), dtype=dtype).element_size()
     parameters = safetensors_parameters(Path(model_path)) or 0
-    weights = parameters * dtype_bytes * (2 if MODEL_TYPES[config.model_type].needs_reference else 1)
+    kind = MODEL_TYPES[config.model_type]
+    weights = parameters * dtype_bytes * (2 if kind.needs_reference else 1)
     left = free_after_weights(free, weights) if weights <= free * WEIGHT_SHARE else int(free * (1 - WEIGHT_SHARE))
     per_token = activation_bytes_per_token(
-        shape, dtype_bytes, reads_logits=config.model_type != "classifier", keeps_prompt_cache=config.prefix_sharing
+        shape, dtype_bytes, reads_logits=kind.reward_from_log_probs, keeps_prompt_cache=config.prefix_sharing
     )
     tokens = gpu_batch_tokens(left, per_token)
     log.info("batch budget: %s", describe(tokens, left, per_token))

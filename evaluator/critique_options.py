@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..generation.base import Decoding
+from .decoding import Decoding
 
 
 class CloudSettings(BaseModel):
