@@ -155,6 +155,9 @@ class JudgeInfo(_Record):
     decoding: dict[str, Union[int, float]] = Field(description="max_new_tokens, temperature, top_p, seed")
     judgements: int = Field(description="prompts the run needed")
     cached: int = Field(0, description="of those, answered from the judgement cache")
+    too_long: int = Field(
+        0, description="of those, not asked: the prompt did not fit the judge's context (no verdict, the reason in its output)"
+    )
     unparsable_share: float = Field(description="share of judgements with no verdict the format could read")
     position_consistency: Optional[float] = Field(
         None, description="share of pairs judged in both orders that got the same answer in both"

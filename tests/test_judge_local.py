@@ -144,3 +144,30 @@ def test_the_leaderboard_labels_a_judge_and_its_format(always_a, tmp_path):
     rows = t.build_tables([("eval-set/rewardbench/judge-org/always-a/x.json", data)]).rows
     assert list(rows[t.MODEL_TYPE]) == ["Generative judge (LLM-as-judge)"]
     assert list(rows[t.TYPE_SETUP]) == ["skywork-critic, one seeded order"]
+
+
+JUDGEBENCH = ROOT.parent / "shared" / "data" / "judgebench" / "gpt-4o-2024-05-13.jsonl"
+
+
+@pytest.mark.skipif(not JUDGEBENCH.is_file(), reason="../shared/data is not beside this checkout")
+def test_a_pair_the_judges_context_cannot_hold_is_no_verdict_with_the_reason(always_a, tmp_path):
+    """JudgeBench's long answers in a 256-token judge: not cut (that would hide the question or an
+    answer), not a crash: each judgement says why it was not asked and has no verdict."""
+    data = tmp_path / "jb.jsonl"
+    rows = JUDGEBENCH.read_text().splitlines()[:3]
+    data.write_text("\n".join(rows) + "\n")
+    result, lines = run(always_a, tmp_path / "out", "--benchmark", "judgebench", "--data", str(data),
+                        "--max-length", "256", "--judge-format", "arena-hard")
+    outputs = [j["output"] for line in lines for j in line["judgements"]]
+    assert len(outputs) == 6 and all(o.startswith("[not asked: the prompt has ") for o in outputs)
+    assert "the judge's context of 256 leaves 253 beside its 3-token answer" in outputs[0]
+    assert all(j.get("verdict") is None for line in lines for j in line["judgements"])
+    assert result["judge"]["too_long"] == 6 and result["judge"]["unparsable_share"] == 1.0
+    assert [line["correct"] for line in lines] == [0.0, 0.0, 0.0]  # the two-game rule: no verdict, no point
+
+
+def test_short_prompts_are_asked_as_before_in_a_small_context(always_a, tmp_path):
+    result, lines = run(always_a, tmp_path / "out", "--data", str(V1_SAMPLE), "--subsets", "alpacaeval-easy",
+                        "--max-length", "2048")
+    assert result["judge"]["too_long"] == 0
+    assert all(j["verdict"] == "A" for line in lines for j in line["judgements"])

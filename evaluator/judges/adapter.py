@@ -29,6 +29,9 @@ from ..judge_options import JudgeSettings
 log = logging.getLogger(__name__)
 # Between a judge's first answer and its answer to the follow-up question, in the judgement's output.
 FOLLOW_UP_MARK = "\n\n[asked again for a verdict label]\n\n"
+# The output of a judgement never asked: its prompt does not fit the judge's context (no verdict).
+NOT_ASKED = "[not asked: "
+NO_ROOM = NOT_ASKED + "the prompt has {tokens:,} tokens; the judge's context of {context:,} leaves {room:,} beside its {answer:,}-token answer]"
 
 
 class ServerTemplate(ChatFormat):
@@ -118,6 +121,7 @@ class GenerativeAdapter(RewardAdapter):
     def score(self, examples: Sequence[Example]) -> tuple[list[ScoredExample], ScoringStats]:
         start = time.perf_counter()
         self._cached = 0
+        self._too_long = 0
         plans = [self._plan(i, ex) for i, ex in enumerate(examples)]
         tasks = [task for plan in plans for task in plan]
         encode_s = time.perf_counter() - start
@@ -153,6 +157,10 @@ class GenerativeAdapter(RewardAdapter):
         log.info("judging: %d prompts, %d from the cache, %d to ask", len(set(keys)), len(found), len(missing))
         # Longest first, so each chunk holds prompts of similar length (less padding when batched).
         order = sorted(missing, key=lambda key: -len(str(missing[key])))
+        too_long = {key: answer for key in order if (answer := self._no_room(missing[key])) is not None}
+        found.update(too_long)  # never cached: a judge with a longer context may answer them
+        self._too_long += len(too_long)
+        order = [key for key in order if key not in too_long]
         for at in range(0, len(order), self.settings.chunk):
             chunk = order[at : at + self.settings.chunk]
             generations = self.backend.generate([missing[key] for key in chunk], self.decoding)
@@ -161,10 +169,29 @@ class GenerativeAdapter(RewardAdapter):
         self._cached += len(set(keys)) - len(missing)
         return [found[key] for key in keys]
 
+    def _no_room(self, messages) -> Optional[Generation]:
+        """A prompt a local judge's context cannot hold with room for its answer is not asked (cutting it
+        would hide a question or an answer from the judge): its judgement says why and has no verdict.
+        A judge behind an API counts its own tokens and answers such a prompt with an error."""
+        render = getattr(self.backend, "render", None)
+        context = getattr(self.backend, "max_length", 0)
+        if render is None or not context:
+            return None
+        tokens = len(render(messages))
+        room = context - self.decoding.max_new_tokens
+        if tokens <= room:
+            return None
+        text = NO_ROOM.format(tokens=tokens, context=context, room=max(room, 0), answer=self.decoding.max_new_tokens)
+        return Generation(text)
+
     def _with_follow_ups(self, tasks: list[JudgeTask], answers: list[Generation]) -> list[Generation]:
         """An answer without any verdict label is asked once more in the same conversation (formats
         with a `follow_up`); the judgement keeps both answers, the verdict read from them together."""
-        asked = [k for k, (task, answer) in enumerate(zip(tasks, answers)) if task.format.needs_follow_up(answer.text)]
+        asked = [
+            k
+            for k, (task, answer) in enumerate(zip(tasks, answers))
+            if task.format.needs_follow_up(answer.text) and not answer.text.startswith(NOT_ASKED)
+        ]
         if not asked:
             return answers
         follow_ups = [
@@ -201,6 +228,7 @@ class GenerativeAdapter(RewardAdapter):
             decoding={k: v for k, v in vars(self.decoding).items()},
             judgements=num_tasks,
             cached=self._cached,
+            too_long=self._too_long,
             unparsable_share=stats.unparsable_share,
             position_consistency=stats.position_consistency,
             prompt_tokens=usage.prompt_tokens,
