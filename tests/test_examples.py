@@ -106,6 +106,26 @@ def test_safe_markdown_shows_html_as_text_and_leaves_code_alone():
     assert ex.code_block("x ``` y") == "````text\nx ``` y\n````"
 
 
+RUNNING_SUM = "def running_sum(n):\n    total = 0\n    for i in range(1, n + 1):\n        total += i\n    return total\n"
+
+
+def test_code_without_a_fence_keeps_its_lines_and_indentation():
+    """Issue 24: Markdown joined an unfenced function into one line; it is shown as code, verbatim."""
+    shown = ex.safe_markdown(f"Here it is:\n\n{RUNNING_SUM}\nIt returns <n>.")
+    assert "```text\ndef running_sum(n):\n    total = 0\n    for i in range(1, n + 1):\n        total += i\n" in shown
+    assert shown.endswith("It returns &lt;n>.")  # the prose after it is prose, escaped
+    assert "```" not in ex.safe_markdown("Steps:\n- mix\n  - slowly\n\nthen <bake>")  # a nested list stays a list
+    assert ex.safe_markdown("    indented block\n    stays") == "    indented block\n    stays"  # Markdown's own code
+
+
+def test_a_ties_row_shows_each_text_beside_its_own_reward():
+    """Issue 24: a row with several chosen answers showed the first one beside the lowest reward, another's."""
+    row = text("tied", 2, "Name a country in Europe.", ["France", "Switzerland"], ["Brazil", "Japan"])
+    frame = ex.examples_frame(scored([row], [([-5.537, -19.467], [-25.0, -22.0])]), [row]).frame.iloc[0]
+    assert (frame[ex.CHOSEN], frame[ex.REWARD_CHOSEN]) == ("Switzerland", -19.467)
+    assert (frame[ex.REJECTED], frame[ex.REWARD_REJECTED]) == ("Japan", -22.0)
+
+
 def test_the_detail_view_shows_every_response_and_the_judge_answers():
     judgement = Judgement(
         format="pairwise-ab", shown=["chosen", "rejected 0"], output="I pick <b>[[A]]</b> ```", verdict="A"

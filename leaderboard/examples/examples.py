@@ -4,17 +4,16 @@
 repeat across subsets) into one row per example: its rewards, margin, credit and text previews.
 A row with several rejected answers (RewardBench 2's best-of-4) shows the best-scored rejected one,
 and its margin is the chosen reward minus that best rejected reward; with several chosen answers
-(Ties) the lowest chosen reward is used, so a margin above 0 always means every chosen answer
-scored above every rejected one. An example is *right* when it earned full credit (1), *wrong*
+(Ties) the lowest-scored chosen one is shown, text and reward, so a margin above 0 always means
+every chosen answer scored above every rejected one. An example is *right* when it earned full credit (1), *wrong*
 otherwise (a 1/k tie at the top is wrong here, although it earns 1/k of the score).
 
-The page shows texts through `safe_markdown`: Markdown with every HTML tag shown as text (code
-blocks and inline code are left to the Markdown renderer, which shows them verbatim).
+The page shows texts through `safe_markdown` (`example_markdown.py`): Markdown with every HTML tag
+shown as text, and code (fenced or not) as code.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -32,6 +31,7 @@ from .lengths import (
     row_preference,
     total_preference,
 )
+from .example_markdown import code_block, safe_markdown
 from .stats import PairedTest, paired_bootstrap
 
 KEY = "key"
@@ -90,8 +90,12 @@ def prompt_text(text: ExampleText) -> str:
     return "\n\n".join(f"{role}: {content}" for role, content in text.prompt)
 
 
-def _top_rejected(score: ExampleScore) -> int:
-    return int(np.argmax(score.scores_rejected))
+def _shown_answers(score: ExampleScore, text: ExampleText) -> tuple[str, str]:
+    """The chosen and rejected answers whose rewards a row shows (the lowest-scored chosen one, the
+    best-scored rejected one): a preview sits beside its own answer's reward, never another's."""
+    chosen = text.chosen[min(int(np.argmin(score.scores_chosen)), len(text.chosen) - 1)]
+    rejected = text.rejected[min(int(np.argmax(score.scores_rejected)), len(text.rejected) - 1)]
+    return chosen, rejected
 
 
 @dataclass(frozen=True)
@@ -145,12 +149,12 @@ def _row(score: ExampleScore, text: Optional[ExampleText]) -> dict:
     if text is None:
         return {**row, PROMPT: NO_TEXTS, CHOSEN: "", REJECTED: "", LENGTH_DIFFERENCE: np.nan, SEARCH_TEXT: ""}
     prompt = prompt_text(text)
-    rejected = text.rejected[min(_top_rejected(score), len(text.rejected) - 1)]
+    chosen, rejected = _shown_answers(score, text)
     everything = " ".join([prompt, *text.chosen, *text.rejected])
     return {
         **row,
         PROMPT: preview(prompt),
-        CHOSEN: preview(text.chosen[0]),
+        CHOSEN: preview(chosen),
         REJECTED: preview(rejected),
         LENGTH_DIFFERENCE: relative_difference(*_lengths(text)),
         SEARCH_TEXT: everything.lower(),
@@ -284,52 +288,6 @@ def comparison_note(comparison: Comparison, name_a: str, name_b: str) -> str:
 
 
 # ---- one example, in full ------------------------------------------------------------------------------
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-# A code span opens and closes with backtick runs of one length (not a part of a longer run, and
-# not an escaped backtick), as CommonMark has it.
-_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
-
-
-def _escape_html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;")
-
-
-def _escape_outside_code_spans(text: str) -> str:
-    parts, last = [], 0
-    for match in _CODE_SPAN.finditer(text):
-        parts += [_escape_html(text[last : match.start()]), match.group(0)]
-        last = match.end()
-    return "".join([*parts, _escape_html(text[last:])])
-
-
-def safe_markdown(text: str) -> str:
-    """`text` as Markdown in which no HTML tag is a tag: '<' and '&' become entities outside code
-    blocks and code spans (inside them the renderer shows every character as it is)."""
-    out, prose, fence = [], [], None
-    for line in text.split("\n"):
-        opener = _FENCE.match(line)
-        if fence is None and opener:
-            out.append(_escape_outside_code_spans("\n".join(prose)))
-            prose, fence = [], opener.group(1)
-            out.append(line)
-        elif fence is not None:
-            out.append(line)
-            if line.strip().startswith(fence[0] * len(fence)) and line.strip().strip(fence[0]) == "":
-                fence = None
-        else:
-            prose.append(line)
-    if fence is None:
-        out.append(_escape_outside_code_spans("\n".join(prose)))
-    return "\n".join(out)
-
-
-def code_block(text: str) -> str:
-    """`text` verbatim in a fenced block whose fence is longer than any backtick run inside."""
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{text}\n{fence}"
-
 
 def _score_text(value: float) -> str:
     return f"{value:.4g}"
