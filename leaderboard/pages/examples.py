@@ -23,6 +23,7 @@ from ..examples.example_files import LoadedResult
 from ..examples.lengths import LENGTH_UNIT
 from ..app_settings import AppSettings
 from .common import View, benchmark_choices, default_benchmark
+from .following import following
 
 NONE = "(none)"
 PICK_ONE = "Pick an example in the table to read it here."
@@ -189,7 +190,8 @@ def examples_grid(elem_id: str) -> gr.Dataframe:
 
 
 def safe_markdown_box(elem_id: str, value: str = "") -> gr.Markdown:
-    return gr.Markdown(value, sanitize_html=True, latex_delimiters=[], elem_id=elem_id)
+    # line_breaks: an answer's line breaks are kept (a poem, a list of steps without Markdown marks).
+    return gr.Markdown(value, sanitize_html=True, latex_delimiters=[], line_breaks=True, elem_id=elem_id)
 
 
 def _picked_row(evt: gr.SelectData) -> Optional[tuple[str, str]]:
@@ -224,15 +226,15 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
     first = page.benchmark(snap, None)
     gr.Markdown(INTRO, elem_classes="lb-note")
     with gr.Row(equal_height=True):
-        benchmark = gr.Dropdown(
+        benchmark = following(gr.Dropdown(
             choices=benchmark_choices(snap, settings), value=first, label="Benchmark", elem_id="ex-benchmark"
-        )
-        model = gr.Dropdown(
+        ))
+        model = following(gr.Dropdown(
             choices=page.model_choices(snap, first),
             value=page.model(snap, first, None),
             label="Model",
             elem_id="ex-model",
-        )
+        ))
         subset = gr.Dropdown(
             choices=[ex.ALL], value=ex.ALL, label="Subset", allow_custom_value=True, elem_id="ex-subset"
         )
@@ -246,9 +248,9 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
     grid = examples_grid("ex-table")
     detail = safe_markdown_box("ex-detail", PICK_ONE)
     with gr.Accordion("Compare with another model", open=True):
-        model_b = gr.Dropdown(
+        model_b = following(gr.Dropdown(
             choices=[(NONE, NONE)], value=NONE, label="Second model (B)", elem_id="ex-model-b"
-        )
+        ))
         compare_note = safe_markdown_box("ex-compare-note")
         disagreements = examples_grid("ex-disagreements")
     with gr.Accordion("Length bias", open=False):

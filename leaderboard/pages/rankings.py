@@ -23,6 +23,7 @@ from ..tables.display import (
 from ..examples.example_marks import ExampleMarks
 from ..tables.export import write_csv
 from ..app_settings import AppSettings
+from .following import following
 from .common import (
     Filters,
     View,
@@ -67,10 +68,10 @@ def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
             min_width=260,
             elem_id="lb-search",
         )
-        types = gr.CheckboxGroup(
+        types = following(gr.CheckboxGroup(
             choices=labels, value=labels, label="Model types", scale=3, min_width=320, elem_id="lb-types"
-        )
-        benchmark = gr.Dropdown(
+        ))
+        benchmark = following(gr.Dropdown(
             choices=benchmark_choices(snapshot, settings),
             value=default_benchmark(snapshot, settings),
             label="Benchmark",
@@ -78,7 +79,7 @@ def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
             min_width=300,  # a custom-data label ("rewardbench-2 · custom data: <file>") whole
             visible=benchmark_choice_visible(snapshot, settings),
             elem_id="lb-benchmark",
-        )
+        ))
         show_incomplete = switch("Show incomplete results", "results missing some of the benchmark's subsets", "lb-incomplete")
         show_older = switch("Show older revisions", "a model's earlier results on the benchmark", "lb-older")
     return Filters(search, types, gr.State(labels), benchmark, show_incomplete, show_older)
@@ -93,12 +94,12 @@ def leaderboard_tab(
     wanted = gr.State(default_headers())
     with gr.Accordion("Columns", open=False):
         first = default_benchmark(snapshot, settings)
-        columns = gr.CheckboxGroup(
+        columns = following(gr.CheckboxGroup(
             choices=optional_headers(first),
             value=[h for h in optional_headers(first) if h in default_headers()],
             show_label=False,
             elem_id="lb-columns",
-        )
+        ))
     count = gr.Markdown(elem_classes="lb-note", elem_id="lb-count")
     grid = results_grid("lb-table")
     gr.Markdown(TABLE_HELP, elem_classes="lb-note", elem_id="lb-help")

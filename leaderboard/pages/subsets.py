@@ -16,6 +16,7 @@ from ..tables.display import (
 )
 from ..tables.export import write_csv
 from ..app_settings import AppSettings
+from .following import following
 from .common import Filters, View, csv_button, dataframe_update, filtered, rerender_on, results_grid
 
 ALL_SECTIONS = "All sections"
@@ -40,12 +41,11 @@ def subsets_tab(
         "Leaderboard tab apply here too.",
         elem_classes="lb-note",
     )
-    section = gr.Dropdown(
-        choices=section_choices(filters.benchmark.value),
-        value=ALL_SECTIONS,
-        label="Section",
-        allow_custom_value=True,  # as the Charts axes: `render` replaces a section of another benchmark
-        elem_id="subsets-section",
+    # As the Charts axes: `render` replaces a section of another benchmark.
+    section = following(
+        gr.Dropdown(
+            choices=section_choices(filters.benchmark.value), value=ALL_SECTIONS, label="Section", elem_id="subsets-section"
+        )
     )
     grid = results_grid("subsets-table")
     download = csv_button("Download every subset of these rows (CSV)", "subsets-download")
