@@ -265,6 +265,28 @@ def test_the_page_callbacks_over_a_store(tmp_path):
     ]
 
 
+def test_the_comparison_names_its_difference_and_shows_the_leaderboard_scores(tmp_path):
+    """Issue 24: "Score difference A - B: -4.4 points" beside scores 4.8 apart read as a contradiction:
+    it is the mean per-example credit difference, with both leaderboard scores beside it; and before
+    a model B is picked the table has its own headers, not Gradio's "1 2 3"."""
+    store = LocalStore(tmp_path)
+    a = store_result(store, "org/a", TEXTS, scored(TEXTS, REWARDS_A))
+    b = store_result(store, "org/b", TEXTS, scored(TEXTS, REWARDS_B))
+    store.write_result(a.model_copy(update={"score": 0.812}), scored(TEXTS, REWARDS_A), texts=TEXTS)
+    store.write_result(b.model_copy(update={"score": 0.764}), scored(TEXTS, REWARDS_B), texts=TEXTS)
+    cache = ResultsCache(store)
+    snap = cache.refresh()
+    page = ExamplesPage(cache, AppSettings(benchmarks="rewardbench"))
+    path_a, path_b = result_paths(a)[0], result_paths(b)[0]
+    note, _ = page.compare(snap, "rewardbench", path_a, path_b, ex.ALL)
+    assert "Mean per-example credit difference A − B: +0.0 points" in note
+    assert "Leaderboard scores: A 81.2, B 76.4 (difference +4.8" in note
+    subset_note, _ = page.compare(snap, "rewardbench", path_a, path_b, "math-prm")
+    assert "Leaderboard scores" not in subset_note  # the whole benchmark's scores, not a subset's
+    _, before_b = page.compare(snap, "rewardbench", path_a, NONE, ex.ALL)
+    assert list(before_b.columns) == ["Subset", "ID", "Prompt", "Right", "Margin A", "Margin B"]
+
+
 def test_the_length_chart_has_a_bar_per_bucket_and_escaped_names():
     from leaderboard.examples.example_figures import length_figure, length_table
     from leaderboard.examples.lengths import LENGTH_BUCKETS

@@ -254,22 +254,29 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, subset: Optional[str] = None) -> C
     )
 
 
-def shown_disagreements(comparison: Comparison, limit: int = MAX_SHOWN) -> pd.DataFrame:
+DISAGREEMENT_COLUMNS = (SUBSET, ID, PROMPT, "Right", "Margin A", "Margin B")
+
+
+def shown_disagreements(comparison: Optional[Comparison] = None, limit: int = MAX_SHOWN) -> pd.DataFrame:
+    """The examples where one model is right and the other wrong; none (named columns, no rows, never
+    Gradio's placeholder headers) before a second model is picked."""
+    if comparison is None:
+        return pd.DataFrame(columns=list(DISAGREEMENT_COLUMNS))
     rows = comparison.disagreements.head(limit)
-    return pd.DataFrame(
-        {
-            SUBSET: rows[SUBSET],
-            ID: rows[ID],
-            PROMPT: rows[PROMPT],
-            "Right": ["A" if r else "B" for r in rows[RIGHT]],
-            "Margin A": rows[MARGIN].round(3),
-            "Margin B": rows[f"{MARGIN} B"].round(3),
-        }
+    values = (
+        rows[SUBSET], rows[ID], rows[PROMPT], ["A" if r else "B" for r in rows[RIGHT]],
+        rows[MARGIN].round(3), rows[f"{MARGIN} B"].round(3),
     )
+    return pd.DataFrame(dict(zip(DISAGREEMENT_COLUMNS, values)))
 
 
-def comparison_note(comparison: Comparison, name_a: str, name_b: str) -> str:
-    """The paragraph above the disagreements: agreement, the four counts and the paired test."""
+def comparison_note(
+    comparison: Comparison, name_a: str, name_b: str, scores: Optional[tuple[float, float]] = None
+) -> str:
+    """The paragraph above the disagreements: agreement, the four counts and the paired test. The
+    test's difference is the mean per-example credit on the shared examples, which is not the
+    difference of the leaderboard scores (those weight subsets and sections): `scores`, the two
+    leaderboard scores (fractions), are shown beside it so the reader sees both."""
     if not comparison.n:
         return "The two results share no examples."
     a, b, test = escape_markdown(name_a), escape_markdown(name_b), comparison.test
@@ -278,12 +285,18 @@ def comparison_note(comparison: Comparison, name_a: str, name_b: str) -> str:
         if test.significant
         else "**no significant difference** here"
     )
+    board = (
+        f" Leaderboard scores: A {scores[0] * 100:.1f}, B {scores[1] * 100:.1f} (difference "
+        f"{(scores[0] - scores[1]) * 100:+.1f}; they weight subsets and sections, the mean credit does not)."
+        if scores is not None
+        else ""
+    )
     return (
         f"On {comparison.n} shared examples they agree on {comparison.agreement:.1%} "
         f"(both right {comparison.both_right}, both wrong {comparison.both_wrong}; only A right "
-        f"{comparison.only_a}, only B right {comparison.only_b}). Score difference A − B: "
+        f"{comparison.only_a}, only B right {comparison.only_b}). Mean per-example credit difference A − B: "
         f"{test.difference * 100:+.1f} points, 95% interval {test.low * 100:+.1f} to {test.high * 100:+.1f} "
-        f"(paired bootstrap, {test.resamples} resamples of the shared examples, mean credit): {verdict}."
+        f"(paired bootstrap, {test.resamples} resamples of the shared examples): {verdict}.{board}"
     )
 
 
