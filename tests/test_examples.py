@@ -73,6 +73,12 @@ def test_filters_search_and_order():
     assert list(shown.columns) == list(ex.SHOWN_COLUMNS) and list(shown["Correct"]) == ["✓", "✗", "✓"]
 
 
+def test_searching_a_result_without_examples_finds_nothing_and_raises_nothing():
+    """Issue 24: a search in Examples on a result without per-example scores raised in the server log."""
+    empty = ex.examples_frame([], []).frame
+    assert ex.select_examples(empty, "Ties", ex.WRONG, "france", ex.ORDERS[0]).empty
+
+
 def test_two_models_compared_on_the_same_rows():
     a = ex.examples_frame(scored(TEXTS, REWARDS_A), TEXTS).frame
     b = ex.examples_frame(scored(TEXTS, REWARDS_B), TEXTS).frame

@@ -194,6 +194,8 @@ def select_examples(
 ) -> pd.DataFrame:
     """The examples of `subset` (None or ALL: every one) that are right/wrong as asked, whose texts
     (or id) contain every word of `query` (case-insensitive), in the order asked."""
+    if frame.empty:  # a result without per-example scores: its empty columns hold no strings to search
+        return frame
     mask = pd.Series(True, index=frame.index)
     if subset and subset != ALL:
         mask &= frame[SUBSET] == subset

@@ -23,7 +23,7 @@ from ..examples.example_files import LoadedResult
 from ..examples.lengths import LENGTH_UNIT
 from ..app_settings import AppSettings
 from .common import View, benchmark_choices, default_benchmark
-from .following import following
+from .following import FollowingDropdown
 
 NONE = "(none)"
 PICK_ONE = "Pick an example in the table to read it here."
@@ -234,15 +234,15 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
     first = page.benchmark(snap, None)
     gr.Markdown(INTRO, elem_classes="lb-note")
     with gr.Row(equal_height=True):
-        benchmark = following(gr.Dropdown(
+        benchmark = FollowingDropdown(
             choices=benchmark_choices(snap, settings), value=first, label="Benchmark", elem_id="ex-benchmark"
-        ))
-        model = following(gr.Dropdown(
+        )
+        model = FollowingDropdown(
             choices=page.model_choices(snap, first),
             value=page.model(snap, first, None),
             label="Model",
             elem_id="ex-model",
-        ))
+        )
         subset = gr.Dropdown(
             choices=[ex.ALL], value=ex.ALL, label="Subset", allow_custom_value=True, elem_id="ex-subset"
         )
@@ -256,9 +256,9 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
     grid = examples_grid("ex-table", ex.SHOWN_COLUMNS)
     detail = safe_markdown_box("ex-detail", PICK_ONE)
     with gr.Accordion("Compare with another model", open=True):
-        model_b = following(gr.Dropdown(
+        model_b = FollowingDropdown(
             choices=[(NONE, NONE)], value=NONE, label="Second model (B)", elem_id="ex-model-b"
-        ))
+        )
         compare_note = safe_markdown_box("ex-compare-note")
         disagreements = examples_grid("ex-disagreements", ex.DISAGREEMENT_COLUMNS)
     with gr.Accordion("Length bias", open=False):

@@ -23,7 +23,7 @@ from ..tables.display import (
 from ..examples.example_marks import ExampleMarks
 from ..tables.export import write_csv
 from ..app_settings import AppSettings
-from .following import following
+from .following import FollowingCheckboxGroup, FollowingDropdown
 from .common import (
     Filters,
     View,
@@ -68,10 +68,10 @@ def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
             min_width=260,
             elem_id="lb-search",
         )
-        types = following(gr.CheckboxGroup(
+        types = FollowingCheckboxGroup(
             choices=labels, value=labels, label="Model types", scale=3, min_width=320, elem_id="lb-types"
-        ))
-        benchmark = following(gr.Dropdown(
+        )
+        benchmark = FollowingDropdown(
             choices=benchmark_choices(snapshot, settings),
             value=default_benchmark(snapshot, settings),
             label="Benchmark",
@@ -79,10 +79,14 @@ def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
             min_width=300,  # a custom-data label ("rewardbench-2 · custom data: <file>") whole
             visible=benchmark_choice_visible(snapshot, settings),
             elem_id="lb-benchmark",
-        ))
+        )
         show_incomplete = switch("Show incomplete results", "results missing some of the benchmark's subsets", "lb-incomplete")
         show_older = switch("Show older revisions", "a model's earlier results on the benchmark", "lb-older")
-    return Filters(search, types, gr.State(labels), benchmark, show_incomplete, show_older)
+    filters = Filters(
+        search, types, gr.State(labels), benchmark, show_incomplete, show_older, gr.State(benchmark.value)
+    )
+    filters.watch_switches()
+    return filters
 
 
 def leaderboard_tab(
@@ -94,12 +98,12 @@ def leaderboard_tab(
     wanted = gr.State(default_headers())
     with gr.Accordion("Columns", open=False):
         first = default_benchmark(snapshot, settings)
-        columns = following(gr.CheckboxGroup(
+        columns = FollowingCheckboxGroup(
             choices=optional_headers(first),
             value=[h for h in optional_headers(first) if h in default_headers()],
             show_label=False,
             elem_id="lb-columns",
-        ))
+        )
     count = gr.Markdown(elem_classes="lb-note", elem_id="lb-count")
     grid = results_grid("lb-table")
     gr.Markdown(TABLE_HELP, elem_classes="lb-note", elem_id="lb-help")
@@ -150,7 +154,7 @@ def leaderboard_tab(
     )
     chooser_view = View([filters.benchmark, wanted], [columns], render_chooser)
     rerender_on([*filters.events(), provenance.change], cache, table_view)
-    rerender_on([filters.benchmark.input], cache, chooser_view)
+    rerender_on([filters.switched], cache, chooser_view)
     # A tick changes the reader's choice for this benchmark only, then the table follows it.
     columns.input(
         lambda picked, benchmark, ticked: merge_choice(picked or [], optional_headers(benchmark), ticked or []),
