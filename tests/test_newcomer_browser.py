@@ -156,3 +156,22 @@ def test_searching_filtering_and_switching_leave_no_traceback(page, capfd):
     page.locator("#ex-outcome label", has_text="wrong").click()
     page.wait_for_timeout(1500)
     assert_no_traceback(capfd)
+
+
+# ---- point 5: a phone -----------------------------------------------------------------------------------
+
+
+def test_at_phone_width_score_labels_and_every_tab_are_in_reach(browser, served):
+    with watched_page(
+        browser, served[0], MODEL_CELLS, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    ) as page:
+        tabs = page.get_by_role("tab")
+        assert tabs.count() == 8 and page.locator("button[aria-label='More tabs']").count() == 0
+        assert all(tabs.nth(i).is_visible() for i in range(8))  # each one tap away
+        for switch in ("#lb-incomplete", "#lb-older"):
+            assert page.locator(switch).bounding_box()["width"] >= 200, switch  # readable, not a sliver
+        headers = grid_headers(page, "#lb-table")
+        score = page.locator("#lb-table th[role=columnheader]").nth(headers.index("Score"))
+        box = score.bounding_box()
+        assert box["x"] + box["width"] <= 390 and score.is_visible()  # beside the model name, on screen
+        page.screenshot(path=str(SCREENSHOTS / "leaderboard-phone.png"))

@@ -43,7 +43,7 @@ from .common import (
 
 def switch(label: str, info: str, elem_id: str) -> gr.Checkbox:
     """A filter that is off until the reader ticks it."""
-    return gr.Checkbox(value=False, label=label, info=info, scale=1, elem_id=elem_id)
+    return gr.Checkbox(value=False, label=label, info=info, scale=1, elem_id=elem_id)  # its width: ui.CSS
 
 
 def provenance_choice() -> gr.Radio:
