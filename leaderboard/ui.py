@@ -49,6 +49,9 @@ CSS = """
   #lb-table th:nth-child(2), #lb-table .virtual-row > .body-cell:nth-child(2),
   #subsets-table th:nth-child(2), #subsets-table .virtual-row > .body-cell:nth-child(2) { display: none !important; }
 }
+/* The note on a header sort (pages/rankings.py): hidden unless the table has a sorted column. */
+#lb-sorted-note { display: none; }
+body:has(#lb-table th.sorted) #lb-sorted-note { display: block; }
 /* Queue cells wrap at spaces; a word is cut only when it alone is wider than its column. */
 .lb-queue .cell-wrap span, .lb-queue th .cell-wrap { word-break: normal !important; overflow-wrap: break-word !important; }
 """

@@ -175,3 +175,20 @@ def test_at_phone_width_score_labels_and_every_tab_are_in_reach(browser, served)
         box = score.bounding_box()
         assert box["x"] + box["width"] <= 390 and score.is_visible()  # beside the model name, on screen
         page.screenshot(path=str(SCREENSHOTS / "leaderboard-phone.png"))
+
+
+# ---- point 4: a header sort ----------------------------------------------------------------------------
+
+
+def test_a_header_sort_says_the_csv_and_the_significance_mark_keep_the_ranking_order(page):
+    note = page.locator("#lb-sorted-note")
+    assert not note.is_visible()  # in ranking order there is nothing to say
+    page.locator("#lb-table th[title='Math']").click()
+    page.locator("#lb-table th[title='Math'] button.cell-menu-button").click()
+    page.get_by_role("menuitem", name="Sort ascending").click()
+    wait_until(lambda: note.is_visible() or None)
+    assert "Sig. vs above" in note.inner_text() and "ranking order" in note.inner_text()
+    page.locator("#lb-table th[title='Math']").click()
+    page.locator("#lb-table th[title='Math'] button.cell-menu-button").click()
+    page.get_by_role("menuitem", name="Clear sort").click()
+    wait_until(lambda: not note.is_visible() or None)

@@ -41,6 +41,13 @@ from .common import (
 )
 
 
+SORTED_NOTE = (
+    "⚠ **Sorted by a column on this page.** *Sig. vs above* still compares each row with the row above "
+    "it in the ranking by score, and the CSV keeps that ranking order; *Clear sort* in the column's menu "
+    "brings the ranking back."
+)
+
+
 def switch(label: str, info: str, elem_id: str) -> gr.Checkbox:
     """A filter that is off until the reader ticks it."""
     return gr.Checkbox(value=False, label=label, info=info, scale=1, elem_id=elem_id)  # its width: ui.CSS
@@ -106,6 +113,10 @@ def leaderboard_tab(
         )
     count = gr.Markdown(elem_classes="lb-note", elem_id="lb-count")
     grid = results_grid("lb-table")
+    # Gradio 6.31 sorts on the page and tells the server nothing (no event, the value unchanged), so
+    # the CSV and "Sig. vs above" stay in ranking order: this note says so, shown by the CSS in ui.py
+    # only while a header sort is on (the sorted header carries the class `sorted`).
+    gr.Markdown(SORTED_NOTE, elem_classes="lb-note", elem_id="lb-sorted-note")
     gr.Markdown(TABLE_HELP, elem_classes="lb-note", elem_id="lb-help")
     download = csv_button("Download this view (CSV)", "lb-download")
     marks = ExampleMarks(cache.examples)
