@@ -41,6 +41,18 @@ CSS = """
 .lb-grid .virtual-row > .body-cell:first-child { background: var(--table-even-background-fill); }
 .lb-grid .virtual-row.row-odd > .body-cell:first-child { background: var(--table-odd-background-fill); }
 .lb-grid .header-table th:first-child { z-index: 3; background: var(--background-fill-primary); }
+/* A phone (issue 24): the Model Type column is left out of the main tables, so that Score stands
+   beside the model name (the type is in the filters above and in the CSV). */
+/* The switches keep a readable width: Gradio 6.31 ignores a Checkbox's min_width, and on a phone the
+   filter row squeezed "Show incomplete results" into a sliver beside the Benchmark choice. */
+#lb-incomplete, #lb-older { min-width: min(240px, 100%) !important; flex: 1 1 240px !important; }
+@media (max-width: 640px) {
+  #lb-table th:nth-child(2), #lb-table .virtual-row > .body-cell:nth-child(2),
+  #subsets-table th:nth-child(2), #subsets-table .virtual-row > .body-cell:nth-child(2) { display: none !important; }
+}
+/* The note on a header sort (pages/rankings.py): hidden unless the table has a sorted column. */
+#lb-sorted-note { display: none; }
+body:has(#lb-table th.sorted) #lb-sorted-note { display: block; }
 /* Queue cells wrap at spaces; a word is cut only when it alone is wider than its column. */
 .lb-queue .cell-wrap span, .lb-queue th .cell-wrap { word-break: normal !important; overflow-wrap: break-word !important; }
 """
@@ -100,7 +112,8 @@ def build_app(
     with gr.Blocks(title=header.APP_TITLE, analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         seen = gr.State(0)
         header_view, refresh = header.build_header(cache, settings.benchmarks)
-        with gr.Tabs():
+        # wrap: on a phone every tab stays one tap away, on a second row (a menu hid six of eight).
+        with gr.Tabs(overflow_behavior="wrap"):
             with gr.Tab("Leaderboard", id="leaderboard"):
                 filters, leaderboard_views = rankings.leaderboard_tab(cache, settings, export_dir)
             with gr.Tab("Subsets", id="subsets"):

@@ -73,6 +73,12 @@ def test_filters_search_and_order():
     assert list(shown.columns) == list(ex.SHOWN_COLUMNS) and list(shown["Correct"]) == ["✓", "✗", "✓"]
 
 
+def test_searching_a_result_without_examples_finds_nothing_and_raises_nothing():
+    """Issue 24: a search in Examples on a result without per-example scores raised in the server log."""
+    empty = ex.examples_frame([], []).frame
+    assert ex.select_examples(empty, "Ties", ex.WRONG, "france", ex.ORDERS[0]).empty
+
+
 def test_two_models_compared_on_the_same_rows():
     a = ex.examples_frame(scored(TEXTS, REWARDS_A), TEXTS).frame
     b = ex.examples_frame(scored(TEXTS, REWARDS_B), TEXTS).frame
@@ -104,6 +110,26 @@ def test_safe_markdown_shows_html_as_text_and_leaves_code_alone():
     assert ex.safe_markdown("`` <img> `") == "`` &lt;img> `"  # unmatched backtick runs are no code span
     assert ex.safe_markdown("\\`<img>`") == "\\`&lt;img>`"  # nor is an escaped backtick
     assert ex.code_block("x ``` y") == "````text\nx ``` y\n````"
+
+
+RUNNING_SUM = "def running_sum(n):\n    total = 0\n    for i in range(1, n + 1):\n        total += i\n    return total\n"
+
+
+def test_code_without_a_fence_keeps_its_lines_and_indentation():
+    """Issue 24: Markdown joined an unfenced function into one line; it is shown as code, verbatim."""
+    shown = ex.safe_markdown(f"Here it is:\n\n{RUNNING_SUM}\nIt returns <n>.")
+    assert "```text\ndef running_sum(n):\n    total = 0\n    for i in range(1, n + 1):\n        total += i\n" in shown
+    assert shown.endswith("It returns &lt;n>.")  # the prose after it is prose, escaped
+    assert "```" not in ex.safe_markdown("Steps:\n- mix\n  - slowly\n\nthen <bake>")  # a nested list stays a list
+    assert ex.safe_markdown("    indented block\n    stays") == "    indented block\n    stays"  # Markdown's own code
+
+
+def test_a_ties_row_shows_each_text_beside_its_own_reward():
+    """Issue 24: a row with several chosen answers showed the first one beside the lowest reward, another's."""
+    row = text("tied", 2, "Name a country in Europe.", ["France", "Switzerland"], ["Brazil", "Japan"])
+    frame = ex.examples_frame(scored([row], [([-5.537, -19.467], [-25.0, -22.0])]), [row]).frame.iloc[0]
+    assert (frame[ex.CHOSEN], frame[ex.REWARD_CHOSEN]) == ("Switzerland", -19.467)
+    assert (frame[ex.REJECTED], frame[ex.REWARD_REJECTED]) == ("Japan", -22.0)
 
 
 def test_the_detail_view_shows_every_response_and_the_judge_answers():
@@ -243,6 +269,28 @@ def test_the_page_callbacks_over_a_store(tmp_path):
         "always longer (baseline)",
         "always shorter (baseline)",
     ]
+
+
+def test_the_comparison_names_its_difference_and_shows_the_leaderboard_scores(tmp_path):
+    """Issue 24: "Score difference A - B: -4.4 points" beside scores 4.8 apart read as a contradiction:
+    it is the mean per-example credit difference, with both leaderboard scores beside it; and before
+    a model B is picked the table has its own headers, not Gradio's "1 2 3"."""
+    store = LocalStore(tmp_path)
+    a = store_result(store, "org/a", TEXTS, scored(TEXTS, REWARDS_A))
+    b = store_result(store, "org/b", TEXTS, scored(TEXTS, REWARDS_B))
+    store.write_result(a.model_copy(update={"score": 0.812}), scored(TEXTS, REWARDS_A), texts=TEXTS)
+    store.write_result(b.model_copy(update={"score": 0.764}), scored(TEXTS, REWARDS_B), texts=TEXTS)
+    cache = ResultsCache(store)
+    snap = cache.refresh()
+    page = ExamplesPage(cache, AppSettings(benchmarks="rewardbench"))
+    path_a, path_b = result_paths(a)[0], result_paths(b)[0]
+    note, _ = page.compare(snap, "rewardbench", path_a, path_b, ex.ALL)
+    assert "Mean per-example credit difference A − B: +0.0 points" in note
+    assert "Leaderboard scores: A 81.2, B 76.4 (difference +4.8" in note
+    subset_note, _ = page.compare(snap, "rewardbench", path_a, path_b, "math-prm")
+    assert "Leaderboard scores" not in subset_note  # the whole benchmark's scores, not a subset's
+    _, before_b = page.compare(snap, "rewardbench", path_a, NONE, ex.ALL)
+    assert list(before_b.columns) == ["Subset", "ID", "Prompt", "Right", "Margin A", "Margin B"]
 
 
 def test_the_length_chart_has_a_bar_per_bucket_and_escaped_names():

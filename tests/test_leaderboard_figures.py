@@ -49,6 +49,19 @@ def test_scatter_of_parameters_uses_a_log_axis_and_only_models_with_both_values(
     assert sorted(x for trace in figure.data for x in trace.x) == [1.5, 8.0, 70.0]
 
 
+def test_two_models_at_one_point_are_both_seen_and_the_legend_says_what_shape_and_colour_mean(rows):
+    """Issue 24: two models with the same scores were one marker; shape and colour were unexplained."""
+    twin = rows.iloc[[0]].assign(**{t.MODEL: "twin/of-the-best"})
+    figure = f.draw("scatter", pd.concat([rows, twin], ignore_index=True), f.ChartOptions(x="Chat", y=t.SCORE))
+    points = [(x, y, name) for trace in figure.data for x, y, name in zip(trace.x, trace.y, trace.texttemplate)]
+    best = [p for p in points if p[2]]  # only the two that share a point are named beside their markers
+    assert sorted(p[2] for p in best) == sorted([f.label(rows.iloc[0][t.MODEL]), "twin/of-the-best"])
+    assert best[0][1] == best[1][1] and best[0][0] != best[1][0]  # same score, set side by side
+    assert abs(best[0][0] - best[1][0]) < 1.0  # by a step, not a distance that reads as a difference
+    title = figure.layout.legend.title.text
+    assert "shape: model type" in title and "colour: model" in title
+
+
 def test_type_distribution_has_one_box_per_model_type(rows):
     figure = f.draw("types", rows)
     assert sorted(trace.name for trace in figure.data) == sorted(f.label(x) for x in set(rows[t.MODEL_TYPE]))

@@ -190,6 +190,8 @@ def test_the_charts_draw_their_data(tables):
     length = pf.draw("length", data)
     assert [trace.name for trace in length.data] == models
     assert sorted(length.data[0].x) == [300.0, 450.0, 600.0, 900.0]
+    low, high = length.layout.yaxis.range  # issue 24: a point at 100% was cut in half by the frame
+    assert low < 0 and high > 100
     picked = pf.PolicyChartData(tables.long, models, policies, differences={RM_A: GOOD_A_DIFFERENCES, JUDGE_C: []},
                                 picked=GOOD)
     violins = pf.draw("differences", picked)

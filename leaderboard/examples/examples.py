@@ -4,17 +4,16 @@
 repeat across subsets) into one row per example: its rewards, margin, credit and text previews.
 A row with several rejected answers (RewardBench 2's best-of-4) shows the best-scored rejected one,
 and its margin is the chosen reward minus that best rejected reward; with several chosen answers
-(Ties) the lowest chosen reward is used, so a margin above 0 always means every chosen answer
-scored above every rejected one. An example is *right* when it earned full credit (1), *wrong*
+(Ties) the lowest-scored chosen one is shown, text and reward, so a margin above 0 always means
+every chosen answer scored above every rejected one. An example is *right* when it earned full credit (1), *wrong*
 otherwise (a 1/k tie at the top is wrong here, although it earns 1/k of the score).
 
-The page shows texts through `safe_markdown`: Markdown with every HTML tag shown as text (code
-blocks and inline code are left to the Markdown renderer, which shows them verbatim).
+The page shows texts through `safe_markdown` (`example_markdown.py`): Markdown with every HTML tag
+shown as text, and code (fenced or not) as code.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -32,6 +31,7 @@ from .lengths import (
     row_preference,
     total_preference,
 )
+from .example_markdown import code_block, safe_markdown
 from .stats import PairedTest, paired_bootstrap
 
 KEY = "key"
@@ -90,8 +90,12 @@ def prompt_text(text: ExampleText) -> str:
     return "\n\n".join(f"{role}: {content}" for role, content in text.prompt)
 
 
-def _top_rejected(score: ExampleScore) -> int:
-    return int(np.argmax(score.scores_rejected))
+def _shown_answers(score: ExampleScore, text: ExampleText) -> tuple[str, str]:
+    """The chosen and rejected answers whose rewards a row shows (the lowest-scored chosen one, the
+    best-scored rejected one): a preview sits beside its own answer's reward, never another's."""
+    chosen = text.chosen[min(int(np.argmin(score.scores_chosen)), len(text.chosen) - 1)]
+    rejected = text.rejected[min(int(np.argmax(score.scores_rejected)), len(text.rejected) - 1)]
+    return chosen, rejected
 
 
 @dataclass(frozen=True)
@@ -145,12 +149,12 @@ def _row(score: ExampleScore, text: Optional[ExampleText]) -> dict:
     if text is None:
         return {**row, PROMPT: NO_TEXTS, CHOSEN: "", REJECTED: "", LENGTH_DIFFERENCE: np.nan, SEARCH_TEXT: ""}
     prompt = prompt_text(text)
-    rejected = text.rejected[min(_top_rejected(score), len(text.rejected) - 1)]
+    chosen, rejected = _shown_answers(score, text)
     everything = " ".join([prompt, *text.chosen, *text.rejected])
     return {
         **row,
         PROMPT: preview(prompt),
-        CHOSEN: preview(text.chosen[0]),
+        CHOSEN: preview(chosen),
         REJECTED: preview(rejected),
         LENGTH_DIFFERENCE: relative_difference(*_lengths(text)),
         SEARCH_TEXT: everything.lower(),
@@ -190,6 +194,8 @@ def select_examples(
 ) -> pd.DataFrame:
     """The examples of `subset` (None or ALL: every one) that are right/wrong as asked, whose texts
     (or id) contain every word of `query` (case-insensitive), in the order asked."""
+    if frame.empty:  # a result without per-example scores: its empty columns hold no strings to search
+        return frame
     mask = pd.Series(True, index=frame.index)
     if subset and subset != ALL:
         mask &= frame[SUBSET] == subset
@@ -250,22 +256,29 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, subset: Optional[str] = None) -> C
     )
 
 
-def shown_disagreements(comparison: Comparison, limit: int = MAX_SHOWN) -> pd.DataFrame:
+DISAGREEMENT_COLUMNS = (SUBSET, ID, PROMPT, "Right", "Margin A", "Margin B")
+
+
+def shown_disagreements(comparison: Optional[Comparison] = None, limit: int = MAX_SHOWN) -> pd.DataFrame:
+    """The examples where one model is right and the other wrong; none (named columns, no rows, never
+    Gradio's placeholder headers) before a second model is picked."""
+    if comparison is None:
+        return pd.DataFrame(columns=list(DISAGREEMENT_COLUMNS))
     rows = comparison.disagreements.head(limit)
-    return pd.DataFrame(
-        {
-            SUBSET: rows[SUBSET],
-            ID: rows[ID],
-            PROMPT: rows[PROMPT],
-            "Right": ["A" if r else "B" for r in rows[RIGHT]],
-            "Margin A": rows[MARGIN].round(3),
-            "Margin B": rows[f"{MARGIN} B"].round(3),
-        }
+    values = (
+        rows[SUBSET], rows[ID], rows[PROMPT], ["A" if r else "B" for r in rows[RIGHT]],
+        rows[MARGIN].round(3), rows[f"{MARGIN} B"].round(3),
     )
+    return pd.DataFrame(dict(zip(DISAGREEMENT_COLUMNS, values)))
 
 
-def comparison_note(comparison: Comparison, name_a: str, name_b: str) -> str:
-    """The paragraph above the disagreements: agreement, the four counts and the paired test."""
+def comparison_note(
+    comparison: Comparison, name_a: str, name_b: str, scores: Optional[tuple[float, float]] = None
+) -> str:
+    """The paragraph above the disagreements: agreement, the four counts and the paired test. The
+    test's difference is the mean per-example credit on the shared examples, which is not the
+    difference of the leaderboard scores (those weight subsets and sections): `scores`, the two
+    leaderboard scores (fractions), are shown beside it so the reader sees both."""
     if not comparison.n:
         return "The two results share no examples."
     a, b, test = escape_markdown(name_a), escape_markdown(name_b), comparison.test
@@ -274,62 +287,22 @@ def comparison_note(comparison: Comparison, name_a: str, name_b: str) -> str:
         if test.significant
         else "**no significant difference** here"
     )
+    board = (
+        f" Leaderboard scores: A {scores[0] * 100:.1f}, B {scores[1] * 100:.1f} (difference "
+        f"{(scores[0] - scores[1]) * 100:+.1f}; they weight subsets and sections, the mean credit does not)."
+        if scores is not None
+        else ""
+    )
     return (
         f"On {comparison.n} shared examples they agree on {comparison.agreement:.1%} "
         f"(both right {comparison.both_right}, both wrong {comparison.both_wrong}; only A right "
-        f"{comparison.only_a}, only B right {comparison.only_b}). Score difference A − B: "
+        f"{comparison.only_a}, only B right {comparison.only_b}). Mean per-example credit difference A − B: "
         f"{test.difference * 100:+.1f} points, 95% interval {test.low * 100:+.1f} to {test.high * 100:+.1f} "
-        f"(paired bootstrap, {test.resamples} resamples of the shared examples, mean credit): {verdict}."
+        f"(paired bootstrap, {test.resamples} resamples of the shared examples): {verdict}.{board}"
     )
 
 
 # ---- one example, in full ------------------------------------------------------------------------------
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-# A code span opens and closes with backtick runs of one length (not a part of a longer run, and
-# not an escaped backtick), as CommonMark has it.
-_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
-
-
-def _escape_html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;")
-
-
-def _escape_outside_code_spans(text: str) -> str:
-    parts, last = [], 0
-    for match in _CODE_SPAN.finditer(text):
-        parts += [_escape_html(text[last : match.start()]), match.group(0)]
-        last = match.end()
-    return "".join([*parts, _escape_html(text[last:])])
-
-
-def safe_markdown(text: str) -> str:
-    """`text` as Markdown in which no HTML tag is a tag: '<' and '&' become entities outside code
-    blocks and code spans (inside them the renderer shows every character as it is)."""
-    out, prose, fence = [], [], None
-    for line in text.split("\n"):
-        opener = _FENCE.match(line)
-        if fence is None and opener:
-            out.append(_escape_outside_code_spans("\n".join(prose)))
-            prose, fence = [], opener.group(1)
-            out.append(line)
-        elif fence is not None:
-            out.append(line)
-            if line.strip().startswith(fence[0] * len(fence)) and line.strip().strip(fence[0]) == "":
-                fence = None
-        else:
-            prose.append(line)
-    if fence is None:
-        out.append(_escape_outside_code_spans("\n".join(prose)))
-    return "\n".join(out)
-
-
-def code_block(text: str) -> str:
-    """`text` verbatim in a fenced block whose fence is longer than any backtick run inside."""
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{text}\n{fence}"
-
 
 def _score_text(value: float) -> str:
     return f"{value:.4g}"

@@ -12,5 +12,5 @@ from .common import Filters, View, rerender_on
 def about_tab(cache: ResultsCache, filters: Filters) -> list[View]:
     text = gr.Markdown(about_markdown(filters.benchmark.value), elem_id="about-text")
     view = View([filters.benchmark], [text], lambda _snap, benchmark: [about_markdown(benchmark)])
-    rerender_on([filters.benchmark.input], cache, view)
+    rerender_on([filters.switched], cache, view)
     return [view]

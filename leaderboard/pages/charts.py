@@ -9,6 +9,7 @@ from ..tables import figures
 from ..tables import table as t
 from ..data import ResultsCache, Snapshot
 from .common import Filters, View, filtered, rerender_on
+from .following import FollowingDropdown
 
 
 def _has_matrix(benchmark) -> bool:
@@ -32,26 +33,18 @@ def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
     with gr.Row(equal_height=True):
         top_n = gr.Slider(3, 25, value=figures.DEFAULT_TOP_N, step=1, label="Top models", scale=1)
     bars = gr.Plot(show_label=False, elem_id="chart-sections")
-    picked = gr.Dropdown(
+    picked = FollowingDropdown(
         choices=models, value=models[:3], multiselect=True, label="Models to compare", elem_id="chart-models"
     )
     radar = gr.Plot(show_label=False, elem_id="chart-radar")
     with gr.Row(equal_height=True):
         axes = figures.scatter_axes(sections)
         # A benchmark switch changes the choices while events sent with the old axis are in flight:
-        # Gradio would refuse those values, so any value is let through and `render` replaces one that
-        # the benchmark does not have.
-        x_axis = gr.Dropdown(
-            choices=axes,
-            value=figures.default_x(sections),
-            label="X axis",
-            scale=1,
-            allow_custom_value=True,
-            elem_id="chart-x",
+        # `render` replaces an axis the benchmark does not have.
+        x_axis = FollowingDropdown(
+            choices=axes, value=figures.default_x(sections), label="X axis", scale=1, elem_id="chart-x"
         )
-        y_axis = gr.Dropdown(
-            choices=axes, value=t.SCORE, label="Y axis", scale=1, allow_custom_value=True, elem_id="chart-y"
-        )
+        y_axis = FollowingDropdown(choices=axes, value=t.SCORE, label="Y axis", scale=1, elem_id="chart-y")
     scatter = gr.Plot(show_label=False, elem_id="chart-scatter")
     types = gr.Plot(show_label=False, elem_id="chart-types")
     # Benchmarks whose spec has a matrix (RM-Bench's style matrix): the first picked model's heatmap.

@@ -42,18 +42,36 @@ class Filters:
     benchmark: gr.Dropdown
     show_incomplete: gr.Checkbox
     show_older: gr.Checkbox
+    switched_to: gr.State  # the benchmark of the latest switch: see `watch_switches`
 
     @property
     def components(self) -> list[Any]:
         return [self.search, self.types, self.known_types, self.benchmark, self.show_incomplete, self.show_older]
 
+    def watch_switches(self) -> None:
+        """Gradio 6.31's dropdown, once set to another benchmark than the page opened with, fires
+        `.input` again and again with the same value; each firing re-rendered every view with the
+        values of that moment, over the reader's newer picks (a Subsets section snapped back). A
+        switch is an input whose benchmark differs from the last one: views listen to `switched`."""
+        self.benchmark.input(
+            lambda new, last: gr.skip() if new == last else new,
+            [self.benchmark, self.switched_to],
+            [self.switched_to],
+            show_progress="hidden",
+            trigger_mode="always_last",
+        )
+
+    @property
+    def switched(self) -> Callable:
+        return self.switched_to.change
+
     def events(self) -> list[Callable]:
-        """What a reader does to the filters. Types and benchmark listen to `.input`: a data refresh
-        also sets them, and must not re-render every view once more."""
+        """What a reader does to the filters. Types listen to `.input` and the benchmark to a switch:
+        a data refresh also sets them, and must not re-render every view once more."""
         return [
             self.search.change,
             self.types.input,
-            self.benchmark.input,
+            self.switched,
             self.show_incomplete.change,
             self.show_older.change,
         ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import gradio as gr
 import pandas as pd
@@ -23,6 +23,7 @@ from ..examples.example_files import LoadedResult
 from ..examples.lengths import LENGTH_UNIT
 from ..app_settings import AppSettings
 from .common import View, benchmark_choices, default_benchmark
+from .following import FollowingDropdown
 
 NONE = "(none)"
 PICK_ONE = "Pick an example in the table to read it here."
@@ -74,6 +75,10 @@ class ExamplesPage:
         evaluated = found[t.EVALUATED].iloc[0] if len(found) else None
         return self.cache.examples.load(path, evaluated)
 
+    def score(self, snap: Snapshot, path: str) -> float:
+        """The leaderboard score of the result at `path` (a fraction)."""
+        return float(snap.tables.rows.loc[snap.tables.rows[t.PATH] == path, t.SCORE].iloc[0])
+
     def name(self, snap: Snapshot, path: Optional[str]) -> str:
         found = snap.tables.rows[snap.tables.rows[t.PATH] == path]
         return result_label(found.iloc[0]) if len(found) else str(path)
@@ -101,7 +106,7 @@ class ExamplesPage:
             return [
                 gr.Dropdown(choices=[ex.ALL], value=ex.ALL),
                 "No results on this benchmark yet.",
-                pd.DataFrame(),
+                pd.DataFrame(columns=list(ex.SHOWN_COLUMNS)),
             ]
         frame = loaded.examples.frame
         subsets = [ex.ALL, *ex.subsets_of(frame)]
@@ -131,20 +136,22 @@ class ExamplesPage:
         benchmark = self.benchmark(snap, benchmark)
         model = self.model(snap, benchmark, model)
         if not model_b or model_b == NONE or model_b == model:
-            return ["Pick a second model to compare.", pd.DataFrame()]
+            return ["Pick a second model to compare.", ex.shown_disagreements()]
         a, b = self.load(snap, model), self.load(snap, model_b)
         if a is None or b is None or a.examples.frame.empty or b.examples.frame.empty:
-            return ["Both results need per-example scores to be compared.", pd.DataFrame()]
+            return ["Both results need per-example scores to be compared.", ex.shown_disagreements()]
         if a.data_fingerprint != b.data_fingerprint:
             return [
                 "These two results were scored on different data: their examples cannot be paired.",
-                pd.DataFrame(),
+                ex.shown_disagreements(),
             ]
         comparison = ex.compare(a.examples.frame, b.examples.frame, subset)
         names = self.name(snap, model), self.name(snap, model_b)
+        # The leaderboard scores are the whole benchmark's: beside a subset's comparison they would mislead.
+        scores = (self.score(snap, model), self.score(snap, model_b)) if subset in (None, ex.ALL) else None
         note = (
             f"**A** = {escape_markdown(names[0])}, **B** = {escape_markdown(names[1])}. "
-            + ex.comparison_note(comparison, *names)
+            + ex.comparison_note(comparison, *names, scores=scores)
         )
         shown = ex.shown_disagreements(comparison)
         return [note, gr.Dataframe(value=shown, column_widths=DISAGREEMENT_WIDTHS)]
@@ -175,9 +182,11 @@ class ExamplesPage:
         return [length_figure(series), summary, reference_rows(loaded.examples, series[0][0], base)]
 
 
-def examples_grid(elem_id: str) -> gr.Dataframe:
-    """A read-only examples table: text cells are plain text (no Markdown, HTML or LaTeX)."""
+def examples_grid(elem_id: str, columns: Sequence[str] = ()) -> gr.Dataframe:
+    """A read-only examples table: text cells are plain text (no Markdown, HTML or LaTeX); it starts
+    empty under its own column names (Gradio's placeholder is "1 2 3")."""
     return gr.Dataframe(
+        value=pd.DataFrame(columns=list(columns)) if columns else None,
         interactive=False,
         show_label=False,
         max_height=520,
@@ -189,7 +198,8 @@ def examples_grid(elem_id: str) -> gr.Dataframe:
 
 
 def safe_markdown_box(elem_id: str, value: str = "") -> gr.Markdown:
-    return gr.Markdown(value, sanitize_html=True, latex_delimiters=[], elem_id=elem_id)
+    # line_breaks: an answer's line breaks are kept (a poem, a list of steps without Markdown marks).
+    return gr.Markdown(value, sanitize_html=True, latex_delimiters=[], line_breaks=True, elem_id=elem_id)
 
 
 def _picked_row(evt: gr.SelectData) -> Optional[tuple[str, str]]:
@@ -224,10 +234,10 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
     first = page.benchmark(snap, None)
     gr.Markdown(INTRO, elem_classes="lb-note")
     with gr.Row(equal_height=True):
-        benchmark = gr.Dropdown(
+        benchmark = FollowingDropdown(
             choices=benchmark_choices(snap, settings), value=first, label="Benchmark", elem_id="ex-benchmark"
         )
-        model = gr.Dropdown(
+        model = FollowingDropdown(
             choices=page.model_choices(snap, first),
             value=page.model(snap, first, None),
             label="Model",
@@ -243,14 +253,14 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
         )
         order = gr.Dropdown(list(ex.ORDERS), value=ex.ORDERS[0], label="Order", elem_id="ex-order")
     note = gr.Markdown(elem_classes="lb-note", elem_id="ex-note")
-    grid = examples_grid("ex-table")
+    grid = examples_grid("ex-table", ex.SHOWN_COLUMNS)
     detail = safe_markdown_box("ex-detail", PICK_ONE)
     with gr.Accordion("Compare with another model", open=True):
-        model_b = gr.Dropdown(
+        model_b = FollowingDropdown(
             choices=[(NONE, NONE)], value=NONE, label="Second model (B)", elem_id="ex-model-b"
         )
         compare_note = safe_markdown_box("ex-compare-note")
-        disagreements = examples_grid("ex-disagreements")
+        disagreements = examples_grid("ex-disagreements", ex.DISAGREEMENT_COLUMNS)
     with gr.Accordion("Length bias", open=False):
         length_summary = safe_markdown_box("ex-length-summary")
         chart = gr.Plot(show_label=False, elem_id="ex-length-chart")

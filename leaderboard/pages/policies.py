@@ -24,6 +24,7 @@ from ..submission.hub_lookup import Refused
 from ..policies.policy_submit import INLINE, MAX_NEW_TOKENS, DEFAULT_MAX_NEW_TOKENS, PolicyForm, PolicySubmissions, eligible_judges
 from ..app_settings import AppSettings
 from .common import View, client_address, csv_button, default_benchmark, rerender_on, results_grid, submission_answer
+from .following import FollowingCheckboxGroup, FollowingDropdown
 
 FILE_SOURCE, HUB_SOURCE = "Completions file", "Hub model (the worker generates)"
 INTRO = (
@@ -116,7 +117,7 @@ def results_views(cache: ResultsCache, settings: AppSettings, files: p.PolicyFil
     agreement = gr.Dataframe(interactive=False, show_label=False, latex_delimiters=[], elem_id="pol-agreement",
                              elem_classes="lb-grid")
     gr.Markdown(AGREEMENT_NOTE, elem_classes="lb-note", elem_id="pol-agreement-note")
-    pick = gr.Dropdown(choices=[], value=None, label="Policy", elem_id="pol-pick")
+    pick = FollowingDropdown(choices=[], value=None, label="Policy", elem_id="pol-pick")
     differences = gr.Plot(show_label=False, elem_id="pol-differences")
     differences_text = gr.Markdown(elem_classes="lb-note", elem_id="pol-differences-note")
 
@@ -239,7 +240,7 @@ def form_view(cache: ResultsCache, settings: AppSettings) -> tuple[list[Any], Vi
         choices=[*((n, n) for n in REFERENCE_SETS), ("inline: the file gives each prompt's reference", INLINE)],
         value=DEFAULT_REFERENCE_SET, label="Reference set", elem_id="pol-reference-set",
     )
-    ticked = gr.CheckboxGroup(
+    ticked = FollowingCheckboxGroup(
         choices=[], value=[], label="Reward models",
         info=f"tick the ones to judge by; none ticked: the top {settings.policy_reward_models} of the leaderboard",
         elem_id="pol-reward-models",

@@ -23,6 +23,7 @@ from ..tables.display import (
 from ..examples.example_marks import ExampleMarks
 from ..tables.export import write_csv
 from ..app_settings import AppSettings
+from .following import FollowingCheckboxGroup, FollowingDropdown
 from .common import (
     Filters,
     View,
@@ -40,9 +41,16 @@ from .common import (
 )
 
 
+SORTED_NOTE = (
+    "⚠ **Sorted by a column on this page.** *Sig. vs above* still compares each row with the row above "
+    "it in the ranking by score, and the CSV keeps that ranking order; *Clear sort* in the column's menu "
+    "brings the ranking back."
+)
+
+
 def switch(label: str, info: str, elem_id: str) -> gr.Checkbox:
     """A filter that is off until the reader ticks it."""
-    return gr.Checkbox(value=False, label=label, info=info, scale=1, elem_id=elem_id)
+    return gr.Checkbox(value=False, label=label, info=info, scale=1, elem_id=elem_id)  # its width: ui.CSS
 
 
 def provenance_choice() -> gr.Radio:
@@ -67,10 +75,10 @@ def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
             min_width=260,
             elem_id="lb-search",
         )
-        types = gr.CheckboxGroup(
+        types = FollowingCheckboxGroup(
             choices=labels, value=labels, label="Model types", scale=3, min_width=320, elem_id="lb-types"
         )
-        benchmark = gr.Dropdown(
+        benchmark = FollowingDropdown(
             choices=benchmark_choices(snapshot, settings),
             value=default_benchmark(snapshot, settings),
             label="Benchmark",
@@ -81,7 +89,11 @@ def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
         )
         show_incomplete = switch("Show incomplete results", "results missing some of the benchmark's subsets", "lb-incomplete")
         show_older = switch("Show older revisions", "a model's earlier results on the benchmark", "lb-older")
-    return Filters(search, types, gr.State(labels), benchmark, show_incomplete, show_older)
+    filters = Filters(
+        search, types, gr.State(labels), benchmark, show_incomplete, show_older, gr.State(benchmark.value)
+    )
+    filters.watch_switches()
+    return filters
 
 
 def leaderboard_tab(
@@ -93,7 +105,7 @@ def leaderboard_tab(
     wanted = gr.State(default_headers())
     with gr.Accordion("Columns", open=False):
         first = default_benchmark(snapshot, settings)
-        columns = gr.CheckboxGroup(
+        columns = FollowingCheckboxGroup(
             choices=optional_headers(first),
             value=[h for h in optional_headers(first) if h in default_headers()],
             show_label=False,
@@ -101,6 +113,10 @@ def leaderboard_tab(
         )
     count = gr.Markdown(elem_classes="lb-note", elem_id="lb-count")
     grid = results_grid("lb-table")
+    # Gradio 6.31 sorts on the page and tells the server nothing (no event, the value unchanged), so
+    # the CSV and "Sig. vs above" stay in ranking order: this note says so, shown by the CSS in ui.py
+    # only while a header sort is on (the sorted header carries the class `sorted`).
+    gr.Markdown(SORTED_NOTE, elem_classes="lb-note", elem_id="lb-sorted-note")
     gr.Markdown(TABLE_HELP, elem_classes="lb-note", elem_id="lb-help")
     download = csv_button("Download this view (CSV)", "lb-download")
     marks = ExampleMarks(cache.examples)
@@ -149,7 +165,7 @@ def leaderboard_tab(
     )
     chooser_view = View([filters.benchmark, wanted], [columns], render_chooser)
     rerender_on([*filters.events(), provenance.change], cache, table_view)
-    rerender_on([filters.benchmark.input], cache, chooser_view)
+    rerender_on([filters.switched], cache, chooser_view)
     # A tick changes the reader's choice for this benchmark only, then the table follows it.
     columns.input(
         lambda picked, benchmark, ticked: merge_choice(picked or [], optional_headers(benchmark), ticked or []),

@@ -133,7 +133,8 @@ def length_bias(data: PolicyChartData) -> go.Figure:
         figure,
         f"{metric.label} against the policy's mean completion length",
         xaxis={"title": "mean completion length (characters)"},
-        yaxis={"title": f"{metric.label.lower()} (%)", "range": [0, 100]},
+        # A little past 0 and 100: a policy at 100% is drawn whole, not cut in half by the frame.
+        yaxis={"title": f"{metric.label.lower()} (%)", "range": [-4, 104]},
         legend={"title": {"text": "reward model"}, "font": {"size": 11}},
     )
 

@@ -21,6 +21,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
@@ -202,13 +203,31 @@ def _axis_title(axis: str) -> str:
     return "parameters (billions, log scale)" if axis == PARAMETERS_AXIS else f"{axis} (%)"
 
 
+def spread_shared_points(x: pd.Series, y: pd.Series, log_x: bool = False) -> tuple[pd.Series, pd.Series]:
+    """`x` with the points that share a position (two models with the same scores) set side by side,
+    and a Series that is True for those points (they are labelled: one marker would hide the other).
+    The step is 1% of the x range (of its decades on a log axis), so neighbours never swap places."""
+    shown = x.astype("float64").copy()
+    keys = pd.Series(list(zip(x.round(6), y.round(6))), index=x.index)
+    shared = keys.duplicated(keep=False) & x.notna() & y.notna()
+    values = np.log10(x[x > 0]) if log_x else x
+    width = float(values.max() - values.min()) if len(values.dropna()) else 0.0
+    step = 0.01 * (width or 1.0)
+    for _, group in keys[shared].groupby(keys[shared]):
+        for i, index in enumerate(group.index):
+            offset = (i - (len(group) - 1) / 2) * step
+            shown[index] = x[index] * 10**offset if log_x else x[index] + offset
+    return shown, shared
+
+
 def scatter(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
     x, y = _axis_values(rows, options.x, options), _axis_values(rows, options.y, options)
     both = x.notna() & y.notna()
     if not both.any():
         raise ChartUnavailable(f"No model has both {options.x} and {options.y}.")
+    x, shared = spread_shared_points(x.where(both), y.where(both), options.x == PARAMETERS_AXIS)
     figure = go.Figure()
-    # Colour is the model (as in the other charts); the marker's shape is its type (the legend).
+    # Colour is the model (as in the other charts); the marker's shape is its type (the legend says both).
     groups = rows[both].groupby(t.MODEL_TYPE, sort=True)
     colours = _colours(rows, options)
     for symbol, (model_type, group) in zip(itertools.cycle(TYPE_SYMBOLS), groups):
@@ -216,7 +235,11 @@ def scatter(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
             name=label(model_type),
             x=x[group.index],
             y=y[group.index],
-            mode="markers",
+            mode="markers+text",
+            # Only points that share a position are named beside the marker: the others have hover.
+            texttemplate=[label(m) if shared[i] else "" for i, m in group[t.MODEL].items()],
+            textposition="top center",
+            textfont={"size": 10},
             marker={
                 "size": 11,
                 "opacity": 0.85,
@@ -234,7 +257,7 @@ def scatter(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
         f"{options.y} against {options.x}",
         xaxis={"title": _axis_title(options.x), **log_x},
         yaxis={"title": _axis_title(options.y), **log_y},
-        legend={"title": {"text": "model type (shape)"}, "font": {"size": 11}},
+        legend={"title": {"text": "shape: model type<br>colour: model"}, "font": {"size": 11}},
     )
 
 
