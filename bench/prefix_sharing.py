@@ -12,6 +12,11 @@ result), timed from outside. Runs alternate (off, on, off, on, ...) so drift in 
 both alike; the per-text scores of the two modes are compared (the largest difference is printed).
 
     python bench/prefix_sharing.py [--repeats 2] [--prompts 100] [--model-types classifier,dpo-ref-free]
+        [--rm-bench-rows N] [--only rm-bench]
+
+With `--rm-bench-rows N` it also scores the real RM-Bench chat and code files
+(`../shared/data/rm-bench/{chat,code}_filtered.json`, the first N rows of each: six responses per
+prompt, in the authors' layout) as `--benchmark rm-bench --data <folder>`.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ from bench.rb2_throughput import DATA, best_of_4_examples  # noqa: E402
 from evaluator.tiny_models import build_causal_lm, build_classifier, build_tokenizer  # noqa: E402
 
 SHAPE = {"n_layer": 6, "n_embd": 512, "n_head": 8, "n_positions": 2048}
+RM_BENCH = ROOT.parent / "shared" / "data" / "rm-bench"
+RM_FILES = ("chat_filtered.json", "code_filtered.json")
 
 
 def build_models(folder: Path) -> dict[str, Path]:
@@ -57,6 +64,14 @@ def write_rb2(path: Path, prompts: int) -> Path:
         }))
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def write_rm_bench(folder: Path, rows: int) -> Path:
+    """The first `rows` examples of the real chat and code files, file names kept (they name the domain)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in RM_FILES:
+        (folder / name).write_text(json.dumps(json.loads((RM_BENCH / name).read_text())[:rows]))
+    return folder
 
 
 def cli_run(model: Path, model_type: str, data_args: list[str], out: Path, sharing: bool) -> float:
@@ -84,6 +99,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--prompts", type=int, default=100)
     parser.add_argument("--model-types", default="classifier,dpo-ref-free")
+    parser.add_argument("--rm-bench-rows", type=int, default=0, help="also score N rows of RM-Bench chat and code")
+    parser.add_argument("--only", choices=["rm-bench"], help="score only that data set")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="prefix-bench-"))
     models = build_models(work)
@@ -92,6 +109,10 @@ def main() -> None:
         f"RB2-shaped best-of-4 ({4 * args.prompts} texts)": ["--benchmark", "rewardbench-2", "--data",
                                                              str(write_rb2(work / "rb2.jsonl", args.prompts))],
     }
+    if args.rm_bench_rows:
+        rm_name = f"RM-Bench chat+code ({2 * args.rm_bench_rows} prompts, {12 * args.rm_bench_rows} texts)"
+        rm_args = ["--benchmark", "rm-bench", "--data", str(write_rm_bench(work / "rm-bench", args.rm_bench_rows))]
+        datasets = {rm_name: rm_args} if args.only == "rm-bench" else {**datasets, rm_name: rm_args}
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, "
           f"python {platform.python_version()}")
     for data_name, data_args in datasets.items():
