@@ -11,18 +11,24 @@ from pathlib import Path
 from typing import Mapping
 
 from .sample_data import SAMPLE_PATH
+from .sample_data_judgebench import SAMPLE_JB_PATH
 from .sample_data_mrb import SAMPLE_MRB_PATH
 from .sample_data_rb2 import SAMPLE_RB2_PATH
+from .sample_data_rmbench import SAMPLE_RMB_PATH
 
 SAMPLES: dict[str, Path] = {
     "rewardbench": SAMPLE_PATH,
     "rewardbench-2": SAMPLE_RB2_PATH,
     "m-rewardbench": SAMPLE_MRB_PATH,
+    "rm-bench": SAMPLE_RMB_PATH,
+    "judgebench": SAMPLE_JB_PATH,
 }
 GENERATORS = {
     "rewardbench": "demo.sample_data",
     "rewardbench-2": "demo.sample_data_rb2",
     "m-rewardbench": "demo.sample_data_mrb",
+    "rm-bench": "demo.sample_data_rmbench",
+    "judgebench": "demo.sample_data_judgebench",
 }
 
 

@@ -7,6 +7,7 @@ must rebuild and re-evaluate nothing.
 
 from __future__ import annotations
 
+import importlib
 import json
 import signal
 import subprocess
@@ -17,15 +18,19 @@ from pathlib import Path
 import pytest
 
 from demo.__main__ import main as demo_main
-from demo.benchmarks import SAMPLES
+from demo.benchmarks import SAMPLES, overrides_text
 from demo.models import DEMO_MODELS, MARKER, DemoModel, ensure_models, random_classifier
 from demo.pipeline import DemoError, build_and_evaluate
 from demo.sample_data import SAMPLE_PATH, split, to_jsonl
 from demo.sample_data_rb2 import SAMPLE_RB2_PATH, sample_rows
 from demo.serve import Command, SideBySide, app_environment, demo_commands
 from results.schema import Status
+from results.benchmarks import get_spec
+from results.benchmarks.judgebench import CATEGORIES as JUDGEBENCH_CATEGORIES, category_of
+from results.benchmarks.m_rewardbench import LANGUAGES as MRB_LANGUAGES
 from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS
 from results.benchmarks.rewardbench2 import REWARDBENCH_2_SECTIONS
+from results.benchmarks.rm_bench import DOMAIN_OF as RM_BENCH_DOMAINS
 from results.benchmarks.sections import subset_order
 from results.store import LocalStore
 from tests.browser_fixtures import wait_until
@@ -35,6 +40,8 @@ SECTIONS = {
     "rewardbench": [section.name for section in REWARDBENCH_SECTIONS],
     "rewardbench-2": [section.name for section in REWARDBENCH_2_SECTIONS],
 }
+# The demo's benchmarks are demo/benchmarks.py's SAMPLES; the tests follow it, not a list of their own.
+DEMO_BENCHMARKS: tuple[str, ...] = tuple(SAMPLES)
 RB2_COLUMNS = [
     "id",
     "prompt",
@@ -51,6 +58,24 @@ RB2_COLUMNS = [
 
 def _rows(path: Path = SAMPLE_PATH) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _absent_languages(benchmark: str) -> set[str]:
+    """M-RewardBench's languages its sample lacks (none for the other benchmarks)."""
+    if benchmark != "m-rewardbench":
+        return set()
+    return set(MRB_LANGUAGES) - {row["language"] for row in _rows(SAMPLES[benchmark])}
+
+
+def _expected_sections(benchmark: str) -> set[str]:
+    """Every column of the benchmark, but for M-RewardBench only the languages its sample has."""
+    return set(get_spec(benchmark).metrics.columns) - _absent_languages(benchmark)
+
+
+def _complete_but_for_absent_languages(benchmark: str, section) -> bool:
+    """Nothing missing, but where a column (Std, English drop) spans languages the sample lacks."""
+    absent = _absent_languages(benchmark)
+    return all(subset.partition("/")[0] in absent for subset in section.missing_subsets)
 
 
 # ---- the sample file ----------------------------------------------------------------------------------
@@ -121,6 +146,31 @@ def test_rb2_sample_file_is_what_the_generator_makes():
     )
 
 
+def test_rm_bench_sample_has_three_examples_per_domain_in_three_styles():
+    rows = _rows(SAMPLES["rm-bench"])
+    assert [r["domain"] for r in rows] == [d for d in RM_BENCH_DOMAINS for _ in range(3)]
+    assert len({r["id"] for r in rows}) == len(rows)
+    for row in rows:
+        assert len(row["chosen"]) == len(row["rejected"]) == 3, row["id"]
+        assert len(set(row["chosen"] + row["rejected"])) == 6, row["id"]
+        assert row["chosen"][2].startswith("## ") and "**" in row["chosen"][2], row["id"]  # markdown
+
+
+def test_judgebench_sample_has_three_pairs_per_category_with_balanced_labels():
+    rows = _rows(SAMPLES["judgebench"])
+    assert [category_of(r["source"]) for r in rows] == [c for c in JUDGEBENCH_CATEGORIES for _ in range(3)]
+    assert len({r["pair_id"] for r in rows}) == len(rows)
+    labels = [r["label"] for r in rows]
+    assert labels.count("A>B") == labels.count("B>A")
+    assert all(r["response_A"] != r["response_B"] for r in rows)
+
+
+@pytest.mark.parametrize("module", ["demo.sample_data_rmbench", "demo.sample_data_judgebench"])
+def test_rm_bench_and_judgebench_samples_are_what_their_generators_make(module):
+    generator = importlib.import_module(module)
+    assert generator.main(["--check"]) == 0, f"run `python -m {module}` to rewrite its sample"
+
+
 # ---- the demo -----------------------------------------------------------------------------------------
 
 
@@ -141,9 +191,9 @@ def _v1(statuses) -> dict:
     return {name: s for (name, benchmark), s in statuses.items() if benchmark == "rewardbench"}
 
 
-def test_every_demo_model_is_finished_on_both_benchmarks_with_all_sections(demo_run):
+def test_every_demo_model_is_finished_on_every_benchmark_with_all_sections(demo_run):
     _, statuses, _, _ = demo_run
-    assert set(statuses) == {(spec.name, b) for spec in DEMO_MODELS for b in ("rewardbench", "rewardbench-2")}
+    assert set(statuses) == {(spec.name, b) for spec in DEMO_MODELS for b in DEMO_BENCHMARKS}
     for (name, benchmark), status in statuses.items():
         request = status.request
         assert request is not None and request.status == Status.FINISHED, (name, benchmark, request)
@@ -152,17 +202,19 @@ def test_every_demo_model_is_finished_on_both_benchmarks_with_all_sections(demo_
         assert result is not None and result.model.name == f"demo/{name}"
         assert result.benchmark.name == benchmark and result.benchmark.custom_data
         assert result.model.model_type == status.model.spec.model_type
-        assert list(result.sections) == SECTIONS[benchmark]
-        assert all(section.complete for section in result.sections.values()), (name, benchmark)
+        if benchmark in SECTIONS:
+            assert list(result.sections) == SECTIONS[benchmark]
+        assert set(result.sections) == _expected_sections(benchmark), (name, benchmark)
+        assert all(_complete_but_for_absent_languages(benchmark, s) for s in result.sections.values()), (name, benchmark)
         assert result.benchmark.num_examples == len(_rows(SAMPLES[benchmark]))
         assert result.score is not None
 
 
-def test_both_benchmarks_results_are_stored_side_by_side(demo_run):
+def test_every_benchmark_s_results_are_stored_side_by_side(demo_run):
     root, statuses, _, _ = demo_run
     files = dict(LocalStore(root / "store").iter_result_files())
     assert len(files) == len(statuses), sorted(files)
-    assert {path.split("/")[1] for path in files} == {"rewardbench", "rewardbench-2"}
+    assert {path.split("/")[1] for path in files} == set(DEMO_BENCHMARKS)
 
 
 def test_trained_models_beat_chance_and_the_random_one_does_not(demo_run):
@@ -179,7 +231,7 @@ def test_trained_models_beat_chance_and_the_random_one_does_not(demo_run):
 
 def test_dpo_model_is_scored_against_its_reference(demo_run):
     _, statuses, _, _ = demo_run
-    for benchmark in SECTIONS:
+    for benchmark in DEMO_BENCHMARKS:
         dpo, sft = statuses[("tiny-lm-dpo", benchmark)], statuses[("tiny-lm-sft", benchmark)]
         assert dpo.request.ref_model == str(sft.model.path)
         assert dpo.result.model.ref_revision_resolved == sft.result.model.revision_resolved
@@ -226,8 +278,9 @@ def test_the_demo_serves_the_app_and_a_worker_on_the_sample_data(tmp_path):
     app, worker = demo_commands(base, tmp_path, SAMPLES, "127.0.0.1", 7861)
     assert app.argv[-1].endswith("app.py") and worker.argv[-2:] == ["-m", "evaluator.worker"]
     assert app.env["RMLB_ALLOW_LOCAL_MODELS"] == "true" and app.env["RMLB_UI_POLL_S"] == "1"  # caller wins
-    assert worker.env["RMLB_DATA_OVERRIDES"] == (
-        f"rewardbench={SAMPLE_PATH.resolve()},rewardbench-2={SAMPLE_RB2_PATH.resolve()}"
+    assert worker.env["RMLB_DATA_OVERRIDES"] == overrides_text(SAMPLES)
+    assert worker.env["RMLB_DATA_OVERRIDES"].startswith(
+        f"rewardbench={SAMPLE_PATH.resolve()},rewardbench-2={SAMPLE_RB2_PATH.resolve()},"
     )
     assert float(worker.env["RMLB_POLL_INTERVAL_S"]) <= 10
     for command in (app, worker):
@@ -349,8 +402,9 @@ def test_a_second_start_after_a_user_s_submission_does_only_what_the_first_did(d
         assert LocalStore(root / "store").list_requests() == requests_before
         said = [record.getMessage() for record in caplog.records]
         assert not [line for line in said if "refused" in line], said
+        done = "; ".join(f"finished on {benchmark}" for benchmark in DEMO_BENCHMARKS)
         for spec in DEMO_MODELS:
-            assert f"demo model {spec.name}: already done (finished on rewardbench; finished on rewardbench-2)" in said
+            assert f"demo model {spec.name}: already done ({done})" in said
         for policy in ("demo-policies/terse", "demo-policies/thorough"):
             assert any(line.startswith(f"demo policy {policy}: already done (finished under demo/") for line in said)
     finally:
