@@ -159,3 +159,10 @@ def wait_for_column(page, grid: str, index: int, expected: list[str]) -> None:
 def grid_headers(page, grid: str, read: str = "th.title") -> list[str]:
     """One attribute of every column header (`th.title`: the full names the cells abbreviate)."""
     return page.eval_on_selector_all(f"{grid} th[role=columnheader]", f"ths => ths.map(th => {read})")
+
+
+def dwell(page, ms: int) -> None:
+    """Let time pass on purpose, to show that something STAYS as it is (a pick that must not snap
+    back while the page's timer ticks; no traceback while events run): never to wait for something
+    to happen, which `wait_until` and Playwright's expect do (tests/test_browser_waits.py)."""
+    page.wait_for_timeout(ms)

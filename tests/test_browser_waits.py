@@ -15,7 +15,8 @@ from tests.browser_fixtures import WAIT_MS
 
 TESTS = Path(__file__).resolve().parent
 BROWSER_MODULES = sorted(TESTS.glob("test_*browser*.py"))
-SLEEPS = {"sleep", "wait_for_timeout"}  # time.sleep, page.wait_for_timeout: a fixed wait
+SLEEPS = {"sleep", "wait_for_timeout"}  # time.sleep, page.wait_for_timeout: a fixed wait (`dwell`, a named
+# pause that shows something stays as it is, is the one way to let time pass)
 WAITS = {"wait_until": 1, "shows": None, "wait_for_column": None}  # the timeout's position, if any
 
 

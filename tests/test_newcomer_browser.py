@@ -16,6 +16,7 @@ from results.store import LocalStore
 from tests.browser_fixtures import (
     SCREENSHOTS,
     browser_fixture,  # noqa: F401 (provides the `browser` fixture)
+    dwell,
     grid_column,
     grid_headers,
     open_tab,
@@ -99,7 +100,7 @@ def test_a_v1_section_shows_its_subsets_and_the_tab_names_the_benchmark(page, la
             return grid_headers(page, "#subsets-table")[3:]
 
         wait_until(lambda: (shown() and set(shown()) <= set(wanted)) or None)
-        page.wait_for_timeout(2500)  # a few timer ticks: the pick must stay
+        dwell(page, 2500)  # a few timer ticks: the pick must stay
         assert set(shown()) <= set(wanted) and page.locator("#subsets-section input:checked").get_attribute(
             "value"
         ) == section.name
@@ -128,7 +129,7 @@ def test_a_ties_row_pairs_each_text_with_its_own_reward(page):
 def test_a_code_answer_keeps_its_lines_and_indentation(page):
     open_examples(page, "rewardbench", "coder/rm-code")
     wait_until(lambda: "hep-python" in grid_column(page, "#ex-table", 0) or None)
-    page.wait_for_timeout(1500)  # the model switch ends by closing the open example
+    dwell(page, 1500)  # the model switch ends by closing the open example
     page.locator("#ex-table [role=gridcell][data-col='2']", has_text="running_sum").click()
     code = page.locator("#ex-detail pre code")
     wait_until(lambda: code.count() or None)
@@ -145,16 +146,16 @@ def test_searching_filtering_and_switching_leave_no_traceback(page, capfd):
     for _ in range(2):
         search.fill("no model is called this")  # the chart's model choices become empty
         wait_until(lambda: not grid_column(page, "#lb-table", 0) or None)
-        page.wait_for_timeout(1500)  # timer ticks carry the old picks meanwhile
+        dwell(page, 1500)  # timer ticks carry the old picks meanwhile
         search.fill("")
         choose(page, "#lb-benchmark", "rewardbench")
-        page.wait_for_timeout(500)
+        dwell(page, 500)
         choose(page, "#lb-benchmark", RB2)
     open_examples(page, RB2, "ties/rm-ties")
     page.locator("#ex-search textarea, #ex-search input").first.fill("nothing matches this")
     choose(page, "#ex-benchmark", "rewardbench")
     page.locator("#ex-outcome label", has_text="wrong").click()
-    page.wait_for_timeout(1500)
+    dwell(page, 1500)
     assert_no_traceback(capfd)
 
 
