@@ -216,3 +216,19 @@ def test_the_leaderboard_shows_its_columns_from_the_spec(tiny_classifier, tmp_pa
     assert shown["deu_Latn"].iloc[0] == pytest.approx(json.loads(raw)["sections"]["deu_Latn"]["score"] * 100)
     about = about_markdown(label)
     assert "23 non-English languages" in about and "standard deviation" in about
+
+
+def test_an_english_accuracy_resampled_to_zero_leaves_the_drop_s_interval_defined():
+    """A small English sample: some replicates have English at 0, where the relative drop is undefined;
+    those replicates are left out of its interval instead of failing the run."""
+    accuracy = {"deu_Latn/alpacaeval-easy": 0.5, "eng_Latn/alpacaeval-easy": 0.5}
+    lines = {
+        "deu_Latn/alpacaeval-easy": [ExampleScore(id=i, subset="deu_Latn/alpacaeval-easy", scores_chosen=[1.0],
+                                                  scores_rejected=[0.0], correct=float(i % 2)) for i in range(2)],
+        "eng_Latn/alpacaeval-easy": [ExampleScore(id=i, subset="eng_Latn/alpacaeval-easy", scores_chosen=[1.0],
+                                                  scores_rejected=[0.0], correct=float(i % 2)) for i in range(2)],
+    }
+    scores = score(lines, M_REWARDBENCH, bootstrap_samples=400, seed=0, partial=True)
+    assert scores.sections[DROP_COLUMN].score == pytest.approx((0.5 - 0.5) / 0.5)
+    assert scores.sections[DROP_COLUMN].ci95 is not None  # computed over the replicates where English > 0
+    assert M_REWARDBENCH.columns_of(accuracy)[DROP_COLUMN] == 0.0

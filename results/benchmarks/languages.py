@@ -57,6 +57,14 @@ class LanguageRows(RowMapping):
         return {"language": split_subset(subset)[0]}
 
 
+def _relative_change(value: Value, base: Value) -> Value:
+    """(value - base) / base; NaN for a bootstrap replicate whose base is 0 (its interval skips it)."""
+    base_array = np.asarray(base, dtype=float)
+    safe = np.where(base_array != 0, base_array, 1.0)
+    change = np.where(base_array != 0, (np.asarray(value, dtype=float) - base_array) / safe, np.nan)
+    return change if change.ndim else float(change)
+
+
 class LanguageMetrics(Metrics):
     def __init__(self, categories: tuple[Section, ...], languages: tuple[str, ...], english: str):
         self.categories = categories
@@ -115,8 +123,8 @@ class LanguageMetrics(Metrics):
         english = scores.get(self.english)
         if english is not None:
             columns[ENGLISH_COLUMN] = english
-            if others and np.all(np.asarray(english) != 0):
-                columns[DROP_COLUMN] = (sum(others) / len(others) - english) / english
+            if others and np.any(np.asarray(english) != 0):
+                columns[DROP_COLUMN] = _relative_change(sum(others) / len(others), english)
         return columns
 
     def headline(self, columns: Mapping[str, Value], partial: bool = False) -> Optional[Value]:

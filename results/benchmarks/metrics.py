@@ -58,7 +58,7 @@ def score(
     headline_reps = spec.metrics.headline(column_reps, partial) if headline is not None else None
     return Scores(
         subsets={s: _subset_score(values[s], len(examples_by_subset[s]), replicates[s]) for s in ordered},
-        sections={name: _column_score(spec, name, value, column_reps[name], values) for name, value in columns.items()},
+        sections={name: _column_score(spec, name, value, column_reps.get(name), values) for name, value in columns.items()},
         overall=None if headline is None else float(headline),
         overall_ci95=_interval(headline_reps) if headline_reps is not None else None,
     )
@@ -70,7 +70,7 @@ def _column_score(spec: BenchmarkSpec, name: str, value: float, replicates, pres
         score=value,
         subsets=[s for s in wanted if s in present],
         missing_subsets=[s for s in wanted if s not in present],
-        ci95=_interval(replicates),
+        ci95=_interval(replicates) if replicates is not None else None,
     )
 
 
@@ -78,6 +78,11 @@ def _subset_score(value: SubsetValue, n: int, replicates: np.ndarray) -> SubsetS
     return SubsetScore(accuracy=value.score, n=n, ci95=_interval(replicates), parts=value.parts)
 
 
-def _interval(replicates: np.ndarray) -> Interval:
-    low, high = np.percentile(replicates, [2.5, 97.5])
+def _interval(replicates: np.ndarray) -> Optional[Interval]:
+    """The 2.5th and 97.5th percentiles; replicates a column could not be computed for (NaN: a relative
+    change from a resampled base of 0) are left out, and none at all gives no interval."""
+    values = np.asarray(replicates, dtype=float)
+    if np.isnan(values).all():
+        return None
+    low, high = np.nanpercentile(values, [2.5, 97.5])
     return Interval(low=float(low), high=float(high))

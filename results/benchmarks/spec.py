@@ -89,7 +89,6 @@ class BenchmarkSpec:
     published_results: tuple[str, ...] = ()  # Hub dataset repos of the authors' published results
     published_flat_files: bool = False  # those repos hold flat files (`{"model": ..., "<subset>": acc}`)
     offered_by_default: bool = False  # a host offers it unless RMLB_BENCHMARKS says otherwise
-    headline_name: str = "Score"
 
     # ---- what it has ---------------------------------------------------------------------------------
 
