@@ -285,7 +285,7 @@ def test_build_context_holds_every_data_file_the_code_reads():
 
 
 def test_the_code_version_is_the_build_argument_where_the_image_has_no_git(monkeypatch):
-    from evaluator import provenance
+    from evaluator import environment
 
     assert "CODE_VERSION" in arg_defaults()
     assert env_defaults()[CODE_VERSION_VARIABLE] == "${CODE_VERSION}"
@@ -296,11 +296,11 @@ def test_the_code_version_is_the_build_argument_where_the_image_has_no_git(monke
     def no_git(*args):
         raise FileNotFoundError("git")
 
-    monkeypatch.setattr(provenance, "_git", no_git)
+    monkeypatch.setattr(environment, "_git", no_git)
     monkeypatch.setenv(CODE_VERSION_VARIABLE, "0123abc")
-    assert provenance.code_version() == "0123abc"
+    assert environment.code_version() == "0123abc"
     monkeypatch.delenv(CODE_VERSION_VARIABLE)
-    assert provenance.code_version() == "unknown"
+    assert environment.code_version() == "unknown"
 
 
 # --- the entry point ------------------------------------------------------------------------------

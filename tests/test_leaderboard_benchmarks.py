@@ -17,7 +17,7 @@ from leaderboard.data import Snapshot
 from leaderboard.tables.export import to_csv
 from leaderboard.pages.common import benchmark_choices, default_benchmark
 from leaderboard.app_settings import AppSettings
-from results.benchmarks import UnknownBenchmark
+from results.benchmarks import SPECS, UnknownBenchmark
 from results.benchmarks.rewardbench2 import REWARDBENCH_2_SUBSETS, SUBSET_DESCRIPTIONS
 from tests.leaderboard_fixtures import (
     CORE_SUBSETS,
@@ -199,7 +199,7 @@ def test_custom_data_labels_sort_with_their_benchmark():
     ]
     # a result of a benchmark no spec describes is skipped with the reason, never shown under a default
     assert [(s.path, s.reason) for s in snapshot.tables.skipped] == [
-        ("eval-set/o/c.json", "unknown benchmark 'zeta': the known ones are rewardbench-2, rewardbench, m-rewardbench")
+        ("eval-set/o/c.json", f"unknown benchmark 'zeta': the known ones are {', '.join(SPECS)}")
     ]
 
 

@@ -527,7 +527,8 @@ def test_a_running_request_records_its_progress_with_each_heartbeat(hub, tmp_pat
 def test_the_worker_touches_its_liveness_file_at_each_look_and_each_heartbeat(tmp_path, data_path):
     """The image's health check (python -m evaluator.liveness) fails a worker whose scheduler hung."""
     from evaluator.liveness import problem
-    from evaluator.worker import Heartbeat, run_scheduled
+    from evaluator.request_processing import Heartbeat
+    from evaluator.worker import run_scheduled
     from results.store import LocalStore
 
     alive = tmp_path / "alive"
