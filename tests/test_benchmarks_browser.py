@@ -89,22 +89,34 @@ def test_rm_bench_shows_its_columns_and_its_style_matrix_as_a_heatmap(page):
     page.screenshot(path=str(SCREENSHOTS / "rm-bench-heatmap.png"), full_page=True)
 
 
+def test_rm_bench_csv_equals_the_rows_shown(page, tmp_path):
+    choose_benchmark(page, RM_LABEL)
+    columns = ["Score", "Chat", "Code", "Safety", "Easy", "Normal", "Hard"]
+    wait_until(lambda: all(h in grid_headers(page, "#lb-table") for h in columns) or None)
+    assert_csv_is_the_table(page, tmp_path / "rm.csv", columns)
+
+
 def test_judgebench_shows_its_columns_and_its_csv_equals_the_rows_shown(page, tmp_path):
     choose_benchmark(page, JB_LABEL)
     expected = ["Knowledge", "Reasoning", "Math", "Coding", "Category mean", "All pairs"]
     wait_until(lambda: all(h in grid_headers(page, "#lb-table") for h in expected) or None)
+    shown = assert_csv_is_the_table(page, tmp_path / "jb.csv", ["Score", *expected])
+    assert shown["Score"] == shown["All pairs"]  # the headline is the accuracy over every pair
+
+
+def assert_csv_is_the_table(page, saved: Path, columns: list[str]) -> dict[str, list[str]]:
+    """The downloaded CSV holds the rows the table shows, in its order, each number as shown."""
     headers = grid_headers(page, "#lb-table")
     shown = {h: grid_column(page, "#lb-table", i) for i, h in enumerate(headers)}
     with page.expect_download() as download:
         page.locator("#lb-download").click()
-    saved = tmp_path / "jb.csv"
     download.value.save_as(saved)
     with saved.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["Model"] for r in rows] == shown["Model"]
-    for header in ("Score", *expected):
+    for header in columns:
         assert [f"{float(r[header]):.1f}" for r in rows] == shown[header], header
-    assert shown["Score"] == shown["All pairs"]  # the headline is the accuracy over every pair
+    return shown
 
 
 def test_the_matrix_chart_is_hidden_on_a_benchmark_without_one(page):
