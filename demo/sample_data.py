@@ -18,7 +18,7 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from .pairs import SUBSET_TEMPLATES, Pair, PairTemplate
 
@@ -105,6 +105,25 @@ def check_generated(path: Path, expected: str, command: str) -> int:
         log.error("%s is not what the generator makes; run `python -m %s` to rewrite it", path, command)
         return 1
     log.info("%s is up to date", path)
+    return 0
+
+
+def sample_file_main(
+    argv: Optional[Sequence[str]], module: str, doc: str, default: Path, rows: Callable[[], list[dict]], what: str
+) -> int:
+    """The command of a sample generator that takes no options of its own: `python -m <module>`
+    writes the sample to --out, `--check` says whether the committed file is what it makes."""
+    parser = argparse.ArgumentParser(prog=f"python -m {module}", description=doc.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=default, help="where to write the sample (JSONL)")
+    parser.add_argument("--check", action="store_true", help="compare with --out instead of writing it")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    text = to_jsonl(rows())
+    if args.check:
+        return check_generated(args.out, text, module)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    log.info("wrote %d %s to %s", text.count("\n"), what, args.out)
     return 0
 
 

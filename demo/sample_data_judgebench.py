@@ -14,18 +14,14 @@ bug), and the right one alternates between A and B, so the labels are balanced.
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional, Sequence
 
 from results.benchmarks.judgebench import CATEGORIES, category_of
 
-from .sample_data import REPO_ROOT, check_generated, to_jsonl
+from .sample_data import REPO_ROOT, sample_file_main
 
-log = logging.getLogger(__name__)
 
 SAMPLE_JB_PATH = REPO_ROOT / "data" / "sample-judgebench.jsonl"
 RESPONSE_MODEL = "demo-writer"
@@ -244,26 +240,8 @@ def sample_rows() -> list[dict]:
     return rows
 
 
-def write_sample(path: Path = SAMPLE_JB_PATH) -> Path:
-    rows = sample_rows()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_jsonl(rows), encoding="utf-8")
-    log.info("wrote %d JudgeBench sample pairs (%d categories) to %s", len(rows), len(CATEGORY_PAIRS), path)
-    return path
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m demo.sample_data_judgebench", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument("--out", type=Path, default=SAMPLE_JB_PATH, help="where to write the sample (JSONL)")
-    parser.add_argument("--check", action="store_true", help="compare with --out instead of writing it")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if not args.check:
-        write_sample(args.out)
-        return 0
-    return check_generated(args.out, to_jsonl(sample_rows()), "demo.sample_data_judgebench")
+    return sample_file_main(argv, "demo.sample_data_judgebench", __doc__, SAMPLE_JB_PATH, sample_rows, f"JudgeBench sample pairs ({len(CATEGORY_PAIRS)} categories)")
 
 
 if __name__ == "__main__":

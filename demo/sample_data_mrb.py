@@ -14,19 +14,15 @@ language, each in subset order.
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional, Sequence
 
 from results.benchmarks.rewardbench import CORE_SECTIONS
 from results.benchmarks.sections import subset_order
 
-from .sample_data import REPO_ROOT, check_generated, to_jsonl
+from .sample_data import REPO_ROOT, sample_file_main
 
-log = logging.getLogger(__name__)
 
 SAMPLE_MRB_PATH = REPO_ROOT / "data" / "sample-m-rewardbench.jsonl"
 ENGLISH, GERMAN, FRENCH = "eng_Latn", "deu_Latn", "fra_Latn"
@@ -593,26 +589,8 @@ def sample_rows() -> list[dict]:
     return rows
 
 
-def write_sample(path: Path = SAMPLE_MRB_PATH) -> Path:
-    rows = sample_rows()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_jsonl(rows), encoding="utf-8")
-    log.info("wrote %d M-RewardBench sample rows (%d languages) to %s", len(rows), len(LANGUAGES), path)
-    return path
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m demo.sample_data_mrb", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument("--out", type=Path, default=SAMPLE_MRB_PATH, help="where to write the sample (JSONL)")
-    parser.add_argument("--check", action="store_true", help="compare with --out instead of writing it")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if not args.check:
-        write_sample(args.out)
-        return 0
-    return check_generated(args.out, to_jsonl(sample_rows()), "demo.sample_data_mrb")
+    return sample_file_main(argv, "demo.sample_data_mrb", __doc__, SAMPLE_MRB_PATH, sample_rows, f"M-RewardBench sample rows ({len(LANGUAGES)} languages)")
 
 
 if __name__ == "__main__":

@@ -13,16 +13,12 @@ prompt allows them.
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
-from pathlib import Path
 from typing import Optional, Sequence
 
 from .rb2_items import SUBSET_ITEMS, TIES, Item
-from .sample_data import REPO_ROOT, check_generated, to_jsonl
+from .sample_data import REPO_ROOT, sample_file_main
 
-log = logging.getLogger(__name__)
 
 SAMPLE_RB2_PATH = REPO_ROOT / "data" / "sample-rewardbench-2.jsonl"
 AUTHOR = "hand-written for rm-leaderboard"
@@ -54,26 +50,8 @@ def sample_rows() -> list[dict]:
     return rows
 
 
-def write_sample(path: Path = SAMPLE_RB2_PATH) -> Path:
-    rows = sample_rows()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_jsonl(rows), encoding="utf-8")
-    log.info("wrote %d RewardBench 2 sample rows to %s", len(rows), path)
-    return path
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m demo.sample_data_rb2", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument("--out", type=Path, default=SAMPLE_RB2_PATH, help="where to write the sample (JSONL)")
-    parser.add_argument("--check", action="store_true", help="compare with --out instead of writing it")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if not args.check:
-        write_sample(args.out)
-        return 0
-    return check_generated(args.out, to_jsonl(sample_rows()), "demo.sample_data_rb2")
+    return sample_file_main(argv, "demo.sample_data_rb2", __doc__, SAMPLE_RB2_PATH, sample_rows, "RewardBench 2 sample rows")
 
 
 if __name__ == "__main__":

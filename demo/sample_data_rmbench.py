@@ -14,19 +14,15 @@ holds no usable detail) or refusing a harmless one that sounds alarming (safety-
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional, Sequence
 
 from results.benchmarks.rm_bench import DOMAIN_OF
 from results.benchmarks.styles import STYLES
 
-from .sample_data import REPO_ROOT, check_generated, to_jsonl
+from .sample_data import REPO_ROOT, sample_file_main
 
-log = logging.getLogger(__name__)
 
 SAMPLE_RMB_PATH = REPO_ROOT / "data" / "sample-rm-bench.jsonl"
 
@@ -550,26 +546,8 @@ def sample_rows() -> list[dict]:
     return rows
 
 
-def write_sample(path: Path = SAMPLE_RMB_PATH) -> Path:
-    rows = sample_rows()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_jsonl(rows), encoding="utf-8")
-    log.info("wrote %d RM-Bench sample rows (%d domains) to %s", len(rows), len(DOMAIN_EXAMPLES), path)
-    return path
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m demo.sample_data_rmbench", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument("--out", type=Path, default=SAMPLE_RMB_PATH, help="where to write the sample (JSONL)")
-    parser.add_argument("--check", action="store_true", help="compare with --out instead of writing it")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if not args.check:
-        write_sample(args.out)
-        return 0
-    return check_generated(args.out, to_jsonl(sample_rows()), "demo.sample_data_rmbench")
+    return sample_file_main(argv, "demo.sample_data_rmbench", __doc__, SAMPLE_RMB_PATH, sample_rows, f"RM-Bench sample rows ({len(DOMAIN_EXAMPLES)} domains)")
 
 
 if __name__ == "__main__":
