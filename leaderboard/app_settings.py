@@ -53,6 +53,16 @@ HUB_URL = "https://huggingface.co"
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
+def comma_list(value: Any) -> Any:
+    """A comma-separated setting (or a list) as a tuple of its stripped, non-empty items, each once,
+    in order; anything else as it is, for pydantic to judge."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if isinstance(value, (list, tuple)):
+        return tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+    return value
+
+
 class AppSettings(StoreSettings):
     refresh_interval_s: float = Field(300.0, gt=0)
     ui_poll_s: float = Field(30.0, gt=0)
@@ -90,12 +100,9 @@ class AppSettings(StoreSettings):
     @field_validator("benchmarks", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.split(",")
-        if isinstance(value, (list, tuple)):
-            value = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
-            if not value:
-                raise ValueError(f"name at least one benchmark, e.g. {','.join(DEFAULT_OFFERED)}")
+        value = comma_list(value)
+        if value == ():
+            raise ValueError(f"name at least one benchmark, e.g. {','.join(DEFAULT_OFFERED)}")
         return value
 
     @field_validator("benchmarks")
@@ -110,23 +117,16 @@ class AppSettings(StoreSettings):
     @field_validator("import_repos", mode="before")
     @classmethod
     def _split_repos(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.split(",")
-        if isinstance(value, (list, tuple)):
-            value = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
-            bad = [v for v in value if not _REPO_ID.match(v)]
-            if bad:
-                raise ValueError(f"{', '.join(bad)}: a Hub dataset repo looks like 'org/name'")
+        value = comma_list(value)
+        bad = [v for v in value if not _REPO_ID.match(v)] if isinstance(value, tuple) else []
+        if bad:
+            raise ValueError(f"{', '.join(bad)}: a Hub dataset repo looks like 'org/name'")
         return value
 
     @field_validator("local_model_roots", mode="before")
     @classmethod
     def _split_roots(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.split(",")
-        if isinstance(value, (list, tuple)):
-            value = tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
-        return value
+        return comma_list(value)
 
     @model_validator(mode="after")
     def _local_folders_need_roots(self) -> "AppSettings":
