@@ -263,16 +263,24 @@ def check_benchmarks(ctx: Context) -> Optional[str]:
 
 def check_weekly_limit(ctx: Context) -> Optional[str]:
     limit = ctx.settings.max_submissions_per_week
-    recent = ctx.queue.by_submitter(ctx.form.submitter, ctx.now - RATE_WINDOW)
-    if len(recent) < limit:
-        return None
     if limit == 0:
         return "This leaderboard is not taking submissions at the moment."
-    next_slot = recent[len(recent) - limit] + RATE_WINDOW
+    recent = ctx.queue.by_submitter(ctx.form.submitter, ctx.now - RATE_WINDOW)
+    next_slot = _next_slot(recent, limit, RATE_WINDOW)
+    if next_slot is None:
+        return None
     return (
         f"{ctx.form.submitter} has made {len(recent)} submissions in the last 7 days (the limit is {limit}); "
         f"the next one is possible after {next_slot:%Y-%m-%d %H:%M} UTC."
     )
+
+
+def _next_slot(recent: Sequence[datetime], limit: int, window: timedelta) -> Optional[datetime]:
+    """When one more submission fits `limit` per `window` again (`recent`: the times in the window, oldest
+    first); None while there is room now."""
+    if len(recent) < limit:
+        return None
+    return recent[len(recent) - limit] + window
 
 
 def check_address_limit(ctx: Context) -> Optional[str]:
@@ -281,9 +289,9 @@ def check_address_limit(ctx: Context) -> Optional[str]:
     if ctx.settings.on_space or not ctx.form.client or limit == 0:  # 0: the weekly check says it
         return None
     recent = ctx.queue.by_address(ctx.form.client, ctx.now - RATE_WINDOW)
-    if len(recent) < limit:
+    next_slot = _next_slot(recent, limit, RATE_WINDOW)
+    if next_slot is None:
         return None
-    next_slot = recent[len(recent) - limit] + RATE_WINDOW
     return (
         f"{len(recent)} submissions came from your address in the last 7 days, under any name (the limit "
         f"is {limit}); the next one is possible after {next_slot:%Y-%m-%d %H:%M} UTC."
@@ -294,9 +302,9 @@ def check_hourly_cap(ctx: Context) -> Optional[str]:
     """The host's cap on everyone together: a flood of names and addresses still stops here."""
     cap = ctx.settings.max_submissions_per_hour
     recent = ctx.queue.by_everyone(ctx.now - HOURLY_WINDOW)
-    if len(recent) < cap:
+    next_slot = _next_slot(recent, cap, HOURLY_WINDOW)
+    if next_slot is None:
         return None
-    next_slot = recent[len(recent) - cap] + HOURLY_WINDOW
     return (
         f"This leaderboard has taken {len(recent)} submissions in the last hour, its limit; try again "
         f"after {next_slot:%H:%M} UTC."
