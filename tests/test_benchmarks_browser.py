@@ -125,3 +125,23 @@ def test_the_matrix_chart_is_hidden_on_a_benchmark_without_one(page):
     page.get_by_role("tab", name="Charts").click()
     page.locator("#chart-sections .js-plotly-plot").wait_for()
     wait_until(lambda: not page.locator("#chart-matrix").is_visible() or None)
+
+
+def test_examples_show_the_results_matrix_and_each_examples_own_cells(page):
+    page.get_by_role("tab", name="Examples").click()
+    page.locator("#ex-benchmark input").click()
+    page.get_by_role("option", name=RM_LABEL, exact=True).click()
+    wait_until(lambda: page.locator("#ex-matrix .hm").count() >= 1 or None)  # the result's heatmap
+    assert "chosen concise" in page.locator("#ex-matrix .js-plotly-plot").inner_text()
+    cells = page.locator("#ex-table [role=gridcell][data-col='2']")
+    wait_until(lambda: cells.count() >= 1 or None)
+    cells.first.click()
+    detail = page.locator("#ex-detail")
+    wait_until(lambda: "Which chosen answer scored above which rejected one" in detail.inner_text() or None)
+    table = detail.locator("table")
+    assert table.count() == 1 and table.locator("tbody tr").count() == 3
+    assert set(table.locator("tbody td").all_inner_texts()) - {"won", "lost"} == {
+        "chosen concise", "chosen detailed", "chosen detailed with markdown"}
+    page.locator("#ex-benchmark input").click()
+    page.get_by_role("option", name=JB_LABEL, exact=True).click()
+    wait_until(lambda: not page.locator("#ex-matrix").is_visible() or None)

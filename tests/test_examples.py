@@ -315,3 +315,24 @@ def test_a_refresh_summarises_every_result_in_the_background(tmp_path):
     assert summaries._summaries.misses == len(rows)  # one per result, the published one too
     ExampleMarks(cache.examples).annotate(rows)
     assert summaries._summaries.misses == len(rows)  # the marks read no file
+
+
+def test_the_detail_view_shows_an_examples_own_style_matrix_as_a_plain_loop_gives_it():
+    """RM-Bench: the example's 3x3 table says, cell by cell, whether chosen style i scored strictly
+    above rejected style j (a tie lost); a benchmark without a matrix shows no such table."""
+    from results.benchmarks import get_spec
+    from results.schema import ExampleScore
+
+    spec = get_spec("rm-bench")
+    chosen, rejected = [2.0, 0.5, 1.0], [1.0, 2.0, 0.25]
+    score = ExampleScore(id="c-1", subset="chat", scores_chosen=chosen, scores_rejected=rejected,
+                         correct=spec.credit("chat", chosen, rejected))
+    detail = ex.detail_markdown(ex.examples_frame([score]), ex.example_key("chat", "c-1"), spec=spec)
+    table = detail.split("#### Which chosen answer scored above which rejected one\n\n")[1].split("\n\n")[0]
+    rows = [line.strip("|").split("|") for line in table.splitlines()[2:]]
+    assert len(rows) == 3
+    for i, row in enumerate(rows):
+        assert [cell.strip() for cell in row[1:]] == ["won" if chosen[i] > rejected[j] else "lost" for j in range(3)]
+    pairwise = ExampleScore(id=1, subset="chat", scores_chosen=[1.0], scores_rejected=[0.0], correct=1.0)
+    other = ex.detail_markdown(ex.examples_frame([pairwise]), ex.example_key("chat", 1), spec=get_spec("rewardbench"))
+    assert "Which chosen answer" not in other

@@ -20,6 +20,7 @@ from typing import Optional, Sequence
 import numpy as np
 import pandas as pd
 
+from results.benchmarks import BenchmarkSpec
 from results.schema import ExampleScore, ExampleText
 
 from ..tables.display import escape_markdown
@@ -331,10 +332,34 @@ def _critique_lines(score: ExampleScore) -> list[str]:
     return lines
 
 
-def detail_markdown(examples: ExampleSet, key: str, other: Optional[tuple[str, ExampleSet]] = None) -> str:
-    """One example in full: its outcome and rewards, the prompt and every response (Markdown,
-    HTML shown as text), the judge's answers or the critiques when the model type stores them, and
-    the other model's rewards when two are compared."""
+def _matrix_lines(score: ExampleScore, spec: Optional[BenchmarkSpec]) -> list[str]:
+    """The example's own matrix where its benchmark has one (RM-Bench: which chosen style beat which
+    rejected style), computed by the benchmark's own scorer from this one example, as a table."""
+    if spec is None or not spec.has_matrix:
+        return []
+    parts = spec.scorer_for(score.subset).value([score]).parts or {}
+    matrix = spec.metrics.matrix({score.subset: parts})
+    if matrix is None:
+        return []
+    lines = [
+        "| | " + " | ".join(escape_markdown(c) for c in matrix.columns) + " |",
+        "|---|" + "---|" * len(matrix.columns),
+    ]
+    for name, values in zip(matrix.rows, matrix.values):
+        cells = " | ".join("won" if v >= 1 else "lost" if v <= 0 else f"{v:.2f}" for v in values)
+        lines.append(f"| {escape_markdown(name)} | {cells} |")
+    return ["#### Which chosen answer scored above which rejected one", "\n".join(lines)]
+
+
+def detail_markdown(
+    examples: ExampleSet,
+    key: str,
+    other: Optional[tuple[str, ExampleSet]] = None,
+    spec: Optional[BenchmarkSpec] = None,
+) -> str:
+    """One example in full: its outcome and rewards, its own matrix where the benchmark (`spec`) has
+    one, the prompt and every response (Markdown, HTML shown as text), the judge's answers or the
+    critiques when the model type stores them, and the other model's rewards when two are compared."""
     score = examples.scores.get(key)
     if score is None:
         return "Pick an example in the table to read it here."
@@ -356,6 +381,7 @@ def detail_markdown(examples: ExampleSet, key: str, other: Optional[tuple[str, E
             f"{escape_markdown(other[0])}: {'right' if theirs.correct >= 1 else 'wrong'}, margin "
             f"{_score_text(min(theirs.scores_chosen) - max(theirs.scores_rejected))}."
         )
+    lines += _matrix_lines(score, spec)
     if text is None:
         lines.append(
             "*The texts of this example are not available (the store has none for this result's data).*"

@@ -33,6 +33,11 @@ class View:
     outputs: list[Any]
     render: Callable[..., list]
 
+    def rendered(self, snapshot: Any, *values: Any) -> Any:
+        """`render`'s outputs as an event handler returns them: Gradio takes a lone output bare, not in a list."""
+        out = self.render(snapshot, *values)
+        return out[0] if len(self.outputs) == 1 else out
+
 
 @dataclass
 class Filters:
@@ -164,8 +169,7 @@ def rerender_on(events: Sequence[Callable], cache: ResultsCache, view: View) -> 
     `.input`, which only the reader fires; the others listen to `.change`, which also catches
     pasting and autofill."""
     def render(*values):
-        out = view.render(cache.snapshot, *values)
-        return out[0] if len(view.outputs) == 1 else out  # Gradio takes a lone output bare, not in a list
+        return view.rendered(cache.snapshot, *values)
 
     for event in events:
         event(

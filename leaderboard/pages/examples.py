@@ -19,6 +19,7 @@ from ..tables import table as t
 from ..data import ResultsCache, Snapshot
 from ..tables.display import escape_markdown
 from ..examples.example_figures import length_figure, length_table, reference_rows
+from ..tables.figures import matrix_heatmap, message_figure
 from ..examples.example_files import LoadedResult
 from ..examples.lengths import LENGTH_UNIT
 from ..app_settings import AppSettings
@@ -124,12 +125,25 @@ class ExamplesPage:
         ]
 
     def detail(self, snap: Snapshot, benchmark, model, model_b, subset_id: tuple[str, str]) -> str:
-        loaded = self.load(snap, self.model(snap, self.benchmark(snap, benchmark), model))
+        benchmark = self.benchmark(snap, benchmark)
+        loaded = self.load(snap, self.model(snap, benchmark, model))
         if loaded is None:
             return ""
         other = self.load(snap, model_b) if model_b and model_b != NONE else None
         pair = (self.name(snap, model_b), other.examples) if other is not None else None
-        return ex.detail_markdown(loaded.examples, ex.example_key(*subset_id), pair)
+        return ex.detail_markdown(loaded.examples, ex.example_key(*subset_id), pair, t.spec_of_label(benchmark))
+
+    def matrix(self, snap: Snapshot, benchmark, model) -> list:
+        """The picked result's matrix as a heatmap, shown only where the benchmark has one."""
+        benchmark = self.benchmark(snap, benchmark)
+        if not t.spec_of_label(benchmark).has_matrix:
+            return [gr.Plot(visible=False)]
+        path = self.model(snap, benchmark, model)
+        found = snap.tables.rows[snap.tables.rows[t.PATH] == path] if path else snap.tables.rows.iloc[0:0]
+        matrix = found[t.MATRIX].iloc[0] if len(found) and t.MATRIX in found.columns else None
+        if matrix is None or (isinstance(matrix, float) and pd.isna(matrix)):
+            return [gr.Plot(message_figure("This result has no matrix (its subsets lack the cells)."), visible=True)]
+        return [gr.Plot(matrix_heatmap(matrix, f"{self.name(snap, path)}: {matrix.title}"), visible=True)]
 
     def compare(self, snap: Snapshot, benchmark, model, model_b, subset) -> list:
         """The comparison note and the disagreements table."""
@@ -221,6 +235,7 @@ class ExampleWidgets:
     note: Any
     grid: Any
     detail: Any
+    matrix: Any
     compare_note: Any
     disagreements: Any
     length_summary: Any
@@ -255,6 +270,7 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
     note = gr.Markdown(elem_classes="lb-note", elem_id="ex-note")
     grid = examples_grid("ex-table", ex.SHOWN_COLUMNS)
     detail = safe_markdown_box("ex-detail", PICK_ONE)
+    matrix = gr.Plot(show_label=False, elem_id="ex-matrix", visible=t.spec_of_label(first).has_matrix if first else False)
     with gr.Accordion("Compare with another model", open=True):
         model_b = FollowingDropdown(
             choices=[(NONE, NONE)], value=NONE, label="Second model (B)", elem_id="ex-model-b"
@@ -277,6 +293,7 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
         note=note,
         grid=grid,
         detail=detail,
+        matrix=matrix,
         compare_note=compare_note,
         disagreements=disagreements,
         length_summary=length_summary,
@@ -293,10 +310,11 @@ def _wire(page, cache, w: "ExampleWidgets") -> list[View]:
     )
     compare_view = View([w.benchmark, w.model, w.model_b, w.subset], [w.compare_note, w.disagreements], page.compare)
     length_view = View([w.benchmark, w.model, w.model_b], [w.chart, w.length_summary, w.baselines], page.lengths)
+    matrix_view = View([w.benchmark, w.model], [w.matrix], page.matrix)
 
     def run(view: View):
         def render(*values: Any):
-            return view.render(cache.snapshot, *values)
+            return view.rendered(cache.snapshot, *values)
 
         return render
 
@@ -305,7 +323,7 @@ def _wire(page, cache, w: "ExampleWidgets") -> list[View]:
             run(table_view), table_view.inputs, table_view.outputs, show_progress="hidden"
         ).then(run(compare_view), compare_view.inputs, compare_view.outputs, show_progress="hidden").then(
             run(length_view), length_view.inputs, length_view.outputs, show_progress="hidden"
-        ).then(lambda: PICK_ONE, None, w.detail, show_progress="hidden")  # the open example was another model's
+        ).then(run(matrix_view), matrix_view.inputs, matrix_view.outputs, show_progress="hidden").then(lambda: PICK_ONE, None, w.detail, show_progress="hidden")  # the open example was another model's
 
     after_choice(w.benchmark.input)
     after_choice(w.model.input)
@@ -330,4 +348,4 @@ def _wire(page, cache, w: "ExampleWidgets") -> list[View]:
 
     for source in (w.grid, w.disagreements):
         source.select(open_example, [w.benchmark, w.model, w.model_b], [w.detail], show_progress="hidden")
-    return [choice_view, table_view, compare_view, length_view]
+    return [choice_view, table_view, compare_view, length_view, matrix_view]

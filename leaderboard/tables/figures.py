@@ -26,6 +26,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
+from results.benchmarks.aggregation import Matrix
+
 from . import table as t
 
 log = logging.getLogger(__name__)
@@ -278,15 +280,9 @@ def type_distribution(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
     return _layout(figure, "Score by model type", showlegend=False, yaxis={"title": "score (%)"})
 
 
-def style_matrix(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
-    """The first picked model's matrix (the benchmark's, e.g. RM-Bench's chosen style against rejected
-    style), as a heatmap with each cell's percentage written in it."""
-    with_matrix = rows[rows[t.MATRIX].notna()] if t.MATRIX in rows.columns else rows.iloc[0:0]
-    if with_matrix.empty:
-        raise ChartUnavailable("This benchmark has no matrix to show.")
-    picked = with_matrix[with_matrix[t.MODEL].isin(list(options.models))]
-    row = (picked if not picked.empty else with_matrix).iloc[0]
-    matrix = row[t.MATRIX]
+def matrix_heatmap(matrix: Matrix, title: str) -> go.Figure:
+    """A benchmark's matrix (e.g. RM-Bench's chosen style against rejected style) as a heatmap with each
+    cell's percentage written in it: the Charts tab draws a result's, the Examples tab too."""
     values = [[v * 100 for v in line] for line in matrix.values]
     figure = go.Figure(
         go.Heatmap(
@@ -301,7 +297,17 @@ def style_matrix(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
             hovertemplate="%{y} vs %{x}: %{z:.1f}%<extra></extra>",
         )
     )
-    return _layout(figure, f"{label(row[t.MODEL])}: {matrix.title}", yaxis={"autorange": "reversed"})
+    return _layout(figure, title, yaxis={"autorange": "reversed"})
+
+
+def style_matrix(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
+    """The first picked model's matrix (the first row's when none is picked)."""
+    with_matrix = rows[rows[t.MATRIX].notna()] if t.MATRIX in rows.columns else rows.iloc[0:0]
+    if with_matrix.empty:
+        raise ChartUnavailable("This benchmark has no matrix to show.")
+    picked = with_matrix[with_matrix[t.MODEL].isin(list(options.models))]
+    row = (picked if not picked.empty else with_matrix).iloc[0]
+    return matrix_heatmap(row[t.MATRIX], f"{label(row[t.MODEL])}: {row[t.MATRIX].title}")
 
 
 FIGURES: dict[str, FigureSpec] = {
