@@ -19,6 +19,9 @@ message=...)`, `hang_next(n, seconds)` (answers only after the client has given 
 tokens = words in all message contents, completion tokens = words in the reply, which is cut to
 `max_tokens` words as a real server would (finish_reason "length"). `api_key="..."` makes the stub
 answer 401 to any other Bearer token, quoting the token it got, as some hosted APIs do.
+`context_words=N` gives the model a context of N words: a request whose prompt words plus
+`max_tokens` exceed it is refused with 400 and code `context_length_exceeded`, worded as OpenAI and
+vLLM word it.
 """
 
 from __future__ import annotations
@@ -95,8 +98,10 @@ class OpenAIStub:
         latency_s: Latency = 0.0,
         api_key: Optional[str] = None,
         report_usage: bool = True,
+        context_words: Optional[int] = None,
     ):
         self.reply = reply
+        self.context_words = context_words
         self.latency_s = latency_s
         self.api_key = api_key
         self.report_usage = report_usage
@@ -229,6 +234,9 @@ class OpenAIStub:
         sent_key = request.headers.get("authorization", "").removeprefix("Bearer ")
         if self.api_key is not None and sent_key != self.api_key:
             return _error(401, f"Incorrect API key provided: {sent_key or '(none)'}")
+        too_long = self._over_context(body)
+        if too_long is not None:
+            return _error(400, too_long, code="context_length_exceeded")
         try:
             await asyncio.sleep(self._latency(body["messages"]))
             text = self.reply if isinstance(self.reply, str) else self.reply(body["messages"])
@@ -237,6 +245,17 @@ class OpenAIStub:
                 self._state.errors.append(exc)
             return _error(500, f"the stub's reply function raised {exc!r}")
         return JSONResponse(self._completion(body, text))
+
+    def _over_context(self, body: dict) -> Optional[str]:
+        if self.context_words is None:
+            return None
+        asked = prompt_words(body["messages"]) + int(body.get("max_tokens") or 0)
+        if asked <= self.context_words:
+            return None
+        return (
+            f"This model's maximum context length is {self.context_words} tokens. However, you requested "
+            f"{asked} tokens. Please reduce the length of the messages or completion."
+        )
 
     def _latency(self, messages: Messages) -> float:
         return self.latency_s if isinstance(self.latency_s, (int, float)) else self.latency_s(messages)
@@ -278,9 +297,11 @@ class OpenAIStub:
         return answer
 
 
-def _error(status: int, message: str, headers: Optional[dict[str, str]] = None) -> JSONResponse:
+def _error(
+    status: int, message: str, headers: Optional[dict[str, str]] = None, code: Optional[str] = None
+) -> JSONResponse:
     kind = (
         "rate_limit_error" if status == 429 else "server_error" if status >= 500 else "invalid_request_error"
     )
-    body = {"error": {"message": message, "type": kind, "code": status}}
+    body = {"error": {"message": message, "type": kind, "code": code or status}}
     return JSONResponse(body, status_code=status, headers=headers)

@@ -156,7 +156,9 @@ class JudgeInfo(_Record):
     judgements: int = Field(description="prompts the run needed")
     cached: int = Field(0, description="of those, answered from the judgement cache")
     too_long: int = Field(
-        0, description="of those, not asked: the prompt did not fit the judge's context (no verdict, the reason in its output)"
+        0,
+        description="of those, not answered: the prompt did not fit the judge's context, by our count or as the judge API "
+        "refused it (no verdict, the reason in its output)",
     )
     unparsable_share: float = Field(description="share of judgements with no verdict the format could read")
     position_consistency: Optional[float] = Field(

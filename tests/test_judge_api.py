@@ -153,3 +153,40 @@ def test_an_unset_key_variable_is_a_clear_error(stub, tmp_path, monkeypatch, cap
     monkeypatch.delenv("JUDGE_KEY")
     assert run(stub, tmp_path) == 1
     assert "JUDGE_KEY" in capsys.readouterr().err
+
+
+JB_SAMPLE = ROOT / "data" / "sample-judgebench.jsonl"
+
+
+def test_a_prompt_the_api_refuses_as_too_long_is_no_verdict_with_the_reason_and_the_run_goes_on(stub, tmp_path):
+    """JudgeBench's answers run long: an API judge whose server says a prompt exceeds its context
+    (HTTP 400, context_length_exceeded) gives that judgement no verdict, its output saying why; the
+    other pairs are judged; the result counts the refusals; a refusal is never cached."""
+    from fakes.openai_stub import prompt_words
+
+    stub.reply = "My verdict: [[A>B]]"
+    args = ("--benchmark", "judgebench", "--judge-format", "arena-hard", "--judge-max-new-tokens", "16")
+    assert run(stub, tmp_path / "whole", *args, data=JB_SAMPLE) == 0
+    sizes = sorted({prompt_words(r.messages) + 16 for r in stub.requests})
+    stub.reset()
+    stub.reply = "My verdict: [[A>B]]"
+    stub.context_words = sizes[len(sizes) // 2]  # about half of the prompts no longer fit
+    try:
+        cache = tmp_path / "cache"
+        assert run(stub, tmp_path / "cut", *args, "--cache-dir", str(cache), data=JB_SAMPLE) == 0
+        result, lines = read(tmp_path / "cut")
+        refused = {json.dumps(r.messages) for r in stub.requests if prompt_words(r.messages) + 16 > stub.context_words}
+        assert refused and result["judge"]["too_long"] == len(refused)
+        judgements = [j for line in lines for j in line["judgements"]]
+        cut = [j for j in judgements if j["output"].startswith("[not asked: the judge API refused the prompt")]
+        assert len(cut) >= len(refused) and all(j.get("verdict") is None for j in cut)
+        assert "maximum context length is" in cut[0]["output"]
+        assert any(j.get("verdict") is not None for j in judgements)  # the pairs that fit were judged
+        for line in lines:  # a pair refused in both orders has no verdict at all: wrong by the two-game rule
+            if all(j.get("verdict") is None for j in line["judgements"]):
+                assert line["correct"] == 0.0
+        stub.reset()
+        assert run(stub, tmp_path / "again", *args, "--cache-dir", str(cache), data=JB_SAMPLE) == 0
+        assert {json.dumps(r.messages) for r in stub.requests} == refused  # only the refused are asked again
+    finally:
+        stub.context_words = None

@@ -194,6 +194,24 @@ def test_400_fails_at_once_with_the_servers_message(stub, make_backend):
     assert len(stub.requests) == 1 and backend.usage.retries == 0
 
 
+@pytest.mark.parametrize(
+    "status, message",
+    [
+        (400, "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens."),  # OpenAI, vLLM
+        (422, "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 5000"),  # TGI
+        (413, "prompt is too long"),
+    ],
+)
+def test_a_prompt_refused_as_too_long_is_an_answer_for_that_prompt_not_a_failure(stub, make_backend, status, message):
+    stub.answer_next(1)
+    stub.fail_next(1, status=status, message=message)
+    backend = make_backend(stub.api_base, max_retries=5, concurrency=1)
+    first, second = backend.generate(ask("short", "far too long"), Decoding())
+    assert not first.refused_too_long and first.text == "[[A]]"
+    assert second.refused_too_long and second.text == f"answered {status}: {message}"
+    assert len(stub.requests) == 2 and backend.usage.retries == 0  # not retried: it cannot fit next time either
+
+
 def test_a_long_server_message_is_cut(stub, make_backend):
     stub.fail_next(1, status=422, message="x" * 5000)
     backend = make_backend(stub.api_base)

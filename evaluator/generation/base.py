@@ -22,6 +22,9 @@ class Generation:
     text: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    # The server refused the prompt as longer than the model's context: `text` holds its reason, and
+    # the prompt has no answer (a verdict-less judgement for that pair, never a failed run).
+    refused_too_long: bool = False
 
 
 @dataclass

@@ -4,7 +4,9 @@ Requests go out from a small thread pool, at most `concurrency` at a time, throu
 httpx client. Each request is retried with exponential backoff (plus a little jitter) when the
 server is busy or failing (429, 5xx), unreachable, or silent past `timeout_s`; a Retry-After header
 in seconds is honoured, capped at `max_backoff_s`. Other 4xx answers fail at once: retrying a bad
-request or a wrong key cannot help.
+request or a wrong key cannot help; except a prompt the server refuses as longer than the model's
+context (OpenAI's `context_length_exceeded`, vLLM's and TGI's wording): that prompt gets a
+generation marked `refused_too_long`, with the server's reason, and the run goes on.
 
 The API key is read once from the environment variable the user names, kept in a `SecretStr`,
 sent only in the Authorization header, and cut out of any server text quoted in an error (some
@@ -16,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import re
 import threading
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
@@ -35,15 +38,24 @@ log = logging.getLogger(__name__)
 RETRYABLE_STATUSES = frozenset({408, 429}) | frozenset(range(500, 600))
 ERROR_TEXT_LIMIT = 300  # characters of a server's error message quoted back to the user
 JITTER = 0.25  # each backoff is stretched by up to this share, so parallel retries spread out
+# How servers say a prompt does not fit: OpenAI's error code, and the words of OpenAI, vLLM
+# ("maximum context length is ... tokens"), TGI ("must be <= ..." on 422) and others ("too long").
+CONTEXT_ERROR_CODES = frozenset({"context_length_exceeded", "string_above_max_length"})
+CONTEXT_ERROR_STATUSES = frozenset({400, 413, 422})
+CONTEXT_ERROR_WORDS = re.compile(
+    r"context (length|window)|maximum context|too long|too many tokens|max_model_len|must be <= \d+", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
 class _Failure:
-    """Why one try did not produce a generation; `retryable` says whether another try may help."""
+    """Why one try did not produce a generation; `retryable` says whether another try may help;
+    `too_long`: the prompt does not fit the model's context (an answer for that prompt, not a failure)."""
 
     reason: str
     retryable: bool
     retry_after_s: Optional[float] = None
+    too_long: bool = False
 
 
 def read_api_key(variable: Optional[str]) -> Optional[SecretStr]:
@@ -68,6 +80,21 @@ def retry_after_seconds(response: httpx.Response) -> Optional[float]:
     except ValueError:
         return None
     return max(seconds, 0.0)
+
+
+def _error_code(response: httpx.Response) -> str:
+    """OpenAI's {"error": {"code"}} as text ("" when there is none)."""
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return ""
+    return str(error.get("code") or "") if isinstance(error, dict) else ""
+
+
+def _says_too_long(response: httpx.Response, message: str) -> bool:
+    if response.status_code not in CONTEXT_ERROR_STATUSES:
+        return False
+    return _error_code(response) in CONTEXT_ERROR_CODES or bool(CONTEXT_ERROR_WORDS.search(message))
 
 
 def _error_text(response: httpx.Response) -> str:
@@ -187,6 +214,8 @@ class OpenAICompatibleBackend(GenerationBackend):
                 with self._lock:
                     self.usage.add(outcome)
                 return outcome
+            if outcome.too_long:
+                return Generation(outcome.reason, refused_too_long=True)
             if not outcome.retryable:
                 raise GenerationFailed(f"the judge API at {self.api_base} {outcome.reason}")
             if attempt + 1 < tries:
@@ -222,6 +251,8 @@ class OpenAICompatibleBackend(GenerationBackend):
         if len(message) > ERROR_TEXT_LIMIT:
             message = message[:ERROR_TEXT_LIMIT] + "..."
         reason = f"answered {status}" + (f": {message}" if message else "")
+        if _says_too_long(response, message):
+            return _Failure(reason, retryable=False, too_long=True)
         retryable = status in RETRYABLE_STATUSES
         return _Failure(reason, retryable, retry_after_seconds(response) if retryable else None)
 

@@ -32,6 +32,8 @@ FOLLOW_UP_MARK = "\n\n[asked again for a verdict label]\n\n"
 # The output of a judgement never asked: its prompt does not fit the judge's context (no verdict).
 NOT_ASKED = "[not asked: "
 NO_ROOM = NOT_ASKED + "the prompt has {tokens:,} tokens; the judge's context of {context:,} leaves {room:,} beside its {answer:,}-token answer]"
+# An API judge counts its own tokens: its refusal of a prompt as too long, in the judgement's output.
+REFUSED_TOO_LONG = NOT_ASKED + "the judge API refused the prompt as longer than its context; it {reason}]"
 
 
 class ServerTemplate(ChatFormat):
@@ -163,16 +165,19 @@ class GenerativeAdapter(RewardAdapter):
         order = [key for key in order if key not in too_long]
         for at in range(0, len(order), self.settings.chunk):
             chunk = order[at : at + self.settings.chunk]
-            generations = self.backend.generate([missing[key] for key in chunk], self.decoding)
-            self.cache.put(dict(zip(chunk, generations)))
-            found.update(zip(chunk, generations))
+            generations = dict(zip(chunk, self.backend.generate([missing[key] for key in chunk], self.decoding)))
+            refused = {key: Generation(REFUSED_TOO_LONG.format(reason=g.text)) for key, g in generations.items() if g.refused_too_long}
+            self._too_long += len(refused)
+            generations.update(refused)
+            self.cache.put({key: g for key, g in generations.items() if key not in refused})  # as above: never cached
+            found.update(generations)
         self._cached += len(set(keys)) - len(missing)
         return [found[key] for key in keys]
 
     def _no_room(self, messages) -> Optional[Generation]:
         """A prompt a local judge's context cannot hold with room for its answer is not asked (cutting it
         would hide a question or an answer from the judge): its judgement says why and has no verdict.
-        A judge behind an API counts its own tokens and answers such a prompt with an error."""
+        A judge behind an API counts its own tokens and refuses such a prompt (REFUSED_TOO_LONG)."""
         render = getattr(self.backend, "render", None)
         context = getattr(self.backend, "max_length", 0)
         if render is None or not context:
