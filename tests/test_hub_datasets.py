@@ -182,3 +182,57 @@ def test_m_rewardbench_reads_one_config_per_language_from_the_hub(hub, tmp_path)
     assert loaded["revisions"] == [sha]
     assert {path for _, path in downloads(hub, source.location)} >= {
         "deu_Latn/test-00000-of-00001.parquet", "eng_Latn/test-00000-of-00001.parquet"}
+
+
+SHARED = REPO_ROOT.parent / "shared" / "data"
+
+
+def _needs_shared() -> None:
+    if not (SHARED / "judgebench").is_dir():
+        import pytest
+
+        pytest.skip("../shared/data is not beside this checkout")
+
+
+def test_judgebench_reads_split_gpt_from_the_hub_and_leaves_claude(hub, tmp_path):
+    """ScalerLab/JudgeBench holds two splits, `gpt` (350 pairs, the headline set) and `claude` (270):
+    the benchmark reads `gpt` only, every pair with its id, each in the category of its source."""
+    _needs_shared()
+    from results.benchmarks.judgebench import JUDGEBENCH, category_of
+
+    source = JUDGEBENCH.core_source
+    assert (source.location, source.split) == ("ScalerLab/JudgeBench", "gpt")
+    read = lambda name: [json.loads(x) for x in (SHARED / "judgebench" / name).read_text().splitlines()]  # noqa: E731
+    gpt, claude = read("gpt-4o-2024-05-13.jsonl"), read("claude-3-5-sonnet-20240620.jsonl")
+    sha = upload_dataset(hub, source.location, {"gpt": gpt, "claude": claude})
+
+    loaded = load_in_fresh_process(hub, tmp_path, "judgebench")
+
+    assert len(gpt) == 350 and [e["id"] for e in loaded["examples"]] == [p["pair_id"] for p in gpt]
+    assert [e["subset"] for e in loaded["examples"]] == [category_of(p["source"]) for p in gpt]
+    assert loaded["revisions"] == [sha]
+    # (`datasets` fetches every split's file to build the dataset; the rows read are gpt's only)
+    assert (sha, "data/gpt-00000-of-00001.parquet") in downloads(hub, source.location)
+
+
+def test_rm_bench_reads_split_train_from_the_hub_each_row_in_its_domain(hub, tmp_path):
+    """THU-KEG/RM-Bench's split `train` holds every domain, each row naming its `domain`; safety-refuse
+    and safety-response rows pool into one Safety domain, the three styles of each answer kept in order."""
+    _needs_shared()
+    from results.benchmarks.rm_bench import RM_BENCH
+
+    source = RM_BENCH.core_source
+    assert (source.location, source.split) == ("THU-KEG/RM-Bench", "train")
+    rows = []
+    for name in ("chat", "code", "safety-refuse", "safety-response"):
+        for row in json.loads((SHARED / "rm-bench" / f"{name}_filtered.json").read_text())[:5]:
+            rows.append({k: row[k] for k in ("id", "prompt", "chosen", "rejected")} | {"domain": name})
+    sha = upload_dataset(hub, source.location, {"train": rows})
+
+    loaded = load_in_fresh_process(hub, tmp_path, "rm-bench")
+
+    expected_domain = {"chat": "chat", "code": "code", "safety-refuse": "safety", "safety-response": "safety"}
+    assert [(e["id"], e["subset"]) for e in loaded["examples"]] == [(r["id"], expected_domain[r["domain"]]) for r in rows]
+    assert [e["chosen"] for e in loaded["examples"]] == [r["chosen"] for r in rows]  # three styles, in order
+    assert [e["rejected"] for e in loaded["examples"]] == [r["rejected"] for r in rows]
+    assert loaded["revisions"] == [sha]
