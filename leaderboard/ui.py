@@ -23,6 +23,8 @@ from .pages import policies as policies_page
 from .pages.common import View
 from .policies.policy_submit import PolicySubmissions
 from .app_settings import AppSettings
+from .tables.header_sort import sort_watcher
+from .tables.mark_columns import SIGNIFICANT
 from .submission.submit import Submissions
 
 CSS = """
@@ -50,9 +52,8 @@ CSS = """
   #lb-table th:nth-child(2), #lb-table .virtual-row > .body-cell:nth-child(2),
   #subsets-table th:nth-child(2), #subsets-table .virtual-row > .body-cell:nth-child(2) { display: none !important; }
 }
-/* The note on a header sort (pages/rankings.py): hidden unless the table has a sorted column. */
-#lb-sorted-note { display: none; }
-body:has(#lb-table th.sorted) #lb-sorted-note { display: block; }
+/* Where the page script writes the table's header sort for the server (tables/header_sort.py). */
+#lb-sort-state { display: none !important; }
 /* Queue cells wrap at spaces; a word is cut only when it alone is wider than its column. */
 .lb-queue .cell-wrap span, .lb-queue th .cell-wrap { word-break: normal !important; overflow-wrap: break-word !important; }
 """
@@ -162,6 +163,7 @@ def launch(app: gr.Blocks, settings: AppSettings, **overrides: Any):
         "theme": THEME,
         "css": CSS,
         "footer_links": [],
+        "js": sort_watcher([SIGNIFICANT]),
         # No upload is ever larger than a completions file the policy form takes (Gradio answers 413).
         "max_file_size": settings.max_policy_file_bytes,
         **overrides,

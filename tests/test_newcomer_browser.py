@@ -181,15 +181,47 @@ def test_at_phone_width_score_labels_and_every_tab_are_in_reach(browser, served)
 # ---- point 4: a header sort ----------------------------------------------------------------------------
 
 
-def test_a_header_sort_says_the_csv_and_the_significance_mark_keep_the_ranking_order(page):
-    note = page.locator("#lb-sorted-note")
-    assert not note.is_visible()  # in ranking order there is nothing to say
-    page.locator("#lb-table th[title='Math']").click()
-    page.locator("#lb-table th[title='Math'] button.cell-menu-button").click()
-    page.get_by_role("menuitem", name="Sort ascending").click()
-    wait_until(lambda: note.is_visible() or None)
-    assert "Sig. vs above" in note.inner_text() and "ranking order" in note.inner_text()
-    page.locator("#lb-table th[title='Math']").click()
-    page.locator("#lb-table th[title='Math'] button.cell-menu-button").click()
-    page.get_by_role("menuitem", name="Clear sort").click()
-    wait_until(lambda: not note.is_visible() or None)
+def downloaded_models(page, saved: Path) -> tuple[list[str], list[dict]]:
+    with page.expect_download() as download:
+        page.locator("#lb-download").click()
+    download.value.save_as(saved)
+    with saved.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [r["Model"] for r in rows], rows
+
+
+def sort_by(page, header: str, item: str) -> None:
+    page.locator(f"#lb-table th[title='{header}']").click()
+    page.locator(f"#lb-table th[title='{header}'] button.cell-menu-button").click()
+    page.get_by_role("menuitem", name=item).click()
+
+
+def column_visibility(page, col: int) -> set[str]:
+    return set(page.evaluate(
+        "(col) => [...document.querySelectorAll(`#lb-table [role=gridcell][data-col=\"${col}\"] > *`)]"
+        ".map(e => getComputedStyle(e).visibility)", col))
+
+
+def test_a_header_sort_reorders_the_csv_and_the_caption_and_hides_the_significance_mark(page, tmp_path):
+    count = page.locator("#lb-count")
+    wait_until(lambda: "best score first" in count.inner_text() or None)
+    ranking = grid_column(page, "#lb-table", 0)
+    models, rows = downloaded_models(page, tmp_path / "ranking.csv")
+    assert models == ranking and "Sig. vs above" in rows[0]
+    sig = grid_headers(page, "#lb-table").index("Sig. vs above")
+
+    sort_by(page, "Math", "Sort ascending")
+    wait_until(lambda: "sorted by Math (ascending)" in count.inner_text() or None)
+    shown = grid_column(page, "#lb-table", 0)
+    assert shown != ranking  # the fixture's Math order differs from the ranking by score
+    models, rows = downloaded_models(page, tmp_path / "sorted.csv")
+    assert models == shown
+    assert "Sig. vs above" not in rows[0]  # it only means something in ranking order
+    math = [float(r["Math"]) for r in rows]
+    assert math == sorted(math)
+    assert column_visibility(page, sig) == {"hidden"}
+
+    sort_by(page, "Math", "Clear sort")
+    wait_until(lambda: "best score first" in count.inner_text() or None)
+    assert downloaded_models(page, tmp_path / "again.csv")[0] == ranking
+    assert column_visibility(page, sig) == {"visible"}

@@ -22,6 +22,8 @@ from ..tables.display import (
 )
 from ..examples.example_marks import ExampleMarks
 from ..tables.export import write_csv
+from ..tables.header_sort import STATE_ELEM_ID, HeaderSort
+from ..tables.mark_columns import SIGNIFICANT
 from ..app_settings import AppSettings
 from .following import FollowingCheckboxGroup, FollowingDropdown
 from .common import (
@@ -38,13 +40,6 @@ from .common import (
     results_grid,
     shown_types,
     type_labels,
-)
-
-
-SORTED_NOTE = (
-    "⚠ **Sorted by a column on this page.** *Sig. vs above* still compares each row with the row above "
-    "it in the ranking by score, and the CSV keeps that ranking order; *Clear sort* in the column's menu "
-    "brings the ranking back."
 )
 
 
@@ -113,16 +108,15 @@ def leaderboard_tab(
         )
     count = gr.Markdown(elem_classes="lb-note", elem_id="lb-count")
     grid = results_grid("lb-table")
-    # Gradio 6.31 sorts on the page and tells the server nothing (no event, the value unchanged), so
-    # the CSV and "Sig. vs above" stay in ranking order: this note says so, shown by the CSS in ui.py
-    # only while a header sort is on (the sorted header carries the class `sorted`).
-    gr.Markdown(SORTED_NOTE, elem_classes="lb-note", elem_id="lb-sorted-note")
+    # Gradio 6.31 sorts on the page and tells the server nothing: the page script (header_sort.py)
+    # writes the sorted headers here, hidden by ui.CSS, and the CSV and the caption follow them.
+    sort_state = gr.Textbox(show_label=False, container=False, elem_id=STATE_ELEM_ID)
     gr.Markdown(TABLE_HELP, elem_classes="lb-note", elem_id="lb-help")
     download = csv_button("Download this view (CSV)", "lb-download")
     marks = ExampleMarks(cache.examples)
 
     def render(
-        snap: Snapshot, search, selected, known, benchmark, show_incomplete, show_older, picked, source
+        snap: Snapshot, search, selected, known, benchmark, show_incomplete, show_older, picked, source, sort_text
     ) -> list:
         rows, source = snap.tables.rows, source or prov.BOTH
         every = filtered(rows, snap, search, selected, known, benchmark, True, True, provenance=None)
@@ -131,14 +125,21 @@ def leaderboard_tab(
         shown = t.apply_switches(every, bool(show_incomplete), bool(show_older))
         chosen = chosen_columns(picked, benchmark)
         rows = marks.for_view(shown.rows, [c.header for c in chosen])
-        csv = write_csv(leaderboard_export(rows, chosen), export_dir, f"{benchmark}-leaderboard")
+        table = leaderboard_view(rows, chosen, settings.model_link_base)
+        resorted = HeaderSort.parse(sort_text, table.headers)
+        export = leaderboard_export(rows, chosen)
+        if resorted:  # in the page's order, without the marks that only mean something in ranking order
+            export = export.iloc[resorted.order(table.styler.data)]
+            export = export[[c for c in export.columns if not c.startswith(SIGNIFICANT)]]
+        csv = write_csv(export, export_dir, f"{benchmark}-leaderboard")
         in_benchmark = t.filter_rows(
             snap.tables.rows, benchmark=benchmark, show_incomplete=True, show_older=True, provenance=None
         )
         note = count_note(
-            len(shown.rows), len(in_benchmark), shown.hidden_incomplete, shown.hidden_older, benchmark
+            len(shown.rows), len(in_benchmark), shown.hidden_incomplete, shown.hidden_older, benchmark,
+            resorted.describe(),
         ) + twins_note(twins)
-        return [dataframe_update(leaderboard_view(rows, chosen, settings.model_link_base)), str(csv), note]
+        return [dataframe_update(table), str(csv), note]
 
     def render_chooser(_snap: Snapshot, benchmark, picked) -> list:
         offered = optional_headers(benchmark)
@@ -157,7 +158,7 @@ def leaderboard_tab(
             ),
         ]
 
-    table_view = View([*filters.components, wanted, provenance], [grid, download, count], render)
+    table_view = View([*filters.components, wanted, provenance, sort_state], [grid, download, count], render)
     filter_view = View(
         [filters.types, filters.known_types, filters.benchmark],
         [filters.types, filters.known_types, filters.benchmark],
@@ -165,6 +166,14 @@ def leaderboard_tab(
     )
     chooser_view = View([filters.benchmark, wanted], [columns], render_chooser)
     rerender_on([*filters.events(), provenance.change], cache, table_view)
+    # A header sort changes the CSV and the caption only: a new grid value would undo the reader's sort.
+    sort_state.change(
+        lambda *values: [gr.skip(), *table_view.render(cache.snapshot, *values)[1:]],
+        table_view.inputs,
+        table_view.outputs,
+        show_progress="hidden",
+        trigger_mode="always_last",
+    )
     rerender_on([filters.switched], cache, chooser_view)
     # A tick changes the reader's choice for this benchmark only, then the table follows it.
     columns.input(

@@ -344,12 +344,24 @@ def _hidden(count: int, what: str, switch: str) -> str:
 
 
 def count_note(
-    shown: int, total: int, hidden_incomplete: int, hidden_older: int = 0, benchmark: Optional[str] = None
+    shown: int,
+    total: int,
+    hidden_incomplete: int,
+    hidden_older: int = 0,
+    benchmark: Optional[str] = None,
+    sorted_by: str = "",
 ) -> str:
-    """The line above the table: how many results the filters let through, and how many
-    incomplete and older ones the switches hide. A custom-data benchmark is named whole here (its
-    label names the data file, and the Benchmark choice is too narrow to show all of it)."""
+    """The line above the table: how many results the filters let through, in which order (best
+    score first, or the reader's header sort), and how many incomplete and older ones the switches
+    hide. A custom-data benchmark is named whole here (its label names the data file, and the
+    Benchmark choice is too narrow to show all of it)."""
     note = f"Showing {shown} of {total} results, best score first."
+    if sorted_by:
+        note = (
+            f"Showing {shown} of {total} results, sorted by {escape_markdown(sorted_by)} (the CSV follows this "
+            f"order; *{SIGNIFICANT}* is hidden: it compares each result with the one above it in the ranking "
+            "by score, which *Clear sort* in the column's menu brings back)."
+        )
     if benchmark and t.CUSTOM_DATA_MARK in benchmark:
         name, data = benchmark.split(t.CUSTOM_DATA_MARK, 1)
         note = (
