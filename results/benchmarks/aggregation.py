@@ -70,6 +70,18 @@ class Metrics(ABC):
     def describe(self, optional_columns: frozenset[str] = frozenset()) -> list[str]:
         """Markdown lines for About: one per column, then the headline, then completeness."""
 
+    def knows(self, subset: str) -> bool:
+        """Whether examples of `subset` count in this benchmark (a data-driven shape takes subsets
+        it has no fixed list of: RMB's scenarios are named by the files they come from)."""
+        return subset in self.subsets
+
+    def order(self, present: Iterable[str]) -> list[str]:
+        """The subsets of `present` this shape counts, in table order: the known ones first, then any
+        others it takes, alphabetically."""
+        have = set(present)
+        known = [s for s in self.subsets if s in have]
+        return known + sorted(s for s in have - set(known) if self.knows(s))
+
     def matrix(self, parts: Parts) -> Optional[Matrix]:
         """The result's matrix from its subsets' parts, for shapes that have one (none by default)."""
         return None
