@@ -220,7 +220,7 @@ def _origin_of_file(file: Path, benchmark: Benchmark) -> Optional[str]:
     """What a file's name tells the row mapping: its stem, or its whole path without the suffix
     (RMB's part, goal and scenario are folders above the file)."""
     if benchmark.rows.paths_from_files:
-        return file.resolve().with_suffix("").as_posix()
+        return file.absolute().with_suffix("").as_posix()  # not resolved: a Hub snapshot links to blobs
     return file.stem if benchmark.rows.names_from_files else None
 
 
