@@ -322,3 +322,60 @@ def test_every_turn_goes_through_the_model_s_chat_template_before_the_answer(tin
     at = [text.index(content) for _, content in multi.prompt] + [text.index(multi.chosen[0])]
     assert at == sorted(at), "every turn, in order, and the answer after the last one"
     assert text.startswith(rendering.prompt_text(multi.prompt))
+
+
+# ---- the leaderboard -----------------------------------------------------------------------------------
+
+
+def _rmb_result(model: str, by_subset, custom: bool, **benchmark):
+    from fakes.eval_results import make_result
+
+    scores = score(by_subset, RMB, bootstrap_samples=50, seed=0, partial=custom)
+    made = make_result(model, {}, benchmark="rmb", ci_halfwidth=None, custom_data=custom,
+                       data_source="org/rmb-mirror", missing_subsets=list(RMB.missing(by_subset, partial=custom)))
+    return made.model_copy(update={"subsets": scores.subsets, "sections": scores.sections, "score": scores.overall,
+                                   "score_ci95": scores.overall_ci95}), scores
+
+
+def test_the_leaderboard_shows_the_four_parts_and_the_subsets_tab_every_scenario():
+    from leaderboard.pages.subsets import section_subsets
+    from leaderboard.tables import display as d
+    from leaderboard.tables import table as t
+    from tests.leaderboard_fixtures import result_bytes
+
+    by_subset, _ = synthetic_lines()
+    complete = {**by_subset, **{s: by_subset["BoN/Harmlessness/S2"] for s in RMB.subsets if s not in by_subset}}
+    full, full_scores = _rmb_result("acme/rm-full", complete, custom=False)
+    part, _ = _rmb_result("acme/rm-part", by_subset, custom=False)
+    tables = t.build_tables([(f"rmb/{r.model.name}.json", result_bytes(r)) for r in (full, part)])
+
+    rows = t.filter_rows(tables.rows, benchmark="rmb", show_incomplete=True)
+    assert list(rows[t.MODEL]) == ["acme/rm-full", "acme/rm-part"] and list(rows[t.COMPLETE]) == [True, False]
+    top = rows.iloc[0]
+    assert top[t.SCORE] == pytest.approx(full_scores.overall)
+    for column in PART_COLUMNS:
+        assert top[column] == pytest.approx(full_scores.sections[column].score)
+    shown = d.leaderboard_view(rows, d.chosen_columns(None, "rmb"))
+    assert [h for h in shown.headers if h in PART_COLUMNS] == list(PART_COLUMNS)
+
+    subsets = t.filter_rows(tables.subsets, benchmark="rmb", show_incomplete=True)
+    headers = d.subset_headers(subsets)
+    assert headers[: len(RMB.subsets)] == list(RMB.subsets), "the authors' scenarios in their order"
+    assert headers[len(RMB.subsets) :] == ["BoN/Helpfulness/Brand New/Scenario"], "then the data's own"
+    harmless = d.subset_headers(subsets, section_subsets("rmb", "Pairwise Harmlessness"))
+    assert harmless == [s for s in RMB.subsets if s.startswith("Pairwise/Harmlessness/")]
+    top_subsets = subsets[subsets[t.MODEL] == "acme/rm-full"].iloc[0]
+    assert top_subsets["Pairwise/Harmlessness/multi"] == pytest.approx(full_scores.subsets["Pairwise/Harmlessness/multi"].accuracy)
+
+
+def test_the_sample_generator_checks_the_whole_folder(tmp_path):
+    from demo.sample_data_rmb_scenarios import main
+
+    folder = tmp_path / "sample"
+    assert main(["--out", str(folder)]) == 0 and main(["--check", "--out", str(folder)]) == 0
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.json")) == sorted(sample_files())
+    (folder / "RMB_dataset" / "BoN_set" / "Harmlessness" / "S5.json").write_text("[]\n")
+    assert main(["--check", "--out", str(folder)]) == 1, "a stray file"
+    (folder / "RMB_dataset" / "BoN_set" / "Harmlessness" / "S5.json").unlink()
+    (folder / "RMB_dataset" / "Pairwise_set" / "Harmlessness" / "S1.json").write_text("[]\n")
+    assert main(["--check", "--out", str(folder)]) == 1, "a changed file"
