@@ -7,8 +7,9 @@ estimate and every replicate go through the very same arithmetic.
 Two shapes exist today: `SectionMetrics` (sections.py: a column is a weighted mean of subsets, the
 headline a weighted mean of columns: RewardBench, RewardBench 2) and `LanguageMetrics`
 (languages.py: a RewardBench score per language, the headline a mean over languages:
-M-RewardBench). A new shape is a new subclass; the leaderboard and the evaluator only call the
-methods below.
+M-RewardBench), and more beside them (styles.py, categories.py, scenarios.py: RMB's scenarios,
+pooled by part, whose list is the data's). A new shape is a new subclass; the leaderboard and the
+evaluator only call the methods below.
 """
 
 from __future__ import annotations
