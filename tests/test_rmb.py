@@ -379,3 +379,27 @@ def test_the_sample_generator_checks_the_whole_folder(tmp_path):
     (folder / "RMB_dataset" / "BoN_set" / "Harmlessness" / "S5.json").unlink()
     (folder / "RMB_dataset" / "Pairwise_set" / "Harmlessness" / "S1.json").write_text("[]\n")
     assert main(["--check", "--out", str(folder)]) == 1, "a changed file"
+
+
+def test_a_local_judge_that_always_answers_a_splits_pairs_loses_lists_by_pairs_and_ranks_by_slot(tmp_path):
+    """The tiny local judge that always answers "[[A]]" (tests/judge_fixtures.py): a pair split between its
+    two orders is a coin toss (0.5); a list judged pair by pair loses every pair (each split) and so the
+    list; a ranked list is right exactly when its seeded order put the best answer in slot A."""
+    from tests.judge_fixtures import build_constant_judge
+
+    judge = build_constant_judge(tmp_path / "judges" / "judge-org" / "always-a", "[[A]]")
+    result, lines = _run(tmp_path / "out", "--model", str(judge), "--model-type", "generative", "--judge-max-new-tokens", "3")
+
+    for line in lines:
+        shown = [j["shown"] for j in line["judgements"]]
+        answers = 1 + len(line["scores_rejected"])
+        assert all(j["verdict"] == "A" for j in line["judgements"])
+        if answers == 2:
+            assert shown == [["chosen 0", "rejected 0"], ["rejected 0", "chosen 0"]] and line["correct"] == 0.5
+        elif answers == 4:
+            assert len(shown) == 1 and line["correct"] == (1.0 if shown[0][0] == "chosen 0" else 0.0)
+        else:
+            assert len(shown) == 2 * (answers - 1) and line["correct"] == 0.0
+    parts, overall = _expected_from_credits(lines)
+    assert result["score"] == pytest.approx(overall, abs=1e-12)
+    assert parts["Pairwise Helpfulness"] == parts["Pairwise Harmlessness"] == 0.5
