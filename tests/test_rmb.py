@@ -362,8 +362,10 @@ def test_the_leaderboard_shows_the_four_parts_and_the_subsets_tab_every_scenario
     headers = d.subset_headers(subsets)
     assert headers[: len(RMB.subsets)] == list(RMB.subsets), "the authors' scenarios in their order"
     assert headers[len(RMB.subsets) :] == ["BoN/Helpfulness/Brand New/Scenario"], "then the data's own"
-    harmless = d.subset_headers(subsets, section_subsets("rmb", "Pairwise Harmlessness"))
+    harmless = d.subset_headers(subsets, section_subsets("rmb", "Pairwise Harmlessness", headers))
     assert harmless == [s for s in RMB.subsets if s.startswith("Pairwise/Harmlessness/")]
+    helpful = d.subset_headers(subsets, section_subsets("rmb", "BoN Helpfulness", headers))
+    assert helpful == [*(s for s in RMB.subsets if s.startswith("BoN/Helpfulness/")), "BoN/Helpfulness/Brand New/Scenario"]
     top_subsets = subsets[subsets[t.MODEL] == "acme/rm-full"].iloc[0]
     assert top_subsets["Pairwise/Harmlessness/multi"] == pytest.approx(full_scores.subsets["Pairwise/Harmlessness/multi"].accuracy)
 

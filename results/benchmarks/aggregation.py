@@ -71,6 +71,10 @@ class Metrics(ABC):
     def describe(self, optional_columns: frozenset[str] = frozenset()) -> list[str]:
         """Markdown lines for About: one per column, then the headline, then completeness."""
 
+    def in_column(self, column: str, subset: str) -> bool:
+        """Whether `subset` counts in `column` (a data-driven shape's subsets need not be listed)."""
+        return subset in self.column_subsets(column)
+
     def knows(self, subset: str) -> bool:
         """Whether examples of `subset` count in this benchmark (a data-driven shape takes subsets
         it has no fixed list of: RMB's scenarios are named by the files they come from)."""

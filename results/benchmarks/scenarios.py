@@ -55,6 +55,9 @@ class ScenarioMetrics(Metrics):
     def column_subsets(self, column: str) -> tuple[str, ...]:
         return next((p.subsets for p in self.parts if p.column == column), ())
 
+    def in_column(self, column: str, subset: str) -> bool:
+        return any(p.column == column and p.holds(subset) for p in self.parts)
+
     def aggregate(self, values: Mapping[str, Value], parts: Optional[Parts] = None, counts: Optional[Counts] = None):
         """Each part's accuracy over all its examples; none without example counts (a file of
         accuracies alone cannot pool scenarios of different sizes)."""
