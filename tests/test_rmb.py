@@ -405,3 +405,20 @@ def test_a_local_judge_that_always_answers_a_splits_pairs_loses_lists_by_pairs_a
     parts, overall = _expected_from_credits(lines)
     assert result["score"] == pytest.approx(overall, abs=1e-12)
     assert parts["Pairwise Helpfulness"] == parts["Pairwise Harmlessness"] == 0.5
+
+
+def test_about_states_every_rule():
+    from leaderboard.about import about_markdown
+
+    text = about_markdown("rmb")
+    for rule in (
+        "whole conversation goes through the model's chat template",
+        "right only when its best answer scores strictly above every loser",
+        "strictly higher than the rejected one (a tie is wrong)",
+        "every (best, loser) pair in both orders",
+        "The accuracy over every example of its 37 scenarios together",
+        "**Score** is the plain mean of the 4 parts",
+        "the example, within its scenario",
+    ):
+        assert rule in text, rule
+    assert all(f"**{column}**" in text for column in PART_COLUMNS)
