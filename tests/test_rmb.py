@@ -422,3 +422,20 @@ def test_about_states_every_rule():
     ):
         assert rule in text, rule
     assert all(f"**{column}**" in text for column in PART_COLUMNS)
+
+
+def test_the_cli_refuses_a_bad_row_with_its_file_id_and_reason_and_scores_nothing(tiny_classifier, tmp_path, capsys):
+    from evaluator.cli import main
+
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE_RMB_SCENARIOS_PATH, folder)
+    file = folder / "RMB_dataset" / "Pairwise_set" / "Harmlessness" / "multi.json"
+    rows = json.loads(file.read_text())
+    rows[0]["conversation_input"][2]["role"] = "narrator"
+    file.write_text(json.dumps(rows))
+    code = main(["run", "--model", str(tiny_classifier), "--benchmark", "rmb", "--data", str(folder),
+                 "--no-progress", "--output", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "multi.json, row 1 of 1 (id 'demo-pair-6')" in err and "turn 3 of 'conversation_input' has role 'narrator'" in err
+    assert not any((tmp_path / "out").rglob("*.json"))
