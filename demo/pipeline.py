@@ -168,7 +168,7 @@ def _latest(results) -> Optional[EvalResult]:
 
 def check_data(data: Mapping[str, Path]) -> None:
     for benchmark, path in data.items():
-        if not Path(path).is_file():
+        if not Path(path).exists():  # a file, or a folder (RMB's sample)
             command = GENERATORS.get(benchmark, "demo.sample_data")
             raise DemoError(f"{benchmark} data {path} not found: run `python -m {command}` to write it")
 

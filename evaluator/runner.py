@@ -83,6 +83,7 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
         margin_subsets=_margin_subsets(benchmark, data),
         verdict_rule=benchmark.verdict_rule,
         judge_every_pair=benchmark.judge_every_pair,
+        judge_lists_by_pairs=benchmark.judge_lists_by_pairs,
     )
     adapter = adapter_cls.load(options)
     t_model = time.perf_counter()

@@ -75,10 +75,10 @@ def test_an_unknown_benchmark_is_a_clear_error_on_both_sides():
     from evaluator.benchmarks import get_benchmark
     from evaluator.errors import ConfigError
 
-    with pytest.raises(UnknownBenchmark, match="unknown benchmark 'rmb': the known ones are rewardbench-2, rewardbench"):
-        get_spec("rmb")
-    with pytest.raises(ConfigError, match="unknown benchmark 'rmb'.*or give a dataset path or Hub id"):
-        get_benchmark("rmb")
+    with pytest.raises(UnknownBenchmark, match="unknown benchmark 'no-such-bench': the known ones are rewardbench-2, rewardbench"):
+        get_spec("no-such-bench")
+    with pytest.raises(ConfigError, match="unknown benchmark 'no-such-bench'.*or give a dataset path or Hub id"):
+        get_benchmark("no-such-bench")
 
 
 def test_a_host_cannot_offer_a_benchmark_no_spec_describes(monkeypatch):
@@ -86,5 +86,5 @@ def test_a_host_cannot_offer_a_benchmark_no_spec_describes(monkeypatch):
 
     from leaderboard.app_settings import AppSettings
 
-    with pytest.raises(ValidationError, match="unknown benchmark\\(s\\) rmb: the known ones are"):
-        AppSettings(benchmarks="rewardbench,rmb")
+    with pytest.raises(ValidationError, match="unknown benchmark\\(s\\) no-such-bench: the known ones are"):
+        AppSettings(benchmarks="rewardbench,no-such-bench")

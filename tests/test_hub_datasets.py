@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Optional
+from urllib.parse import unquote
 
 from demo.sample_data_rb2 import SAMPLE_RB2_PATH
 from evaluator.benchmarks import M_REWARDBENCH, REWARDBENCH, REWARDBENCH_2
@@ -236,3 +237,34 @@ def test_rm_bench_reads_split_train_from_the_hub_each_row_in_its_domain(hub, tmp
     assert [e["chosen"] for e in loaded["examples"]] == [r["chosen"] for r in rows]  # three styles, in order
     assert [e["rejected"] for e in loaded["examples"]] == [r["rejected"] for r in rows]
     assert loaded["revisions"] == [sha]
+
+
+def test_rmb_is_read_from_a_hub_dataset_in_the_authors_layout_file_by_file(hub, tmp_path):
+    """A Hub dataset holding RMB_dataset/ as the authors lay it out: the loader downloads its files at
+    the resolved commit and reads the scenario of each from its path, as from a local folder."""
+    from demo.sample_data_rmb_scenarios import SAMPLE_RMB_SCENARIOS_PATH
+    from evaluator.benchmarks.loading import load_benchmark_data
+    from results.benchmarks import DataSource
+    from results.benchmarks.rmb import RMB
+
+    repo = "org/rmb-mirror"
+    hub.create_repo(repo, "dataset")
+    files = {p.relative_to(SAMPLE_RMB_SCENARIOS_PATH).as_posix(): p.read_bytes()
+             for p in sorted(SAMPLE_RMB_SCENARIOS_PATH.rglob("*.json"))}
+    # A row whose path is its only record of its scenario: the path must reach the row mapping.
+    moved = json.loads(files["RMB_dataset/BoN_set/Harmlessness/S2.json"])
+    for row in moved:
+        del row["category_path"]
+    files["RMB_dataset/BoN_set/Harmlessness/S9.json"] = json.dumps(moved).encode()
+    sha = hub.commit(repo, {**files, "README.md": b"# a mirror\n"}, "dataset")
+
+    loaded = load_in_fresh_process(hub, tmp_path, "rmb", {"location": repo})
+
+    local = load_benchmark_data(RMB, DataSource(str(SAMPLE_RMB_SCENARIOS_PATH)))
+    expected = [e.canonical() for e in local.examples]
+    expected += [{**e, "subset": "BoN/Harmlessness/S9"} for e in expected if e["subset"] == "BoN/Harmlessness/S2"]
+    key = lambda e: (e["subset"], str(e["id"]))  # noqa: E731
+    assert sorted(loaded["examples"], key=key) == sorted(expected, key=key)
+    assert loaded["revisions"] == [sha]
+    assert {revision for revision, _ in downloads(hub, repo)} == {sha}
+    assert {unquote(path) for _, path in downloads(hub, repo)} == set(files), "the data files only"

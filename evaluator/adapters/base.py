@@ -66,6 +66,8 @@ class LoadOptions:
     verdict_rule: Optional["VerdictRule"] = None
     # Whether a judge compares every (chosen, rejected) pair of a row (the spec's `judge_every_pair`).
     judge_every_pair: bool = False
+    # Whether a judge compares a list's answers pair by pair, all to be won (the spec's `judge_lists_by_pairs`).
+    judge_lists_by_pairs: bool = False
 
     @classmethod
     def from_config(

@@ -161,7 +161,7 @@ def _load_source(source: DataSource, benchmark: Benchmark) -> list[Example]:
             f"with columns {', '.join(required)}"
         )
     rows = [(_normalised(benchmark, p), p.place) for p in placed]
-    unknown = sorted({str(row["subset"]) for row, _ in rows} - set(benchmark.subsets))
+    unknown = sorted({str(row["subset"]) for row, _ in rows if not benchmark.metrics.knows(str(row["subset"]))})
     if unknown:
         raise DataError(
             f"{where} has subset(s) unknown to {benchmark.name}: {', '.join(unknown)}; "
@@ -185,11 +185,13 @@ def _normalised(benchmark: Benchmark, placed: PlacedRow) -> dict[str, Any]:
         reason = f"no {exc.args[0]!s} given"
     except ValueError as exc:
         reason = str(exc)
-    raise DataError(f"{placed.place} (id {placed.row.get('id', placed.row.get('pair_id'))!r}): {reason}")
+    raise DataError(f"{placed.place} (id {benchmark.rows.row_id(placed.row)!r}): {reason}")
 
 
 def _read_rows(source: DataSource, benchmark: Benchmark) -> list[PlacedRow]:
     path = Path(source.location)
+    if not path.exists() and benchmark.rows.paths_from_files:
+        path = _hub_files(source)
     local = _local_files(path) if path.exists() else None
     if local is not None:
         return [placed for file in local[1] for placed in _read_local_file(file, local[0], source, benchmark)]
@@ -203,15 +205,44 @@ def _read_rows(source: DataSource, benchmark: Benchmark) -> list[PlacedRow]:
 
 
 def _read_local_file(file: str, kind: str, source: DataSource, benchmark: Benchmark) -> list[PlacedRow]:
-    """One local file's rows, its stem handed to the row mapping: JSON Lines and JSON arrays with the
-    json module, the rest (Parquet, JSON `datasets` reads otherwise) through `datasets`."""
-    stem = Path(file).stem if benchmark.rows.names_from_files else None
+    """One local file's rows, its stem (or its path) handed to the row mapping: JSON Lines and JSON
+    arrays with the json module, the rest (Parquet, JSON `datasets` reads otherwise) through `datasets`."""
+    stem = _origin_of_file(Path(file), benchmark)
     if kind == JSONL:
         return [PlacedRow(row, place, stem) for row, place in read_jsonl_rows_with_places([file])]
     rows = _json_array_rows(file) if kind == "json" else None
     if rows is None:
         rows = _read_through_datasets(source, benchmark, (kind, [file]))
     return _numbered(rows, file, stem)
+
+
+def _origin_of_file(file: Path, benchmark: Benchmark) -> Optional[str]:
+    """What a file's name tells the row mapping: its stem, or its whole path without the suffix
+    (RMB's part, goal and scenario are folders above the file)."""
+    if benchmark.rows.paths_from_files:
+        return file.absolute().with_suffix("").as_posix()  # not resolved: a Hub snapshot links to blobs
+    return file.stem if benchmark.rows.names_from_files else None
+
+
+def _hub_files(source: DataSource) -> Path:
+    """A Hub dataset whose files' paths say what their rows are, downloaded as those files (at the
+    commit resolved before, so the rows read are the commit recorded); read then as a local folder."""
+    from huggingface_hub import snapshot_download
+
+    try:
+        with _library_errors_unlogged():
+            folder = snapshot_download(
+                source.location,
+                repo_type="dataset",
+                revision=source.revision,
+                allow_patterns=[f"*{suffix}" for suffix in _DATA_SUFFIXES],
+            )
+    except Exception as exc:  # unknown repo, bad revision, unreachable Hub: one message for the user
+        raise DataError(
+            f"could not download benchmark data {source.describe()} from the Hub: {first_line(exc)}. "
+            f"{_EXPECTED}, or a reachable Hub dataset id"
+        ) from exc
+    return Path(folder)
 
 
 def _numbered(rows: list[dict[str, Any]], where: str, origin: Optional[str] = None) -> list[PlacedRow]:
@@ -390,7 +421,7 @@ def _select_subsets(
 ) -> list[Example]:
     if wanted is None:
         return examples
-    unknown = [s for s in wanted if s not in benchmark.subsets]
+    unknown = [s for s in wanted if not benchmark.metrics.knows(s)]
     if unknown:
         raise DataError(
             f"unknown subset(s) {', '.join(unknown)} for {benchmark.name}; "

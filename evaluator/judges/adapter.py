@@ -142,7 +142,8 @@ class GenerativeAdapter(RewardAdapter):
     def _plan(self, row: int, example: Example) -> list[JudgeTask]:
         by_margin = example.subset in self.options.margin_subsets
         return plan_row(
-            row, example, self.formats, self.settings.orders, self.options.seed, by_margin, self.options.judge_every_pair
+            row, example, self.formats, self.settings.orders, self.options.seed, by_margin,
+            self.options.judge_every_pair, self.options.judge_lists_by_pairs,
         )
 
     def _judgement(self, task: JudgeTask, answer: Generation) -> Judgement:

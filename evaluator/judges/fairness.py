@@ -8,6 +8,8 @@ the same order in every run, whatever else is in the run.
 
 Rows with four completions (RewardBench 2's best-of-4) get one ranking prompt, the completions in
 a seeded permutation: picking the chosen one = 1, a rejected one = 0, unparsable = 1/4 (chance).
+Rows of another size, where the benchmark judges lists by pairs (RMB's best-of-N lists), get every
+(chosen, rejected) pair in both orders, the row right only when the chosen answer wins every pair.
 Rows the benchmark scores by scalar margins (RewardBench 2's Ties) and rows of any other size get
 one rating prompt per completion; their scores are the ratings (unparsable: 0, below every valid
 rating), and the benchmark's own scorer gives the credit.
@@ -82,12 +84,24 @@ def row_rng(seed: int, example: Example) -> random.Random:
     return random.Random(f"{seed}:{example.subset}:{example.id}")
 
 
+def list_between(formats: FormatSet, completions: int) -> bool:
+    """Whether a row holds more answers than a pairwise prompt shows and is not a ranking prompt's size."""
+    return completions > formats.pairwise.slots and completions != formats.ranking.slots
+
+
 def plan_row(
-    row: int, example: Example, formats: FormatSet, orders: int, seed: int, by_margin: bool, every_pair: bool = False
+    row: int,
+    example: Example,
+    formats: FormatSet,
+    orders: int,
+    seed: int,
+    by_margin: bool,
+    every_pair: bool = False,
+    lists_by_pairs: bool = False,
 ) -> list[JudgeTask]:
-    if every_pair:
-        return plan_pairs(row, example, formats.pairwise, orders, seed)
     completions = labelled_completions(example)
+    if every_pair or (lists_by_pairs and not by_margin and list_between(formats, len(completions))):
+        return plan_pairs(row, example, formats.pairwise, orders, seed)
     fmt = formats.for_row(len(completions), by_margin)
     question = question_text(example.prompt)
     if fmt.slots == 1:
@@ -137,6 +151,8 @@ def scored_row(
     """A row's scores (and credit by the benchmark's `rule`, for pairwise and ranking rows) from its judgements."""
     if every_pair:
         return scored_pairs(example, tasks, judgements)
+    if tasks[0].format.slots == 2 and len(labelled_completions(example)) > 2:  # a list planned pair by pair
+        return scored_pairs(example, tasks, judgements, every_pair_won=True)
     if tasks[0].format.slots == 1:
         ratings = {task.shown[0]: _rating(j.verdict) for task, j in zip(tasks, judgements)}
         return _scores(example, ratings, correct=None)
@@ -153,11 +169,14 @@ def scored_row(
     return _scores(example, shares, correct=rule.credit(picks, slots))
 
 
-def scored_pairs(example: Example, tasks: Sequence[JudgeTask], judgements: Sequence[Judgement]) -> ScoredExample:
+def scored_pairs(
+    example: Example, tasks: Sequence[JudgeTask], judgements: Sequence[Judgement], every_pair_won: bool = False
+) -> ScoredExample:
     """Rows judged pair by pair: chosen i beats rejected j when more of that pair's verdicts pick it
     than pick rejected j (the scalar rule on vote counts: a split or a tie is a loss, as a tie of
-    rewards is); the credit is the share of pairs won. A completion's score is the share of its
-    judgements that picked it."""
+    rewards is); the credit is the share of pairs won, or (`every_pair_won`: a best-of-N list) 1 when
+    every pair is won and 0 otherwise. A completion's score is the share of its judgements that
+    picked it."""
     votes: dict[tuple[str, str], dict[str, int]] = {}
     picked = {label: 0 for label in labelled_completions(example)}
     seen = {label: 0 for label in picked}
@@ -176,7 +195,8 @@ def scored_pairs(example: Example, tasks: Sequence[JudgeTask], judgements: Seque
         for i in range(len(example.chosen))
     ]
     shares = {label: picked[label] / seen[label] if seen[label] else 0.0 for label in picked}
-    scored = _scores(example, shares, correct=sum(map(sum, wins)) / (len(example.chosen) * len(example.rejected)))
+    won = sum(map(sum, wins)) / (len(example.chosen) * len(example.rejected))
+    scored = _scores(example, shares, correct=float(won == 1.0) if every_pair_won else won)
     return ScoredExample(scored.scores_chosen, scored.scores_rejected, scored.correct, pair_wins=wins)
 
 

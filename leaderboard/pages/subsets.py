@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 import gradio as gr
 
@@ -27,11 +27,13 @@ def section_choices(benchmark: Optional[str]) -> list[str]:
     return [ALL_SECTIONS, *t.section_names(benchmark)]
 
 
-def section_subsets(benchmark: Optional[str], section: str) -> Optional[list[str]]:
-    """The subsets of one column of `benchmark`; None (every subset) for all sections."""
+def section_subsets(benchmark: Optional[str], section: str, present: Sequence[str]) -> Optional[list[str]]:
+    """The subsets of `present` that count in one column of `benchmark` (its shape says, so subsets
+    named by the data count too: RMB's scenarios); None (every subset) for all sections."""
     if not benchmark or section not in t.section_names(benchmark):
         return None
-    return list(t.spec_of_label(benchmark).column_subsets(section))
+    metrics = t.spec_of_label(benchmark).metrics
+    return [s for s in present if metrics.in_column(section, s)]
 
 
 def benchmark_heading(benchmark: Optional[str]) -> str:
@@ -65,7 +67,7 @@ def subsets_tab(
         # The benchmark's subsets are those its results have, whatever the search leaves.
         of_benchmark = t.filter_rows(snap.tables.subsets, benchmark=benchmark, show_incomplete=True, show_older=True)
         every = subset_headers(of_benchmark)
-        headers = subset_headers(of_benchmark, section_subsets(benchmark, chosen_section))
+        headers = subset_headers(of_benchmark, section_subsets(benchmark, chosen_section, every))
         csv = write_csv(subsets_export(frame, every), export_dir, f"{benchmark}-subsets")
         return [
             benchmark_heading(benchmark),

@@ -11,6 +11,7 @@ from .m_rewardbench import M_REWARDBENCH
 from .rewardbench import REWARDBENCH
 from .rewardbench2 import REWARDBENCH_2
 from .rm_bench import RM_BENCH
+from .rmb import RMB
 from .spec import BenchmarkSpec, DataSource
 
 # In the order pages list them.
@@ -22,6 +23,7 @@ SPECS: dict[str, BenchmarkSpec] = {
         RM_BENCH,
         JUDGEBENCH,
         M_REWARDBENCH,
+        RMB,
     )
 }
 DEFAULT_OFFERED: tuple[str, ...] = tuple(name for name, spec in SPECS.items() if spec.offered_by_default)

@@ -7,8 +7,9 @@ estimate and every replicate go through the very same arithmetic.
 Two shapes exist today: `SectionMetrics` (sections.py: a column is a weighted mean of subsets, the
 headline a weighted mean of columns: RewardBench, RewardBench 2) and `LanguageMetrics`
 (languages.py: a RewardBench score per language, the headline a mean over languages:
-M-RewardBench). A new shape is a new subclass; the leaderboard and the evaluator only call the
-methods below.
+M-RewardBench), and more beside them (styles.py, categories.py, scenarios.py: RMB's scenarios,
+pooled by part, whose list is the data's). A new shape is a new subclass; the leaderboard and the
+evaluator only call the methods below.
 """
 
 from __future__ import annotations
@@ -69,6 +70,22 @@ class Metrics(ABC):
     @abstractmethod
     def describe(self, optional_columns: frozenset[str] = frozenset()) -> list[str]:
         """Markdown lines for About: one per column, then the headline, then completeness."""
+
+    def in_column(self, column: str, subset: str) -> bool:
+        """Whether `subset` counts in `column` (a data-driven shape's subsets need not be listed)."""
+        return subset in self.column_subsets(column)
+
+    def knows(self, subset: str) -> bool:
+        """Whether examples of `subset` count in this benchmark (a data-driven shape takes subsets
+        it has no fixed list of: RMB's scenarios are named by the files they come from)."""
+        return subset in self.subsets
+
+    def order(self, present: Iterable[str]) -> list[str]:
+        """The subsets of `present` this shape counts, in table order: the known ones first, then any
+        others it takes, alphabetically."""
+        have = set(present)
+        known = [s for s in self.subsets if s in have]
+        return known + sorted(s for s in have - set(known) if self.knows(s))
 
     def matrix(self, parts: Parts) -> Optional[Matrix]:
         """The result's matrix from its subsets' parts, for shapes that have one (none by default)."""

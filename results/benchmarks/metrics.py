@@ -45,7 +45,7 @@ def score(
     partial: bool = False,
 ) -> Scores:
     """`partial`: custom data, the headline computed over what the data has (see `Metrics.headline`)."""
-    ordered = [s for s in spec.subsets if s in examples_by_subset]
+    ordered = spec.metrics.order(examples_by_subset)
     counts = {s: len(examples_by_subset[s]) for s in ordered}
     values = {s: spec.scorer_for(s).value(examples_by_subset[s]) for s in ordered}
     columns = spec.columns_of({s: values[s].score for s in ordered}, {s: values[s].parts or {} for s in ordered}, counts)

@@ -49,6 +49,14 @@ class RowMapping:
     # Whether a local file's name says something about its rows (RM-Bench's chat_filtered.json): then
     # the loader hands the file's stem to `normalise` as its `config`, as it hands a Hub config's name.
     names_from_files: bool = False
+    # Whether a file's place in its folder says what its rows are (RMB's `BoN_set/Harmlessness/S3.json`):
+    # then the loader hands the file's path, without its suffix, to `normalise` as its `config`, and
+    # reads a Hub dataset as the files it holds, each with its path in the repository.
+    paths_from_files: bool = False
+
+    def row_id(self, row: dict[str, Any]) -> Any:
+        """The row's id as its data names it, for messages about a row the mapping refuses."""
+        return row.get("id", row.get("pair_id"))
 
     def normalise(self, row: dict[str, Any], config: Optional[str] = None) -> dict[str, Any]:
         """The row in RewardBench's schema (a copy when anything changes); raises KeyError naming
@@ -84,6 +92,10 @@ class BenchmarkSpec:
     # Whether a judge compares every (chosen i, rejected j) pair of a row, each in both orders, instead
     # of one prompt per row (RM-Bench: 9 pairs, 18 calls an example).
     judge_every_pair: bool = False
+    # Whether a judge compares a row of more answers than a pairwise prompt shows, and not as many as a
+    # ranking prompt shows, pair by pair (every chosen against every rejected, in both orders), the row
+    # right only when every pair is won (RMB's best-of-N lists), instead of rating each answer alone.
+    judge_lists_by_pairs: bool = False
     bootstrap_unit: str = "example, within its subset"
     default_columns: Optional[tuple[str, ...]] = None  # None: every column
     published_results: tuple[str, ...] = ()  # Hub dataset repos of the authors' published results
