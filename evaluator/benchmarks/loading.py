@@ -44,6 +44,9 @@ class Example:
     prompt: tuple[Message, ...]
     chosen: tuple[str, ...]
     rejected: tuple[str, ...]
+    # The row's own grouping keys (`RowMapping.row_groups`: PPE's battling models and human verdict),
+    # carried to its per-example line; not part of the texts, so not of the fingerprint.
+    groups: tuple[tuple[str, str], ...] = ()
 
     def canonical(self) -> dict[str, Any]:
         return {
@@ -167,7 +170,7 @@ def _load_source(source: DataSource, benchmark: Benchmark) -> list[Example]:
             f"{where} has subset(s) unknown to {benchmark.name}: {', '.join(unknown)}; "
             f"known subsets are {_some(benchmark.subsets)}"
         )
-    return [_to_example(row, place) for row, place in rows]
+    return [_to_example(row, place, benchmark.rows.row_groups(row)) for row, place in rows]
 
 
 def _some(names: tuple[str, ...], most: int = 30) -> str:
@@ -185,7 +188,7 @@ def _normalised(benchmark: Benchmark, placed: PlacedRow) -> dict[str, Any]:
         reason = f"no {exc.args[0]!s} given"
     except ValueError as exc:
         reason = str(exc)
-    raise DataError(f"{placed.place} (id {placed.row.get('id', placed.row.get('pair_id'))!r}): {reason}")
+    raise DataError(f"{placed.place} (id {placed.row.get(benchmark.rows.id_column)!r}): {reason}")
 
 
 def _read_rows(source: DataSource, benchmark: Benchmark) -> list[PlacedRow]:
@@ -331,7 +334,7 @@ def _rows_from_splits(dataset_dict, benchmark: Benchmark) -> list[dict[str, Any]
     return rows
 
 
-def _to_example(row: dict[str, Any], place: str) -> Example:
+def _to_example(row: dict[str, Any], place: str, groups: Mapping[str, str]) -> Example:
     row_id = row["id"]
     label = f"{place} (id {row_id!r})"
     if not isinstance(row_id, (int, str)) or isinstance(row_id, bool):
@@ -342,6 +345,7 @@ def _to_example(row: dict[str, Any], place: str) -> Example:
         prompt=_prompt_messages(row["prompt"], label),
         chosen=_responses(row["chosen"], "chosen", label),
         rejected=_responses(row["rejected"], "rejected", label),
+        groups=tuple(groups.items()),
     )
     _check_counts(row, example, label)
     return example

@@ -261,6 +261,9 @@ KINDS: dict[str, Kind] = {
         lambda rows, c: {c.header: _share(rows, c)},
         _format_number(".1f"),
     ),
+    # A benchmark's own columns that are not scores: a coefficient as it is, a count as a whole number.
+    "correlation": Kind("number", 8, lambda rows, c, _base: _first(rows, c), _same, _format_number("+.3f")),
+    "count": Kind("number", 8, lambda rows, c, _base: _first(rows, c), _same, _format_number(".0f")),
 }
 
 # The columns before and after a benchmark's own section columns (which come from its section table).
@@ -290,11 +293,12 @@ COLUMNS_AFTER_SECTIONS: tuple[Column, ...] = (
 
 def leaderboard_columns(benchmark: Optional[str]) -> tuple[Column, ...]:
     """Every column of the Leaderboard table for `benchmark` (a label), its spec's columns in the
-    middle (a score as a percentage; a spread or a relative change as signed points)."""
+    middle, each shown as its spec's `column_kind` says (a score as a percentage; a spread or a
+    relative change as signed points; a correlation as it is; a count)."""
     spec = t.spec_of_label(benchmark or "")
     shown = set(spec.shown_columns)
     sections = tuple(
-        Column(name, "percent" if spec.metrics.column_is_fraction(name) else "delta", (name,), shown_by_default=name in shown)
+        Column(name, spec.metrics.column_kind(name), (name,), shown_by_default=name in shown)
         for name in spec.columns
     )
     return (*COLUMNS_BEFORE_SECTIONS, *sections, *COLUMNS_AFTER_SECTIONS)

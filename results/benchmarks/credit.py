@@ -33,7 +33,11 @@ from .errors import BenchmarkDataError
 @dataclass(frozen=True)
 class SubsetValue:
     score: float
-    parts: Optional[dict[str, float]] = None
+    parts: Optional[dict[str, float]] = None  # stored in the result (SubsetScore.parts)
+    # Sums that columns pool across subsets but the result does not keep (PPE's per-model-pair win
+    # counts, from which the Bradley-Terry columns are fitted): handed to `Metrics.aggregate` beside
+    # the parts, and recomputable from the per-example lines.
+    statistics: Optional[dict[str, float]] = None
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ class RowMapping:
     # Whether a local file's name says something about its rows (RM-Bench's chat_filtered.json): then
     # the loader hands the file's stem to `normalise` as its `config`, as it hands a Hub config's name.
     names_from_files: bool = False
+    # The raw column that holds a row's id (named when a row is refused, before it is normalised).
+    id_column: str = "id"
 
     def normalise(self, row: dict[str, Any], config: Optional[str] = None) -> dict[str, Any]:
         """The row in RewardBench's schema (a copy when anything changes); raises KeyError naming
@@ -57,6 +59,11 @@ class RowMapping:
 
     def groups_of(self, subset: str) -> dict[str, str]:
         """The grouping keys of an example of `subset` (its per-example line carries them)."""
+        return {}
+
+    def row_groups(self, row: dict[str, Any]) -> dict[str, str]:
+        """Grouping keys of one row beyond its subset's (PPE: the two battling models, the human
+        verdict), from the row as `normalise` returned it; its per-example line carries them."""
         return {}
 
 
