@@ -330,3 +330,25 @@ def test_cli_a_bad_row_is_refused_with_its_line_and_nothing_is_scored(tiny_class
     err = capsys.readouterr().err
     assert code != 0 and "line 2" in err and rows[1]["question_id"] in err and "winner 'both' is none of" in err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.json"))
+
+
+def test_the_leaderboard_shows_correlations_as_they_are_and_ties_as_a_count(tiny_classifier, tmp_path):
+    from leaderboard.tables import display
+    from leaderboard.tables import table as t
+
+    result, _, folder = _run(tiny_classifier, tmp_path)
+    result_file = next(folder.glob("*.json"))
+    tables = t.build_tables([(f"{folder.name}/ppe-preference/{result_file.name}", result_file.read_bytes())])
+    rows = tables.rows
+    label = rows[t.BENCHMARK].iloc[0]
+    columns = [c for c in display.leaderboard_columns(label) if c.header in PPE_PREFERENCE.columns]
+    assert [c.header for c in columns] == list(PPE_PREFERENCE.columns)
+    frame = display.leaderboard_view(rows, columns).styler.data
+    exported = display.leaderboard_export(rows, columns)
+    sections = {name: s.score for name, s in result.sections.items()}
+    assert frame[SPEARMAN].iloc[0] == sections[SPEARMAN]  # as it is, not x 100
+    assert exported[KENDALL].iloc[0] == round(sections[KENDALL], 3)
+    assert exported[TIES_COLUMN].iloc[0] == 4
+    assert frame[ACCURACY].iloc[0] == pytest.approx(100 * sections[ACCURACY])
+    # The charts draw scores in points: the correlations and the count are not on those axes.
+    assert t.charted_section_names(label) == [ACCURACY, *CATEGORIES.values()]
