@@ -25,7 +25,7 @@ import numpy as np
 
 from .aggregation import Metrics, Value
 from .battles import Battle, battles_of
-from .bradley_terry import fit_ratings, kendall_tau_b, spearman
+from .bradley_terry import PRIOR_PRECISION, fit_ratings, kendall_tau_b, spearman
 from .credit import Resampled, SubsetScorer, SubsetValue, pair_correct
 
 ACCURACY = "Accuracy"
@@ -234,11 +234,13 @@ class ArenaMetrics(Metrics):
             "are fitted twice by maximum likelihood: once from the human votes (a tie is half a win for each), "
             "once from the reward model's verdicts (the model whose answer scored higher wins; equal scores "
             "are half a win each; for a judge, the answer picked in more of its two verdicts). The columns "
-            "are Spearman's rho and Kendall's tau-b between the two ratings over the models that played. "
-            "The fit adds a weak Gaussian prior (precision 0.001) so that a model without wins still gets a "
-            "finite rating.",
-            "- **Subsets** are languages (the battle's `language`; languages not named pool into "
-            f"`{self.other_languages}`), each with its accuracy over its decided battles, its ties left out and "
+            "are Spearman's rho and Kendall's tau-b between the two ratings over the models that played, "
+            "shown as coefficients from -1 to 1 (none when a ranking puts every model level). The fit adds a "
+            f"weak Gaussian prior (precision {PRIOR_PRECISION:g}) so that a model without wins still gets a "
+            "finite rating. Each per-example line names both models and the vote, so all of this recomputes "
+            "from the scores file.",
+            f"- **Subsets** are languages (the battle's `language`: {', '.join(self.languages)}; any other pools "
+            f"into `{self.other_languages}`), each with its accuracy over its decided battles, its ties left out and "
             "its battles with a winner. A language whose battles are all ties shows 0 with no battles with a "
             "winner, and adds nothing to the columns.",
             "",

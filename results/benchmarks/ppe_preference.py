@@ -36,7 +36,8 @@ ABOUT = (
     "models, and the user's vote for one of them (or a tie). The reward model scores both answers and gets "
     "the battle **right when the answer it scores strictly higher is the one the person voted for**; battles "
     "voted a tie are not counted in accuracy (their number is shown), but count as half a win each in the "
-    "Bradley-Terry ranking of the human votes."
+    "Bradley-Terry ranking of the human votes. The data's `response_1` is taken as `model_a`'s answer and "
+    "`response_2` as `model_b`'s."
 )
 
 _SCORER = BattleScorer()
