@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -25,6 +28,8 @@ from results.schema import ExampleScore
 
 from demo.benchmarks import GENERATORS, SAMPLES
 from demo.sample_data_ppe import SAMPLE_PPE_PATH, main as sample_main
+from tests.conftest import REPO_ROOT
+from tests.hub_fixtures import hub_fixture, upload_dataset  # noqa: F401 (the `hub` fixture)
 
 MODELS = ("m-one", "m-two", "m-three", "m-four", "m-five")
 
@@ -352,3 +357,37 @@ def test_the_leaderboard_shows_correlations_as_they_are_and_ties_as_a_count(tiny
     assert frame[ACCURACY].iloc[0] == pytest.approx(100 * sections[ACCURACY])
     # The charts draw scores in points: the correlations and the count are not on those axes.
     assert t.charted_section_names(label) == [ACCURACY, *CATEGORIES.values()]
+
+
+# ---- the Hub layout --------------------------------------------------------------------------------
+
+# What the loader reads of the registered benchmark's own data, with each example's groups.
+_LOAD_WITH_GROUPS = """
+import json, sys
+from evaluator.benchmarks import get_benchmark
+from evaluator.benchmarks.loading import load_benchmark_data
+data = load_benchmark_data(get_benchmark("ppe-preference"))
+with open(sys.argv[1], "w") as handle:
+    json.dump([{**e.canonical(), "groups": dict(e.groups)} for e in data.examples] + [data.revisions], handle)
+"""
+
+
+def test_the_hub_dataset_is_read_from_split_test_with_the_battles_groups(hub, tmp_path):
+    """Through the unpatched `datasets` client in a fresh process (it reads HF_ENDPOINT at import)."""
+    source = PPE_PREFERENCE.core_source
+    # The sample's rows plus a nested column as the real data has (`category_tag`), which is not read.
+    rows = [{**r, "category_tag": {"math_v0.1": {"math": r["math_prompt"]}}} for r in _rows()]
+    commit = upload_dataset(hub, source.location, {source.split: rows})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    env.update(HF_ENDPOINT=hub.endpoint, HF_HOME=str(tmp_path / "hf-home"), HF_HUB_DISABLE_TELEMETRY="1")
+    out = tmp_path / "loaded.json"
+    done = subprocess.run([sys.executable, "-c", _LOAD_WITH_GROUPS, str(out)], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    *examples, revisions = json.loads(out.read_text())
+    assert revisions == [commit]
+    assert [e["id"] for e in examples] == [r["question_id"] for r in rows]
+    for row, example in zip(rows, examples):
+        assert example["groups"]["winner"] == row["winner"]
+        assert example["groups"]["tags"] == ",".join(t for t in CATEGORIES if row[t])
+        assert example["chosen"] == [row["response_2"] if row["winner"] == "model_b" else row["response_1"]]
