@@ -21,8 +21,9 @@ from typing import Callable, Generic, Hashable, Iterable, Optional, TypeVar
 
 from pydantic import ValidationError
 
+from results.benchmarks import SPECS
 from results.result_files import UnreadableResult, read_result
-from results.schema import EvalResult, ExampleText
+from results.schema import EvalResult, ExampleScore, ExampleText
 from results.store import Store
 
 from .examples import ExampleSet, example_key, examples_frame
@@ -141,6 +142,13 @@ class ExampleFiles:
             return None
 
 
+def _counted(benchmark: str, scores: list[ExampleScore]) -> list[ExampleScore]:
+    """The examples whose credit counts in the result's score (PPE leaves out battles voted a tie): the
+    marks compare results on those only."""
+    spec = SPECS.get(benchmark)
+    return [s for s in scores if spec.counts(s)] if spec is not None else scores
+
+
 @dataclass(frozen=True)
 class ResultSummary:
     """The little the Leaderboard's marks need of a result: its data, credits and length preference."""
@@ -179,6 +187,7 @@ class ResultSummaries:
         lengths = self._lengths.get(
             (benchmark, fingerprint), lambda: self._read_lengths(benchmark, fingerprint)
         )
+        scores = _counted(benchmark, scores)
         credits = {example_key(s.subset, s.id): s.correct for s in scores}
         preferences = [
             row_preference(s.scores_chosen, s.scores_rejected, row.chosen_lengths, row.rejected_lengths)

@@ -24,7 +24,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 import numpy as np
 
 from .aggregation import Metrics, Value
-from .battles import Battle, battles_of
+from .battles import MODEL_A, MODEL_B, WINNER, Battle, battles_of
 from .bradley_terry import PRIOR_PRECISION, fit_ratings, kendall_tau_b, spearman
 from .credit import Resampled, SubsetScorer, SubsetValue, pair_correct
 
@@ -99,6 +99,9 @@ class BattleScorer(SubsetScorer):
 
     def credit(self, scores_chosen, scores_rejected):
         return pair_correct(scores_chosen, scores_rejected)
+
+    def counts(self, example):
+        return (example.groups or {}).get(WINNER) in (MODEL_A, MODEL_B)
 
     def _split(self, sums: dict[str, np.ndarray]) -> tuple[np.ndarray, dict, dict]:
         parts = {TIES_PART: sums[TIES_PART], DECIDED_PART: sums[_decided()]}

@@ -65,6 +65,11 @@ class SubsetScorer(ABC):
     def replicates(self, examples: Sequence[ExampleScore], samples: int, rng: np.random.Generator) -> np.ndarray:
         """`samples` bootstrap replicates of the subset's score."""
 
+    def counts(self, example: ExampleScore) -> bool:
+        """Whether the example's credit counts in the score (PPE: a battle voted a tie does not), so
+        that per-example comparisons between results (the Leaderboard's marks) leave it out too."""
+        return True
+
     def resample(self, examples: Sequence[ExampleScore], samples: int, rng: np.random.Generator) -> Resampled:
         """Replicates of the score and of the parts columns are computed from (none by default: a
         scorer whose parts feed columns draws both from the same resamples)."""

@@ -13,11 +13,14 @@ scores); the leaderboard reads columns, rules and words from it and never names 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence
 
 from .aggregation import Metrics
 from .credit import PAIRWISE, SubsetScorer
 from .verdicts import COIN_TOSS, VerdictRule
+
+if TYPE_CHECKING:
+    from results.schema import ExampleScore
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,10 @@ class BenchmarkSpec:
 
     def scorer_for(self, subset: str) -> SubsetScorer:
         return self.scorers.get(subset, self.default_scorer)
+
+    def counts(self, example: "ExampleScore") -> bool:
+        """Whether an example's credit counts in the score, by its subset's scorer."""
+        return self.scorer_for(example.subset).counts(example)
 
     def credit(self, subset: str, scores_chosen: Sequence[float], scores_rejected: Sequence[float]) -> float:
         """One example's credit in [0, 1] by its subset's rule."""
