@@ -393,15 +393,18 @@ def test_the_hub_dataset_is_read_from_split_test_with_the_battles_groups(hub, tm
         assert example["chosen"] == [row["response_2"] if row["winner"] == "model_b" else row["response_1"]]
 
 
-def test_the_leaderboard_s_per_example_marks_compare_decided_battles_only(tiny_classifier, tmp_path):
+def test_the_examples_tab_and_the_marks_take_decided_battles_only(tiny_classifier, tmp_path):
     from leaderboard.examples.example_files import ExampleFiles
-    from leaderboard.examples.examples import example_key
+    from leaderboard.examples.examples import KEY, example_key
     from results.store import LocalStore, result_paths
 
     result, lines, _ = _run(tiny_classifier, tmp_path)
     store = LocalStore(tmp_path / "store")
     store.write_result(result, [ExampleScore.model_validate(line) for line in lines])
-    summary = ExampleFiles(store).summaries.get(result_paths(result)[0])
+    files = ExampleFiles(store)
+    summary = files.summaries.get(result_paths(result)[0])
     decided = {example_key(ln["subset"], ln["id"]) for ln in lines if ln["groups"]["winner"] in ("model_a", "model_b")}
     assert len(decided) == len(lines) - 4 and set(summary.credits) == decided
     assert sum(summary.credits.values()) / len(summary.credits) == pytest.approx(result.score, abs=1e-12)
+    # The Examples tab lists those same battles (a tie's credit would read as right or wrong).
+    assert set(files.load(result_paths(result)[0]).examples.frame[KEY]) == decided

@@ -126,6 +126,7 @@ class ExampleFiles:
             return LoadedResult(path, result, examples_frame([]), NO_SCORES)
         if result is None or not scores:
             return LoadedResult(path, result, examples_frame(scores), NO_SCORES if not scores else NO_TEXTS)
+        scores = _counted(result.benchmark.name, scores)  # what the score counts, as the marks compare
         texts = self.texts(result.benchmark.name, result.benchmark.data_fingerprint)
         examples = examples_frame(scores, texts)
         return LoadedResult(path, result, examples, "" if examples.has_texts else NO_TEXTS)
@@ -144,7 +145,7 @@ class ExampleFiles:
 
 def _counted(benchmark: str, scores: list[ExampleScore]) -> list[ExampleScore]:
     """The examples whose credit counts in the result's score (PPE leaves out battles voted a tie): the
-    marks compare results on those only."""
+    Examples tab lists and the marks compare those only."""
     spec = SPECS.get(benchmark)
     return [s for s in scores if spec.counts(s)] if spec is not None else scores
 

@@ -245,7 +245,7 @@ class ArenaMetrics(Metrics):
             f"- **Subsets** are languages (the battle's `language`: {', '.join(self.languages)}; any other pools "
             f"into `{self.other_languages}`), each with its accuracy over its decided battles, its ties left out and "
             "its battles with a winner. A language whose battles are all ties shows 0 with no battles with a "
-            "winner, and adds nothing to the columns.",
+            "winner, and adds nothing to the columns. The Examples tab lists the battles with a winner.",
             "",
             f"**Score** is the {ACCURACY}. A result that lacks a named language is listed as incomplete; on "
             "custom data the columns run over the battles the file has.",
