@@ -13,6 +13,7 @@ from typing import Mapping
 from .sample_data import SAMPLE_PATH
 from .sample_data_judgebench import SAMPLE_JB_PATH
 from .sample_data_mrb import SAMPLE_MRB_PATH
+from .sample_data_ppe import SAMPLE_PPE_PATH
 from .sample_data_rb2 import SAMPLE_RB2_PATH
 from .sample_data_rmb_scenarios import SAMPLE_RMB_SCENARIOS_PATH
 from .sample_data_rmbench import SAMPLE_RMB_PATH
@@ -24,6 +25,7 @@ SAMPLES: dict[str, Path] = {
     "rm-bench": SAMPLE_RMB_PATH,
     "judgebench": SAMPLE_JB_PATH,
     "rmb": SAMPLE_RMB_SCENARIOS_PATH,  # a folder in the authors' layout
+    "ppe-preference": SAMPLE_PPE_PATH,
 }
 GENERATORS = {
     "rewardbench": "demo.sample_data",
@@ -32,6 +34,7 @@ GENERATORS = {
     "rm-bench": "demo.sample_data_rmbench",
     "judgebench": "demo.sample_data_judgebench",
     "rmb": "demo.sample_data_rmb_scenarios",
+    "ppe-preference": "demo.sample_data_ppe",
 }
 
 

@@ -136,7 +136,7 @@ def _example_scores(data: BenchmarkData, scored: list[ScoredExample], benchmark:
             scores_chosen=s.scores_chosen,
             scores_rejected=s.scores_rejected,
             correct=s.correct if s.correct is not None else benchmark.credit(ex.subset, s.scores_chosen, s.scores_rejected),
-            groups=benchmark.groups_of(ex.subset) or None,
+            groups={**benchmark.groups_of(ex.subset), **dict(ex.groups)} or None,
             judgements=s.judgements,
             critiques=s.critiques,
             pair_wins=s.pair_wins,

@@ -1,5 +1,6 @@
-"""RM-Bench and JudgeBench on the pages, in a real browser: their own columns from their specs, the
-style matrix as a heatmap on the Charts tab, and each one's CSV equal to the rows shown."""
+"""RM-Bench, JudgeBench and PPE human preference on the pages, in a real browser: their own columns
+from their specs, the style matrix as a heatmap on the Charts tab, and each one's CSV equal to the
+rows shown."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Iterator
 
 import pytest
 
+from demo.sample_data_ppe import SAMPLE_PPE_PATH
 from evaluator.cli import main
 from leaderboard.app_settings import AppSettings
 from results.schema import EvalResult, ExampleScore
@@ -21,6 +23,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 RM_FILES = ("chat_filtered.json", "code_filtered.json", "safety-refuse_filtered.json", "safety-response_filtered.json")
 RM_LABEL = "rm-bench · custom data: rm-bench"
 JB_LABEL = "judgebench · custom data: judgebench.jsonl"
+PPE_LABEL = f"ppe-preference · custom data: {SAMPLE_PPE_PATH.name}"
 
 
 def _evaluate(model: Path, benchmark: str, data: Path, out: Path) -> tuple[EvalResult, list[ExampleScore]]:
@@ -52,9 +55,11 @@ def served(tmp_path_factory, tiny_tokenizer) -> Iterator[str]:
     jb.write_text("".join(json.dumps(p) + "\n" for p in picked))
     store = LocalStore(work / "store")
     for model in models:
-        for benchmark, data in (("rm-bench", rm), ("judgebench", jb)):
+        for benchmark, data in (("rm-bench", rm), ("judgebench", jb), ("ppe-preference", SAMPLE_PPE_PATH)):
             store.write_result(*_evaluate(model, benchmark, data, work / "out" / benchmark / model.name))
-    settings = AppSettings(ui_poll_s=1.0, manual_refresh_min_s=0, benchmarks=("rm-bench", "judgebench"))
+    settings = AppSettings(
+        ui_poll_s=1.0, manual_refresh_min_s=0, benchmarks=("rm-bench", "judgebench", "ppe-preference")
+    )
     with serving_store(store, settings, work / "exports") as (url, _):
         yield url
 
@@ -102,6 +107,20 @@ def test_judgebench_shows_its_columns_and_its_csv_equals_the_rows_shown(page, tm
     wait_until(lambda: all(h in grid_headers(page, "#lb-table") for h in expected) or None)
     shown = assert_csv_is_the_table(page, tmp_path / "jb.csv", ["Score", *expected])
     assert shown["Score"] == shown["All pairs"]  # the headline is the accuracy over every pair
+
+
+def test_ppe_shows_accuracies_in_points_correlations_as_they_are_and_ties_as_a_count(page, tmp_path):
+    choose_benchmark(page, PPE_LABEL)
+    scores = ["Accuracy", "Hard prompts", "Easy prompts", "Instruction following", "Math prompts", "Coding"]
+    others = ["Spearman (BT)", "Kendall (BT)", "Ties left out"]
+    wait_until(lambda: all(h in grid_headers(page, "#lb-table") for h in [*scores, *others]) or None)
+    shown = assert_csv_is_the_table(page, tmp_path / "ppe.csv", ["Score", *scores])
+    assert shown["Score"] == shown["Accuracy"]
+    assert set(shown["Ties left out"]) == {"4"}  # the sample's four tied battles, a count
+    rows = list(csv.DictReader((tmp_path / "ppe.csv").open(newline="", encoding="utf-8")))
+    for header in ("Spearman (BT)", "Kendall (BT)"):
+        assert all(-1.0 <= float(r[header]) <= 1.0 for r in rows), header  # a coefficient, not x 100
+        assert [f"{float(r[header]):+.3f}" for r in rows] == shown[header], header
 
 
 def assert_csv_is_the_table(page, saved: Path, columns: list[str]) -> dict[str, list[str]]:

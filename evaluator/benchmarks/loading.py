@@ -44,6 +44,9 @@ class Example:
     prompt: tuple[Message, ...]
     chosen: tuple[str, ...]
     rejected: tuple[str, ...]
+    # The row's own grouping keys (`RowMapping.row_groups`: PPE's battling models and human verdict),
+    # carried to its per-example line; not part of the texts, so not of the fingerprint.
+    groups: tuple[tuple[str, str], ...] = ()
 
     def canonical(self) -> dict[str, Any]:
         return {
@@ -167,7 +170,7 @@ def _load_source(source: DataSource, benchmark: Benchmark) -> list[Example]:
             f"{where} has subset(s) unknown to {benchmark.name}: {', '.join(unknown)}; "
             f"known subsets are {_some(benchmark.subsets)}"
         )
-    return [_to_example(row, place) for row, place in rows]
+    return [_to_example(row, place, benchmark.rows.row_groups(row)) for row, place in rows]
 
 
 def _some(names: tuple[str, ...], most: int = 30) -> str:
@@ -362,7 +365,7 @@ def _rows_from_splits(dataset_dict, benchmark: Benchmark) -> list[dict[str, Any]
     return rows
 
 
-def _to_example(row: dict[str, Any], place: str) -> Example:
+def _to_example(row: dict[str, Any], place: str, groups: Mapping[str, str]) -> Example:
     row_id = row["id"]
     label = f"{place} (id {row_id!r})"
     if not isinstance(row_id, (int, str)) or isinstance(row_id, bool):
@@ -373,6 +376,7 @@ def _to_example(row: dict[str, Any], place: str) -> Example:
         prompt=_prompt_messages(row["prompt"], label),
         chosen=_responses(row["chosen"], "chosen", label),
         rejected=_responses(row["rejected"], "rejected", label),
+        groups=tuple(groups.items()),
     )
     _check_counts(row, example, label)
     return example

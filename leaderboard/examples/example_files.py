@@ -21,8 +21,9 @@ from typing import Callable, Generic, Hashable, Iterable, Optional, TypeVar
 
 from pydantic import ValidationError
 
+from results.benchmarks import SPECS
 from results.result_files import UnreadableResult, read_result
-from results.schema import EvalResult, ExampleText
+from results.schema import EvalResult, ExampleScore, ExampleText
 from results.store import Store
 
 from .examples import ExampleSet, example_key, examples_frame
@@ -125,6 +126,7 @@ class ExampleFiles:
             return LoadedResult(path, result, examples_frame([]), NO_SCORES)
         if result is None or not scores:
             return LoadedResult(path, result, examples_frame(scores), NO_SCORES if not scores else NO_TEXTS)
+        scores = _counted(result.benchmark.name, scores)  # what the score counts, as the marks compare
         texts = self.texts(result.benchmark.name, result.benchmark.data_fingerprint)
         examples = examples_frame(scores, texts)
         return LoadedResult(path, result, examples, "" if examples.has_texts else NO_TEXTS)
@@ -139,6 +141,13 @@ class ExampleFiles:
         except UnreadableResult as exc:
             log.warning("unreadable result %s: %s", path, exc)
             return None
+
+
+def _counted(benchmark: str, scores: list[ExampleScore]) -> list[ExampleScore]:
+    """The examples whose credit counts in the result's score (PPE leaves out battles voted a tie): the
+    Examples tab lists and the marks compare those only."""
+    spec = SPECS.get(benchmark)
+    return [s for s in scores if spec.counts(s)] if spec is not None else scores
 
 
 @dataclass(frozen=True)
@@ -179,6 +188,7 @@ class ResultSummaries:
         lengths = self._lengths.get(
             (benchmark, fingerprint), lambda: self._read_lengths(benchmark, fingerprint)
         )
+        scores = _counted(benchmark, scores)
         credits = {example_key(s.subset, s.id): s.correct for s in scores}
         preferences = [
             row_preference(s.scores_chosen, s.scores_rejected, row.chosen_lengths, row.rejected_lengths)

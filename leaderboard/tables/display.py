@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -115,6 +115,7 @@ class Kind:
     shown: Callable[[pd.DataFrame, Column, str], pd.Series]  # (rows, column, link base) -> shown values
     export: Callable[[pd.DataFrame, Column], dict[str, pd.Series]]  # CSV header -> values
     fmt: Optional[Callable[[object], str]] = None  # how the Styler writes a shown value
+    decimals: int = 1  # what the CSV keeps of a float, as `fmt` shows it (as_shown)
 
 
 def _first(rows: pd.DataFrame, column: Column) -> pd.Series:
@@ -261,6 +262,9 @@ KINDS: dict[str, Kind] = {
         lambda rows, c: {c.header: _share(rows, c)},
         _format_number(".1f"),
     ),
+    # A benchmark's own columns that are not scores: a coefficient as it is, a count as a whole number.
+    "correlation": Kind("number", 8, lambda rows, c, _base: _first(rows, c), _same, _format_number("+.3f"), 3),
+    "count": Kind("number", 8, lambda rows, c, _base: _first(rows, c), _same, _format_number(".0f"), 0),
 }
 
 # The columns before and after a benchmark's own section columns (which come from its section table).
@@ -290,11 +294,12 @@ COLUMNS_AFTER_SECTIONS: tuple[Column, ...] = (
 
 def leaderboard_columns(benchmark: Optional[str]) -> tuple[Column, ...]:
     """Every column of the Leaderboard table for `benchmark` (a label), its spec's columns in the
-    middle (a score as a percentage; a spread or a relative change as signed points)."""
+    middle, each shown as its spec's `column_kind` says (a score as a percentage; a spread or a
+    relative change as signed points; a correlation as it is; a count)."""
     spec = t.spec_of_label(benchmark or "")
     shown = set(spec.shown_columns)
     sections = tuple(
-        Column(name, "percent" if spec.metrics.column_is_fraction(name) else "delta", (name,), shown_by_default=name in shown)
+        Column(name, spec.metrics.column_kind(name), (name,), shown_by_default=name in shown)
         for name in spec.columns
     )
     return (*COLUMNS_BEFORE_SECTIONS, *sections, *COLUMNS_AFTER_SECTIONS)
@@ -433,9 +438,12 @@ def leaderboard_export(rows: pd.DataFrame, columns: Sequence[Column]) -> pd.Data
     """The rows of a view with its columns, as precise as the page shows them; the model as its
     plain name."""
     data: dict[str, pd.Series] = {}
+    decimals: dict[str, int] = {}
     for column in columns:
-        data.update(KINDS[column.kind].export(rows, column))
-    return as_shown(pd.DataFrame(data, index=rows.index))
+        exported = KINDS[column.kind].export(rows, column)
+        data.update(exported)
+        decimals.update(dict.fromkeys(exported, KINDS[column.kind].decimals))
+    return as_shown(pd.DataFrame(data, index=rows.index), decimals)
 
 
 # Percentages (scores, intervals, shares, differences) are shown with one decimal; the CSV keeps
@@ -443,11 +451,13 @@ def leaderboard_export(rows: pd.DataFrame, columns: Sequence[Column]) -> pd.Data
 SHOWN_DECIMALS = 1
 
 
-def as_shown(frame: pd.DataFrame) -> pd.DataFrame:
+def as_shown(frame: pd.DataFrame, decimals: Optional[Mapping[str, int]] = None) -> pd.DataFrame:
     """Float columns rounded as the page's format rounds them (formatted, then read back, so a value
-    such as 63.85, stored as 63.8499..., comes out as the page's 63.8 whatever numpy would do)."""
+    such as 63.85, stored as 63.8499..., comes out as the page's 63.8 whatever numpy would do).
+    `decimals`: columns shown with other than one decimal (a correlation's three)."""
     floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
-    shown = {c: frame[c].map(lambda v: float(f"{v:.{SHOWN_DECIMALS}f}") if pd.notna(v) else v) for c in floats}
+    places = {c: (decimals or {}).get(c, SHOWN_DECIMALS) for c in floats}
+    shown = {c: frame[c].map(lambda v, n=places[c]: float(f"{v:.{n}f}") if pd.notna(v) else v) for c in floats}
     return frame.assign(**shown)
 
 

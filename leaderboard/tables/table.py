@@ -128,6 +128,17 @@ def section_names(label: Optional[str]) -> list[str]:
     return list(spec_of_label(label or "").columns)
 
 
+# Column kinds the charts draw in points (x 100): a score or a spread; a correlation or a count would
+# read as nonsense on those axes.
+CHARTED_KINDS = ("percent", "delta")
+
+
+def charted_section_names(label: Optional[str]) -> list[str]:
+    """The columns of the benchmark `label` names that the charts draw (its scores and spreads)."""
+    spec = spec_of_label(label or "")
+    return [c for c in spec.columns if spec.metrics.column_kind(c) in CHARTED_KINDS]
+
+
 def core_subsets(benchmark: str) -> list[str]:
     """What a complete result of `benchmark` has (its spec's parts: subsets, or languages)."""
     return list(spec_of_label(benchmark).missing(()))

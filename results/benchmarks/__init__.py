@@ -8,6 +8,7 @@ from __future__ import annotations
 from .errors import BenchmarkDataError, UnknownBenchmark
 from .judgebench import JUDGEBENCH
 from .m_rewardbench import M_REWARDBENCH
+from .ppe_preference import PPE_PREFERENCE
 from .rewardbench import REWARDBENCH
 from .rewardbench2 import REWARDBENCH_2
 from .rm_bench import RM_BENCH
@@ -24,6 +25,7 @@ SPECS: dict[str, BenchmarkSpec] = {
         JUDGEBENCH,
         M_REWARDBENCH,
         RMB,
+        PPE_PREFERENCE,
     )
 }
 DEFAULT_OFFERED: tuple[str, ...] = tuple(name for name, spec in SPECS.items() if spec.offered_by_default)

@@ -95,3 +95,8 @@ class Metrics(ABC):
         """Whether a column is a score in 0..1 shown as a percentage (a spread or a change is not a score,
         but is shown in the same points)."""
         return True
+
+    def column_kind(self, column: str) -> str:
+        """How pages show a column: "percent" (a score in 0..1), "delta" (a spread or change, in signed
+        points), "correlation" (a coefficient in -1..1, as it is) or "count" (a whole number)."""
+        return "percent" if self.column_is_fraction(column) else "delta"

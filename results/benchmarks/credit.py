@@ -33,7 +33,11 @@ from .errors import BenchmarkDataError
 @dataclass(frozen=True)
 class SubsetValue:
     score: float
-    parts: Optional[dict[str, float]] = None
+    parts: Optional[dict[str, float]] = None  # stored in the result (SubsetScore.parts)
+    # Sums that columns pool across subsets but the result does not keep (PPE's per-model-pair win
+    # counts, from which the Bradley-Terry columns are fitted): handed to `Metrics.aggregate` beside
+    # the parts, and recomputable from the per-example lines.
+    statistics: Optional[dict[str, float]] = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,11 @@ class SubsetScorer(ABC):
     @abstractmethod
     def replicates(self, examples: Sequence[ExampleScore], samples: int, rng: np.random.Generator) -> np.ndarray:
         """`samples` bootstrap replicates of the subset's score."""
+
+    def counts(self, example: ExampleScore) -> bool:
+        """Whether the example's credit counts in the score (PPE: a battle voted a tie does not), so
+        that per-example comparisons between results (the Leaderboard's marks) leave it out too."""
+        return True
 
     def resample(self, examples: Sequence[ExampleScore], samples: int, rng: np.random.Generator) -> Resampled:
         """Replicates of the score and of the parts columns are computed from (none by default: a

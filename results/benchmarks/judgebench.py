@@ -38,6 +38,7 @@ class PairRows(RowMapping):
     """JudgeBench rows: `question`, `response_A`, `response_B` and the `label` saying which is right."""
 
     required: tuple[str, ...] = ("pair_id", "source", "question", "response_A", "response_B", "label")
+    id_column: str = "pair_id"
 
     def normalise(self, row: dict[str, Any], config: Optional[str] = None) -> dict[str, Any]:
         label = row.get("label")

@@ -48,7 +48,8 @@ def score(
     ordered = spec.metrics.order(examples_by_subset)
     counts = {s: len(examples_by_subset[s]) for s in ordered}
     values = {s: spec.scorer_for(s).value(examples_by_subset[s]) for s in ordered}
-    columns = spec.columns_of({s: values[s].score for s in ordered}, {s: values[s].parts or {} for s in ordered}, counts)
+    pooled = {s: {**(values[s].parts or {}), **(values[s].statistics or {})} for s in ordered}
+    columns = spec.columns_of({s: values[s].score for s in ordered}, pooled, counts)
     headline = spec.metrics.headline(columns, partial)
 
     rng = np.random.default_rng(seed)

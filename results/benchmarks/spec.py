@@ -13,11 +13,14 @@ scores); the leaderboard reads columns, rules and words from it and never names 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence
 
 from .aggregation import Metrics
 from .credit import PAIRWISE, SubsetScorer
 from .verdicts import COIN_TOSS, VerdictRule
+
+if TYPE_CHECKING:
+    from results.schema import ExampleScore
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,12 @@ class RowMapping:
     # then the loader hands the file's path, without its suffix, to `normalise` as its `config`, and
     # reads a Hub dataset as the files it holds, each with its path in the repository.
     paths_from_files: bool = False
+    # The raw column that holds a row's id (named when a row is refused, before it is normalised).
+    id_column: str = "id"
 
     def row_id(self, row: dict[str, Any]) -> Any:
         """The row's id as its data names it, for messages about a row the mapping refuses."""
-        return row.get("id", row.get("pair_id"))
+        return row.get(self.id_column)
 
     def normalise(self, row: dict[str, Any], config: Optional[str] = None) -> dict[str, Any]:
         """The row in RewardBench's schema (a copy when anything changes); raises KeyError naming
@@ -65,6 +70,11 @@ class RowMapping:
 
     def groups_of(self, subset: str) -> dict[str, str]:
         """The grouping keys of an example of `subset` (its per-example line carries them)."""
+        return {}
+
+    def row_groups(self, row: dict[str, Any]) -> dict[str, str]:
+        """Grouping keys of one row beyond its subset's (PPE: the two battling models, the human
+        verdict), from the row as `normalise` returned it; its per-example line carries them."""
         return {}
 
 
@@ -135,6 +145,10 @@ class BenchmarkSpec:
 
     def scorer_for(self, subset: str) -> SubsetScorer:
         return self.scorers.get(subset, self.default_scorer)
+
+    def counts(self, example: "ExampleScore") -> bool:
+        """Whether an example's credit counts in the score, by its subset's scorer."""
+        return self.scorer_for(example.subset).counts(example)
 
     def credit(self, subset: str, scores_chosen: Sequence[float], scores_rejected: Sequence[float]) -> float:
         """One example's credit in [0, 1] by its subset's rule."""
