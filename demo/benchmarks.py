@@ -13,6 +13,7 @@ from typing import Mapping
 from .sample_data import SAMPLE_PATH
 from .sample_data_judgebench import SAMPLE_JB_PATH
 from .sample_data_mrb import SAMPLE_MRB_PATH
+from .sample_data_ppe import SAMPLE_PPE_PATH
 from .sample_data_rb2 import SAMPLE_RB2_PATH
 from .sample_data_rmbench import SAMPLE_RMB_PATH
 
@@ -22,6 +23,7 @@ SAMPLES: dict[str, Path] = {
     "m-rewardbench": SAMPLE_MRB_PATH,
     "rm-bench": SAMPLE_RMB_PATH,
     "judgebench": SAMPLE_JB_PATH,
+    "ppe-correctness": SAMPLE_PPE_PATH,
 }
 GENERATORS = {
     "rewardbench": "demo.sample_data",
@@ -29,6 +31,7 @@ GENERATORS = {
     "m-rewardbench": "demo.sample_data_mrb",
     "rm-bench": "demo.sample_data_rmbench",
     "judgebench": "demo.sample_data_judgebench",
+    "ppe-correctness": "demo.sample_data_ppe",
 }
 
 

@@ -118,12 +118,13 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
         judge=getattr(adapter, "judge_info", None),
         cloud=getattr(adapter, "cloud_info", None),
     )
-    return EvalOutcome(result=result, examples=examples, texts=example_texts(data))
+    return EvalOutcome(result=result, examples=examples, texts=example_texts(data, benchmark.texts_withheld))
 
 
-def example_texts(data: BenchmarkData) -> list[ExampleText]:
-    """The rows' texts in the order scored: their canonical lines hash to `data.fingerprint`."""
-    return [ExampleText.model_validate(example.canonical()) for example in data.examples]
+def example_texts(data: BenchmarkData, withheld: frozenset[str] = frozenset()) -> list[ExampleText]:
+    """The rows' texts in the order scored (a hash in place of the texts of a `withheld` subset's
+    rows): their canonical lines hash to `data.fingerprint`."""
+    return [ExampleText.model_validate(example.published(withheld)) for example in data.examples]
 
 
 def _example_scores(data: BenchmarkData, scored: list[ScoredExample], benchmark: Benchmark) -> list[ExampleScore]:
@@ -134,11 +135,14 @@ def _example_scores(data: BenchmarkData, scored: list[ScoredExample], benchmark:
             subset=ex.subset,
             scores_chosen=s.scores_chosen,
             scores_rejected=s.scores_rejected,
-            correct=s.correct if s.correct is not None else benchmark.credit(ex.subset, s.scores_chosen, s.scores_rejected),
+            correct=s.correct
+            if s.correct is not None
+            else benchmark.credit(ex.subset, s.scores_chosen, s.scores_rejected, ex.pairs or None),
             groups=benchmark.groups_of(ex.subset) or None,
             judgements=s.judgements,
             critiques=s.critiques,
             pair_wins=s.pair_wins,
+            pairs=[list(p) for p in ex.pairs] or None,
         )
         for ex, s in zip(data.examples, scored)
     ]

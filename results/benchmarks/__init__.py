@@ -8,6 +8,7 @@ from __future__ import annotations
 from .errors import BenchmarkDataError, UnknownBenchmark
 from .judgebench import JUDGEBENCH
 from .m_rewardbench import M_REWARDBENCH
+from .ppe_correctness import PPE_CORRECTNESS
 from .rewardbench import REWARDBENCH
 from .rewardbench2 import REWARDBENCH_2
 from .rm_bench import RM_BENCH
@@ -22,6 +23,7 @@ SPECS: dict[str, BenchmarkSpec] = {
         RM_BENCH,
         JUDGEBENCH,
         M_REWARDBENCH,
+        PPE_CORRECTNESS,
     )
 }
 DEFAULT_OFFERED: tuple[str, ...] = tuple(name for name, spec in SPECS.items() if spec.offered_by_default)

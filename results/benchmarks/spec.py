@@ -34,6 +34,17 @@ class DataSource:
     split: Optional[str] = None
     revision: Optional[str] = None
     configs: tuple[str, ...] = ()
+    # Several Hub datasets read as one (name, dataset id), each at its own commit, the name handed to
+    # the row mapping as a config's is (PPE Correctness: one dataset per set). `location` then only
+    # names them as a whole; `parts()` are what is read.
+    datasets: tuple[tuple[str, str], ...] = ()
+    name: Optional[str] = None  # on each of `parts()`: the name its rows are handed under
+
+    def parts(self) -> tuple["DataSource", ...]:
+        """The sources read: each named dataset with the split, or this source itself."""
+        if not self.datasets:
+            return (self,)
+        return tuple(DataSource(location, self.split, name=name) for name, location in self.datasets)
 
     def describe(self) -> str:
         return f"{self.location}" + (f" (split {self.split})" if self.split else "")
@@ -49,11 +60,18 @@ class RowMapping:
     # Whether a local file's name says something about its rows (RM-Bench's chat_filtered.json): then
     # the loader hands the file's stem to `normalise` as its `config`, as it hands a Hub config's name.
     names_from_files: bool = False
+    # Whether a row may have no chosen or no rejected response (a best-of-K prompt whose samples are
+    # all correct or all wrong still counts in its curves).
+    sides_may_be_empty: bool = False
 
     def normalise(self, row: dict[str, Any], config: Optional[str] = None) -> dict[str, Any]:
         """The row in RewardBench's schema (a copy when anything changes); raises KeyError naming
         a missing column."""
         return row
+
+    def row_id(self, row: dict[str, Any]) -> Any:
+        """The raw row's id as messages name it (before `normalise`; None when it has none)."""
+        return row.get("id", row.get("pair_id"))
 
     def groups_of(self, subset: str) -> dict[str, str]:
         """The grouping keys of an example of `subset` (its per-example line carries them)."""
@@ -89,6 +107,9 @@ class BenchmarkSpec:
     published_results: tuple[str, ...] = ()  # Hub dataset repos of the authors' published results
     published_flat_files: bool = False  # those repos hold flat files (`{"model": ..., "<subset>": acc}`)
     offered_by_default: bool = False  # a host offers it unless RMLB_BENCHMARKS says otherwise
+    # Subsets whose texts are never published (GPQA asks that its questions not appear in plain text):
+    # the store keeps a hash of each such row instead of its texts, and pages show it by id and score.
+    texts_withheld: frozenset[str] = frozenset()
 
     # ---- what it has ---------------------------------------------------------------------------------
 
@@ -116,6 +137,11 @@ class BenchmarkSpec:
         """Whether its results have a matrix to draw (a metrics shape that overrides `matrix`)."""
         return type(self.metrics).matrix is not Metrics.matrix
 
+    @property
+    def has_curves(self) -> bool:
+        """Whether its results have curves to draw (a metrics shape that overrides `curves`)."""
+        return type(self.metrics).curves is not Metrics.curves
+
     def groups_of(self, subset: str) -> dict[str, str]:
         return self.rows.groups_of(subset)
 
@@ -124,9 +150,15 @@ class BenchmarkSpec:
     def scorer_for(self, subset: str) -> SubsetScorer:
         return self.scorers.get(subset, self.default_scorer)
 
-    def credit(self, subset: str, scores_chosen: Sequence[float], scores_rejected: Sequence[float]) -> float:
-        """One example's credit in [0, 1] by its subset's rule."""
-        return self.scorer_for(subset).credit(scores_chosen, scores_rejected)
+    def credit(
+        self,
+        subset: str,
+        scores_chosen: Sequence[float],
+        scores_rejected: Sequence[float],
+        pairs: Optional[Sequence[tuple[int, int]]] = None,
+    ) -> float:
+        """One example's credit in [0, 1] by its subset's rule (`pairs`: the ones the row names, if any)."""
+        return self.scorer_for(subset).row_credit(scores_chosen, scores_rejected, pairs)
 
     def columns_of(
         self,
