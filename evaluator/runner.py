@@ -245,12 +245,21 @@ def _benchmark_info(benchmark: Benchmark, data: BenchmarkData, config: RunConfig
         name=benchmark.name,
         data_source=" + ".join(data.sources),
         data_split=core.split,
-        data_revision=data.revisions[0] if data.revisions else None,
+        data_revision=_revisions(data),
         data_fingerprint=data.fingerprint,
         num_examples=len(data.examples),
         custom_data=config.custom_data,
         missing_subsets=list(benchmark.missing(scored, extras=config.extras, partial=config.custom_data)),
     )
+
+
+def _revisions(data: BenchmarkData) -> Optional[str]:
+    """The commit of the core data; where it is several Hub datasets (PPE Correctness), each one's,
+    joined by " + " in the order `data_source` names them."""
+    core = data.revisions[: data.core_parts]
+    if len(core) > 1 and any(core):
+        return " + ".join(r or "local" for r in core)
+    return core[0] if core else None
 
 
 def _warn_about_truncation(stats: ScoringStats, max_length: int) -> None:

@@ -219,14 +219,22 @@ def test_old_lines_without_pairs_or_hashes_still_read():
 # ---- the CLI end to end ------------------------------------------------------------------------
 
 
-def test_cli_scores_the_sample_and_every_value_recomputes_from_the_scores_file(tiny_classifier, tmp_path):
+@pytest.fixture(scope="module")
+def cli_out(tiny_classifier, tmp_path_factory) -> Path:
+    """`python -m evaluator run --benchmark ppe-correctness --data <the sample>` with the tiny classifier."""
     from evaluator.cli import main
-    from results.schema import EvalResult
 
-    out = tmp_path / "out"
+    out = tmp_path_factory.mktemp("ppe-run")
     code = main(["run", "--model", str(tiny_classifier), "--benchmark", "ppe-correctness", "--data", str(SAMPLE_PPE_PATH),
                  "--no-progress", "--max-length", "256", "--bootstrap-samples", "50", "--output", str(out)])
     assert code == 0
+    return out
+
+
+def test_cli_scores_the_sample_and_every_value_recomputes_from_the_scores_file(cli_out):
+    from results.schema import EvalResult
+
+    out = cli_out
     result = EvalResult.model_validate_json((out / "tiny-org/tiny-rm.json").read_text())
     lines = [json.loads(line) for line in (out / "tiny-org/tiny-rm.scores.jsonl").read_text().splitlines()]
     assert len(lines) == 10 and all(len(ln["scores_chosen"]) + len(ln["scores_rejected"]) == 32 for ln in lines)
@@ -242,3 +250,24 @@ def test_cli_scores_the_sample_and_every_value_recomputes_from_the_scores_file(t
         assert result.sections[f"{subset} Best-of-32"].score == pytest.approx(curve[-1], abs=1e-12)
     assert result.score == pytest.approx(np.mean(accuracies), abs=1e-12)
     assert result.benchmark.missing_subsets == [] and result.benchmark.custom_data
+
+
+# ---- pages: the curves chart ------------------------------------------------------------------------
+
+
+def test_the_charts_draw_each_sets_best_of_k_curve_beside_its_oracle(cli_out):
+    from leaderboard.tables import figures
+    from leaderboard.tables import table as t
+
+    data = (cli_out / "tiny-org/tiny-rm.json").read_bytes()
+    tables = t.build_tables([("results/tiny-org/tiny-rm.json", data)])
+    figure = figures.draw("curves", tables.rows, figures.ChartOptions(models=["tiny-org/tiny-rm"]))
+    parts = json.loads(data)["subsets"]
+    assert [a["text"] for a in figure.layout.annotations] == list(SPEC.subsets)  # the five sets side by side
+    assert len(figure.data) == 10
+    for n, subset in enumerate(SPEC.subsets):
+        own, oracle = figure.data[2 * n], figure.data[2 * n + 1]
+        assert (own.name, oracle.name, oracle.line.dash) == ("best-of-K", "oracle", "dash")
+        assert list(own.y) == pytest.approx([parts[subset]["parts"][curve_part(k)] * 100 for k in range(1, 33)])
+        assert list(oracle.y) == pytest.approx([parts[subset]["parts"][oracle_part(k)] * 100 for k in range(1, 33)])
+    assert SPEC.has_curves and not get_spec("rm-bench").has_curves

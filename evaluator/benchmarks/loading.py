@@ -76,6 +76,8 @@ class BenchmarkData:
     fingerprint: str
     # The commit each source was read at (a Hub dataset's sha; None for local files), in source order.
     revisions: list[Optional[str]] = field(default_factory=list)
+    # How many of `sources` are the core data's (several where it is several Hub datasets); extras follow.
+    core_parts: int = 1
 
 
 def load_benchmark_data(
@@ -94,6 +96,7 @@ def load_benchmark_data(
             raise DataError(f"{benchmark.name} has no extra data named {extra!r} (it has: {known})")
     sources = [core or benchmark.core_source]
     sources += [replacements.get(extra) or benchmark.extra_sources[extra] for extra in extras]
+    core_parts = len(sources[0].parts())
     sources = [part for source in sources for part in source.parts()]
     examples: list[Example] = []
     revisions = [resolve_revision(source) for source in sources]
@@ -106,6 +109,7 @@ def load_benchmark_data(
         sources=[s.describe() for s in sources],
         fingerprint=fingerprint(examples, benchmark.texts_withheld),
         revisions=revisions,
+        core_parts=core_parts,
     )
 
 

@@ -71,6 +71,7 @@ COMPLETE = "Complete"
 MISSING_SUBSETS = "Missing subsets"
 LATEST = "Latest"
 MATRIX = "Matrix"  # the result's matrix for a heatmap (results.benchmarks.aggregation.Matrix), where its spec has one
+CURVES = "Curves"  # the result's curves for a line chart (results.benchmarks.aggregation.Curves), where its spec has them
 PROVENANCE = prov.PROVENANCE
 VERIFIED_TOO = prov.VERIFIED_TOO
 PUBLISHED_SCORE = prov.PUBLISHED_SCORE
@@ -97,6 +98,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     MISSING_SUBSETS,
     LATEST,
     MATRIX,
+    CURVES,
     PROVENANCE,
     VERIFIED_TOO,
     PUBLISHED_SCORE,
@@ -203,6 +205,7 @@ def _row(record: ResultRecord) -> dict:
         MISSING_SUBSETS: ", ".join(record.missing_subsets),
         LATEST: record.latest,
         MATRIX: record.matrix,
+        CURVES: record.curves,
         PROVENANCE: record.provenance,
         VERIFIED_TOO: record.verified_too,
         PUBLISHED_SCORE: record.published_score,
