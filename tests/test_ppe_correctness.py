@@ -271,3 +271,33 @@ def test_the_charts_draw_each_sets_best_of_k_curve_beside_its_oracle(cli_out):
         assert list(own.y) == pytest.approx([parts[subset]["parts"][curve_part(k)] * 100 for k in range(1, 33)])
         assert list(oracle.y) == pytest.approx([parts[subset]["parts"][oracle_part(k)] * 100 for k in range(1, 33)])
     assert SPEC.has_curves and not get_spec("rm-bench").has_curves
+
+
+def test_the_examples_tab_shows_gpqa_rows_by_id_and_rewards_only(cli_out, tmp_path):
+    from evaluator.runner import example_texts
+    from leaderboard.examples import examples as ex
+    from results.store import parse_texts, texts_bytes
+
+    scores = [ExampleScore.model_validate_json(line) for line in (cli_out / "tiny-org/tiny-rm.scores.jsonl").read_text().splitlines()]
+    texts = parse_texts(texts_bytes(example_texts(_load(tmp_path, sample_rows()), SPEC.texts_withheld)))
+    shown = ex.examples_frame(scores, texts)
+    gpqa = shown.frame[shown.frame[ex.SUBSET] == "GPQA"]
+    others = shown.frame[shown.frame[ex.SUBSET] != "GPQA"]
+    assert list(gpqa[ex.PROMPT]) == [ex.WITHHELD] * 2 and set(gpqa[ex.CHOSEN]) == {""} and gpqa[ex.MARGIN].notna().all()
+    assert all(p not in (ex.WITHHELD, ex.NO_TEXTS) for p in others[ex.PROMPT])
+    key = gpqa[ex.KEY].iloc[0]
+    detail = ex.detail_markdown(shown, key)
+    gpqa_rows = [r for r in sample_rows() if r["subset"] == "GPQA"]
+    assert "withheld" in detail and all(r["prompt"] not in detail and r["response_1"] not in detail for r in gpqa_rows)
+    assert "Rewards: chosen" in detail
+
+
+def test_a_prompt_whose_answers_are_all_wrong_is_shown_without_a_margin():
+    from leaderboard.examples import examples as ex
+
+    score = ExampleScore(id="q", subset="MATH", scores_chosen=[], scores_rejected=[0.2, 0.4], correct=0.0, pairs=[])
+    text = ExampleText(id="q", subset="MATH", prompt=[("user", "2+2?")], chosen=[], rejected=["5", "3"])
+    shown = ex.examples_frame([score], [text])
+    row = shown.frame.iloc[0]
+    assert np.isnan(row[ex.MARGIN]) and row[ex.REJECTED] == "3" and row[ex.CHOSEN] == ""
+    assert "Rejected 2 (reward 0.4" in ex.detail_markdown(shown, row[ex.KEY])
