@@ -282,6 +282,11 @@ class BestOfKMetrics(Metrics):
             "one scores higher, a tie counting half (the ROC AUC of the reward as a correctness classifier within "
             "the prompt); the mean over the prompts that have both kinds.",
             "- Each value is given per set, and as the plain mean over the sets.",
+            "- **Per example** (Examples tab, scores file): *chosen* holds a prompt's correct answers and *rejected* its "
+            "wrong ones, each in response order, with every reward; *pairs* the conflict pairs as (chosen index, "
+            "rejected index); its credit is the share of its conflict pairs it gets right (0 for a prompt with none, "
+            "which then counts only in the curves and ROC AUC). A prompt whose answers are all correct or all wrong "
+            "has no margin.",
             "",
             f"**Score** is the plain mean of the conflict-pair accuracies of {names}. A result that lacks a set has "
             "no Score and is listed as incomplete; on custom data the mean runs over the sets the data has.",
