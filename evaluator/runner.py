@@ -137,12 +137,12 @@ def _example_scores(data: BenchmarkData, scored: list[ScoredExample], benchmark:
             scores_rejected=s.scores_rejected,
             correct=s.correct
             if s.correct is not None
-            else benchmark.credit(ex.subset, s.scores_chosen, s.scores_rejected, ex.pairs or None),
+            else benchmark.credit(ex.subset, s.scores_chosen, s.scores_rejected, ex.pairs),
             groups=benchmark.groups_of(ex.subset) or None,
             judgements=s.judgements,
             critiques=s.critiques,
             pair_wins=s.pair_wins,
-            pairs=[list(p) for p in ex.pairs] or None,
+            pairs=None if ex.pairs is None else [list(p) for p in ex.pairs],
         )
         for ex, s in zip(data.examples, scored)
     ]

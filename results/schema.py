@@ -283,7 +283,7 @@ class ExampleText(_Record):
             row.update(
                 prompt=[list(message) for message in self.prompt], chosen=list(self.chosen), rejected=list(self.rejected)
             )
-        if self.pairs:
+        if self.pairs is not None:
             row["pairs"] = [list(p) for p in self.pairs]
         return json.dumps(row, sort_keys=True, ensure_ascii=False)
 

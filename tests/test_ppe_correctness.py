@@ -301,3 +301,11 @@ def test_a_prompt_whose_answers_are_all_wrong_is_shown_without_a_margin():
     row = shown.frame.iloc[0]
     assert np.isnan(row[ex.MARGIN]) and row[ex.REJECTED] == "3" and row[ex.CHOSEN] == ""
     assert "Rejected 2 (reward 0.4" in ex.detail_markdown(shown, row[ex.KEY])
+
+
+def test_a_prompt_without_conflict_pairs_keeps_an_empty_list_and_earns_no_credit(tmp_path):
+    rows = sample_rows()
+    rows[0]["sampled_conflict_pairs"] = []
+    example = _load(tmp_path, rows).examples[0]
+    assert example.pairs == () and example.canonical()["pairs"] == []
+    assert SPEC.credit(example.subset, [2.0] * len(example.chosen), [1.0] * len(example.rejected), example.pairs) == 0.0

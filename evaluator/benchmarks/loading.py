@@ -44,8 +44,9 @@ class Example:
     prompt: tuple[Message, ...]
     chosen: tuple[str, ...]
     rejected: tuple[str, ...]
-    # The (chosen i, rejected j) pairs the row is scored on, where the data names them (PPE's conflict pairs).
-    pairs: tuple[tuple[int, int], ...] = ()
+    # The (chosen i, rejected j) pairs the row is scored on, where the data names them (PPE's conflict
+    # pairs; none named: None, which is not the same as a row whose data names no pair).
+    pairs: Optional[tuple[tuple[int, int], ...]] = None
 
     def canonical(self) -> dict[str, Any]:
         row = {
@@ -55,14 +56,14 @@ class Example:
             "chosen": list(self.chosen),
             "rejected": list(self.rejected),
         }
-        return {**row, "pairs": [list(p) for p in self.pairs]} if self.pairs else row
+        return row if self.pairs is None else {**row, "pairs": [list(p) for p in self.pairs]}
 
     def withheld(self) -> dict[str, Any]:
         """The row as it may be published when its texts may not: its id, subset, pairs and the sha256
         of its canonical line, which still pins exactly these texts."""
         line = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False)
         row = {"id": self.id, "subset": self.subset, "texts_sha256": hashlib.sha256(line.encode()).hexdigest()}
-        return {**row, "pairs": [list(p) for p in self.pairs]} if self.pairs else row
+        return row if self.pairs is None else {**row, "pairs": [list(p) for p in self.pairs]}
 
     def published(self, withheld: frozenset[str]) -> dict[str, Any]:
         """`canonical()`, or `withheld()` for a row of a subset whose texts are never published."""
@@ -362,7 +363,7 @@ def _to_example(row: dict[str, Any], place: str, benchmark: Benchmark) -> Exampl
         prompt=_prompt_messages(row["prompt"], label),
         chosen=_responses(row["chosen"], "chosen", label, benchmark.rows.sides_may_be_empty),
         rejected=_responses(row["rejected"], "rejected", label, benchmark.rows.sides_may_be_empty),
-        pairs=tuple(tuple(p) for p in row.get("pairs", ())),
+        pairs=tuple(tuple(p) for p in row["pairs"]) if row.get("pairs") is not None else None,
     )
     _check_counts(row, example, label)
     return example
