@@ -27,7 +27,7 @@ def _axis(axes: list[str], value, fallback: str) -> str:
 def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
     first = filters.benchmark.value
     models = list(t.filter_rows(cache.snapshot.tables.rows, benchmark=first)[t.MODEL])
-    sections = t.section_names(first)
+    sections = t.chart_section_names(first)
     gr.Markdown(
         "The filters of the Leaderboard tab (search, model types, benchmark, incomplete results, older "
         "revisions) apply here too; the section axes are the chosen benchmark's. A model has the same "
@@ -60,7 +60,7 @@ def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
         rows = filtered(snap.tables.rows, snap, search, selected, known, benchmark, incomplete, older)
         names = list(dict.fromkeys(rows[t.MODEL]))  # a model shown at two revisions is picked once
         chosen = [m for m in (chosen or []) if m in names]
-        sections = t.section_names(benchmark)
+        sections = t.chart_section_names(benchmark)
         axes = figures.scatter_axes(sections)
         x, y = _axis(axes, x, figures.default_x(sections)), _axis(axes, y, t.SCORE)
         colours = figures.colour_map(snap.tables.rows[t.MODEL])  # over every model: filters keep colours

@@ -73,7 +73,7 @@ class ChartOptions:
         """These options with the axes of the rows' benchmark filled in where none were given."""
         sections = self.sections
         if not sections and not rows.empty:
-            sections = tuple(t.section_names(rows[t.BENCHMARK].iloc[0]))
+            sections = tuple(t.chart_section_names(rows[t.BENCHMARK].iloc[0]))
         return replace(self, sections=sections, x=self.x or default_x(sections))
 
 

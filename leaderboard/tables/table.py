@@ -130,6 +130,12 @@ def section_names(label: Optional[str]) -> list[str]:
     return list(spec_of_label(label or "").columns)
 
 
+def chart_section_names(label: Optional[str]) -> list[str]:
+    """The columns the charts draw for the benchmark `label` names: the ones its table shows by default
+    (PPE Correctness' per-set breakdowns would crowd the bars and the radar)."""
+    return list(spec_of_label(label or "").shown_columns)
+
+
 def core_subsets(benchmark: str) -> list[str]:
     """What a complete result of `benchmark` has (its spec's parts: subsets, or languages)."""
     return list(spec_of_label(benchmark).missing(()))
