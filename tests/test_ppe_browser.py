@@ -11,8 +11,9 @@ from demo.sample_data_ppe import SAMPLE_PPE_PATH
 from leaderboard.app_settings import AppSettings
 from results.benchmarks import get_spec
 from results.store import LocalStore
-from tests.browser_fixtures import SCREENSHOTS, chromium, grid_headers, serving_store, wait_until, watched_page
-from tests.test_benchmarks_browser import _evaluate, choose_benchmark
+from tests.browser_fixtures import SCREENSHOTS, grid_headers, serving_store, wait_until
+# `browser` and `page` as the RM-Bench and JudgeBench pages have them; `page` opens this module's `served`.
+from tests.test_benchmarks_browser import _evaluate, browser, choose_benchmark, page  # noqa: F401
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 LABEL = "ppe-correctness · custom data: sample-ppe-correctness.jsonl"
@@ -31,18 +32,6 @@ def served(tmp_path_factory, tiny_tokenizer) -> Iterator[str]:
     settings = AppSettings(ui_poll_s=1.0, manual_refresh_min_s=0, benchmarks=("ppe-correctness", "rm-bench"))
     with serving_store(store, settings, work / "exports") as (url, _):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as running:
-        yield running
-
-
-@pytest.fixture
-def page(browser, served):
-    with watched_page(browser, served, "#lb-table [role=gridcell]") as opened:
-        yield opened
 
 
 def test_ppe_shows_its_set_columns_and_each_sets_curves_beside_the_oracle(page):
