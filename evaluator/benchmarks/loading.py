@@ -363,7 +363,7 @@ def _to_example(row: dict[str, Any], place: str, benchmark: Benchmark) -> Exampl
         prompt=_prompt_messages(row["prompt"], label),
         chosen=_responses(row["chosen"], "chosen", label, benchmark.rows.sides_may_be_empty),
         rejected=_responses(row["rejected"], "rejected", label, benchmark.rows.sides_may_be_empty),
-        pairs=tuple(tuple(p) for p in row["pairs"]) if row.get("pairs") is not None else None,
+        pairs=tuple(tuple(p) for p in row["pairs"]) if benchmark.rows.names_pairs else None,
     )
     _check_counts(row, example, label)
     return example

@@ -90,6 +90,7 @@ class BestOfKRows(RowMapping):
     required: tuple[str, ...] = ("prompt", "scores", "sampled_conflict_pairs")
     names_from_files: bool = True
     sides_may_be_empty: bool = True
+    names_pairs: bool = True
 
     def normalise(self, row: dict[str, Any], config: Optional[str] = None) -> dict[str, Any]:
         origin = row.get("subset") or config

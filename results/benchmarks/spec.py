@@ -63,6 +63,9 @@ class RowMapping:
     # Whether a row may have no chosen or no rejected response (a best-of-K prompt whose samples are
     # all correct or all wrong still counts in its curves).
     sides_may_be_empty: bool = False
+    # Whether `normalise` names the (chosen i, rejected j) pairs a row is scored on, as `pairs` (PPE's
+    # conflict pairs); a `pairs` column of any other benchmark's data is not read.
+    names_pairs: bool = False
 
     def normalise(self, row: dict[str, Any], config: Optional[str] = None) -> dict[str, Any]:
         """The row in RewardBench's schema (a copy when anything changes); raises KeyError naming
