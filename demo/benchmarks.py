@@ -14,6 +14,7 @@ from .sample_data import SAMPLE_PATH
 from .sample_data_judgebench import SAMPLE_JB_PATH
 from .sample_data_mrb import SAMPLE_MRB_PATH
 from .sample_data_ppe import SAMPLE_PPE_PATH
+from .sample_data_ppe_correctness import SAMPLE_PPE_CORRECTNESS_PATH
 from .sample_data_rb2 import SAMPLE_RB2_PATH
 from .sample_data_rmb_scenarios import SAMPLE_RMB_SCENARIOS_PATH
 from .sample_data_rmbench import SAMPLE_RMB_PATH
@@ -26,6 +27,7 @@ SAMPLES: dict[str, Path] = {
     "judgebench": SAMPLE_JB_PATH,
     "rmb": SAMPLE_RMB_SCENARIOS_PATH,  # a folder in the authors' layout
     "ppe-preference": SAMPLE_PPE_PATH,
+    "ppe-correctness": SAMPLE_PPE_CORRECTNESS_PATH,
 }
 GENERATORS = {
     "rewardbench": "demo.sample_data",
@@ -35,6 +37,7 @@ GENERATORS = {
     "judgebench": "demo.sample_data_judgebench",
     "rmb": "demo.sample_data_rmb_scenarios",
     "ppe-preference": "demo.sample_data_ppe",
+    "ppe-correctness": "demo.sample_data_ppe_correctness",
 }
 
 

@@ -119,12 +119,13 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
         judge=getattr(adapter, "judge_info", None),
         cloud=getattr(adapter, "cloud_info", None),
     )
-    return EvalOutcome(result=result, examples=examples, texts=example_texts(data))
+    return EvalOutcome(result=result, examples=examples, texts=example_texts(data, benchmark.texts_withheld))
 
 
-def example_texts(data: BenchmarkData) -> list[ExampleText]:
-    """The rows' texts in the order scored: their canonical lines hash to `data.fingerprint`."""
-    return [ExampleText.model_validate(example.canonical()) for example in data.examples]
+def example_texts(data: BenchmarkData, withheld: frozenset[str] = frozenset()) -> list[ExampleText]:
+    """The rows' texts in the order scored (a hash in place of the texts of a `withheld` subset's
+    rows): their canonical lines hash to `data.fingerprint`."""
+    return [ExampleText.model_validate(example.published(withheld)) for example in data.examples]
 
 
 def _example_scores(data: BenchmarkData, scored: list[ScoredExample], benchmark: Benchmark) -> list[ExampleScore]:
@@ -135,11 +136,14 @@ def _example_scores(data: BenchmarkData, scored: list[ScoredExample], benchmark:
             subset=ex.subset,
             scores_chosen=s.scores_chosen,
             scores_rejected=s.scores_rejected,
-            correct=s.correct if s.correct is not None else benchmark.credit(ex.subset, s.scores_chosen, s.scores_rejected),
+            correct=s.correct
+            if s.correct is not None
+            else benchmark.credit(ex.subset, s.scores_chosen, s.scores_rejected, ex.pairs),
             groups={**benchmark.groups_of(ex.subset), **dict(ex.groups)} or None,
             judgements=s.judgements,
             critiques=s.critiques,
             pair_wins=s.pair_wins,
+            pairs=None if ex.pairs is None else [list(p) for p in ex.pairs],
         )
         for ex, s in zip(data.examples, scored)
     ]
@@ -242,12 +246,21 @@ def _benchmark_info(benchmark: Benchmark, data: BenchmarkData, config: RunConfig
         name=benchmark.name,
         data_source=" + ".join(data.sources),
         data_split=core.split,
-        data_revision=data.revisions[0] if data.revisions else None,
+        data_revision=_revisions(data),
         data_fingerprint=data.fingerprint,
         num_examples=len(data.examples),
         custom_data=config.custom_data,
         missing_subsets=list(benchmark.missing(scored, extras=config.extras, partial=config.custom_data)),
     )
+
+
+def _revisions(data: BenchmarkData) -> Optional[str]:
+    """The commit of the core data; where it is several Hub datasets (PPE Correctness), each one's,
+    joined by " + " in the order `data_source` names them."""
+    core = data.revisions[: data.core_parts]
+    if len(core) > 1 and any(core):
+        return " + ".join(r or "local" for r in core)
+    return core[0] if core else None
 
 
 def _warn_about_truncation(stats: ScoringStats, max_length: int) -> None:

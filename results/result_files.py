@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Optional
 from pydantic import ValidationError
 
 from .benchmarks import SPECS, BenchmarkSpec, UnknownBenchmark, get_spec
-from .benchmarks.aggregation import Matrix
+from .benchmarks.aggregation import Curves, Matrix
 from .model_types import MODEL_TYPES
 from .schema import BenchmarkInfo, CritiqueInfo, EvalResult, JudgeInfo
 
@@ -77,6 +77,7 @@ class ResultRecord:
     verified_too: bool = False  # an imported result whose model is verified here too
     result: Optional[EvalResult] = None  # the whole record, for files in the project's own format
     matrix: Optional[Matrix] = None  # the benchmark's matrix of this result, where its spec has one
+    curves: Optional[Curves] = None  # the benchmark's curves of this result (best-of-K), where its spec has them
 
     @property
     def complete(self) -> bool:
@@ -234,6 +235,7 @@ def parse_project_result(data: bytes, path: str) -> ResultRecord:
         type_detail=type_detail(result),
         result=result,
         matrix=spec.metrics.matrix({name: s.parts or {} for name, s in result.subsets.items()}),
+        curves=spec.metrics.curves({name: s.parts or {} for name, s in result.subsets.items()}),
     )
 
 

@@ -242,6 +242,11 @@ class ExampleScore(_Record):
     critiques: Optional[list[Critique]] = Field(
         None, description="critique models: every critique and its reward (a score is the mean over a completion's)"
     )
+    pairs: Optional[list[tuple[int, int]]] = Field(
+        None,
+        description="the (chosen i, rejected j) pairs the row is scored on, where its data names them (PPE "
+        "Correctness: chosen = the correct responses, rejected = the wrong ones, pairs = the conflict pairs)",
+    )
 
     def to_line(self) -> str:
         """The JSON line written to a scores file; fields a model type does not use are left out."""
@@ -254,20 +259,34 @@ class ExampleText(_Record):
 
     id: Union[int, str] = Field(description="the data row's own id, unchanged")
     subset: str
-    prompt: list[tuple[str, str]] = Field(description="the conversation before the responses, (role, content)")
-    chosen: list[str]
-    rejected: list[str]
+    prompt: list[tuple[str, str]] = Field(
+        default_factory=list, description="the conversation before the responses, (role, content)"
+    )
+    chosen: list[str] = Field(default_factory=list)
+    rejected: list[str] = Field(default_factory=list)
+    pairs: Optional[list[tuple[int, int]]] = Field(None, description="the (chosen i, rejected j) pairs the row names")
+    texts_sha256: Optional[str] = Field(
+        None,
+        description="a row whose texts are never published (its benchmark withholds its subset): the sha256 of "
+        "its full canonical line, in place of the prompt and responses",
+    )
+
+    @property
+    def withheld(self) -> bool:
+        return self.texts_sha256 is not None
 
     def canonical_line(self) -> str:
         """The row as the data fingerprint hashes it (sorted keys, no ASCII escaping), so a texts
         file's sha256 is the fingerprint of the rows it holds."""
-        row = {
-            "id": self.id,
-            "subset": self.subset,
-            "prompt": [list(message) for message in self.prompt],
-            "chosen": list(self.chosen),
-            "rejected": list(self.rejected),
-        }
+        row: dict = {"id": self.id, "subset": self.subset}
+        if self.withheld:
+            row["texts_sha256"] = self.texts_sha256
+        else:
+            row.update(
+                prompt=[list(message) for message in self.prompt], chosen=list(self.chosen), rejected=list(self.rejected)
+            )
+        if self.pairs is not None:
+            row["pairs"] = [list(p) for p in self.pairs]
         return json.dumps(row, sort_keys=True, ensure_ascii=False)
 
 

@@ -144,6 +144,7 @@ def test_the_matrix_chart_is_hidden_on_a_benchmark_without_one(page):
     page.get_by_role("tab", name="Charts").click()
     page.locator("#chart-sections .js-plotly-plot").wait_for()
     wait_until(lambda: not page.locator("#chart-matrix").is_visible() or None)
+    assert not page.locator("#chart-curves").is_visible()  # curves too: only a spec that has them shows them
 
 
 def test_examples_show_the_results_matrix_and_each_examples_own_cells(page):

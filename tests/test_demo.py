@@ -175,8 +175,21 @@ def test_judgebench_sample_has_three_pairs_per_category_with_balanced_labels():
     assert all(r["response_A"] != r["response_B"] for r in rows)
 
 
-@pytest.mark.parametrize("module", ["demo.sample_data_rmbench", "demo.sample_data_judgebench", "demo.sample_data_rmb_scenarios"])
-def test_rm_bench_judgebench_and_rmb_samples_are_what_their_generators_make(module):
+def test_ppe_sample_has_two_prompts_per_set_with_32_answers_of_both_kinds():
+    rows = _rows(SAMPLES["ppe-correctness"])
+    assert [r["subset"] for r in rows] == [s for s in get_spec("ppe-correctness").subsets for _ in range(2)]
+    assert len({r["question_id"] for r in rows}) == len(rows)
+    for row in rows:
+        assert [f"response_{k}" in row for k in range(1, 34)] == [True] * 32 + [False], row["question_id"]
+        assert len(row["scores"]) == 32 and 0 < sum(row["scores"]) < 32, row["question_id"]
+        assert row["sampled_conflict_pairs"] and all(row["scores"][i] != row["scores"][j] for i, j in row["sampled_conflict_pairs"])
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["demo.sample_data_rmbench", "demo.sample_data_judgebench", "demo.sample_data_rmb_scenarios", "demo.sample_data_ppe_correctness"],
+)
+def test_rm_bench_judgebench_rmb_and_ppe_samples_are_what_their_generators_make(module):
     generator = importlib.import_module(module)
     assert generator.main(["--check"]) == 0, f"run `python -m {module}` to rewrite its sample"
 

@@ -19,7 +19,7 @@ from typing import Optional
 from urllib.parse import unquote
 
 from demo.sample_data_rb2 import SAMPLE_RB2_PATH
-from evaluator.benchmarks import M_REWARDBENCH, REWARDBENCH, REWARDBENCH_2
+from evaluator.benchmarks import M_REWARDBENCH, REWARDBENCH, REWARDBENCH_2, get_benchmark
 from tests.conftest import REPO_ROOT
 from tests.hub_fixtures import hub_fixture, upload_config_dataset, upload_dataset  # noqa: F401 (the `hub` fixture)
 
@@ -268,3 +268,21 @@ def test_rmb_is_read_from_a_hub_dataset_in_the_authors_layout_file_by_file(hub, 
     assert loaded["revisions"] == [sha]
     assert {revision for revision, _ in downloads(hub, repo)} == {sha}
     assert {unquote(path) for _, path in downloads(hub, repo)} == set(files), "the data files only"
+
+
+def test_ppe_correctness_reads_its_five_hub_datasets_each_as_its_set_at_its_own_commit(hub, tmp_path):
+    from demo.sample_data_ppe_correctness import sample_rows
+
+    spec = get_benchmark("ppe-correctness")
+    shas = {}
+    for name, repo in spec.core_source.datasets:  # the real sets have no `subset` column: the dataset names it
+        rows = [{k: v for k, v in r.items() if k != "subset"} for r in sample_rows() if r["subset"] == name]
+        shas[name] = upload_dataset(hub, repo, {"train": rows})
+
+    loaded = load_in_fresh_process(hub, tmp_path, "ppe-correctness")
+
+    assert [e["subset"] for e in loaded["examples"]] == [r["subset"] for r in sample_rows()]
+    assert loaded["revisions"] == [shas[name] for name, _ in spec.core_source.datasets]
+    assert loaded["sources"] == [f"lmarena-ai/PPE-{name}-Best-of-K (split train)" for name in shas]
+    for example, row in zip(loaded["examples"], sample_rows()):
+        assert len(example["chosen"]) == sum(row["scores"]) and len(example["pairs"]) == len(row["sampled_conflict_pairs"])

@@ -47,15 +47,30 @@ class Example:
     # The row's own grouping keys (`RowMapping.row_groups`: PPE's battling models and human verdict),
     # carried to its per-example line; not part of the texts, so not of the fingerprint.
     groups: tuple[tuple[str, str], ...] = ()
+    # The (chosen i, rejected j) pairs the row is scored on, where the data names them (PPE's conflict
+    # pairs; none named: None, which is not the same as a row whose data names no pair).
+    pairs: Optional[tuple[tuple[int, int], ...]] = None
 
     def canonical(self) -> dict[str, Any]:
-        return {
+        row = {
             "id": self.id,
             "subset": self.subset,
             "prompt": [list(m) for m in self.prompt],
             "chosen": list(self.chosen),
             "rejected": list(self.rejected),
         }
+        return row if self.pairs is None else {**row, "pairs": [list(p) for p in self.pairs]}
+
+    def withheld(self) -> dict[str, Any]:
+        """The row as it may be published when its texts may not: its id, subset, pairs and the sha256
+        of its canonical line, which still pins exactly these texts."""
+        line = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False)
+        row = {"id": self.id, "subset": self.subset, "texts_sha256": hashlib.sha256(line.encode()).hexdigest()}
+        return row if self.pairs is None else {**row, "pairs": [list(p) for p in self.pairs]}
+
+    def published(self, withheld: frozenset[str]) -> dict[str, Any]:
+        """`canonical()`, or `withheld()` for a row of a subset whose texts are never published."""
+        return self.withheld() if self.subset in withheld else self.canonical()
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,8 @@ class BenchmarkData:
     fingerprint: str
     # The commit each source was read at (a Hub dataset's sha; None for local files), in source order.
     revisions: list[Optional[str]] = field(default_factory=list)
+    # How many of `sources` are the core data's (several where it is several Hub datasets); extras follow.
+    core_parts: int = 1
 
 
 def load_benchmark_data(
@@ -83,6 +100,8 @@ def load_benchmark_data(
             raise DataError(f"{benchmark.name} has no extra data named {extra!r} (it has: {known})")
     sources = [core or benchmark.core_source]
     sources += [replacements.get(extra) or benchmark.extra_sources[extra] for extra in extras]
+    core_parts = len(sources[0].parts())
+    sources = [part for source in sources for part in source.parts()]
     examples: list[Example] = []
     revisions = [resolve_revision(source) for source in sources]
     for source, revision in zip(sources, revisions):
@@ -92,8 +111,9 @@ def load_benchmark_data(
     return BenchmarkData(
         examples=examples,
         sources=[s.describe() for s in sources],
-        fingerprint=fingerprint(examples),
+        fingerprint=fingerprint(examples, benchmark.texts_withheld),
         revisions=revisions,
+        core_parts=core_parts,
     )
 
 
@@ -132,10 +152,11 @@ def resolve_revision(source: DataSource) -> Optional[str]:
         ) from exc
 
 
-def fingerprint(examples: list[Example]) -> str:
+def fingerprint(examples: list[Example], withheld: frozenset[str] = frozenset()) -> str:
+    """sha256 of the rows as published (`Example.published`): the texts file stored for them hashes to it."""
     digest = hashlib.sha256()
     for example in examples:
-        digest.update(json.dumps(example.canonical(), sort_keys=True, ensure_ascii=False).encode())
+        digest.update(json.dumps(example.published(withheld), sort_keys=True, ensure_ascii=False).encode())
         digest.update(b"\n")
     return digest.hexdigest()
 
@@ -170,7 +191,7 @@ def _load_source(source: DataSource, benchmark: Benchmark) -> list[Example]:
             f"{where} has subset(s) unknown to {benchmark.name}: {', '.join(unknown)}; "
             f"known subsets are {_some(benchmark.subsets)}"
         )
-    return [_to_example(row, place, benchmark.rows.row_groups(row)) for row, place in rows]
+    return [_to_example(row, place, benchmark) for row, place in rows]
 
 
 def _some(names: tuple[str, ...], most: int = 30) -> str:
@@ -204,7 +225,7 @@ def _read_rows(source: DataSource, benchmark: Benchmark) -> list[PlacedRow]:
             for config in source.configs
             for placed in _numbered(_read_through_datasets(source, benchmark, None, config), f"{source.describe()} {config}", config)
         ]
-    return _numbered(_read_through_datasets(source, benchmark, None), source.describe())
+    return _numbered(_read_through_datasets(source, benchmark, None), source.describe(), source.name)
 
 
 def _read_local_file(file: str, kind: str, source: DataSource, benchmark: Benchmark) -> list[PlacedRow]:
@@ -365,7 +386,7 @@ def _rows_from_splits(dataset_dict, benchmark: Benchmark) -> list[dict[str, Any]
     return rows
 
 
-def _to_example(row: dict[str, Any], place: str, groups: Mapping[str, str]) -> Example:
+def _to_example(row: dict[str, Any], place: str, benchmark: Benchmark) -> Example:
     row_id = row["id"]
     label = f"{place} (id {row_id!r})"
     if not isinstance(row_id, (int, str)) or isinstance(row_id, bool):
@@ -374,9 +395,10 @@ def _to_example(row: dict[str, Any], place: str, groups: Mapping[str, str]) -> E
         id=row_id,
         subset=str(row["subset"]),
         prompt=_prompt_messages(row["prompt"], label),
-        chosen=_responses(row["chosen"], "chosen", label),
-        rejected=_responses(row["rejected"], "rejected", label),
-        groups=tuple(groups.items()),
+        chosen=_responses(row["chosen"], "chosen", label, benchmark.rows.sides_may_be_empty),
+        rejected=_responses(row["rejected"], "rejected", label, benchmark.rows.sides_may_be_empty),
+        groups=tuple(benchmark.rows.row_groups(row).items()),
+        pairs=tuple(tuple(p) for p in row["pairs"]) if benchmark.rows.names_pairs else None,
     )
     _check_counts(row, example, label)
     return example
@@ -411,11 +433,12 @@ def _prompt_messages(prompt: Any, label: str) -> tuple[Message, ...]:
     raise DataError(f"{label}: 'prompt' must be a string or a list of {{role, content}} messages")
 
 
-def _responses(value: Any, column: str, label: str) -> tuple[str, ...]:
-    """Pairwise data has one response; best-of-N data (RewardBench 2) a list of them."""
+def _responses(value: Any, column: str, label: str, may_be_empty: bool = False) -> tuple[str, ...]:
+    """Pairwise data has one response; best-of-N data (RewardBench 2) a list of them; a best-of-K
+    prompt's correct or wrong responses (PPE) may be none."""
     if isinstance(value, str):
         return (value,)
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+    if isinstance(value, list) and (value or may_be_empty) and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise DataError(f"{label}: {column!r} must be a string or a non-empty list of strings")
 

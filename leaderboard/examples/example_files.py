@@ -207,4 +207,5 @@ class ResultSummaries:
                 tuple(response_length(r) for r in t.rejected),
             )
             for t in texts
+            if not t.withheld
         }

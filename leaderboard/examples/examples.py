@@ -67,6 +67,7 @@ SHOWN_COLUMNS = (SUBSET, ID, PROMPT, CHOSEN, REJECTED, REWARD_CHOSEN, REWARD_REJ
 PREVIEW_CHARS = 90
 MAX_SHOWN = 1000
 NO_TEXTS = "(texts not available)"
+WITHHELD = "(texts withheld: the data asks that they not be published)"
 
 ALL = "all"
 WRONG = "wrong"
@@ -93,10 +94,24 @@ def prompt_text(text: ExampleText) -> str:
 
 def _shown_answers(score: ExampleScore, text: ExampleText) -> tuple[str, str]:
     """The chosen and rejected answers whose rewards a row shows (the lowest-scored chosen one, the
-    best-scored rejected one): a preview sits beside its own answer's reward, never another's."""
-    chosen = text.chosen[min(int(np.argmin(score.scores_chosen)), len(text.chosen) - 1)]
-    rejected = text.rejected[min(int(np.argmax(score.scores_rejected)), len(text.rejected) - 1)]
+    best-scored rejected one): a preview sits beside its own answer's reward, never another's. A
+    side with no answer (a best-of-K prompt whose samples are all correct or all wrong) shows none."""
+    chosen = text.chosen[min(int(np.argmin(score.scores_chosen)), len(text.chosen) - 1)] if text.chosen else ""
+    rejected = text.rejected[min(int(np.argmax(score.scores_rejected)), len(text.rejected) - 1)] if text.rejected else ""
     return chosen, rejected
+
+
+def shown_rewards(score: ExampleScore) -> tuple[float, float]:
+    """The lowest chosen and the highest rejected reward (NaN for a side with none)."""
+    chosen = min(score.scores_chosen) if score.scores_chosen else float("nan")
+    rejected = max(score.scores_rejected) if score.scores_rejected else float("nan")
+    return chosen, rejected
+
+
+def margin_of(score: ExampleScore) -> float:
+    """Lowest chosen minus highest rejected reward: above 0 when every chosen one scored above every rejected one."""
+    chosen, rejected = shown_rewards(score)
+    return chosen - rejected
 
 
 @dataclass(frozen=True)
@@ -106,6 +121,8 @@ class ExampleSet:
     frame: pd.DataFrame
     scores: dict[str, ExampleScore]
     texts: dict[str, ExampleText] = field(default_factory=dict)
+    # Examples whose texts their data withholds (shown by id and rewards only).
+    withheld: frozenset[str] = frozenset()
 
     @property
     def has_texts(self) -> bool:
@@ -134,9 +151,8 @@ def length_row(score: ExampleScore, text: ExampleText) -> LengthRow:
     return LengthRow(score.subset, tuple(chosen), tuple(rejected))
 
 
-def _row(score: ExampleScore, text: Optional[ExampleText]) -> dict:
-    reward_chosen = min(score.scores_chosen)
-    reward_rejected = max(score.scores_rejected)
+def _row(score: ExampleScore, text: Optional[ExampleText], withheld: bool = False) -> dict:
+    reward_chosen, reward_rejected = shown_rewards(score)
     row = {
         KEY: example_key(score.subset, score.id),
         SUBSET: score.subset,
@@ -148,7 +164,8 @@ def _row(score: ExampleScore, text: Optional[ExampleText]) -> dict:
         RIGHT: score.correct >= 1.0,
     }
     if text is None:
-        return {**row, PROMPT: NO_TEXTS, CHOSEN: "", REJECTED: "", LENGTH_DIFFERENCE: np.nan, SEARCH_TEXT: ""}
+        note = WITHHELD if withheld else NO_TEXTS
+        return {**row, PROMPT: note, CHOSEN: "", REJECTED: "", LENGTH_DIFFERENCE: np.nan, SEARCH_TEXT: ""}
     prompt = prompt_text(text)
     chosen, rejected = _shown_answers(score, text)
     everything = " ".join([prompt, *text.chosen, *text.rejected])
@@ -157,7 +174,7 @@ def _row(score: ExampleScore, text: Optional[ExampleText]) -> dict:
         PROMPT: preview(prompt),
         CHOSEN: preview(chosen),
         REJECTED: preview(rejected),
-        LENGTH_DIFFERENCE: relative_difference(*_lengths(text)),
+        LENGTH_DIFFERENCE: relative_difference(*_lengths(text)) if text.chosen and text.rejected else np.nan,
         SEARCH_TEXT: everything.lower(),
     }
 
@@ -165,10 +182,12 @@ def _row(score: ExampleScore, text: Optional[ExampleText]) -> dict:
 def examples_frame(
     scores: Sequence[ExampleScore], texts: Optional[Sequence[ExampleText]] = None
 ) -> ExampleSet:
-    """The examples of one result, in the scores file's order; texts joined by (subset, id)."""
-    by_key = {example_key(t.subset, t.id): t for t in texts or ()}
+    """The examples of one result, in the scores file's order; texts joined by (subset, id). A row
+    whose texts are withheld (`ExampleText.withheld`) is shown by id and rewards only."""
+    withheld = frozenset(example_key(t.subset, t.id) for t in texts or () if t.withheld)
+    by_key = {example_key(t.subset, t.id): t for t in texts or () if not t.withheld}
     keyed = {example_key(s.subset, s.id): s for s in scores}
-    rows = [_row(s, by_key.get(k)) for k, s in keyed.items()]
+    rows = [_row(s, by_key.get(k), k in withheld) for k, s in keyed.items()]
     columns = {name: [row[name] for row in rows] for name in FRAME_COLUMNS}
     # The search text stays a column of Python strings: converting megabytes of it to pandas' Arrow
     # strings costs more than every search on it together.
@@ -180,7 +199,7 @@ def examples_frame(
     for column in (REWARD_CHOSEN, REWARD_REJECTED, MARGIN, CREDIT, LENGTH_DIFFERENCE):
         frame[column] = frame[column].astype("float64")
     kept = {k: t for k, t in by_key.items() if k in keyed}
-    return ExampleSet(frame, keyed, kept)
+    return ExampleSet(frame, keyed, kept, withheld & frozenset(keyed))
 
 
 # ---- what the reader picks -------------------------------------------------------------------------
@@ -373,16 +392,18 @@ def detail_markdown(
     )
     lines = [
         f"### {escape_markdown(score.subset)} · id {escape_markdown(str(score.id))}: {credit}",
-        f"Margin {_score_text(min(score.scores_chosen) - max(score.scores_rejected))}.",
+        f"Margin {_score_text(margin_of(score))}.",
     ]
     if other is not None and key in other[1].scores:
         theirs = other[1].scores[key]
         lines.append(
             f"{escape_markdown(other[0])}: {'right' if theirs.correct >= 1 else 'wrong'}, margin "
-            f"{_score_text(min(theirs.scores_chosen) - max(theirs.scores_rejected))}."
+            f"{_score_text(margin_of(theirs))}."
         )
     lines += _matrix_lines(score, spec)
-    if text is None:
+    if key in examples.withheld:
+        lines += ["*The texts of this example are withheld: its data asks that they not be published.*", _rewards_only(score)]
+    elif text is None:
         lines.append(
             "*The texts of this example are not available (the store has none for this result's data).*"
         )

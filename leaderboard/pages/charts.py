@@ -16,6 +16,10 @@ def _has_matrix(benchmark) -> bool:
     return bool(benchmark) and t.spec_of_label(benchmark).has_matrix
 
 
+def _has_curves(benchmark) -> bool:
+    return bool(benchmark) and t.spec_of_label(benchmark).has_curves
+
+
 def _axis(axes: list[str], value, fallback: str) -> str:
     return value if value in axes else fallback
 
@@ -49,6 +53,8 @@ def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
     types = gr.Plot(show_label=False, elem_id="chart-types")
     # Benchmarks whose spec has a matrix (RM-Bench's style matrix): the first picked model's heatmap.
     matrix = gr.Plot(show_label=False, elem_id="chart-matrix", visible=_has_matrix(first))
+    # Benchmarks whose spec has curves (PPE Correctness' best-of-K beside the oracle): the first picked model's.
+    curves = gr.Plot(show_label=False, elem_id="chart-curves", visible=_has_curves(first))
 
     def render(snap: Snapshot, search, selected, known, benchmark, incomplete, older, n, chosen, x, y) -> list:
         rows = filtered(snap.tables.rows, snap, search, selected, known, benchmark, incomplete, older)
@@ -68,11 +74,12 @@ def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
             figures.draw("scatter", rows, options),
             figures.draw("types", rows, options),
             gr.Plot(figures.draw("matrix", rows, options), visible=_has_matrix(benchmark)),
+            gr.Plot(figures.draw("curves", rows, options), visible=_has_curves(benchmark)),
         ]
 
     view = View(
         [*filters.components, top_n, picked, x_axis, y_axis],
-        [bars, picked, radar, x_axis, y_axis, scatter, types, matrix],
+        [bars, picked, radar, x_axis, y_axis, scatter, types, matrix, curves],
         render,
     )
     # The axes listen to `.input`: a benchmark switch sets them too, and must not render twice.

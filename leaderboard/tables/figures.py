@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Mapping, Optional, Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 from plotly.colors import qualitative
 
 from results.benchmarks.aggregation import Matrix
@@ -280,6 +281,15 @@ def type_distribution(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
     return _layout(figure, "Score by model type", showlegend=False, yaxis={"title": "score (%)"})
 
 
+def _first_picked_with(rows: pd.DataFrame, options: ChartOptions, column: str, what: str) -> pd.Series:
+    """The row of the first picked model that has `column` (else the first row that has it)."""
+    having = rows[rows[column].notna()] if column in rows.columns else rows.iloc[0:0]
+    if having.empty:
+        raise ChartUnavailable(f"This benchmark has no {what} to show.")
+    picked = having[having[t.MODEL].isin(list(options.models))]
+    return (picked if not picked.empty else having).iloc[0]
+
+
 def matrix_heatmap(matrix: Matrix, title: str) -> go.Figure:
     """A benchmark's matrix (e.g. RM-Bench's chosen style against rejected style) as a heatmap with each
     cell's percentage written in it: the Charts tab draws a result's, the Examples tab too."""
@@ -302,12 +312,36 @@ def matrix_heatmap(matrix: Matrix, title: str) -> go.Figure:
 
 def style_matrix(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
     """The first picked model's matrix (the first row's when none is picked)."""
-    with_matrix = rows[rows[t.MATRIX].notna()] if t.MATRIX in rows.columns else rows.iloc[0:0]
-    if with_matrix.empty:
-        raise ChartUnavailable("This benchmark has no matrix to show.")
-    picked = with_matrix[with_matrix[t.MODEL].isin(list(options.models))]
-    row = (picked if not picked.empty else with_matrix).iloc[0]
+    row = _first_picked_with(rows, options, t.MATRIX, "matrix")
     return matrix_heatmap(row[t.MATRIX], f"{label(row[t.MODEL])}: {row[t.MATRIX].title}")
+
+
+def result_curves(rows: pd.DataFrame, options: ChartOptions) -> go.Figure:
+    """The first picked model's curves (the benchmark's, e.g. the best-of-K curve beside the oracle's),
+    one panel per group side by side on a shared y axis; reference curves dashed and grey."""
+    row = _first_picked_with(rows, options, t.CURVES, "curves")
+    curves = row[t.CURVES]
+    figure = make_subplots(rows=1, cols=len(curves.panels), subplot_titles=[title for title, _ in curves.panels], shared_yaxes=True)
+    colour = options.colours.get(row[t.MODEL], PALETTE[0])
+    for column, (title, lines) in enumerate(curves.panels, start=1):
+        for line in lines:
+            figure.add_trace(
+                go.Scatter(
+                    x=list(range(1, len(line.values) + 1)),
+                    y=[v * 100 for v in line.values],
+                    mode="lines",
+                    name=line.name,
+                    legendgroup=line.name,
+                    showlegend=column == 1,
+                    line={"color": "#888888" if line.reference else colour, "dash": "dash" if line.reference else "solid"},
+                    hovertemplate=f"{html.escape(title)}, {line.name}: K=%{{x}}, %{{y:.1f}}%<extra></extra>",
+                ),
+                row=1,
+                col=column,
+            )
+        figure.update_xaxes(title_text=curves.x_label, row=1, col=column)
+    figure.update_yaxes(title_text=curves.y_label, range=[-2, 102], row=1, col=1)
+    return _layout(figure, f"{label(row[t.MODEL])}: {curves.title}")
 
 
 FIGURES: dict[str, FigureSpec] = {
@@ -316,6 +350,7 @@ FIGURES: dict[str, FigureSpec] = {
     "scatter": FigureSpec("Two axes", scatter),
     "types": FigureSpec("Score by model type", type_distribution),
     "matrix": FigureSpec("Style matrix", style_matrix),
+    "curves": FigureSpec("Curves", result_curves),
 }
 
 

@@ -71,6 +71,7 @@ COMPLETE = "Complete"
 MISSING_SUBSETS = "Missing subsets"
 LATEST = "Latest"
 MATRIX = "Matrix"  # the result's matrix for a heatmap (results.benchmarks.aggregation.Matrix), where its spec has one
+CURVES = "Curves"  # the result's curves for a line chart (results.benchmarks.aggregation.Curves), where its spec has them
 PROVENANCE = prov.PROVENANCE
 VERIFIED_TOO = prov.VERIFIED_TOO
 PUBLISHED_SCORE = prov.PUBLISHED_SCORE
@@ -97,6 +98,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     MISSING_SUBSETS,
     LATEST,
     MATRIX,
+    CURVES,
     PROVENANCE,
     VERIFIED_TOO,
     PUBLISHED_SCORE,
@@ -134,9 +136,11 @@ CHARTED_KINDS = ("percent", "delta")
 
 
 def charted_section_names(label: Optional[str]) -> list[str]:
-    """The columns of the benchmark `label` names that the charts draw (its scores and spreads)."""
+    """The columns the charts draw for the benchmark `label` names: those its table shows by default
+    (PPE Correctness' per-set breakdowns would crowd the bars and the radar) that are scores or spreads
+    (a correlation or a count would read as nonsense on axes in points)."""
     spec = spec_of_label(label or "")
-    return [c for c in spec.columns if spec.metrics.column_kind(c) in CHARTED_KINDS]
+    return [c for c in spec.shown_columns if spec.metrics.column_kind(c) in CHARTED_KINDS]
 
 
 def core_subsets(benchmark: str) -> list[str]:
@@ -214,6 +218,7 @@ def _row(record: ResultRecord) -> dict:
         MISSING_SUBSETS: ", ".join(record.missing_subsets),
         LATEST: record.latest,
         MATRIX: record.matrix,
+        CURVES: record.curves,
         PROVENANCE: record.provenance,
         VERIFIED_TOO: record.verified_too,
         PUBLISHED_SCORE: record.published_score,

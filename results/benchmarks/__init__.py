@@ -9,6 +9,7 @@ from .errors import BenchmarkDataError, UnknownBenchmark
 from .judgebench import JUDGEBENCH
 from .m_rewardbench import M_REWARDBENCH
 from .ppe_preference import PPE_PREFERENCE
+from .ppe_correctness import PPE_CORRECTNESS
 from .rewardbench import REWARDBENCH
 from .rewardbench2 import REWARDBENCH_2
 from .rm_bench import RM_BENCH
@@ -26,6 +27,7 @@ SPECS: dict[str, BenchmarkSpec] = {
         M_REWARDBENCH,
         RMB,
         PPE_PREFERENCE,
+        PPE_CORRECTNESS,
     )
 }
 DEFAULT_OFFERED: tuple[str, ...] = tuple(name for name, spec in SPECS.items() if spec.offered_by_default)

@@ -33,6 +33,44 @@ class Matrix:
     values: tuple[tuple[float, ...], ...]
 
 
+@dataclass(frozen=True)
+class Curve:
+    """One line of a curves chart: values[k - 1] at x = k."""
+
+    name: str
+    values: tuple[float, ...]
+    reference: bool = False  # a bound to compare against (drawn dashed), not the model's own line
+
+
+@dataclass(frozen=True)
+class Curves:
+    """A result's curves for a line chart, one panel per group drawn side by side (PPE Correctness'
+    best-of-K curve beside its oracle curve, per set)."""
+
+    title: str
+    x_label: str
+    y_label: str
+    panels: tuple[tuple[str, tuple[Curve, ...]], ...]  # (panel title, its curves)
+
+
+def mean_of_all(columns: Mapping[str, Value], names: Iterable[str], partial: bool = False) -> Optional[Value]:
+    """The plain mean of the named columns; None when one is absent (unless `partial`: custom data,
+    the mean of those present) or none is present."""
+    wanted = list(names)
+    present = [columns[name] for name in wanted if name in columns]
+    if not present or (len(present) < len(wanted) and not partial):
+        return None
+    return sum(present) / len(present)
+
+
+def absent(present: Iterable[str], names: Iterable[str], partial: bool = False) -> tuple[str, ...]:
+    """The names not in `present`; none on custom data (`partial`), judged by what the data has."""
+    if partial:
+        return ()
+    have = set(present)
+    return tuple(name for name in names if name not in have)
+
+
 class Metrics(ABC):
     @property
     @abstractmethod
@@ -89,6 +127,10 @@ class Metrics(ABC):
 
     def matrix(self, parts: Parts) -> Optional[Matrix]:
         """The result's matrix from its subsets' parts, for shapes that have one (none by default)."""
+        return None
+
+    def curves(self, parts: Parts) -> Optional[Curves]:
+        """The result's curves from its subsets' parts, for shapes that have them (none by default)."""
         return None
 
     def column_is_fraction(self, column: str) -> bool:

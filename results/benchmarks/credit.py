@@ -57,6 +57,13 @@ class SubsetScorer(ABC):
     def credit(self, scores_chosen: Sequence[float], scores_rejected: Sequence[float]) -> float:
         """One example's credit in [0, 1], from the scores of its completions."""
 
+    def row_credit(
+        self, scores_chosen: Sequence[float], scores_rejected: Sequence[float], pairs: Optional[Sequence[tuple[int, int]]] = None
+    ) -> float:
+        """One example's credit where the data names the (chosen i, rejected j) pairs it is scored on
+        (PPE Correctness' conflict pairs); scorers that read no pairs ignore them."""
+        return self.credit(scores_chosen, scores_rejected)
+
     @abstractmethod
     def value(self, examples: Sequence[ExampleScore]) -> SubsetValue:
         """The subset's score from its examples (whose `correct` holds their credit)."""

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 import numpy as np
 
-from .aggregation import Metrics, Value
+from .aggregation import Metrics, Value, mean_of_all
 from .sections import Section, section_scores, subset_order
 from .spec import RowMapping
 
@@ -128,10 +128,7 @@ class LanguageMetrics(Metrics):
         return columns
 
     def headline(self, columns: Mapping[str, Value], partial: bool = False) -> Optional[Value]:
-        present = [columns[lang] for lang in self.languages if lang in columns]
-        if not present or (len(present) < len(self.languages) and not partial):
-            return None
-        return sum(present) / len(present)
+        return mean_of_all(columns, self.languages, partial)
 
     def missing(
         self, present: Iterable[str], optional_columns: frozenset[str] = frozenset(), partial: bool = False

@@ -37,6 +37,17 @@ class DataSource:
     split: Optional[str] = None
     revision: Optional[str] = None
     configs: tuple[str, ...] = ()
+    # Several Hub datasets read as one (name, dataset id), each at its own commit, the name handed to
+    # the row mapping as a config's is (PPE Correctness: one dataset per set). `location` then only
+    # names them as a whole; `parts()` are what is read.
+    datasets: tuple[tuple[str, str], ...] = ()
+    name: Optional[str] = None  # on each of `parts()`: the name its rows are handed under
+
+    def parts(self) -> tuple["DataSource", ...]:
+        """The sources read: each named dataset with the split, or this source itself."""
+        if not self.datasets:
+            return (self,)
+        return tuple(DataSource(location, self.split, name=name) for name, location in self.datasets)
 
     def describe(self) -> str:
         return f"{self.location}" + (f" (split {self.split})" if self.split else "")
@@ -58,6 +69,12 @@ class RowMapping:
     paths_from_files: bool = False
     # The raw column that holds a row's id (named when a row is refused, before it is normalised).
     id_column: str = "id"
+    # Whether a row may have no chosen or no rejected response (a best-of-K prompt whose samples are
+    # all correct or all wrong still counts in its curves).
+    sides_may_be_empty: bool = False
+    # Whether `normalise` names the (chosen i, rejected j) pairs a row is scored on, as `pairs` (PPE's
+    # conflict pairs); a `pairs` column of any other benchmark's data is not read.
+    names_pairs: bool = False
 
     def row_id(self, row: dict[str, Any]) -> Any:
         """The row's id as its data names it, for messages about a row the mapping refuses."""
@@ -111,6 +128,9 @@ class BenchmarkSpec:
     published_results: tuple[str, ...] = ()  # Hub dataset repos of the authors' published results
     published_flat_files: bool = False  # those repos hold flat files (`{"model": ..., "<subset>": acc}`)
     offered_by_default: bool = False  # a host offers it unless RMLB_BENCHMARKS says otherwise
+    # Subsets whose texts are never published (GPQA asks that its questions not appear in plain text):
+    # the store keeps a hash of each such row instead of its texts, and pages show it by id and score.
+    texts_withheld: frozenset[str] = frozenset()
 
     # ---- what it has ---------------------------------------------------------------------------------
 
@@ -138,6 +158,11 @@ class BenchmarkSpec:
         """Whether its results have a matrix to draw (a metrics shape that overrides `matrix`)."""
         return type(self.metrics).matrix is not Metrics.matrix
 
+    @property
+    def has_curves(self) -> bool:
+        """Whether its results have curves to draw (a metrics shape that overrides `curves`)."""
+        return type(self.metrics).curves is not Metrics.curves
+
     def groups_of(self, subset: str) -> dict[str, str]:
         return self.rows.groups_of(subset)
 
@@ -150,9 +175,15 @@ class BenchmarkSpec:
         """Whether an example's credit counts in the score, by its subset's scorer."""
         return self.scorer_for(example.subset).counts(example)
 
-    def credit(self, subset: str, scores_chosen: Sequence[float], scores_rejected: Sequence[float]) -> float:
-        """One example's credit in [0, 1] by its subset's rule."""
-        return self.scorer_for(subset).credit(scores_chosen, scores_rejected)
+    def credit(
+        self,
+        subset: str,
+        scores_chosen: Sequence[float],
+        scores_rejected: Sequence[float],
+        pairs: Optional[Sequence[tuple[int, int]]] = None,
+    ) -> float:
+        """One example's credit in [0, 1] by its subset's rule (`pairs`: the ones the row names, if any)."""
+        return self.scorer_for(subset).row_credit(scores_chosen, scores_rejected, pairs)
 
     def columns_of(
         self,

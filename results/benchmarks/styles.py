@@ -18,7 +18,7 @@ import numpy as np
 
 from results.schema import ExampleScore
 
-from .aggregation import Counts, Matrix, Metrics, Parts, Value
+from .aggregation import Counts, Matrix, Metrics, Parts, Value, absent, mean_of_all
 from .credit import MeanCreditScorer, Resampled, SubsetValue
 from .errors import BenchmarkDataError
 
@@ -121,16 +121,10 @@ class StyleMetrics(Metrics):
         )
 
     def headline(self, columns: Mapping[str, Value], partial: bool = False) -> Optional[Value]:
-        present = [columns[c] for c in self.domains.values() if c in columns]
-        if not present or (len(present) < len(self.domains) and not partial):
-            return None
-        return sum(present) / len(present)
+        return mean_of_all(columns, self.domains.values(), partial)
 
     def missing(self, present: Iterable[str], optional_columns: frozenset[str] = frozenset(), partial: bool = False):
-        if partial:
-            return ()
-        have = set(present)
-        return tuple(d for d in self.domains if d not in have)
+        return absent(present, self.domains, partial)
 
     def describe(self, optional_columns: frozenset[str] = frozenset()) -> list[str]:
         names = ", ".join(self.domains.values())
