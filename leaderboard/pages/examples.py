@@ -22,7 +22,7 @@ from ..examples.example_figures import length_figure, length_table, reference_ro
 from ..examples.example_files import LoadedResult
 from ..examples.lengths import LENGTH_UNIT
 from ..app_settings import AppSettings
-from .common import View, benchmark_choices, default_benchmark
+from .common import View, benchmark_choices, default_benchmark, render_shared
 from .following import FollowingDropdown
 
 NONE = "(none)"
@@ -296,7 +296,7 @@ def _wire(page, cache, w: "ExampleWidgets") -> list[View]:
 
     def run(view: View):
         def render(*values: Any):
-            return view.render(cache.snapshot, *values)
+            return render_shared(view, cache.snapshot, values)
 
         return render
 
