@@ -29,7 +29,7 @@ from .tables.table import EVALUATED, PATH, Tables, build_tables
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-DERIVED_PER_SNAPSHOT = 512  # distinct derived values kept per snapshot (searches are many; least used go)
+DERIVED_PER_SNAPSHOT = 128  # distinct derived values kept per snapshot (searches are many; least used go)
 
 
 def utcnow() -> datetime:
