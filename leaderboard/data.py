@@ -30,6 +30,7 @@ from .tables.table import EVALUATED, PATH, Tables, build_tables
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DERIVED_PER_SNAPSHOT = 128  # distinct derived values kept per snapshot (searches are many; least used go)
+DERIVED_MAX_AGE_S = 600.0  # well under the hour after which an unused CSV download is pruned
 
 
 def utcnow() -> datetime:
@@ -38,29 +39,36 @@ def utcnow() -> datetime:
 
 class Derived:
     """Values computed from one snapshot, each once: a second caller of a key being computed waits
-    for the first one's answer instead of computing it again (fifty readers opening the same view)."""
+    for the first one's answer instead of computing it again (fifty readers opening the same view).
 
-    def __init__(self, capacity: int = DERIVED_PER_SNAPSHOT):
+    A value is computed again once it is `max_age_s` old: a snapshot can live for hours when the data
+    does not change, and some renders leave files behind (a view's CSV, pruned when unused for an
+    hour: tables/export.py) that a fresh render writes again."""
+
+    def __init__(self, capacity: int = DERIVED_PER_SNAPSHOT, max_age_s: float = DERIVED_MAX_AGE_S):
         self._capacity = capacity
-        self._values: OrderedDict[Hashable, Future] = OrderedDict()
+        self._max_age_s = max_age_s
+        self._values: OrderedDict[Hashable, tuple[float, Future]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        now = time.monotonic()
         with self._lock:
-            future = self._values.get(key)
-            mine = future is None
+            born, future = self._values.get(key, (now, None))
+            mine = future is None or (now - born > self._max_age_s and future.done())
             if mine:
-                future = self._values[key] = Future()
+                future = Future()
+                self._values[key] = (now, future)
                 while len(self._values) > self._capacity:
                     self._values.popitem(last=False)
-            else:
-                self._values.move_to_end(key)
+            self._values.move_to_end(key)
         if mine:
             try:
                 future.set_result(compute())
             except BaseException as exc:  # not kept: the next caller tries again
                 with self._lock:
-                    self._values.pop(key, None)
+                    if self._values.get(key, (0, None))[1] is future:
+                        del self._values[key]
                 future.set_exception(exc)
         return future.result()
 

@@ -146,3 +146,22 @@ def test_a_derived_value_is_computed_once_even_when_asked_at_once():
     for thread in threads:
         thread.join(10)
     assert answers == [42] * 8 and len(calls) == 1
+
+
+def test_a_derived_value_is_computed_again_once_it_is_old(monkeypatch):
+    """A snapshot may live for hours: a render (and the CSV it writes) is redone past its age."""
+    from leaderboard import data
+
+    now = [1000.0]
+    monkeypatch.setattr(data.time, "monotonic", lambda: now[0])
+    derived, calls = Derived(max_age_s=600), []
+
+    def compute():
+        calls.append(now[0])
+        return len(calls)
+
+    assert derived.get("k", compute) == 1
+    now[0] += 599
+    assert derived.get("k", compute) == 1
+    now[0] += 2
+    assert derived.get("k", compute) == 2 and calls == [1000.0, 1601.0]
