@@ -2,9 +2,11 @@
 
 Each tab is one module of `leaderboard/pages/` whose builder returns its `View`s: the components a view reads, the ones it
 writes, and a render function from (snapshot, *inputs) to outputs. A view re-renders when one of its
-own controls changes, and every view re-renders when the data changes (the Refresh button, a
-browser's periodic check that sees a newer snapshot, or a new submission). Nothing here computes a
-number: that is `table`, `display`, `figures`, `export`, `queue_view` and `submit`.
+own controls changes, and the views in sight re-render when the data changes (the Refresh button, a
+browser's periodic check that sees a newer snapshot, or a new submission); a tab's views render when
+it is selected (pages/wiring.py). Renders are shared by every session (`Snapshot.derive`). Every
+event but the public API is hidden (endpoints.py). Nothing here computes a number: that is `table`,
+`display`, `figures`, `export`, `queue_view` and `submit`.
 """
 
 from __future__ import annotations
