@@ -85,6 +85,16 @@ class ExamplesPage:
 
     # ---- the callbacks --------------------------------------------------------------------------
 
+    def picks(self, snap: Snapshot, benchmark, model, model_b, subset) -> tuple:
+        """The benchmark, model, second model and subset the views show for the reader's picks:
+        each kept if the data still has it, else the default (what `choices` and `table` show)."""
+        benchmark = self.benchmark(snap, benchmark)
+        model = self.model(snap, benchmark, model)
+        others = [path for _, path in self.model_choices(snap, benchmark) if path != model]
+        loaded = self.load(snap, model)
+        subsets = [ex.ALL, *ex.subsets_of(loaded.examples.frame)] if loaded is not None else [ex.ALL]
+        return benchmark, model, model_b if model_b in others else NONE, subset if subset in subsets else ex.ALL
+
     def choices(self, snap: Snapshot, benchmark, model, model_b) -> list:
         """Benchmark, model and second-model choices after a data refresh or a benchmark switch."""
         benchmark = self.benchmark(snap, benchmark)
@@ -303,12 +313,26 @@ def _wire(page, cache, w: "ExampleWidgets") -> list[View]:
 
         return render
 
+    def chosen(benchmark, model, model_b, subset, outcome, query, order) -> list:
+        """Every view after a benchmark or model pick, in one event (it was a chain of five, each
+        waiting for the one before): the picks are settled first, as the chain's first step did."""
+        snap = cache.snapshot
+        benchmark, model, model_b, subset = page.picks(snap, benchmark, model, model_b, subset)
+        return [
+            *render_shared(choice_view, snap, [benchmark, model, model_b]),
+            *render_shared(table_view, snap, [benchmark, model, subset, outcome, query, order]),
+            *render_shared(compare_view, snap, [benchmark, model, model_b, subset]),
+            *render_shared(length_view, snap, [benchmark, model, model_b]),
+            PICK_ONE,  # the open example was another model's
+        ]
+
     def after_choice(trigger):
-        trigger(run(choice_view), choice_view.inputs, choice_view.outputs, show_progress="hidden").then(
-            run(table_view), table_view.inputs, table_view.outputs, show_progress="hidden"
-        ).then(run(compare_view), compare_view.inputs, compare_view.outputs, show_progress="hidden").then(
-            run(length_view), length_view.inputs, length_view.outputs, show_progress="hidden"
-        ).then(lambda: PICK_ONE, None, w.detail, show_progress="hidden")  # the open example was another model's
+        trigger(
+            chosen,
+            [w.benchmark, w.model, w.model_b, w.subset, w.outcome, w.query, w.order],
+            [*choice_view.outputs, *table_view.outputs, *compare_view.outputs, *length_view.outputs, w.detail],
+            show_progress="hidden",
+        )
 
     after_choice(w.benchmark.input)
     after_choice(w.model.input)
