@@ -97,6 +97,11 @@ class Claim:
         stale heartbeat would a little later; the attempt counts the same either way."""
         return self._swap_to(lambda request: _recovered(request, policy, utcnow(), cause))
 
+    def requeue(self) -> bool:
+        """Give the request back as it was before the claim, no attempt counted: its evaluation
+        worked but the result could not be stored yet (it waits, staged, for the next upload)."""
+        return self._swap(Status.PENDING, worker_id=None, started_at=None, heartbeat_at=None, progress=None)
+
     def _swap(self, status: Status, **changes) -> bool:
         return self._swap_to(lambda request: transition(request, status, **changes))
 

@@ -107,10 +107,13 @@ class Worker:
         log.info("evaluating %s", describe_request(request))
         heartbeat = Heartbeat(claim, self.settings.heartbeat_interval_s, self.settings.liveness_file)
         with heartbeat, reporting_to(heartbeat.record):
-            self._evaluate_and_store(claim)
+            stored = self._evaluate_and_store(claim)
+        if not stored:  # the tick stops here: claiming the request again now would only fail again
+            raise StoreUnavailable(f"the result of {request.request_id} is staged until the store answers")
         return claim.request
 
-    def _evaluate_and_store(self, claim: Claim) -> None:
+    def _evaluate_and_store(self, claim: Claim) -> bool:
+        """False only when the outcome could not be stored (see `store_and_finish`)."""
         request = claim.request
         kind = REQUEST_KINDS[request.kind]
         try:
@@ -118,32 +121,39 @@ class Worker:
         except Exception as exc:  # whatever this model does, the worker goes on with the next one
             log_failure(request, exc)
             claim.fail(describe_error(exc))
-            return
+            return True
         finally:
             release_memory()
-        self.store_and_finish(claim, outcome)
+        return self.store_and_finish(claim, outcome)
 
-    def store_and_finish(self, claim: Claim, outcome: Any) -> None:
-        """Store an evaluated request's outcome and mark it FINISHED, unless the claim was lost."""
+    def store_and_finish(self, claim: Claim, outcome: Any) -> bool:
+        """Store an evaluated request's outcome and mark it FINISHED, unless the claim was lost;
+        False when the store was unavailable (the outcome is staged and the request requeued)."""
         request = claim.request
         kind = REQUEST_KINDS[request.kind]
         if claim.lost:
             log.warning("not storing the result of %s: another worker holds it now", request.request_id)
-            return
+            return True
         try:
             kind.store(self.store, outcome)
         except StoreUnavailable as exc:
-            # The store keeps the result locally and uploads it later; the request stays RUNNING
-            # and is requeued once its heartbeat is stale, so nothing is lost either way.
-            log.error("result of %s not stored yet: %s", request.request_id, exc)
-            return
+            # The store keeps the result staged on disk and uploads it at its next refresh; the
+            # request goes back to the queue at once (if even that write fails, it stays RUNNING
+            # and is requeued once its heartbeat is stale), so nothing is lost either way.
+            requeued = claim.requeue()
+            log.error(
+                "result of %s not stored yet (%s); %s", request.request_id, exc,
+                "the request is back in the queue" if requeued else "the request is requeued once its heartbeat is stale",
+            )
+            return False
         if not claim.finish(revision_resolved=kind.revision(outcome)):
             log.warning(
                 "stored the result of %s, but another worker took the request over meanwhile",
                 request.request_id,
             )
-            return
+            return True
         log.info("finished request %s: %s", request.request_id, kind.summary(outcome))
+        return True
 
 
 def describe_request(request: EvalRequest) -> str:

@@ -111,3 +111,24 @@ def make_result(
         score=score,
         score_ci95=ci,
     )
+
+
+def spec_result(model: str, benchmark: str, subsets: dict[str, float], **fields) -> EvalResult:
+    """An EvalResult of any registered benchmark: `make_result`'s fixed fields, with the named
+    columns and the score computed by that benchmark's own metrics (each subset counted 100 times,
+    as `make_result` writes n=100), so matrix, language and category benchmarks come out right too."""
+    spec = SPECS[benchmark]
+    columns = spec.columns_of(subsets, counts={s: 100 for s in subsets})
+    # No interval from `make_result`: its sections (RewardBench's rules) may give no score here.
+    base = make_result(model, subsets, benchmark=benchmark, data_source=spec.core_source.location, ci_halfwidth=None, **fields)
+    score = spec.headline_of(columns)
+    return base.model_copy(
+        update={
+            "sections": {
+                name: SectionScore(score=value, subsets=list(spec.column_subsets(name)))
+                for name, value in columns.items()
+            },
+            "score": score,
+            "score_ci95": Interval(low=score - 0.02, high=score + 0.02),
+        }
+    )

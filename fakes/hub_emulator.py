@@ -19,6 +19,8 @@ Python API (used by tests; all methods are thread-safe):
     hub.fail_next(method, path_regex, times=1, status=503, after_applying=False) -> Fault
                                             inject errors at the HTTP edge (after_applying: the
                                             change happens, its answer is lost)
+    hub.fail_next_commits(repo_id, times, repo_type="dataset", status=503) -> Fault
+                                            the next `times` commits to that repo fail (none applied)
     hub.hold(method, path_regex, timeout_s=30) -> Gate    block matching requests until gate.release()
     hub.contend(repo_id, repo_type=..., commits=2, timeout_s=30) -> Contention
                                             make `commits` writers collide: hold commits to the repo
@@ -384,6 +386,14 @@ class HubEmulator:
         with self._lock:
             self._faults.append(fault)
         return fault
+
+    def fail_next_commits(
+        self, repo_id: str, times: int, repo_type: str = "dataset", status: int = 503
+    ) -> Fault:
+        """Answer the next `times` commits to `repo_id` with `status`, applying none of them (the
+        client does not retry a commit itself: each failure reaches the caller's own retries)."""
+        path = rf"^/api/{API_SEGMENT[repo_type]}/{re.escape(repo_id)}/commit/"
+        return self.fail_next("POST", path, times=times, status=status)
 
     def hold(self, method: str, path_regex: str, timeout_s: float = 30.0) -> Gate:
         gate = Gate(method.upper(), re.compile(path_regex), timeout_s)

@@ -2,9 +2,11 @@
 
 Each tab is one module of `leaderboard/pages/` whose builder returns its `View`s: the components a view reads, the ones it
 writes, and a render function from (snapshot, *inputs) to outputs. A view re-renders when one of its
-own controls changes, and every view re-renders when the data changes (the Refresh button, a
-browser's periodic check that sees a newer snapshot, or a new submission). Nothing here computes a
-number: that is `table`, `display`, `figures`, `export`, `queue_view` and `submit`.
+own controls changes, and the views in sight re-render when the data changes (the Refresh button, a
+browser's periodic check that sees a newer snapshot, or a new submission); a tab's views render when
+it is selected (pages/wiring.py). Renders are shared by every session (`Snapshot.derive`). Every
+event but the public API is hidden (endpoints.py). Nothing here computes a number: that is `table`,
+`display`, `figures`, `export`, `queue_view` and `submit`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from results.store import Store
 from .data import ResultsCache, Snapshot
 from .pages import about, charts, examples, header, queue, rankings, submission, subsets
 from .pages import policies as policies_page
-from .pages.common import View
+from .endpoints import READS, hide_internal
+from .pages.api import public_api
+from .pages.common import View, collecting
+from .pages.wiring import Group, Wiring
 from .policies.policy_submit import PolicySubmissions
 from .app_settings import AppSettings
 from .tables.header_sort import sort_watcher
@@ -62,33 +67,27 @@ THEME = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
 
 
 class Renderer:
-    """Renders every view at once, from one snapshot; the input list has no duplicates."""
+    """Renders the views in sight at once, from one snapshot, when the data changes (the page's
+    load, its periodic check, the Refresh button, a submission); the input list has no duplicates.
+    Views of the tabs out of sight are skipped: selecting a tab renders it (pages/wiring.py)."""
 
     def __init__(self, cache: ResultsCache, views: Sequence[View]):
         self.cache = cache
-        self.views = list(views)
-        self.inputs: list[Any] = []
-        for view in self.views:
-            self.inputs += [c for c in view.inputs if all(c is not known for known in self.inputs)]
-        self.outputs = [c for view in self.views for c in view.outputs]
+        self.group = Group(list(views))
+        self.inputs, self.outputs = self.group.inputs, self.group.outputs
 
-    def _index(self, component: Any) -> int:
-        return next(i for i, known in enumerate(self.inputs) if known is component)
+    def render_all(self, snapshot: Snapshot, in_sight: Optional[str], values: Sequence[Any]) -> list:
+        return [snapshot.version, *self.group.render(snapshot, in_sight, values)]
 
-    def render_all(self, snapshot: Snapshot, values: Sequence[Any]) -> list:
-        out: list = [snapshot.version]
-        for view in self.views:
-            out += view.render(snapshot, *(values[self._index(c)] for c in view.inputs))
-        return out
-
-    def if_newer(self, seen_version: int, *values: Any) -> list:
+    def if_newer(self, seen_version: int, in_sight: Optional[str], *values: Any) -> list:
+        """What the page's timer calls: nothing at all unless the data changed since it last looked."""
         snapshot = self.cache.snapshot
         if snapshot.version == seen_version:
             return [gr.skip()] * (1 + len(self.outputs))
-        return self.render_all(snapshot, values)
+        return self.render_all(snapshot, in_sight, values)
 
-    def refreshed(self, min_age_s: float, values: Sequence[Any]) -> list:
-        return self.render_all(self.cache.refresh_unless_fresh(min_age_s), values)
+    def refreshed(self, min_age_s: float, in_sight: Optional[str], values: Sequence[Any]) -> list:
+        return self.render_all(self.cache.refresh_unless_fresh(min_age_s), in_sight, values)
 
 
 def build_app(
@@ -114,7 +113,7 @@ def build_app(
         seen = gr.State(0)
         header_view, refresh = header.build_header(cache, settings.benchmarks)
         # wrap: on a phone every tab stays one tap away, on a second row (a menu hid six of eight).
-        with gr.Tabs(overflow_behavior="wrap"):
+        with collecting() as noted, gr.Tabs(overflow_behavior="wrap"):
             with gr.Tab("Leaderboard", id="leaderboard"):
                 filters, leaderboard_views = rankings.leaderboard_tab(cache, settings, export_dir)
             with gr.Tab("Subsets", id="subsets"):
@@ -141,18 +140,25 @@ def build_app(
             *queue_views,
             *about_views,
         ]
+        wiring = Wiring(cache, views)
+        wiring.bind(noted)
         renderer = Renderer(cache, views)
-        inputs, outputs = [seen, *renderer.inputs], [seen, *renderer.outputs]
-        app.load(renderer.if_newer, inputs, outputs)
+        inputs, outputs = [seen, wiring.in_sight, *renderer.inputs], [seen, *renderer.outputs]
+        app.load(renderer.if_newer, inputs, outputs, **READS)
         refresh.click(
-            lambda _seen, *values: renderer.refreshed(settings.manual_refresh_min_s, values),
+            lambda _seen, in_sight, *values: renderer.refreshed(settings.manual_refresh_min_s, in_sight, values),
             inputs,
             outputs,
             concurrency_limit=1,
         )
-        gr.Timer(settings.ui_poll_s).tick(renderer.if_newer, inputs, outputs, show_progress="hidden")
-        submitted.then(renderer.if_newer, inputs, outputs, show_progress="hidden")
-    return app
+        # A check that finds nothing new returns at once; it has no limit to queue behind.
+        gr.Timer(settings.ui_poll_s).tick(
+            renderer.if_newer, inputs, outputs, show_progress="hidden", concurrency_limit=None
+        )
+        submitted.then(renderer.if_newer, inputs, outputs, show_progress="hidden", **READS)
+        public_api(cache, settings)
+    hide_internal(app)
+    return app.queue(default_concurrency_limit=READS["concurrency_limit"])
 
 
 def launch(app: gr.Blocks, settings: AppSettings, **overrides: Any):

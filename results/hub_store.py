@@ -190,6 +190,7 @@ class HubStore(StoreBase):
         retry: RetryPolicy = RetryPolicy(),
         max_conflicts: int = 20,
         private: bool = False,
+        timeout_s: float = 60.0,
     ):
         for repo in (results_repo, requests_repo or results_repo):
             if not _REPO_ID.match(repo):
@@ -198,6 +199,10 @@ class HubStore(StoreBase):
         self.requests_repo = requests_repo or results_repo
         self.retry = retry
         self.max_conflicts = max_conflicts
+        # `huggingface_hub` sends metadata calls without a time limit: a Hub that stops answering
+        # would hold a refresh (the app's, every later one behind its lock) forever. Past the limit
+        # the call fails as a timeout, which is retried, then reported like any outage.
+        self.timeout_s = timeout_s
         self.private = private
         self._api = HfApi(endpoint=endpoint, token=token)
         self._token = token
@@ -289,7 +294,7 @@ class HubStore(StoreBase):
         _prune_snapshots(Path(folder))
 
     def _head(self, repo: str) -> str:
-        info = self._retry(f"reading {repo}", lambda: self._api.repo_info(repo, repo_type=REPO_TYPE))
+        info = self._retry(f"reading {repo}", lambda: self._api.repo_info(repo, repo_type=REPO_TYPE, timeout=self.timeout_s))
         return info.sha
 
     # ---- writing results --------------------------------------------------------------------

@@ -20,12 +20,12 @@ from typing import Iterator
 import httpx
 import pytest
 
-from leaderboard.tables.provenance import BOTH
 from leaderboard.app_settings import AppSettings
 from leaderboard.submission.submit import SubmissionForm, Submissions
 from results.store import LocalStore, result_paths
 from tests.browser_fixtures import serving_store
 from tests.hub_fixtures import make_request
+from fakes.page_protocol import Page
 from tests.leaderboard_fixtures import (
     XSS_NAME,
     fixture_store,
@@ -103,7 +103,7 @@ def submit(site: dict, model: str, name: str = "alice", **fields) -> str:
         "dtype": "auto", "judge_format": "mt-bench-pairwise", "critiques": 1, "temperature": 0,
         "benchmarks": ["rewardbench"], "name": name, **fields,
     }
-    answer = site["client"].predict(*values.values(), api_name="/submit_model")
+    answer = site["client"].predict(*values.values(), api_name="/submit")
     return re.sub(r"\\(.)", r"\1", answer)  # the page's Markdown escapes undone: the sentence as read
 
 
@@ -244,15 +244,24 @@ def gradio_cache_csvs() -> set[Path]:
     return set(Path(gradio.utils.get_upload_folder()).rglob("*.csv"))
 
 
+def leaderboard_page(site: dict, http: httpx.Client) -> Page:
+    """The Leaderboard tab as a reader's browser drives it (its events are internal: not in the API)."""
+    page = Page(http, site["url"].rstrip("/"))
+    page.load()
+    return page
+
+
 def test_renders_of_one_view_write_one_csv_and_gradio_keeps_no_copy(site):
     before, exported = gradio_cache_csvs(), set(site["exports"].glob("leaderboard-*.csv"))
-    for _ in range(20):
-        grid, csv_path, _count = site["client"].predict(
-            "", ["Sequence classifier"], "rewardbench", False, False, BOTH, api_name="/render"
-        )
+    with httpx.Client(timeout=60) as http:
+        page = leaderboard_page(site, http)
+        search = page.by_elem_id("lb-search")
+        for i in range(20):  # two spellings of one search: two renders of the same rows
+            page.set_and_fire(search, "change", "acme" if i % 2 else "acme ")
+        csv = page.values[page.by_elem_id("lb-download")]
     assert len(set(site["exports"].glob("leaderboard-*.csv")) - exported) <= 1  # one file for the view
     assert gradio_cache_csvs() == before
-    assert Path(csv_path).read_text(encoding="utf-8").startswith("Model,")
+    assert Path(csv["path"]).read_text(encoding="utf-8").startswith("Model,")
 
 
 def test_an_upload_larger_than_the_policy_limit_is_refused(site):
@@ -263,10 +272,15 @@ def test_an_upload_larger_than_the_policy_limit_is_refused(site):
 
 
 def test_a_name_with_invisible_characters_from_a_file_is_shown_spelled_out(site):
-    grid, csv_path, _ = site["client"].predict("evil", ["Sequence classifier"], "rewardbench", True, False, BOTH, api_name="/render")
+    with httpx.Client(timeout=60) as http:
+        page = leaderboard_page(site, http)
+        page.values[page.by_elem_id("lb-incomplete")] = True
+        page.set_and_fire(page.by_elem_id("lb-search"), "change", "evil")
+        grid = page.values[page.by_elem_id("lb-table")]
+        csv = page.values[page.by_elem_id("lb-download")]
     cells = json.dumps(grid, ensure_ascii=False)
     assert "\u202e" not in cells and "\\\\u202e" in cells  # the JSON of a cell holding the text \u202e
-    text = Path(csv_path).read_text(encoding="utf-8")
+    text = Path(csv["path"]).read_text(encoding="utf-8")
     assert "\u202e" not in text and "evil/\\u202ekcaj-mr" in text
 
 

@@ -279,14 +279,14 @@ def test_an_open_page_picks_up_the_next_good_refresh_after_a_failed_one_by_itsel
     cache = ResultsCache(store)
     cache.ensure_loaded()  # the app's start, during the failure
     renderer = Renderer(cache, [View([], [object()], lambda snap: [stats_markdown(snap)])])
-    seen, header = renderer.if_newer(0)
+    seen, header = renderer.if_newer(0, None)
     assert header.startswith("**0** results") and "refresh failed" in header
     import gradio as gr
 
-    assert renderer.if_newer(seen) == [gr.skip()] * 2  # nothing new: the page is left alone
+    assert renderer.if_newer(seen, None) == [gr.skip()] * 2  # nothing new: the page is left alone
     store.fail = False
     cache.refresh()  # the schedule's next run
-    seen, header = renderer.if_newer(seen)
+    seen, header = renderer.if_newer(seen, None)
     assert header.startswith("**1** results") and "failed" not in header
 
 

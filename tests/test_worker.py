@@ -23,7 +23,7 @@ from evaluator.errors import ConfigError
 from evaluator.request_processing import Worker, run_config
 from evaluator.settings import SettingsError, WorkerSettings, parse_overrides
 from results.schema import EvalResult, Status
-from results.store import RESULTS_DIR, result_paths, scores_path_of
+from results.store import RESULTS_DIR, StoreUnavailable, result_paths, scores_path_of
 from tests.conftest import REPO_ROOT, make_rows, write_jsonl
 from tests.hub_fixtures import (  # noqa: F401 (hub_fixture provides the `hub` fixture)
     EMULATOR_TOKEN,
@@ -31,6 +31,7 @@ from tests.hub_fixtures import (  # noqa: F401 (hub_fixture provides the `hub` f
     RESULTS_REPO,
     client_env,
     hub_fixture,
+    make_hub_store,
     make_request,
     make_store,
     upload_model,
@@ -310,16 +311,45 @@ def test_a_hub_outage_at_upload_time_keeps_the_result(hub, tmp_path, tiny_classi
     outage = hub.fail_next("POST", rf"^/api/datasets/{RESULTS_REPO}/commit/main$", times=1000)
     worker = Worker(settings_for(tmp_path, data_path), store)
 
-    worker.process_next()
-    # not FAILED (the evaluation worked) and not lost: staged on disk, the request still held
-    assert stored(store, "r1").status == Status.RUNNING
+    assert worker.tick() == 0  # the tick stops at the failed upload instead of claiming r1 again
+    # not FAILED (the evaluation worked) and not lost: staged on disk, the request back in the queue
+    assert stored(store, "r1").status == Status.PENDING and stored(store, "r1").attempts == 0
     assert len(store.pending.batches()) == 1
     assert hub_result_files(hub) == []
 
     outage.remaining = 0
-    assert worker.tick() == 0  # the next tick uploads it first thing
+    assert worker.tick() == 1  # the staged result goes up first thing, then r1 is seen through
     assert hub_result_files(hub) == [result_paths(read_result(store, "org", "tiny"))[0]]
     assert store.pending.batches() == []
+    assert stored(store, "r1").status == Status.FINISHED
+
+
+def test_an_upload_failing_three_times_puts_the_request_back_and_loses_nothing(
+    hub, tmp_path, tiny_classifier, data_path
+):
+    """Issue 28: the store tries three times; all three fail; the request is PENDING again at once
+    (no attempt counted), the result waits on disk, and the next tick stores it and finishes."""
+    sha = upload_model(hub, "org/tiny", tiny_classifier)
+    store = make_hub_store(hub, tmp_path / "cache", attempts=3)
+    store.add_request(make_request("r1", "org/tiny"))
+    failing = hub.fail_next_commits(RESULTS_REPO, times=3)
+    worker = Worker(settings_for(tmp_path, data_path), store)
+
+    with pytest.raises(StoreUnavailable):
+        worker.process_next()
+    assert failing.served == 3 and hub_result_files(hub) == []
+    [staged] = store.pending.batches()
+    staged_bytes = next(p for p in staged.rglob("*.json") if RESULTS_DIR in p.as_posix()).read_bytes()
+    back = stored(store, "r1")  # (a refresh: it uploads the staged result, the Hub answering again)
+    assert (back.status, back.attempts, back.worker_id) == (Status.PENDING, 0, None)
+    assert store.pending.batches() == [] and len(hub_result_files(hub)) == 1
+
+    assert worker.tick() == 1
+    files = hub.files(RESULTS_REPO, "dataset")
+    [result_file] = hub_result_files(hub)
+    assert EvalResult.model_validate_json(files[result_file]).model.revision_resolved == sha
+    assert EvalResult.model_validate_json(staged_bytes).model.revision_resolved == sha
+    assert stored(store, "r1").status == Status.FINISHED and store.pending.batches() == []
 
 
 # ---- worker processes ----------------------------------------------------------------------

@@ -38,7 +38,9 @@ def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
         top_n = gr.Slider(3, 25, value=figures.DEFAULT_TOP_N, step=1, label="Top models", scale=1)
     bars = gr.Plot(show_label=False, elem_id="chart-sections")
     picked = FollowingDropdown(
-        choices=models, value=models[:3], multiselect=True, label="Models to compare", elem_id="chart-models"
+        # Only the picked models until the tab is selected, which renders every choice (a page load
+        # would otherwise carry every model name of the benchmark).
+        choices=models[:3], value=models[:3], multiselect=True, label="Models to compare", elem_id="chart-models"
     )
     radar = gr.Plot(show_label=False, elem_id="chart-radar")
     with gr.Row(equal_height=True):

@@ -3,11 +3,14 @@ follows, and the small component builders the tabs use alike."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Optional, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, Callable, Hashable, Iterator, Optional, Sequence
 
 import gradio as gr
 import pandas as pd
+from gradio.context import Context
 
 from results.model_types import MODEL_TYPES
 
@@ -16,6 +19,7 @@ from ..tables import table as t
 from ..data import ResultsCache, Snapshot
 from ..tables.display import ShownTable, escape_markdown
 from ..app_settings import AppSettings
+from ..endpoints import READS
 
 
 def submission_answer(ok: bool, message: str) -> str:
@@ -27,15 +31,27 @@ def submission_answer(ok: bool, message: str) -> str:
     return f"**{head}.** {escape_markdown(message)}"
 
 
+def enclosing_tab() -> Optional[gr.Tab]:
+    """The `gr.Tab` being built, if any (Gradio's current block and its parents)."""
+    block = Context.block
+    while block is not None and not isinstance(block, gr.Tab):
+        block = block.parent
+    return block
+
+
 @dataclass
 class View:
     inputs: list[Any]
     outputs: list[Any]
     render: Callable[..., list]
+    # The tab it is on (None: above the tabs, always in sight): taken from where it is built, so a
+    # page's views are rendered only while its tab is in sight (see pages/wiring.py).
+    tab: Optional[gr.Tab] = field(default_factory=enclosing_tab, repr=False)
 
     def rendered(self, snapshot: Any, *values: Any) -> Any:
-        """`render`'s outputs as an event handler returns them: Gradio takes a lone output bare, not in a list."""
-        out = self.render(snapshot, *values)
+        """`render`'s outputs (shared by every session: `render_shared`) as an event handler returns
+        them: Gradio takes a lone output bare, not in a list."""
+        out = render_shared(self, snapshot, values)
         return out[0] if len(self.outputs) == 1 else out
 
 
@@ -155,11 +171,54 @@ def filtered(
     )
 
 
+# A table that is never shown: it turns a Styler into what the page receives. Made here, not in a
+# callback: a component made while Gradio answers an event is only an update, without its methods.
+_GRID_CONVERTER = gr.Dataframe(interactive=False, render=False)
+
+
 def dataframe_update(shown: ShownTable) -> gr.Dataframe:
-    return gr.Dataframe(value=shown.styler, datatype=shown.datatypes, column_widths=shown.widths)
+    """The table's update, its cells already in the form the page receives: Gradio converts a
+    Styler again for every session it answers (a tenth of a second for 400 rows), a converted
+    value almost for free, so a render shared by fifty sessions is converted once."""
+    value = _GRID_CONVERTER.postprocess(shown.styler).model_dump()
+    return gr.Dataframe(value=value, datatype=shown.datatypes, column_widths=shown.widths)
 
 
 
+
+
+_COLLECTING: ContextVar[Optional[list[tuple[Callable, View]]]] = ContextVar("rerender_on", default=None)
+
+
+def frozen(value: Any) -> Hashable:
+    """`value` as a key: lists and tuples as tuples, dicts and sets in a fixed order."""
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), frozen(v)) for k, v in value.items()))
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(repr(v) for v in value))
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
+def render_shared(view: View, snapshot: Snapshot, values: Sequence[Any]) -> list:
+    """`view.render(snapshot, *values)`, computed once per snapshot and input values for everyone."""
+    return snapshot.derive(("view", id(view), frozen(list(values))), lambda: view.render(snapshot, *values))
+
+
+@contextmanager
+def collecting() -> Iterator[list[tuple[Callable, View]]]:
+    """While building the pages, `rerender_on` notes its (event, view) pairs here for `Wiring.bind`."""
+    noted: list[tuple[Callable, View]] = []
+    token = _COLLECTING.set(noted)
+    try:
+        yield noted
+    finally:
+        _COLLECTING.reset(token)
 
 
 def rerender_on(events: Sequence[Callable], cache: ResultsCache, view: View) -> None:
@@ -167,18 +226,18 @@ def rerender_on(events: Sequence[Callable], cache: ResultsCache, view: View) -> 
 
     Controls that a data refresh also sets (model types, benchmark, picked models) listen to
     `.input`, which only the reader fires; the others listen to `.change`, which also catches
-    pasting and autofill."""
+    pasting and autofill. Built outside `collecting()` (a page on its own, in a test), the events
+    are bound at once, each to this view alone."""
+    noted = _COLLECTING.get()
+    if noted is not None:
+        noted.extend((event, view) for event in events)
+        return
+
     def render(*values):
         return view.rendered(cache.snapshot, *values)
 
     for event in events:
-        event(
-            render,
-            view.inputs,
-            view.outputs,
-            show_progress="hidden",
-            trigger_mode="always_last",
-        )
+        event(render, view.inputs, view.outputs, show_progress="hidden", trigger_mode="always_last", **READS)
 
 
 

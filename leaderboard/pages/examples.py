@@ -23,7 +23,7 @@ from ..tables.figures import matrix_heatmap, message_figure
 from ..examples.example_files import LoadedResult
 from ..examples.lengths import LENGTH_UNIT
 from ..app_settings import AppSettings
-from .common import View, benchmark_choices, default_benchmark
+from .common import View, benchmark_choices, default_benchmark, render_shared
 from .following import FollowingDropdown
 
 NONE = "(none)"
@@ -85,6 +85,16 @@ class ExamplesPage:
         return result_label(found.iloc[0]) if len(found) else str(path)
 
     # ---- the callbacks --------------------------------------------------------------------------
+
+    def picks(self, snap: Snapshot, benchmark, model, model_b, subset) -> tuple:
+        """The benchmark, model, second model and subset the views show for the reader's picks:
+        each kept if the data still has it, else the default (what `choices` and `table` show)."""
+        benchmark = self.benchmark(snap, benchmark)
+        model = self.model(snap, benchmark, model)
+        others = [path for _, path in self.model_choices(snap, benchmark) if path != model]
+        loaded = self.load(snap, model)
+        subsets = [ex.ALL, *ex.subsets_of(loaded.examples.frame)] if loaded is not None else [ex.ALL]
+        return benchmark, model, model_b if model_b in others else NONE, subset if subset in subsets else ex.ALL
 
     def choices(self, snap: Snapshot, benchmark, model, model_b) -> list:
         """Benchmark, model and second-model choices after a data refresh or a benchmark switch."""
@@ -252,9 +262,12 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
         benchmark = FollowingDropdown(
             choices=benchmark_choices(snap, settings), value=first, label="Benchmark", elem_id="ex-benchmark"
         )
+        # Only the chosen model until the tab is selected, which renders the whole list: every
+        # result of the benchmark would otherwise ride along in every page load (150 KB at 2,000).
+        chosen = page.model(snap, first, None)
         model = FollowingDropdown(
-            choices=page.model_choices(snap, first),
-            value=page.model(snap, first, None),
+            choices=[c for c in page.model_choices(snap, first) if c[1] == chosen],
+            value=chosen,
             label="Model",
             elem_id="ex-model",
         )
@@ -318,12 +331,27 @@ def _wire(page, cache, w: "ExampleWidgets") -> list[View]:
 
         return render
 
+    def chosen(benchmark, model, model_b, subset, outcome, query, order) -> list:
+        """Every view after a benchmark or model pick, in one event (it was a chain of five, each
+        waiting for the one before): the picks are settled first, as the chain's first step did."""
+        snap = cache.snapshot
+        benchmark, model, model_b, subset = page.picks(snap, benchmark, model, model_b, subset)
+        return [
+            *render_shared(choice_view, snap, [benchmark, model, model_b]),
+            *render_shared(table_view, snap, [benchmark, model, subset, outcome, query, order]),
+            *render_shared(compare_view, snap, [benchmark, model, model_b, subset]),
+            *render_shared(length_view, snap, [benchmark, model, model_b]),
+            *render_shared(matrix_view, snap, [benchmark, model]),
+            PICK_ONE,  # the open example was another model's
+        ]
+
     def after_choice(trigger):
-        trigger(run(choice_view), choice_view.inputs, choice_view.outputs, show_progress="hidden").then(
-            run(table_view), table_view.inputs, table_view.outputs, show_progress="hidden"
-        ).then(run(compare_view), compare_view.inputs, compare_view.outputs, show_progress="hidden").then(
-            run(length_view), length_view.inputs, length_view.outputs, show_progress="hidden"
-        ).then(run(matrix_view), matrix_view.inputs, matrix_view.outputs, show_progress="hidden").then(lambda: PICK_ONE, None, w.detail, show_progress="hidden")  # the open example was another model's
+        trigger(
+            chosen,
+            [w.benchmark, w.model, w.model_b, w.subset, w.outcome, w.query, w.order],
+            [*choice_view.outputs, *table_view.outputs, *compare_view.outputs, *length_view.outputs, *matrix_view.outputs, w.detail],
+            show_progress="hidden",
+        )
 
     after_choice(w.benchmark.input)
     after_choice(w.model.input)

@@ -23,6 +23,7 @@ from ..tables.export import write_csv
 from ..submission.hub_lookup import Refused
 from ..policies.policy_submit import INLINE, MAX_NEW_TOKENS, DEFAULT_MAX_NEW_TOKENS, PolicyForm, PolicySubmissions, eligible_judges
 from ..app_settings import AppSettings
+from ..endpoints import WRITES
 from .common import View, client_address, csv_button, default_benchmark, rerender_on, results_grid, submission_answer
 from .following import FollowingCheckboxGroup, FollowingDropdown
 
@@ -274,5 +275,5 @@ def policies_tab(cache: ResultsCache, settings: AppSettings, export_dir: Path,
         message = gr.Markdown(elem_id="pol-message")
     inputs = fields if settings.on_space else [*fields, submitter]
     button.click(submit_handler(cache, settings, submissions, settings.on_space), inputs, [message],
-                 concurrency_limit=2, api_name="submit_policy")
+                 api_name="submit_policy", **WRITES)
     return [*views, choices_view]

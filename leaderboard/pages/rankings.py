@@ -36,6 +36,7 @@ from .common import (
     dataframe_update,
     default_benchmark,
     filtered,
+    render_shared,
     rerender_on,
     results_grid,
     shown_types,
@@ -183,7 +184,7 @@ def leaderboard_tab(
         show_progress="hidden",
         trigger_mode="always_last",
     ).then(
-        lambda *values: table_view.render(cache.snapshot, *values),
+        lambda *values: render_shared(table_view, cache.snapshot, values),
         table_view.inputs,
         table_view.outputs,
         show_progress="hidden",

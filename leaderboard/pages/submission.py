@@ -15,6 +15,7 @@ from results.model_types import MODEL_TYPES
 from ..data import ResultsCache
 from ..tables.display import escape_markdown
 from ..app_settings import AppSettings
+from ..endpoints import WRITES
 from ..submission.submit import CRITIQUE_TYPE, DTYPES, JUDGE_TYPE, MAX_CRITIQUES, SubmissionForm, Submissions
 from .common import client_address, submission_answer
 
@@ -193,6 +194,5 @@ def submit_tab(cache: ResultsCache, settings: AppSettings, submissions: Submissi
     message = gr.Markdown(elem_id="sub-message")
     inputs = form.components if settings.on_space else [*form.components, submitter]
     return button.click(
-        submit_handler(cache, submissions, settings.on_space), inputs, [message], concurrency_limit=4,
-        api_name="submit_model",
+        submit_handler(cache, submissions, settings.on_space), inputs, [message], api_name="submit", **WRITES,
     )
