@@ -111,3 +111,18 @@ def make_result(
         score=score,
         score_ci95=ci,
     )
+
+
+def make_spec_result(model: str, benchmark: str, level: float, spread: float = 0.0, **fields) -> EvalResult:
+    """A complete result of any registered benchmark at about `level`: every subset of its spec
+    (`subset_levels`), its columns and headline by the spec's own metrics (100 examples a subset),
+    so an Overview built from such files has every benchmark a real store would."""
+    spec = SPECS[benchmark]
+    subsets = subset_levels(level, spread, list(spec.subsets))
+    columns = spec.columns_of(subsets, counts={s: 100 for s in subsets})
+    score = spec.headline_of(columns)
+    halfwidth = fields.pop("ci_halfwidth", 0.02)
+    base = make_result(model, subsets, benchmark=benchmark, ci_halfwidth=None, **fields)
+    ci = Interval(low=score - halfwidth, high=score + halfwidth) if halfwidth is not None else None
+    sections = {name: SectionScore(score=value, subsets=list(spec.column_subsets(name))) for name, value in columns.items()}
+    return base.model_copy(update={"sections": sections, "score": score, "score_ci95": ci})

@@ -18,7 +18,7 @@ import gradio as gr
 from results.store import Store
 
 from .data import ResultsCache, Snapshot
-from .pages import about, charts, examples, header, queue, rankings, submission, subsets
+from .pages import about, charts, examples, header, overview, queue, rankings, submission, subsets
 from .pages import policies as policies_page
 from .pages.common import View
 from .policies.policy_submit import PolicySubmissions
@@ -113,9 +113,12 @@ def build_app(
         seen = gr.State(0)
         header_view, refresh = header.build_header(cache, settings.benchmarks)
         # wrap: on a phone every tab stays one tap away, on a second row (a menu hid six of eight).
-        with gr.Tabs(overflow_behavior="wrap"):
+        with gr.Tabs(overflow_behavior="wrap") as tabs:
+            with gr.Tab("Overview", id="overview"):
+                overview_tab = overview.overview_tab(cache, settings, export_dir)
             with gr.Tab("Leaderboard", id="leaderboard"):
                 filters, leaderboard_views = rankings.leaderboard_tab(cache, settings, export_dir)
+            overview_tab.open_cells_on(tabs, filters)
             with gr.Tab("Subsets", id="subsets"):
                 subset_views = subsets.subsets_tab(cache, settings, filters, export_dir)
             with gr.Tab("Charts", id="charts"):
@@ -132,6 +135,7 @@ def build_app(
                 about_views = about.about_tab(cache, filters)
         views = [
             header_view,
+            *overview_tab.views,
             *leaderboard_views,
             *subset_views,
             *chart_views,

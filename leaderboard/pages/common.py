@@ -14,8 +14,10 @@ from results.model_types import MODEL_TYPES
 from ..tables import provenance as prov
 from ..tables import table as t
 from ..data import ResultsCache, Snapshot
-from ..tables.display import ShownTable, escape_markdown
+from ..tables.display import Column, ShownTable, escape_markdown, leaderboard_export, leaderboard_view
+from ..tables.export import write_csv
 from ..app_settings import AppSettings
+from .following import FollowingCheckboxGroup
 
 
 def submission_answer(ok: bool, message: str) -> str:
@@ -148,6 +150,52 @@ def filtered(
         show_older=bool(show_older),
         provenance=provenance,
     )
+
+
+# ---- the controls and the table of the Leaderboard and the Overview tabs ------------------------------
+
+
+def search_box(elem_id: str) -> gr.Textbox:
+    return gr.Textbox(
+        placeholder="Search models (e.g. llama 8b)", label="Search", scale=2, min_width=260, elem_id=elem_id
+    )
+
+
+def types_choice(labels: list[str], elem_id: str) -> FollowingCheckboxGroup:
+    # The minimum widths make a filter row wrap on a phone: one filter per line, not four squeezed.
+    return FollowingCheckboxGroup(
+        choices=labels, value=labels, label="Model types", scale=3, min_width=320, elem_id=elem_id
+    )
+
+
+def types_update(snap: Snapshot, selected, known) -> list:
+    """The model-type choice after a data refresh (new types ticked) and the types it now knows."""
+    labels = type_labels(snap)
+    return [gr.CheckboxGroup(choices=labels, value=shown_types(snap, selected or [], known or [])), labels]
+
+
+def switch(label: str, info: str, elem_id: str) -> gr.Checkbox:
+    """A filter that is off until the reader ticks it."""
+    return gr.Checkbox(value=False, label=label, info=info, scale=1, elem_id=elem_id)  # its width: ui.CSS
+
+
+def provenance_choice(elem_id: str = "lb-provenance") -> gr.Radio:
+    """Verified here, imported, or both (a model with both shows its verified result)."""
+    return gr.Radio(
+        choices=list(prov.PROVENANCE_CHOICES),
+        value=prov.BOTH,
+        label="Source",
+        info="verified here: computed by this leaderboard's worker; imported: published numbers as they are",
+        elem_id=elem_id,
+    )
+
+
+def shown_table(
+    rows: pd.DataFrame, columns: Sequence[Column], export_dir, stem: str, link_base: str
+) -> tuple[gr.Dataframe, str]:
+    """A results table as the page shows it and the CSV of exactly those rows and columns."""
+    csv = write_csv(leaderboard_export(rows, columns), export_dir, stem)
+    return dataframe_update(leaderboard_view(rows, columns, link_base)), str(csv)
 
 
 def dataframe_update(shown: ShownTable) -> gr.Dataframe:

@@ -287,17 +287,24 @@ def filter_rows(
     word of `query` (case-insensitive), of `benchmark` (None: all), complete unless
     `show_incomplete`, each model's newest on its benchmark unless `show_older`, and of the
     `provenance` choice (None: verified and imported, twins too). Order is kept."""
-    mask = switch_mask(frame, show_incomplete, show_older)
+    mask = switch_mask(frame, show_incomplete, show_older) & name_and_type_mask(frame, model_types, query)
     if PROVENANCE in frame.columns:  # the subsets table has no imported twins to hide
         mask &= prov.provenance_mask(frame, provenance)
-    if model_types is not None:
-        mask &= frame[MODEL_TYPE].isin(list(model_types))
     if benchmark:
         mask &= frame[BENCHMARK] == benchmark
+    return frame[mask].reset_index(drop=True)
+
+
+def name_and_type_mask(frame: pd.DataFrame, model_types: Optional[Iterable[str]], query: str) -> pd.Series:
+    """The search and the model-type choice of every table (the Leaderboard's rows, the Overview's
+    models): a model type label in `model_types` (None: all), every word of `query` in the name."""
+    mask = pd.Series(True, index=frame.index)
+    if model_types is not None:
+        mask &= frame[MODEL_TYPE].isin(list(model_types))
     names = frame[MODEL].str.lower()
     for word in query.lower().split():
         mask &= names.str.contains(word, regex=False)
-    return frame[mask].reset_index(drop=True)
+    return mask
 
 
 @dataclass(frozen=True)
