@@ -32,6 +32,7 @@ from results.schema import EvalRequest
 
 from . import provenance as prov
 from . import table as t
+from .rank_agreement import kendall_tau_b
 
 AVERAGE = "Average"
 COVERAGE = "Coverage"
@@ -275,17 +276,6 @@ def search_rows(frame: pd.DataFrame, model_types: Optional[Iterable[str]], query
 # ---- how the benchmarks agree -------------------------------------------------------------------------
 
 
-def kendall_tau_b(x: np.ndarray, y: np.ndarray) -> float:
-    """Kendall's tau-b of two rankings: (concordant - discordant) pairs over the geometric mean of
-    the pairs untied in each; NaN when either has no untied pair."""
-    dx = np.sign(x[:, None] - x[None, :])
-    dy = np.sign(y[:, None] - y[None, :])
-    upper = np.triu_indices(len(x), k=1)
-    sx, sy = dx[upper], dy[upper]
-    denominator = np.sqrt(float(np.count_nonzero(sx)) * float(np.count_nonzero(sy)))
-    return float(np.sum(sx * sy) / denominator) if denominator else float("nan")
-
-
 @dataclass(frozen=True)
 class Agreement:
     benchmarks: list[str]
@@ -303,7 +293,8 @@ def agreement(frame: pd.DataFrame, benchmarks: Sequence[str]) -> Agreement:
             both = ~np.isnan(scores[:, i]) & ~np.isnan(scores[:, j])
             counts[i, j] = counts[j, i] = int(both.sum())
             if both.sum() >= 2:
-                tau[i, j] = tau[j, i] = kendall_tau_b(scores[both, i], scores[both, j])
+                found = kendall_tau_b(scores[both, i], scores[both, j])
+                tau[i, j] = tau[j, i] = np.nan if found is None else found
     return Agreement(list(benchmarks), tau, counts)
 
 
@@ -379,7 +370,6 @@ __all__ = [
     "agreement",
     "average",
     "disagreements",
-    "kendall_tau_b",
     "overview_frame",
     "percentile_ranks",
     "rank_score",
