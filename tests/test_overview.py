@@ -91,8 +91,9 @@ def test_the_bootstrap_interval_is_reproducible_with_its_seed():
     assert [a.tolist() for a in first] == [a.tolist() for a in again]
     assert [a.tolist() for a in first] != [a.tolist() for a in other]
     # The same replicates by plain loops: the seed's normal draws scaled by each interval's spread.
-    noise = np.random.default_rng(7).standard_normal((200, *scores.shape))
-    replicated = [brute_rank_score(scores + noise[b] * 0.1 / (2 * ov.Z_95)) for b in range(200)]
+    noise = np.random.default_rng(7).standard_normal((200, *scores.shape), dtype=np.float32)
+    spread = np.float32(0.1 / (2 * ov.Z_95))
+    replicated = [brute_rank_score(scores.astype(np.float32) + noise[b] * spread) for b in range(200)]
     assert first[0].tolist() == pytest.approx(np.percentile(replicated, 2.5, axis=0).tolist())
     assert first[1].tolist() == pytest.approx(np.percentile(replicated, 97.5, axis=0).tolist())
 

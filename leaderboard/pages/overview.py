@@ -60,10 +60,6 @@ DEFAULT_TOP_N = 8
 _TITLE = re.compile(r'title="([^"]*)"')
 
 
-def offered(snap: Snapshot, settings: AppSettings) -> list[str]:
-    return ov.overview_benchmarks(set(snap.tables.rows[t.BENCHMARK]), settings.benchmarks)
-
-
 def model_of_cell(cell: object) -> Optional[str]:
     """The model a row's first cell names (its HTML holds the whole name in a title)."""
     found = _TITLE.search(str(cell or ""))
@@ -95,9 +91,13 @@ class OverviewPage:
         self.cache, self.settings, self.export_dir = cache, settings, export_dir
         self.built = ov.OverviewCache()
 
+    def offered(self, snap: Snapshot) -> list[str]:
+        """The benchmarks the host offers and those the store has results of, registry order."""
+        return ov.overview_benchmarks(set(snap.tables.rows[t.BENCHMARK]), self.settings.benchmarks)
+
     def frame(self, snap: Snapshot, source, show_incomplete, picked) -> tuple[pd.DataFrame, list[str]]:
         """The whole Overview (before search and types) over the benchmarks ticked."""
-        benchmarks = oc.shown_benchmarks(offered(snap, self.settings), picked)
+        benchmarks = oc.shown_benchmarks(self.offered(snap), picked)
         licenses = ov.licenses_of(snap.requests)
         frame = self.built.get(
             snap.version, snap.tables.rows, benchmarks, source or prov.BOTH, show_incomplete, licenses
@@ -107,7 +107,7 @@ class OverviewPage:
     def table(self, snap: Snapshot, search, selected, known, source, show_incomplete, picked) -> list:
         frame, benchmarks = self.frame(snap, source, show_incomplete, picked)
         rows = ov.search_rows(frame, shown_types(snap, selected or [], known or []), search or "")
-        columns = oc.chosen_columns(offered(snap, self.settings), picked)
+        columns = oc.chosen_columns(self.offered(snap), picked)
         grid, csv = shown_table(rows, columns, self.export_dir, "overview", self.settings.model_link_base)
         complete = int(frame[t.COMPLETE].sum())
         note = (
@@ -142,7 +142,7 @@ class OverviewPage:
 
     def chooser(self, snap: Snapshot, picked, known) -> list:
         """The column chooser after a refresh: a benchmark that is new since is ticked."""
-        choices = oc.optional_headers(offered(snap, self.settings))
+        choices = oc.optional_headers(self.offered(snap))
         value = [h for h in choices if h in (picked or []) or h not in (known or [])]
         return [gr.CheckboxGroup(choices=choices, value=value), choices]
 
@@ -151,12 +151,12 @@ class OverviewPage:
         column = evt.index[1] if isinstance(evt.index, (list, tuple)) else None
         header = headers[column] if column is not None and column < len(headers or []) else None
         model = model_of_cell((evt.row_value or [None])[0])
-        if header not in offered(self.cache.snapshot, self.settings) or not model:
+        if header not in self.offered(self.cache.snapshot) or not model:
             return [gr.skip()] * 6
         return [gr.Tabs(selected="leaderboard"), header, header, model, bool(show_incomplete), gr.skip()]
 
 
-def build_controls(snap: Snapshot, settings: AppSettings) -> OverviewControls:
+def build_controls(snap: Snapshot, page: OverviewPage) -> OverviewControls:
     labels = type_labels(snap)
     with gr.Row(equal_height=True):
         search = search_box("ov-search")
@@ -165,7 +165,7 @@ def build_controls(snap: Snapshot, settings: AppSettings) -> OverviewControls:
         show_incomplete = switch(
             "Show incomplete results", "results missing some of a benchmark's parts", "ov-incomplete"
         )
-    offered_now = oc.optional_headers(offered(snap, settings))
+    offered_now = oc.optional_headers(page.offered(snap))
     with gr.Accordion("Columns", open=False):
         columns = FollowingCheckboxGroup(choices=offered_now, value=offered_now, show_label=False, elem_id="ov-columns")
     return OverviewControls(search, types, gr.State(labels), source, show_incomplete, columns, gr.State(offered_now))
@@ -192,8 +192,11 @@ class OverviewTab:
 def overview_tab(cache: ResultsCache, settings: AppSettings, export_dir: Path) -> OverviewTab:
     snap = cache.snapshot
     page = OverviewPage(cache, settings, export_dir)
+    # The default view's Overview (its bootstrap the dearest part) is built by the refresh itself,
+    # in the refresh's thread: the first reader after it finds it ready.
+    cache.on_refresh(lambda fresh: page.frame(fresh, prov.BOTH, False, None))
     gr.Markdown(INTRO, elem_classes="lb-note")
-    controls = build_controls(snap, settings)
+    controls = build_controls(snap, page)
     count = gr.Markdown(elem_classes="lb-note", elem_id="ov-count")
     grid = results_grid("ov-table")
     headers = gr.State([])

@@ -102,26 +102,34 @@ def _model_facts(cells: pd.DataFrame, licenses: dict[str, str]) -> pd.DataFrame:
     return facts
 
 
+CELL_PARTS = {
+    "score": t.SCORE,
+    "low": t.SCORE_CI_LOW,
+    "high": t.SCORE_CI_HIGH,
+    "source": "_source",
+    "delta": t.PUBLISHED_DELTA,
+    "missing": t.MISSING_SUBSETS,
+}
+NUMERIC_PARTS = ("score", "low", "high", "delta")
+
+
 def wide_frame(cells: pd.DataFrame, benchmarks: Sequence[str], licenses: dict[str, str]) -> pd.DataFrame:
     """One row per model: its facts, then each benchmark's cell parts (NaN where it has none)."""
-    frame = _model_facts(cells, licenses)
+    facts = _model_facts(cells, licenses)
     cells = cells.assign(
         _source=[cell_source(p, s) for p, s in zip(cells[t.PROVENANCE], cells[t.PUBLISHED_SCORE], strict=True)]
     )
-    for benchmark in benchmarks:
-        mine = cells[cells[t.BENCHMARK] == benchmark].set_index(t.MODEL)
-        names = cell_columns(benchmark)
-        parts = {
-            "score": t.SCORE,
-            "low": t.SCORE_CI_LOW,
-            "high": t.SCORE_CI_HIGH,
-            "source": "_source",
-            "delta": t.PUBLISHED_DELTA,
-            "missing": t.MISSING_SUBSETS,
-        }
-        for part, raw in parts.items():
-            frame[names[part]] = mine[raw].reindex(frame.index)
-    frame = frame.reset_index()
+    # One pivot for every part (a reindex per benchmark and part cost 0.8 s at 2,000 results).
+    pivot = cells.pivot(index=t.MODEL, columns=t.BENCHMARK, values=list(CELL_PARTS.values())).reindex(facts.index)
+    missing = pd.Series(np.nan, index=facts.index)
+    parts = {
+        cell_columns(b)[part]: (pivot[(raw, b)] if (raw, b) in pivot.columns else missing).astype(
+            "float64" if part in NUMERIC_PARTS else "object"
+        )
+        for b in benchmarks
+        for part, raw in CELL_PARTS.items()
+    }
+    frame = pd.concat([facts, pd.DataFrame(parts, index=facts.index)], axis=1).reset_index()
     # What the model cell's renderer reads (display.model_cells): never incomplete or older as a
     # whole, since each cell says that of itself.
     return frame.assign(**{t.MISSING_SUBSETS: "", t.LATEST: True})
@@ -154,30 +162,24 @@ def coverage_text(had: int, shown: int) -> str:
 def percentile_ranks(values: np.ndarray) -> np.ndarray:
     """Each value's percentile rank in its row (0..1): the share of the row's other values it is
     above, a tie counting half; a row of one value gives 0.5 (it is neither above nor below anyone).
-    `values` is (n,) or (replicates, n) without NaN."""
+    `values` is (n,) or (replicates, n) without NaN. One sort a row: in sorted order a value's tie
+    group runs from `start` to `end`, so `start` values lie below it and `end - start` tie with it."""
     matrix = np.atleast_2d(values)
-    n = matrix.shape[1]
-    if n == 0:
-        return np.empty(matrix.shape).reshape(np.shape(values))
-    if n == 1:
-        return np.full(matrix.shape, 0.5).reshape(np.shape(values))
-    order = np.sort(matrix, axis=1)
-    below = _count_along(order, matrix, "left")
-    not_above = _count_along(order, matrix, "right")
-    ties = not_above - below - 1  # the value itself is not a tie with itself
-    ranks = (below + 0.5 * ties) / (n - 1)
+    rows, n = matrix.shape
+    if n < 2:
+        return np.full(np.shape(values), 0.5)
+    order = np.argsort(matrix, axis=1, kind="stable")
+    ordered = np.take_along_axis(matrix, order, axis=1)
+    positions = np.broadcast_to(np.arange(n), (rows, n))
+    starts_group = np.ones((rows, n), dtype=bool)
+    starts_group[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    ends_group = np.ones((rows, n), dtype=bool)
+    ends_group[:, :-1] = starts_group[:, 1:]
+    start = np.maximum.accumulate(np.where(starts_group, positions, 0), axis=1)
+    end = np.minimum.accumulate(np.where(ends_group, positions, n - 1)[:, ::-1], axis=1)[:, ::-1]
+    ranks = np.empty((rows, n))
+    np.put_along_axis(ranks, order, (start + 0.5 * (end - start)) / (n - 1), axis=1)
     return ranks.reshape(np.shape(values))
-
-
-def _count_along(order: np.ndarray, values: np.ndarray, side: str) -> np.ndarray:
-    """For each value, how many of its row's sorted values lie before it (np.searchsorted per row,
-    done in one call: each row is shifted past the previous one's range)."""
-    low, high = float(np.min(order)), float(np.max(order))
-    span = (high - low) + 1.0
-    shift = (np.arange(order.shape[0]) * span)[:, None]
-    flat = (order - low + shift).ravel()
-    found = np.searchsorted(flat, (values - low + shift).ravel(), side=side).reshape(values.shape)
-    return found - (np.arange(order.shape[0]) * order.shape[1])[:, None]
 
 
 def rank_score(scores: np.ndarray) -> np.ndarray:
@@ -215,9 +217,11 @@ class RankBootstrap:
 
     def draws(self, scores: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
         """(replicates, models, benchmarks) headlines; NaN where a model has no result."""
-        spread = np.nan_to_num((high - low) / (2 * Z_95), nan=0.0)
-        noise = np.random.default_rng(self.seed).standard_normal((self.replicates, *scores.shape))
-        return scores[None, :, :] + noise * spread[None, :, :]
+        spread = np.nan_to_num((high - low) / (2 * Z_95), nan=0.0).astype("float32")
+        # Single precision: ranks need no more than 7 digits, and sorting it is about twice as fast.
+        rng = np.random.default_rng(self.seed)
+        noise = rng.standard_normal((self.replicates, *scores.shape), dtype=np.float32)
+        return scores.astype("float32")[None, :, :] + noise * spread[None, :, :]
 
     def interval(self, scores: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         replicated = rank_score(self.draws(scores, low, high))
