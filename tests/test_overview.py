@@ -216,7 +216,7 @@ def test_cells_say_where_they_come_from():
     only = ov.overview_frame(rows, [B1], source=prov.ONLY_VERIFIED)
     assert only[t.MODEL].tolist() == ["org/full"]
     cell = oc.headline_cell(0.612, 0.6, 0.63, ov.SOURCE_IMPORTED, None, "")
-    assert ">61.2 ⓘ<" in cell and "95% interval 60.0–63.0" in cell and "imported" in cell
+    assert ">61.2 †<" in cell and "95% interval 60.0–63.0" in cell and "imported" in cell
 
 
 def test_the_csv_holds_each_cell_its_interval_and_source(rows):

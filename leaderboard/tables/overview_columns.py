@@ -3,7 +3,7 @@ so that one renderer and one CSV writer (`display.leaderboard_view`, `display.le
 serve both tabs.
 
 A benchmark's cell is a `headline` column: its headline as a percentage, its 95% interval and where
-it comes from on hover, and a mark for an imported result (ⓘ), one verified here that also has a
+it comes from on hover, and a mark for an imported result (†), one verified here that also has a
 published number (Δ and the difference in points), and an incomplete one (⚠). Its CSV holds the
 value, the interval, the source and the difference as columns of their own.
 """
@@ -11,6 +11,7 @@ value, the interval, the source and the difference as columns of their own.
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from typing import Optional, Sequence
 
 import pandas as pd
@@ -21,9 +22,9 @@ from . import overview as ov
 from . import table as t
 from .display import KINDS, MISSING, Column, Kind, incomplete_note
 
-IMPORTED_MARK = "ⓘ"
+IMPORTED_MARK = "†"  # a dagger: every font has one (a circled i drew as a box in headless chromium)
 INCOMPLETE_MARK = "⚠"
-RANK_CI = "Rank score 95% CI"
+RANK_CI = "95% CI"
 PARAMS = "Params"
 
 
@@ -73,7 +74,10 @@ def _headline_export(rows: pd.DataFrame, column: Column) -> dict[str, pd.Series]
     }
 
 
-KINDS["headline"] = Kind("html", 9, _headline_shown, _headline_export)
+# Registered beside the Leaderboard's kinds: the same renderer and CSV writer read them. Wider than
+# a plain percentage: a header holds a benchmark's name, a cell its marks.
+KINDS["headline"] = Kind("html", 11, _headline_shown, _headline_export)
+KINDS["rank"] = replace(KINDS["percent"], width=10)
 
 
 def benchmark_column(benchmark: str) -> Column:
@@ -83,7 +87,7 @@ def benchmark_column(benchmark: str) -> Column:
 
 BEFORE: tuple[Column, ...] = (
     Column(t.MODEL, "model", (t.MODEL,), required=True),
-    Column(ov.RANK_SCORE, "percent", (ov.RANK_SCORE,), required=True),
+    Column(ov.RANK_SCORE, "rank", (ov.RANK_SCORE,), required=True),
     Column(RANK_CI, "interval", (ov.RANK_LOW, ov.RANK_HIGH)),
     Column(ov.AVERAGE, "percent", (ov.AVERAGE,)),
     Column(ov.COVERAGE, "text", (ov.COVERAGE,)),

@@ -79,11 +79,13 @@ def against_parameters(frame: pd.DataFrame, y: str, colours: Mapping[str, str]) 
     rows = frame[frame[y].notna() & frame[t.PARAMETERS].notna()]
     if rows.empty:
         raise ChartUnavailable(f"No model has both {y} and a parameter count.")
+    # Models of one size and score are set side by side, as on the Charts tab.
+    x, _shared = figures.spread_shared_points(rows[t.PARAMETERS].astype("float64") / 1e9, rows[y], log_x=True)
     figure = go.Figure()
     for model_type, group in rows.groupby(t.MODEL_TYPE, sort=True):
         figure.add_scatter(
             name=label(model_type),
-            x=group[t.PARAMETERS].astype("float64") / 1e9,
+            x=x[group.index],
             y=group[y] * 100,
             mode="markers",
             marker={"size": 11, "color": [colours.get(m) for m in group[t.MODEL]], "line": {"width": 1, "color": "white"}},
