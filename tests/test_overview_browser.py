@@ -5,7 +5,6 @@ equal to scipy's on the same rankings."""
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 from typing import Iterator
@@ -18,7 +17,8 @@ from results.benchmarks import SPECS
 from results.store import LocalStore, legacy_result_path, result_paths
 from tests.browser_fixtures import (
     SCREENSHOTS,
-    chromium,
+    browser_fixture,  # noqa: F401  (the fixture `browser`: one chromium for the module)
+    downloaded_csv,
     grid_column,
     grid_headers,
     serving_store,
@@ -61,12 +61,6 @@ def served(tmp_path_factory) -> Iterator[tuple[str, dict]]:
     settings = AppSettings(ui_poll_s=1.0, manual_refresh_min_s=0, benchmarks=tuple(BENCHMARKS))
     with serving_store(store, settings, work / "exports") as (url, _):
         yield url, headlines
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as running:
-        yield running
 
 
 @pytest.fixture
@@ -120,12 +114,7 @@ def test_the_csv_is_the_rows_shown(page, tmp_path):
     page.locator("#ov-search input, #ov-search textarea").first.fill("rm")  # leaves out the gap model
     wait_until(lambda: GAP_MODEL not in grid_column(page, GRID, 0) or None)
     shown = table(page)
-    with page.expect_download() as download:
-        page.locator("#ov-download").click()
-    saved = tmp_path / "overview.csv"
-    download.value.save_as(saved)
-    with saved.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = downloaded_csv(page, "#ov-download", tmp_path / "overview.csv")
     assert [r["Model"] for r in rows] == shown["Model"]
     assert [f"{float(r['Rank score']):.1f}" for r in rows] == shown["Rank score"]
     assert [f"{float(r['Average']):.1f}" if r["Average"] else "–" for r in rows] == shown["Average"]
