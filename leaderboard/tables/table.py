@@ -70,6 +70,8 @@ PATH = "Path"
 COMPLETE = "Complete"
 MISSING_SUBSETS = "Missing subsets"
 LATEST = "Latest"
+NUM_TEXTS = "Texts scored"  # the run's texts (RunStats.num_texts): what a run of the benchmark scores
+JUDGE_CALLS = "Judge calls"  # a judge's run: the prompts it needed (JudgeInfo.judgements)
 MATRIX = "Matrix"  # the result's matrix for a heatmap (results.benchmarks.aggregation.Matrix), where its spec has one
 PROVENANCE = prov.PROVENANCE
 VERIFIED_TOO = prov.VERIFIED_TOO
@@ -96,6 +98,8 @@ ROW_COLUMNS: tuple[str, ...] = (
     COMPLETE,
     MISSING_SUBSETS,
     LATEST,
+    NUM_TEXTS,
+    JUDGE_CALLS,
     MATRIX,
     PROVENANCE,
     VERIFIED_TOO,
@@ -202,6 +206,8 @@ def _row(record: ResultRecord) -> dict:
         COMPLETE: record.complete,
         MISSING_SUBSETS: ", ".join(record.missing_subsets),
         LATEST: record.latest,
+        NUM_TEXTS: record.result.stats.num_texts if record.result else None,
+        JUDGE_CALLS: record.result.judge.judgements if record.result and record.result.judge else None,
         MATRIX: record.matrix,
         PROVENANCE: record.provenance,
         VERIFIED_TOO: record.verified_too,
@@ -223,7 +229,7 @@ def rows_frame(records: Sequence[ResultRecord]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records([_row(r) for r in records], columns=list(ROW_COLUMNS))
     for column in (SCORE, SCORE_CI_LOW, SCORE_CI_HIGH, *ALL_SECTION_NAMES, PUBLISHED_SCORE, PUBLISHED_DELTA):
         frame[column] = frame[column].astype("float64")
-    frame[PARAMETERS] = frame[PARAMETERS].astype("Int64")
+    frame[[PARAMETERS, NUM_TEXTS, JUDGE_CALLS]] = frame[[PARAMETERS, NUM_TEXTS, JUDGE_CALLS]].astype("Int64")
     frame[[COMPLETE, LATEST, VERIFIED_TOO]] = frame[[COMPLETE, LATEST, VERIFIED_TOO]].astype("bool")
     frame[EVALUATED] = pd.to_datetime(frame[EVALUATED], utc=True)
     return _by_score(frame)
