@@ -45,7 +45,7 @@ CSS = """
    beside the model name (the type is in the filters above and in the CSV). */
 /* The switches keep a readable width: Gradio 6.31 ignores a Checkbox's min_width, and on a phone the
    filter row squeezed "Show incomplete results" into a sliver beside the Benchmark choice. */
-#lb-incomplete, #lb-older { min-width: min(240px, 100%) !important; flex: 1 1 240px !important; }
+#lb-incomplete, #lb-older, #ov-incomplete { min-width: min(240px, 100%) !important; flex: 1 1 240px !important; }
 @media (max-width: 640px) {
   #lb-table th:nth-child(2), #lb-table .virtual-row > .body-cell:nth-child(2),
   #subsets-table th:nth-child(2), #subsets-table .virtual-row > .body-cell:nth-child(2) { display: none !important; }
