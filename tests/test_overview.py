@@ -241,3 +241,19 @@ def test_the_cache_builds_once_per_version_and_choice(rows):
 def test_the_benchmarks_are_the_offered_and_those_with_results_in_registry_order():
     names = list(SPECS)
     assert ov.overview_benchmarks({names[2], "x · custom data: y"}, [names[0]]) == [names[0], names[2]]
+
+
+def test_a_clicked_rows_model_is_read_back_from_its_cell_whatever_its_name():
+    from leaderboard.pages.overview import model_of_cell
+    from leaderboard.tables.display import model_cell
+
+    for name in ("org/plain-rm", 'org/"quoted" & <b>bold</b>', "local/a b"):
+        assert model_of_cell(model_cell(name)) == name
+    assert model_of_cell(None) is None
+
+
+def test_a_store_without_results_gives_an_empty_overview():
+    empty = ov.overview_frame(t.build_tables([]).rows, [B1, B2])
+    assert empty.empty and {ov.AVERAGE, ov.COVERAGE, ov.RANK_SCORE, B1, B2} <= set(empty.columns)
+    assert ov.agreement(empty, [B1, B2]).counts.tolist() == [[0, 0], [0, 0]]
+    assert ov.disagreements(empty, B1, B2).empty
