@@ -257,3 +257,22 @@ def test_a_store_without_results_gives_an_empty_overview():
     assert empty.empty and {ov.AVERAGE, ov.COVERAGE, ov.RANK_SCORE, B1, B2} <= set(empty.columns)
     assert ov.agreement(empty, [B1, B2]).counts.tolist() == [[0, 0], [0, 0]]
     assert ov.disagreements(empty, B1, B2).empty
+
+
+def test_the_license_is_the_newest_requests_that_states_one():
+    from datetime import datetime, timedelta, timezone
+
+    from results.schema import EvalRequest
+
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+    def request(i: int, name: str, license):
+        org, short = name.split("/")
+        return EvalRequest(
+            request_id=f"r{i}{short}", model=name, org=org, name=short, benchmark=B1, license=license,
+            submitted_at=start + timedelta(days=i),
+        )
+
+    found = ov.licenses_of([request(2, "org/a", "mit"), request(1, "org/a", "apache-2.0"), request(3, "org/a", None),
+                            request(1, "org/b", None)])
+    assert found == {"org/a": "mit"}

@@ -235,7 +235,7 @@ class RankBootstrap:
 def licenses_of(requests: Sequence[EvalRequest]) -> dict[str, str]:
     """Model -> the license its newest request stated (the Hub's, read when it was submitted)."""
     newest = sorted((r for r in requests if r.license), key=lambda r: r.submitted_at)
-    return {r.model_name: r.license for r in newest}
+    return {f"{r.org}/{r.name}": r.license for r in newest}  # the storage name results carry
 
 
 def overview_frame(
