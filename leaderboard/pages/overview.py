@@ -48,7 +48,7 @@ INTRO = (
     "result on that benchmark). **Rank score** (ours) places models with gaps: the mean, over the "
     "benchmarks a model has, of its percentile rank among the models that have that benchmark (see "
     "About). **Average** is the plain mean of the benchmarks shown, given only to a model that has "
-    "them all. Untick a benchmark in *Columns* to leave it out of all three. Click a benchmark's cell "
+    "them all. Untick a benchmark under *Columns and benchmarks* to leave it out of all three. Click a benchmark's cell "
     "to open that result on the Leaderboard tab."
 )
 LEGEND = (
@@ -166,7 +166,7 @@ def build_controls(snap: Snapshot, page: OverviewPage) -> OverviewControls:
             "Show incomplete results", "results missing some of a benchmark's parts", "ov-incomplete"
         )
     offered_now = oc.optional_headers(page.offered(snap))
-    with gr.Accordion("Columns", open=False):
+    with gr.Accordion("Columns and benchmarks", open=False):
         columns = FollowingCheckboxGroup(choices=offered_now, value=offered_now, show_label=False, elem_id="ov-columns")
     return OverviewControls(search, types, gr.State(labels), source, show_incomplete, columns, gr.State(offered_now))
 
