@@ -124,7 +124,7 @@ def build_app(
             with gr.Tab("Charts", id="charts"):
                 chart_views = charts.charts_tab(cache, filters)
             with gr.Tab("Examples", id="examples"):
-                example_views = examples.examples_tab(cache, settings)
+                example_views = examples.examples_tab(cache, settings, overview_tab.opened)
             with gr.Tab("Policies", id="policies"):
                 policy_views = policies_page.policies_tab(cache, settings, export_dir, policy_submissions)
             with gr.Tab("Submit", id="submit"):

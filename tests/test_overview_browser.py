@@ -21,6 +21,7 @@ from tests.browser_fixtures import (
     downloaded_csv,
     grid_column,
     grid_headers,
+    open_tab,
     serving_store,
     shows,
     wait_for_column,
@@ -124,7 +125,7 @@ def test_the_csv_is_the_rows_shown(page, tmp_path):
         assert values == [cell.split(" ")[0] for cell in shown[benchmark]], benchmark
 
 
-def test_a_cell_click_opens_that_result_on_the_leaderboard(page, served):
+def test_a_cell_click_opens_that_result_on_the_leaderboard_and_in_the_examples(page, served):
     model, benchmark = "lab/delta-rm", BENCHMARKS[2]
     shown = table(page)
     column, row = list(shown).index(benchmark), shown["Model"].index(model)
@@ -135,6 +136,9 @@ def test_a_cell_click_opens_that_result_on_the_leaderboard(page, served):
     assert all(c in headers for c in SPECS[benchmark].shown_columns)  # its own columns
     score = grid_column(page, "#lb-table", headers.index("Score"))
     assert score == [f"{served[1][(model, benchmark)] * 100:.1f}"]
+    open_tab(page, "Examples")  # and its Examples: the same result picked there
+    wait_until(lambda: page.locator("#ex-model input").input_value() == model or None)
+    assert page.locator("#ex-benchmark input").input_value() == benchmark
 
 
 def test_the_agreement_heatmap_is_scipys_kendall_tau_b(page, served):

@@ -146,14 +146,19 @@ class OverviewPage:
         value = [h for h in choices if h in (picked or []) or h not in (known or [])]
         return [gr.CheckboxGroup(choices=choices, value=value), choices]
 
-    def open_cell(self, headers: Sequence[str], show_incomplete, evt: gr.SelectData) -> list:
-        """A click on a benchmark's cell: the Leaderboard tab on that benchmark, the model searched."""
+    def open_cell(self, headers: Sequence[str], show_incomplete, source, picked, evt: gr.SelectData) -> list:
+        """A click on a benchmark's cell: the Leaderboard tab on that benchmark, the model searched,
+        and the result (benchmark, store path) for the Examples tab to open."""
         column = evt.index[1] if isinstance(evt.index, (list, tuple)) else None
         header = headers[column] if column is not None and column < len(headers or []) else None
         model = model_of_cell((evt.row_value or [None])[0])
-        if header not in self.offered(self.cache.snapshot) or not model:
-            return [gr.skip()] * 6
-        return [gr.Tabs(selected="leaderboard"), header, header, model, bool(show_incomplete), gr.skip()]
+        snap = self.cache.snapshot
+        if header not in self.offered(snap) or not model:
+            return [gr.skip()] * 7
+        frame, _ = self.frame(snap, source, show_incomplete, picked)
+        paths = frame.loc[frame[t.MODEL] == model, ov.cell_columns(header)["path"]].dropna()
+        opened = (header, str(paths.iloc[0])) if len(paths) else gr.skip()
+        return [gr.Tabs(selected="leaderboard"), header, header, model, bool(show_incomplete), gr.skip(), opened]
 
 
 def build_controls(snap: Snapshot, page: OverviewPage) -> OverviewControls:
@@ -176,15 +181,19 @@ class OverviewTab:
     views: list[View]
     grid: gr.Dataframe
     headers: gr.State
+    opened: gr.State  # (benchmark, result path) of the latest clicked cell
     controls: OverviewControls
     page: OverviewPage
 
     def open_cells_on(self, tabs: gr.Tabs, filters: Filters) -> None:
-        """Wire a cell click to the Leaderboard tab's filters (built after this tab)."""
+        """Wire a cell click to the Leaderboard tab's filters (built after this tab) and to `opened`,
+        which the Examples tab follows."""
+        c = self.controls
         self.grid.select(
             self.page.open_cell,
-            [self.headers, self.controls.show_incomplete],
-            [tabs, filters.benchmark, filters.switched_to, filters.search, filters.show_incomplete, filters.show_older],
+            [self.headers, c.show_incomplete, c.source, c.columns],
+            [tabs, filters.benchmark, filters.switched_to, filters.search, filters.show_incomplete, filters.show_older,
+             self.opened],
             show_progress="hidden",
         )
 
@@ -227,5 +236,5 @@ def overview_tab(cache: ResultsCache, settings: AppSettings, export_dir: Path) -
     rerender_on([*c.events(), top_n.change, y.input], cache, charts_view)
     # The filter and chooser views come first: a refresh updates the choices before the table reads them.
     views = [filter_view, chooser_view, table_view, agreement_view, charts_view]
-    return OverviewTab(views, grid, headers, controls, page)
+    return OverviewTab(views, grid, headers, gr.State(None), controls, page)
 

@@ -44,6 +44,7 @@ HAS = "Benchmarks had"  # how many of the shown benchmarks the model has (Covera
 
 # Each benchmark's cell is five raw columns, named from the benchmark's name by these suffixes.
 LOW, HIGH, SOURCE, DELTA, PART_MISSING = " CI low", " CI high", " source", " Δ published", " missing"
+PATH = " path"  # the result file's store path: what the Examples tab opens
 SOURCE_VERIFIED, SOURCE_IMPORTED, SOURCE_BOTH = "verified here", "imported", "verified here and imported"
 
 Z_95 = 1.959963984540054  # the normal quantile of 97.5%: a 95% interval is ±Z_95 standard errors
@@ -60,6 +61,7 @@ def cell_columns(benchmark: str) -> dict[str, str]:
         "source": benchmark + SOURCE,
         "delta": benchmark + DELTA,
         "missing": benchmark + PART_MISSING,
+        "path": benchmark + PATH,
     }
 
 
@@ -109,6 +111,7 @@ CELL_PARTS = {
     "source": "_source",
     "delta": t.PUBLISHED_DELTA,
     "missing": t.MISSING_SUBSETS,
+    "path": t.PATH,
 }
 NUMERIC_PARTS = ("score", "low", "high", "delta")
 
