@@ -4,7 +4,7 @@ The table, its filters and its CSV are the Leaderboard tab's own (`common.search
 `types_choice`, `provenance_choice`, `switch`, `shown_table`; `table.name_and_type_mask`); the
 numbers come from `tables/overview.py`, built once per data version and choice (`OverviewCache`), so
 a search or a type filter only picks rows. A click on a benchmark's cell opens that result on the
-Leaderboard tab (its benchmark, the model searched). Below: how the benchmarks agree, and charts.
+Leaderboard tab (its benchmark, the model searched) and in the Examples tab (`OverviewTab.opened`). Below: how the benchmarks agree, and charts.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ INTRO = (
     "benchmarks a model has, of its percentile rank among the models that have that benchmark (see "
     "About). **Average** is the plain mean of the benchmarks shown, given only to a model that has "
     "them all. Untick a benchmark under *Columns and benchmarks* to leave it out of all three. Click a benchmark's cell "
-    "to open that result on the Leaderboard tab."
+    "to open that result on the Leaderboard tab (its own columns) and in the Examples tab."
 )
 LEGEND = (
     f"Hover a cell for its 95% interval and where it comes from: {oc.IMPORTED_MARK} imported (the "
