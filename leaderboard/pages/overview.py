@@ -4,7 +4,8 @@ The table, its filters and its CSV are the Leaderboard tab's own (`common.search
 `types_choice`, `provenance_choice`, `switch`, `shown_table`; `table.name_and_type_mask`); the
 numbers come from `tables/overview.py`, built once per data version and choice (`OverviewCache`), so
 a search or a type filter only picks rows. A click on a benchmark's cell opens that result on the
-Leaderboard tab (its benchmark, the model searched) and in the Examples tab (`OverviewTab.opened`). Below: how the benchmarks agree, and charts.
+Leaderboard tab (its benchmark, the model searched) and in the Examples tab (`OverviewTab.opened`).
+Below: how the benchmarks agree, and charts.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ INTRO = (
     "result on that benchmark). **Rank score** (ours) places models with gaps: the mean, over the "
     "benchmarks a model has, of its percentile rank among the models that have that benchmark (see "
     "About). **Average** is the plain mean of the benchmarks shown, given only to a model that has "
-    "them all. Untick a benchmark under *Columns and benchmarks* to leave it out of all three. Click a benchmark's cell "
-    "to open that result on the Leaderboard tab (its own columns) and in the Examples tab."
+    "them all. Untick a benchmark under *Columns and benchmarks* to leave it out of all three. "
+    "Click a benchmark's cell to open that result on the Leaderboard tab (its own columns) and in the Examples tab."
 )
 LEGEND = (
     f"Hover a cell for its 95% interval and where it comes from: {oc.IMPORTED_MARK} imported (the "
@@ -81,7 +82,9 @@ class OverviewControls:
         return [self.search, self.types, self.known_types, self.source, self.show_incomplete, self.columns]
 
     def events(self) -> list:
-        return [self.search.change, self.types.input, self.source.change, self.show_incomplete.change, self.columns.input]
+        return [
+            self.search.change, self.types.input, self.source.change, self.show_incomplete.change, self.columns.input
+        ]
 
 
 class OverviewPage:
@@ -158,7 +161,8 @@ class OverviewPage:
         frame, _ = self.frame(snap, source, show_incomplete, picked)
         paths = frame.loc[frame[t.MODEL] == model, ov.cell_columns(header)["path"]].dropna()
         opened = (header, str(paths.iloc[0])) if len(paths) else gr.skip()
-        return [gr.Tabs(selected="leaderboard"), header, header, model, bool(show_incomplete), gr.skip(), opened]
+        leaderboard = gr.Tabs(selected="leaderboard")
+        return [leaderboard, header, header, model, bool(show_incomplete), gr.skip(), opened]
 
 
 def build_controls(snap: Snapshot, page: OverviewPage) -> OverviewControls:
@@ -172,8 +176,11 @@ def build_controls(snap: Snapshot, page: OverviewPage) -> OverviewControls:
         )
     offered_now = oc.optional_headers(page.offered(snap))
     with gr.Accordion("Columns and benchmarks", open=False):
-        columns = FollowingCheckboxGroup(choices=offered_now, value=offered_now, show_label=False, elem_id="ov-columns")
-    return OverviewControls(search, types, gr.State(labels), source, show_incomplete, columns, gr.State(offered_now))
+        columns = FollowingCheckboxGroup(
+            choices=offered_now, value=offered_now, show_label=False, elem_id="ov-columns"
+        )
+    known_columns = gr.State(offered_now)
+    return OverviewControls(search, types, gr.State(labels), source, show_incomplete, columns, known_columns)
 
 
 @dataclass
@@ -192,8 +199,10 @@ class OverviewTab:
         self.grid.select(
             self.page.open_cell,
             [self.headers, c.show_incomplete, c.source, c.columns],
-            [tabs, filters.benchmark, filters.switched_to, filters.search, filters.show_incomplete, filters.show_older,
-             self.opened],
+            [
+                tabs, filters.benchmark, filters.switched_to, filters.search, filters.show_incomplete,
+                filters.show_older, self.opened,
+            ],
             show_progress="hidden",
         )
 
@@ -216,23 +225,30 @@ def overview_tab(cache: ResultsCache, settings: AppSettings, export_dir: Path) -
         with gr.Row(equal_height=True):
             first = FollowingDropdown(choices=[], label="Benchmark A", elem_id="ov-first")
             second = FollowingDropdown(choices=[], label="Benchmark B", elem_id="ov-second")
-        gr.Markdown("Models whose rank differs most between A and B (rank 1 is the best of those having both).",
-                    elem_classes="lb-note")
+        gr.Markdown(
+            "Models whose rank differs most between A and B (rank 1 is the best of those having both).",
+            elem_classes="lb-note",
+        )
         pairs = gr.Dataframe(interactive=False, show_label=False, max_height=420, elem_id="ov-disagreements")
     with gr.Accordion("Charts", open=True):
         top_n = gr.Slider(3, 20, value=DEFAULT_TOP_N, step=1, label="Top models", elem_id="ov-top")
         profile = gr.Plot(show_label=False, elem_id="ov-profile")
-        y = FollowingDropdown(choices=[ov.RANK_SCORE], value=ov.RANK_SCORE, label="Against parameters", elem_id="ov-y")
+        y = FollowingDropdown(
+            choices=[ov.RANK_SCORE], value=ov.RANK_SCORE, label="Against parameters", elem_id="ov-y"
+        )
         params = gr.Plot(show_label=False, elem_id="ov-params")
 
     c = controls
     table_view = View(c.components, [grid, download, count, headers], page.table)
-    agreement_view = View([c.source, c.show_incomplete, c.columns, first, second], [heatmap, first, second, pairs], page.agreement)
+    agreement_view = View(
+        [c.source, c.show_incomplete, c.columns, first, second], [heatmap, first, second, pairs], page.agreement
+    )
     charts_view = View([*c.components, top_n, y], [profile, y, params], page.charts)
-    filter_view = View([c.types, c.known_types], [c.types, c.known_types], lambda s, sel, known: types_update(s, sel, known))
+    filter_view = View([c.types, c.known_types], [c.types, c.known_types], types_update)
     chooser_view = View([c.columns, c.known_columns], [c.columns, c.known_columns], page.chooser)
     rerender_on(c.events(), cache, table_view)
-    rerender_on([c.source.change, c.show_incomplete.change, c.columns.input, first.input, second.input], cache, agreement_view)
+    agreement_events = [c.source.change, c.show_incomplete.change, c.columns.input, first.input, second.input]
+    rerender_on(agreement_events, cache, agreement_view)
     rerender_on([*c.events(), top_n.change, y.input], cache, charts_view)
     # The filter and chooser views come first: a refresh updates the choices before the table reads them.
     views = [filter_view, chooser_view, table_view, agreement_view, charts_view]
