@@ -3,8 +3,8 @@
 A LocalStore is filled with synthetic results (`fakes.eval_results.make_spec_result`: every subset,
 columns and headline by the spec's own metrics, a 95% interval) of the registered benchmarks; while
 fewer than 7 are registered, the first ones are repeated as results on custom data (a benchmark label
-of their own), and the page is told to show those labels as benchmarks. Each model has a random 5 to 7
-of them. Then, in the same run:
+of their own). Each model has a random 5 to 7
+of them (the Overview shows each custom-data label as a column of its own). Then, in the same run:
 
   build:  every view of the tab rendered from a new snapshot version (the table with its Styler
           through Gradio's own postprocess and its CSV, the agreement heatmap and disagreements, the
@@ -42,17 +42,6 @@ from results.benchmarks import SPECS  # noqa: E402
 from results.store import LocalStore, result_paths  # noqa: E402
 
 TYPES = ("classifier", "dpo", "generative")
-
-
-class BenchPage(OverviewPage):
-    """The tab's own callbacks over fixed benchmark labels (repeats of registered ones included)."""
-
-    def __init__(self, labels: list[str], *args):
-        super().__init__(*args)
-        self.labels = labels
-
-    def offered(self, snap: Snapshot) -> list[str]:
-        return self.labels
 
 
 def plan(results: int, benchmarks: int) -> list[tuple[str, str, bool]]:
@@ -120,7 +109,9 @@ def main() -> None:
     snap = cache.refresh()
     refresh_s = time.perf_counter() - start
     labels = [label for label, _, _ in columns]
-    page = BenchPage(labels, cache, AppSettings(), root / "exports")
+    page = OverviewPage(cache, AppSettings(benchmarks=tuple(SPECS)), root / "exports")
+    assert sorted(page.offered(snap)) == sorted(labels), page.offered(snap)  # the 7 columns, repeats included
+    labels = page.offered(snap)
     grid = gr.Dataframe(interactive=False)
     known = sorted(set(snap.tables.rows["Model Type"]))
     filters = ("", known, known, prov.BOTH, False, None)

@@ -238,9 +238,17 @@ def test_the_cache_builds_once_per_version_and_choice(rows):
     assert len(built) == 3
 
 
-def test_the_benchmarks_are_the_offered_and_those_with_results_in_registry_order():
-    names = list(SPECS)
-    assert ov.overview_benchmarks({names[2], "x · custom data: y"}, [names[0]]) == [names[0], names[2]]
+def test_the_columns_are_the_labels_with_results_and_the_offered_in_registry_order():
+    first, second, third, fourth = list(SPECS)[:4]
+    custom = f"{third} · custom data: sample.jsonl"
+    present = {fourth, custom, f"{fourth} · custom data: b.jsonl", f"{fourth} · custom data: a.jsonl"}
+    assert ov.overview_benchmarks(present, [first, third]) == [
+        first,  # offered, never run: an empty column
+        custom,  # third has results on custom data only: no empty column of its own
+        fourth,
+        f"{fourth} · custom data: a.jsonl",
+        f"{fourth} · custom data: b.jsonl",
+    ]
 
 
 def test_a_clicked_rows_model_is_read_back_from_its_cell_whatever_its_name():

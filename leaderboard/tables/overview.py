@@ -66,10 +66,17 @@ def cell_columns(benchmark: str) -> dict[str, str]:
 
 
 def overview_benchmarks(present: Iterable[str], offered: Sequence[str]) -> list[str]:
-    """The Overview's benchmarks: every registered one the host offers or the store has results of,
-    in the registry's order (custom-data labels are not benchmarks of their own here)."""
-    wanted = set(present) | set(offered)
-    return [name for name in SPECS if name in wanted]
+    """The Overview's columns, in the registry's order: each registered benchmark's own label when
+    it has results, then its custom-data labels that have results (the demo's runs on sample data:
+    named as such, never as the benchmark), and a benchmark the host offers that nothing has run
+    yet as an empty column."""
+    labels = set(present)
+    columns = []
+    for name in SPECS:
+        custom = sorted(label for label in labels if t.is_custom_label(label) and t.base_benchmark(label) == name)
+        found = ([name] if name in labels else []) + custom
+        columns += found or ([name] if name in offered else [])
+    return columns
 
 
 # ---- the cells ------------------------------------------------------------------------------------

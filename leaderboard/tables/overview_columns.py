@@ -16,8 +16,6 @@ from typing import Optional, Sequence
 
 import pandas as pd
 
-from results.benchmarks import SPECS
-
 from . import overview as ov
 from . import table as t
 from .display import KINDS, MISSING, Column, Kind, incomplete_note
@@ -118,7 +116,3 @@ def chosen_columns(benchmarks: Sequence[str], wanted: Optional[Sequence[str]]) -
 def shown_benchmarks(benchmarks: Sequence[str], wanted: Optional[Sequence[str]]) -> list[str]:
     return [b for b in benchmarks if wanted is None or b in set(wanted)]
 
-
-def benchmark_titles(benchmarks: Sequence[str]) -> str:
-    """The benchmarks' names and titles, for the note under the table."""
-    return "; ".join(f"*{b}*: {SPECS[b].title}" for b in benchmarks if b in SPECS)

@@ -40,6 +40,7 @@ from results.result_files import (  # noqa: F401  (re-exported: the pages read t
     base_benchmark,
     benchmark_label,
     flat_benchmark,
+    is_custom_label,
     model_name,
     model_type_label,
     read_result,
