@@ -360,7 +360,8 @@ class OverviewCache:
 def about_markdown() -> str:
     """How the Overview's numbers are computed, for the About tab."""
     return f"""## The Overview
-One row a model, one column a benchmark (its newest result there, verified here or imported).
+One row a model, one column a benchmark (its newest result there, verified here or imported); results
+on other data than a benchmark's own (the demo's samples) are a column of their own, named so.
 **Average** is the plain mean of the headlines of the benchmarks shown, only for a model that has all
 of them. **Coverage** counts them ("5 / 7"). **Rank score** is this leaderboard's own measure, not the
 benchmarks' authors': on each benchmark a model has, its percentile rank among the models that have
