@@ -128,7 +128,7 @@ def build_app(
             with gr.Tab("Policies", id="policies"):
                 policy_views = policies_page.policies_tab(cache, settings, export_dir, policy_submissions)
             with gr.Tab("Submit", id="submit"):
-                submitted = submission.submit_tab(cache, settings, submissions)
+                submitted, submit_views = submission.submit_tab(cache, settings, submissions)
             with gr.Tab("Queue", id="queue"):
                 queue_views = queue.queue_tab(cache)
             with gr.Tab("About", id="about"):
@@ -141,6 +141,7 @@ def build_app(
             *chart_views,
             *example_views,
             *policy_views,
+            *submit_views,
             *queue_views,
             *about_views,
         ]

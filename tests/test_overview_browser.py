@@ -167,3 +167,11 @@ def test_a_search_narrows_the_overview_and_the_count_says_so(page):
     page.locator("#ov-search input, #ov-search textarea").first.fill("alpha")
     wait_for_column(page, GRID, 0, ["lab/alpha-rm"])
     shows(page.locator("#ov-count"), "Showing 1 of 7 models")
+
+
+def test_the_submit_form_ticks_every_benchmark_and_says_what_a_run_scores(page):
+    open_tab(page, "Submit")
+    for benchmark in BENCHMARKS:
+        box = page.get_by_label(f"{benchmark}: 5,970 texts", exact=True)  # what the fixtures' runs scored
+        box.wait_for()
+        assert box.is_checked(), benchmark

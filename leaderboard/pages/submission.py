@@ -17,7 +17,7 @@ from ..tables.display import escape_markdown
 from ..app_settings import AppSettings
 from ..submission.run_sizes import benchmark_choices
 from ..submission.submit import CRITIQUE_TYPE, DTYPES, JUDGE_TYPE, MAX_CRITIQUES, SubmissionForm, Submissions
-from .common import client_address, submission_answer
+from .common import View, client_address, submission_answer
 
 DEFAULT_JUDGE_FORMAT = JUDGE_DEFAULTS["pairwise"].name
 
@@ -200,7 +200,14 @@ def submit_tab(cache: ResultsCache, settings: AppSettings, submissions: Submissi
     button = gr.Button("Submit for evaluation", variant="primary", elem_id="sub-button")
     message = gr.Markdown(elem_id="sub-message")
     inputs = form.components if settings.on_space else [*form.components, submitter]
-    return button.click(
+    submitted = button.click(
         submit_handler(cache, submissions, settings.on_space), inputs, [message], concurrency_limit=4,
         api_name="submit_model",
     )
+    # Each refresh may bring a benchmark's first run here, and with it what a run of it scores.
+    sizes = View(
+        [form.benchmarks],
+        [form.benchmarks],
+        lambda snap, ticked: [gr.CheckboxGroup(choices=benchmark_choices(snap.tables.rows, settings.benchmarks))],
+    )
+    return submitted, [sizes]
