@@ -113,22 +113,25 @@ def make_result(
     )
 
 
-def spec_result(model: str, benchmark: str, subsets: dict[str, float], **fields) -> EvalResult:
+def spec_result(
+    model: str, benchmark: str, subsets: dict[str, float], ci_halfwidth: Optional[float] = 0.02, **fields
+) -> EvalResult:
     """An EvalResult of any registered benchmark: `make_result`'s fixed fields, with the named
     columns and the score computed by that benchmark's own metrics (each subset counted 100 times,
-    as `make_result` writes n=100), so matrix, language and category benchmarks come out right too."""
+    as `make_result` writes n=100), so matrix, language and category benchmarks come out right too;
+    the score's interval is +-`ci_halfwidth` (None: no interval)."""
     spec = SPECS[benchmark]
     columns = spec.columns_of(subsets, counts={s: 100 for s in subsets})
+    fields.setdefault("data_source", spec.core_source.location)
     # No interval from `make_result`: its sections (RewardBench's rules) may give no score here.
-    base = make_result(model, subsets, benchmark=benchmark, data_source=spec.core_source.location, ci_halfwidth=None, **fields)
+    base = make_result(model, subsets, benchmark=benchmark, ci_halfwidth=None, **fields)
     score = spec.headline_of(columns)
-    return base.model_copy(
-        update={
-            "sections": {
-                name: SectionScore(score=value, subsets=list(spec.column_subsets(name)))
-                for name, value in columns.items()
-            },
-            "score": score,
-            "score_ci95": Interval(low=score - 0.02, high=score + 0.02),
-        }
-    )
+    ci = Interval(low=score - ci_halfwidth, high=score + ci_halfwidth) if ci_halfwidth is not None and score is not None else None
+    sections = {name: SectionScore(score=value, subsets=list(spec.column_subsets(name))) for name, value in columns.items()}
+    return base.model_copy(update={"sections": sections, "score": score, "score_ci95": ci})
+
+
+def make_spec_result(model: str, benchmark: str, level: float, spread: float = 0.0, **fields) -> EvalResult:
+    """A complete result of any registered benchmark at about `level`: every subset of its spec
+    (`subset_levels`), so an Overview built from such files has every benchmark a real store would."""
+    return spec_result(model, benchmark, subset_levels(level, spread, list(SPECS[benchmark].subsets)), **fields)

@@ -11,6 +11,7 @@ from results.benchmarks import SPECS
 from results.model_types import MODEL_TYPES
 
 from .tables.display import escape_markdown
+from .tables.overview import about_markdown as overview_about
 from .tables.table import spec_of_label
 
 
@@ -52,6 +53,8 @@ never as the benchmark.
 
 All numbers are percentages. To sort, click a column header and then its ⋮ menu; the CSV downloads
 keep every digit.
+
+{overview_about()}
 
 ## Model types
 {types}

@@ -20,7 +20,7 @@ import gradio as gr
 from results.store import Store
 
 from .data import ResultsCache, Snapshot
-from .pages import about, charts, examples, header, queue, rankings, submission, subsets
+from .pages import about, charts, examples, header, overview, queue, rankings, submission, subsets
 from .pages import policies as policies_page
 from .endpoints import READS, hide_internal
 from .pages.api import public_api
@@ -52,7 +52,7 @@ CSS = """
    beside the model name (the type is in the filters above and in the CSV). */
 /* The switches keep a readable width: Gradio 6.31 ignores a Checkbox's min_width, and on a phone the
    filter row squeezed "Show incomplete results" into a sliver beside the Benchmark choice. */
-#lb-incomplete, #lb-older { min-width: min(240px, 100%) !important; flex: 1 1 240px !important; }
+#lb-incomplete, #lb-older, #ov-incomplete { min-width: min(240px, 100%) !important; flex: 1 1 240px !important; }
 @media (max-width: 640px) {
   #lb-table th:nth-child(2), #lb-table .virtual-row > .body-cell:nth-child(2),
   #subsets-table th:nth-child(2), #subsets-table .virtual-row > .body-cell:nth-child(2) { display: none !important; }
@@ -113,30 +113,35 @@ def build_app(
         seen = gr.State(0)
         header_view, refresh = header.build_header(cache, settings.benchmarks)
         # wrap: on a phone every tab stays one tap away, on a second row (a menu hid six of eight).
-        with collecting() as noted, gr.Tabs(overflow_behavior="wrap"):
+        with collecting() as noted, gr.Tabs(overflow_behavior="wrap") as tabs:
+            with gr.Tab("Overview", id="overview"):
+                overview_tab = overview.overview_tab(cache, settings, export_dir)
             with gr.Tab("Leaderboard", id="leaderboard"):
                 filters, leaderboard_views = rankings.leaderboard_tab(cache, settings, export_dir)
+            overview_tab.open_cells_on(tabs, filters)
             with gr.Tab("Subsets", id="subsets"):
                 subset_views = subsets.subsets_tab(cache, settings, filters, export_dir)
             with gr.Tab("Charts", id="charts"):
                 chart_views = charts.charts_tab(cache, filters)
             with gr.Tab("Examples", id="examples"):
-                example_views = examples.examples_tab(cache, settings)
+                example_views = examples.examples_tab(cache, settings, overview_tab.opened)
             with gr.Tab("Policies", id="policies"):
                 policy_views = policies_page.policies_tab(cache, settings, export_dir, policy_submissions)
             with gr.Tab("Submit", id="submit"):
-                submitted = submission.submit_tab(cache, settings, submissions)
+                submitted, submit_views = submission.submit_tab(cache, settings, submissions)
             with gr.Tab("Queue", id="queue"):
                 queue_views = queue.queue_tab(cache)
             with gr.Tab("About", id="about"):
                 about_views = about.about_tab(cache, filters)
         views = [
             header_view,
+            *overview_tab.views,
             *leaderboard_views,
             *subset_views,
             *chart_views,
             *example_views,
             *policy_views,
+            *submit_views,
             *queue_views,
             *about_views,
         ]

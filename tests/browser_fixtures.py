@@ -166,3 +166,14 @@ def dwell(page, ms: int) -> None:
     back while the page's timer ticks; no traceback while events run): never to wait for something
     to happen, which `wait_until` and Playwright's expect do (tests/test_browser_waits.py)."""
     page.wait_for_timeout(ms)
+
+
+def downloaded_csv(page, button: str, saved: Path) -> list[dict[str, str]]:
+    """Click a download button, save the file at `saved` and read it as CSV rows."""
+    import csv
+
+    with page.expect_download() as download:
+        page.locator(button).click()
+    download.value.save_as(saved)
+    with saved.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))

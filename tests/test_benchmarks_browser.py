@@ -72,7 +72,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, served):
-    with watched_page(browser, served, "#lb-table [role=gridcell]") as opened:
+    with watched_page(browser, served, "#lb-table [role=gridcell]", tab="Leaderboard") as opened:
         yield opened
 
 

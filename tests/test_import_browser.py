@@ -15,7 +15,7 @@ from leaderboard.app_settings import AppSettings
 from leaderboard.ui import build_app
 from results.store import LocalStore, result_paths
 from fakes.hub_emulator import HubEmulator
-from tests.browser_fixtures import SCREENSHOTS, WAIT_MS, chromium, serving, shows, wait_until
+from tests.browser_fixtures import SCREENSHOTS, WAIT_MS, chromium, open_tab, serving, shows, wait_until
 from tests.import_fixtures import (
     FIRST_V1_SHA,
     TWIN_MODEL,
@@ -67,6 +67,7 @@ def test_the_source_filter_shows_verified_imported_or_both(served):
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.set_default_timeout(WAIT_MS)
         page.goto(served)
+        open_tab(page, "Leaderboard")  # the Overview opens first
         page.wait_for_selector(MODEL_CELLS)
         both = [
             (TWIN_MODEL, "verified here"),

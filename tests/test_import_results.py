@@ -295,3 +295,29 @@ def test_the_command_reads_a_local_folder(tmp_path, monkeypatch):
     manifest = read_manifest(LocalStore(tmp_path / "store"), "mirror/rb-results")
     assert manifest.source == "folder" and len(manifest.files) == 4
     assert import_main(["--repo", "mirror/rb-results", "--from-folder", folder, "--revision", "x"]) == 1
+
+
+def test_the_command_imports_every_published_dataset_a_benchmarks_spec_names(hub, tmp_path, monkeypatch, caplog):
+    from results.benchmarks import SPECS
+
+    named = {name: spec.published_results for name, spec in SPECS.items() if spec.published_results}
+    files = {"rewardbench": V1_FILES, "rewardbench-2": V2_FILES}
+    for name, repos in named.items():
+        for repo in repos:
+            hub.create_repo(repo, "dataset", exist_ok=True)
+            hub.commit(repo, files.get(name, V1_FILES), "dataset", message="results")
+    monkeypatch.setenv("RMLB_STORE", "local")
+    monkeypatch.setenv("RMLB_STORE_ROOT", str(tmp_path / "store"))
+    store = LocalStore(tmp_path / "store")
+    first = next(iter(named))
+    assert import_main(["--benchmark", first]) == 0
+    assert {m.repo for m in map(lambda r: read_manifest(store, r), named[first])} == set(named[first])
+    assert import_main(["--all"]) == 0
+    every = [repo for repos in named.values() for repo in repos]
+    assert all(read_manifest(store, repo).files for repo in every)
+    imported = rows_of(store)
+    assert set(imported.loc[imported[t.PROVENANCE] == prov.IMPORTED, t.BENCHMARK]) >= {"rewardbench", "rewardbench-2"}
+    with pytest.raises(SystemExit):  # a spec naming no published results has nothing to import
+        import_main(["--benchmark", next(n for n, s in SPECS.items() if not s.published_results)])
+    with pytest.raises(SystemExit):
+        import_main(["--all", "--from-folder", str(tmp_path)])

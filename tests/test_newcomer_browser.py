@@ -68,7 +68,7 @@ def served(tmp_path_factory) -> Iterator[tuple[str, object]]:
 
 @pytest.fixture
 def page(browser, served):
-    with watched_page(browser, served[0], MODEL_CELLS, accept_downloads=True) as page:
+    with watched_page(browser, served[0], MODEL_CELLS, tab="Leaderboard", accept_downloads=True) as page:
         yield page
 
 
@@ -164,11 +164,12 @@ def test_searching_filtering_and_switching_leave_no_traceback(page, capfd):
 
 def test_at_phone_width_score_labels_and_every_tab_are_in_reach(browser, served):
     with watched_page(
-        browser, served[0], MODEL_CELLS, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        browser, served[0], MODEL_CELLS, tab="Leaderboard", viewport={"width": 390, "height": 844},
+        is_mobile=True, has_touch=True,
     ) as page:
         tabs = page.get_by_role("tab")
-        assert tabs.count() == 8 and page.locator("button[aria-label='More tabs']").count() == 0
-        assert all(tabs.nth(i).is_visible() for i in range(8))  # each one tap away
+        assert tabs.count() == 9 and page.locator("button[aria-label='More tabs']").count() == 0
+        assert all(tabs.nth(i).is_visible() for i in range(9))  # each one tap away
         for switch in ("#lb-incomplete", "#lb-older"):
             assert page.locator(switch).bounding_box()["width"] >= 200, switch  # readable, not a sliver
         headers = grid_headers(page, "#lb-table")

@@ -123,7 +123,7 @@ def served(tmp_path_factory, hub) -> Iterator[tuple[str, ResultsCache]]:
 @pytest.fixture
 def page(browser, served):
     """A fresh page on the leaderboard that records every dialog (none may ever open)."""
-    with watched_page(browser, served[0], MODEL_CELLS, accept_downloads=True) as page:
+    with watched_page(browser, served[0], MODEL_CELLS, tab="Leaderboard", accept_downloads=True) as page:
         yield page
 
 
@@ -396,6 +396,7 @@ def test_the_table_is_usable_at_phone_width(browser, served):
         page = context.new_page()
         page.set_default_timeout(WAIT_MS)
         page.goto(served[0])
+        open_tab(page, "Leaderboard")  # the Overview opens first
         page.wait_for_selector(MODEL_CELLS)
         # No sideways scrolling of the page: only the table scrolls, inside its own box.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -17,9 +17,13 @@ from results.model_types import MODEL_TYPES
 from ..tables import provenance as prov
 from ..tables import table as t
 from ..data import ResultsCache, Snapshot
-from ..tables.display import ShownTable, escape_markdown
+from ..tables.display import Column, ShownTable, escape_markdown, leaderboard_export, leaderboard_view
+from ..tables.export import write_csv
+from ..tables.header_sort import HeaderSort
+from ..tables.mark_columns import SIGNIFICANT
 from ..app_settings import AppSettings
 from ..endpoints import READS
+from .following import FollowingCheckboxGroup
 
 
 def submission_answer(ok: bool, message: str) -> str:
@@ -174,6 +178,63 @@ def filtered(
 # A table that is never shown: it turns a Styler into what the page receives. Made here, not in a
 # callback: a component made while Gradio answers an event is only an update, without its methods.
 _GRID_CONVERTER = gr.Dataframe(interactive=False, render=False)
+
+
+# ---- the controls and the table of the Leaderboard and the Overview tabs ------------------------------
+
+
+def search_box(elem_id: str) -> gr.Textbox:
+    return gr.Textbox(
+        placeholder="Search models (e.g. llama 8b)", label="Search", scale=2, min_width=260, elem_id=elem_id
+    )
+
+
+def types_choice(labels: list[str], elem_id: str) -> FollowingCheckboxGroup:
+    # The minimum widths make a filter row wrap on a phone: one filter per line, not four squeezed.
+    return FollowingCheckboxGroup(
+        choices=labels, value=labels, label="Model types", scale=3, min_width=320, elem_id=elem_id
+    )
+
+
+def types_update(snap: Snapshot, selected, known) -> list:
+    """The model-type choice after a data refresh (new types ticked) and the types it now knows."""
+    labels = type_labels(snap)
+    return [gr.CheckboxGroup(choices=labels, value=shown_types(snap, selected or [], known or [])), labels]
+
+
+def switch(label: str, info: str, elem_id: str) -> gr.Checkbox:
+    """A filter that is off until the reader ticks it."""
+    return gr.Checkbox(value=False, label=label, info=info, scale=1, elem_id=elem_id)  # its width: ui.CSS
+
+
+def provenance_choice(elem_id: str = "lb-provenance") -> gr.Radio:
+    """Verified here, imported, or both (a model with both shows its verified result)."""
+    return gr.Radio(
+        choices=list(prov.PROVENANCE_CHOICES),
+        value=prov.BOTH,
+        label="Source",
+        info="verified here: computed by this leaderboard's worker; imported: published numbers as they are",
+        elem_id=elem_id,
+    )
+
+
+def shown_table(
+    rows: pd.DataFrame,
+    columns: Sequence[Column],
+    export_dir,
+    stem: str,
+    link_base: str,
+    resorted: Optional[HeaderSort] = None,
+) -> tuple[gr.Dataframe, str]:
+    """A results table as the page shows it and the CSV of exactly those rows and columns, in the
+    page's order: after a header sort (`resorted`), that order, without the marks that only mean
+    something in ranking order (the page hides them meanwhile)."""
+    table = leaderboard_view(rows, columns, link_base)
+    export = leaderboard_export(rows, columns)
+    if resorted:
+        export = export.iloc[resorted.order(table.styler.data)]
+        export = export[[c for c in export.columns if not c.startswith(SIGNIFICANT)]]
+    return dataframe_update(table), str(write_csv(export, export_dir, stem))
 
 
 def dataframe_update(shown: ShownTable) -> gr.Dataframe:

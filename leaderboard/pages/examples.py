@@ -253,7 +253,8 @@ class ExampleWidgets:
     baselines: Any
 
 
-def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
+def examples_tab(cache: ResultsCache, settings: AppSettings, opened: Optional[gr.State] = None) -> list[View]:
+    """The tab; `opened`, when given, holds a (benchmark, result path) another tab asks it to open."""
     page = ExamplesPage(cache, settings)
     snap = cache.snapshot
     first = page.benchmark(snap, None)
@@ -313,10 +314,10 @@ def examples_tab(cache: ResultsCache, settings: AppSettings) -> list[View]:
         chart=chart,
         baselines=baselines,
     )
-    return _wire(page, cache, widgets)
+    return _wire(page, cache, widgets, opened)
 
 
-def _wire(page, cache, w: "ExampleWidgets") -> list[View]:
+def _wire(page, cache, w: "ExampleWidgets", opened: Optional[gr.State] = None) -> list[View]:
     choice_view = View([w.benchmark, w.model, w.model_b], [w.benchmark, w.model, w.model_b], page.choices)
     table_view = View(
         [w.benchmark, w.model, w.subset, w.outcome, w.query, w.order], [w.subset, w.note, w.grid], page.table
@@ -355,6 +356,15 @@ def _wire(page, cache, w: "ExampleWidgets") -> list[View]:
 
     after_choice(w.benchmark.input)
     after_choice(w.model.input)
+    if opened is not None:  # a result another tab opened (the Overview's cell): picked, then shown
+        after_choice(
+            lambda render, inputs, outputs, **options: opened.change(
+                lambda pick: list(pick) if pick else [gr.skip(), gr.skip()],
+                [opened],
+                [w.benchmark, w.model],
+                show_progress="hidden",
+            ).then(render, inputs, outputs, **options)
+        )
     w.model_b.input(run(compare_view), compare_view.inputs, compare_view.outputs, show_progress="hidden").then(
         run(length_view), length_view.inputs, length_view.outputs, show_progress="hidden"
     )

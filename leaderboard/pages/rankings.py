@@ -14,16 +14,12 @@ from ..tables.display import (
     chosen_columns,
     count_note,
     default_headers,
-    leaderboard_export,
-    leaderboard_view,
     merge_choice,
     optional_headers,
     twins_note,
 )
 from ..examples.example_marks import ExampleMarks
-from ..tables.export import write_csv
 from ..tables.header_sort import STATE_ELEM_ID, HeaderSort
-from ..tables.mark_columns import SIGNIFICANT
 from ..app_settings import AppSettings
 from .following import FollowingCheckboxGroup, FollowingDropdown
 from .common import (
@@ -33,47 +29,27 @@ from .common import (
     benchmark_choices,
     benchmarks,
     csv_button,
-    dataframe_update,
     default_benchmark,
     filtered,
     render_shared,
+    provenance_choice,
     rerender_on,
     results_grid,
-    shown_types,
+    search_box,
+    shown_table,
+    switch,
     type_labels,
+    types_choice,
+    types_update,
 )
-
-
-def switch(label: str, info: str, elem_id: str) -> gr.Checkbox:
-    """A filter that is off until the reader ticks it."""
-    return gr.Checkbox(value=False, label=label, info=info, scale=1, elem_id=elem_id)  # its width: ui.CSS
-
-
-def provenance_choice() -> gr.Radio:
-    """Verified here, imported, or both (a model with both shows its verified result)."""
-    return gr.Radio(
-        choices=list(prov.PROVENANCE_CHOICES),
-        value=prov.BOTH,
-        label="Source",
-        info="verified here: computed by this leaderboard's worker; imported: published numbers as they are",
-        elem_id="lb-provenance",
-    )
 
 
 def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
     labels = type_labels(snapshot)
     with gr.Row(equal_height=True):
         # The minimum widths make the row wrap on a phone: one filter per line, not four squeezed.
-        search = gr.Textbox(
-            placeholder="Search models (e.g. llama 8b)",
-            label="Search",
-            scale=2,
-            min_width=260,
-            elem_id="lb-search",
-        )
-        types = FollowingCheckboxGroup(
-            choices=labels, value=labels, label="Model types", scale=3, min_width=320, elem_id="lb-types"
-        )
+        search = search_box("lb-search")
+        types = types_choice(labels, "lb-types")
         benchmark = FollowingDropdown(
             choices=benchmark_choices(snapshot, settings),
             value=default_benchmark(snapshot, settings),
@@ -126,13 +102,10 @@ def leaderboard_tab(
         shown = t.apply_switches(every, bool(show_incomplete), bool(show_older))
         chosen = chosen_columns(picked, benchmark)
         rows = marks.for_view(shown.rows, [c.header for c in chosen])
-        table = leaderboard_view(rows, chosen, settings.model_link_base)
-        resorted = HeaderSort.parse(sort_text, table.headers)
-        export = leaderboard_export(rows, chosen)
-        if resorted:  # in the page's order, without the marks that only mean something in ranking order
-            export = export.iloc[resorted.order(table.styler.data)]
-            export = export[[c for c in export.columns if not c.startswith(SIGNIFICANT)]]
-        csv = write_csv(export, export_dir, f"{benchmark}-leaderboard")
+        resorted = HeaderSort.parse(sort_text, [c.header for c in chosen])
+        grid_update, csv = shown_table(
+            rows, chosen, export_dir, f"{benchmark}-leaderboard", settings.model_link_base, resorted
+        )
         in_benchmark = t.filter_rows(
             snap.tables.rows, benchmark=benchmark, show_incomplete=True, show_older=True, provenance=None
         )
@@ -140,18 +113,17 @@ def leaderboard_tab(
             len(shown.rows), len(in_benchmark), shown.hidden_incomplete, shown.hidden_older, benchmark,
             resorted.describe(),
         ) + twins_note(twins)
-        return [dataframe_update(table), str(csv), note]
+        return [grid_update, csv, note]
 
     def render_chooser(_snap: Snapshot, benchmark, picked) -> list:
         offered = optional_headers(benchmark)
         return [gr.CheckboxGroup(choices=offered, value=[h for h in offered if h in (picked or [])])]
 
     def render_filters(snap: Snapshot, selected, known, benchmark) -> list:
-        labels, present = type_labels(snap), benchmarks(snap)
+        present = benchmarks(snap)
         keep = benchmark if benchmark in present else default_benchmark(snap, settings)
         return [
-            gr.CheckboxGroup(choices=labels, value=shown_types(snap, selected or [], known or [])),
-            labels,
+            *types_update(snap, selected, known),
             gr.Dropdown(
                 choices=benchmark_choices(snap, settings),
                 value=keep,
@@ -169,7 +141,7 @@ def leaderboard_tab(
     rerender_on([*filters.events(), provenance.change], cache, table_view)
     # A header sort changes the CSV and the caption only: a new grid value would undo the reader's sort.
     sort_state.change(
-        lambda *values: [gr.skip(), *table_view.render(cache.snapshot, *values)[1:]],
+        lambda *values: [gr.skip(), *render_shared(table_view, cache.snapshot, values)[1:]],
         table_view.inputs,
         table_view.outputs,
         show_progress="hidden",

@@ -16,8 +16,9 @@ from ..data import ResultsCache
 from ..tables.display import escape_markdown
 from ..app_settings import AppSettings
 from ..endpoints import WRITES
+from ..submission.run_sizes import benchmark_choices
 from ..submission.submit import CRITIQUE_TYPE, DTYPES, JUDGE_TYPE, MAX_CRITIQUES, SubmissionForm, Submissions
-from .common import client_address, submission_answer
+from .common import View, client_address, submission_answer
 
 DEFAULT_JUDGE_FORMAT = JUDGE_DEFAULTS["pairwise"].name
 
@@ -51,7 +52,12 @@ class SubmitForm:
         ]
 
 
-def form_fields(allow_local: bool = False, offered: Sequence[str] = DEFAULT_OFFERED) -> SubmitForm:
+def form_fields(
+    allow_local: bool = False,
+    offered: Sequence[str] = DEFAULT_OFFERED,
+    labelled: Optional[Sequence[tuple[str, str]]] = None,
+) -> SubmitForm:
+    """The form; `labelled`: the benchmark choices as (label, name), each saying what a run scores."""
     first = next(iter(MODEL_TYPES.values()))
     where = "org/name on the Hugging Face Hub" + (", or a model folder on this server" if allow_local else "")
     with gr.Row():
@@ -100,10 +106,11 @@ def form_fields(allow_local: bool = False, offered: Sequence[str] = DEFAULT_OFFE
             info="0 = greedy; sampling several critiques needs more than 0", elem_id="sub-critique-temperature",
         )
     benchmarks = gr.CheckboxGroup(
-        choices=list(offered),
+        choices=list(labelled or offered),
         value=list(offered),
         label="Benchmarks",
-        info="one evaluation per benchmark ticked; together they count as one submission",
+        info="one evaluation per benchmark ticked, each a line of the queue; together they count as one "
+        "submission, and the model's Overview row fills in as they finish",
         elem_id="sub-benchmarks",
     )
     model_type.change(
@@ -189,10 +196,18 @@ def submit_tab(cache: ResultsCache, settings: AppSettings, submissions: Submissi
         submitter = gr.Textbox(
             label="Your name", placeholder="your Hugging Face username", elem_id="sub-submitter"
         )
-    form = form_fields(settings.allow_local_models, settings.benchmarks)
+    labelled = benchmark_choices(cache.snapshot.tables.rows, settings.benchmarks)
+    form = form_fields(settings.allow_local_models, settings.benchmarks, labelled)
     button = gr.Button("Submit for evaluation", variant="primary", elem_id="sub-button")
     message = gr.Markdown(elem_id="sub-message")
     inputs = form.components if settings.on_space else [*form.components, submitter]
-    return button.click(
+    submitted = button.click(
         submit_handler(cache, submissions, settings.on_space), inputs, [message], api_name="submit", **WRITES,
     )
+    # Each refresh may bring a benchmark's first run here, and with it what a run of it scores.
+    sizes = View(
+        [form.benchmarks],
+        [form.benchmarks],
+        lambda snap, ticked: [gr.CheckboxGroup(choices=benchmark_choices(snap.tables.rows, settings.benchmarks))],
+    )
+    return submitted, [sizes]

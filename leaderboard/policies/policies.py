@@ -28,6 +28,7 @@ from results.policy import POLICY_RESULTS_DIR, PolicyResult, PromptOutcome, poli
 from results.store import Store
 
 from ..form_text import escape_invisible
+from ..tables.rank_agreement import kendall_tau_b  # noqa: F401  (re-exported: its tests import it from here)
 
 log = logging.getLogger(__name__)
 
@@ -221,28 +222,6 @@ def export_frame(long: pd.DataFrame, models: Sequence[str], policies: Sequence[s
 
 
 # ---- agreement between reward models ------------------------------------------------------------------
-
-
-def kendall_tau_b(x: Sequence[float], y: Sequence[float]) -> Optional[float]:
-    """Kendall's tau-b of two rankings of the same items (ties allowed in either):
-    (concordant - discordant) / sqrt((pairs - ties in x) * (pairs - ties in y)).
-    None when it is undefined: fewer than two items, or every item tied in one ranking."""
-    if len(x) != len(y):
-        raise ValueError("both rankings must score the same items")
-    concordant = discordant = tied_x = tied_y = 0
-    n = len(x)
-    for i in range(n):
-        for j in range(i + 1, n):
-            dx, dy = x[i] - x[j], y[i] - y[j]
-            tied_x += dx == 0
-            tied_y += dy == 0
-            if dx * dy > 0:
-                concordant += 1
-            elif dx * dy < 0:
-                discordant += 1
-    pairs = n * (n - 1) // 2
-    denominator = math.sqrt((pairs - tied_x) * (pairs - tied_y))
-    return (concordant - discordant) / denominator if denominator else None
 
 
 @dataclass(frozen=True)

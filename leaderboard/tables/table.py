@@ -40,6 +40,7 @@ from results.result_files import (  # noqa: F401  (re-exported: the pages read t
     base_benchmark,
     benchmark_label,
     flat_benchmark,
+    is_custom_label,
     model_name,
     model_type_label,
     read_result,
@@ -70,6 +71,8 @@ PATH = "Path"
 COMPLETE = "Complete"
 MISSING_SUBSETS = "Missing subsets"
 LATEST = "Latest"
+NUM_TEXTS = "Texts scored"  # the run's texts (RunStats.num_texts): what a run of the benchmark scores
+JUDGE_CALLS = "Judge calls"  # a judge's run: the prompts it needed (JudgeInfo.judgements)
 MATRIX = "Matrix"  # the result's matrix for a heatmap (results.benchmarks.aggregation.Matrix), where its spec has one
 CURVES = "Curves"  # the result's curves for a line chart (results.benchmarks.aggregation.Curves), where its spec has them
 PROVENANCE = prov.PROVENANCE
@@ -97,6 +100,8 @@ ROW_COLUMNS: tuple[str, ...] = (
     COMPLETE,
     MISSING_SUBSETS,
     LATEST,
+    NUM_TEXTS,
+    JUDGE_CALLS,
     MATRIX,
     CURVES,
     PROVENANCE,
@@ -217,6 +222,8 @@ def _row(record: ResultRecord) -> dict:
         COMPLETE: record.complete,
         MISSING_SUBSETS: ", ".join(record.missing_subsets),
         LATEST: record.latest,
+        NUM_TEXTS: record.result.stats.num_texts if record.result else None,
+        JUDGE_CALLS: record.result.judge.judgements if record.result and record.result.judge else None,
         MATRIX: record.matrix,
         CURVES: record.curves,
         PROVENANCE: record.provenance,
@@ -239,7 +246,7 @@ def rows_frame(records: Sequence[ResultRecord]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records([_row(r) for r in records], columns=list(ROW_COLUMNS))
     for column in (SCORE, SCORE_CI_LOW, SCORE_CI_HIGH, *ALL_SECTION_NAMES, PUBLISHED_SCORE, PUBLISHED_DELTA):
         frame[column] = frame[column].astype("float64")
-    frame[PARAMETERS] = frame[PARAMETERS].astype("Int64")
+    frame[[PARAMETERS, NUM_TEXTS, JUDGE_CALLS]] = frame[[PARAMETERS, NUM_TEXTS, JUDGE_CALLS]].astype("Int64")
     frame[[COMPLETE, LATEST, VERIFIED_TOO]] = frame[[COMPLETE, LATEST, VERIFIED_TOO]].astype("bool")
     frame[EVALUATED] = pd.to_datetime(frame[EVALUATED], utc=True)
     return _by_score(frame)
@@ -303,17 +310,24 @@ def filter_rows(
     word of `query` (case-insensitive), of `benchmark` (None: all), complete unless
     `show_incomplete`, each model's newest on its benchmark unless `show_older`, and of the
     `provenance` choice (None: verified and imported, twins too). Order is kept."""
-    mask = switch_mask(frame, show_incomplete, show_older)
+    mask = switch_mask(frame, show_incomplete, show_older) & name_and_type_mask(frame, model_types, query)
     if PROVENANCE in frame.columns:  # the subsets table has no imported twins to hide
         mask &= prov.provenance_mask(frame, provenance)
-    if model_types is not None:
-        mask &= frame[MODEL_TYPE].isin(list(model_types))
     if benchmark:
         mask &= frame[BENCHMARK] == benchmark
+    return frame[mask].reset_index(drop=True)
+
+
+def name_and_type_mask(frame: pd.DataFrame, model_types: Optional[Iterable[str]], query: str) -> pd.Series:
+    """The search and the model-type choice of every table (the Leaderboard's rows, the Overview's
+    models): a model type label in `model_types` (None: all), every word of `query` in the name."""
+    mask = pd.Series(True, index=frame.index)
+    if model_types is not None:
+        mask &= frame[MODEL_TYPE].isin(list(model_types))
     names = frame[MODEL].str.lower()
     for word in query.lower().split():
         mask &= names.str.contains(word, regex=False)
-    return frame[mask].reset_index(drop=True)
+    return mask
 
 
 @dataclass(frozen=True)
