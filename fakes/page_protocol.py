@@ -60,6 +60,11 @@ class Page:
             None,
         )
 
+    def select_tab(self, label: str) -> None:
+        """Click the tab `label`, as a reader does (the page opens on the first tab)."""
+        tab = self.tab_id(label)
+        self.fire_all([(d, None) for d in self.listeners(tab, "select")], tab)
+
     @staticmethod
     def _triggered_by(dep: dict, component: Optional[int], event: str) -> bool:
         return any(t[0] == component and t[1] == event for t in dep.get("targets", []))

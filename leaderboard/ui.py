@@ -25,7 +25,7 @@ from .pages import policies as policies_page
 from .endpoints import READS, hide_internal
 from .pages.api import public_api
 from .pages.common import View, collecting
-from .pages.wiring import Group, Wiring
+from .pages.wiring import Group, Wiring, is_current, seen_after
 from .policies.policy_submit import PolicySubmissions
 from .app_settings import AppSettings
 from .tables.header_sort import sort_watcher
@@ -76,18 +76,19 @@ class Renderer:
         self.group = Group(list(views))
         self.inputs, self.outputs = self.group.inputs, self.group.outputs
 
-    def render_all(self, snapshot: Snapshot, in_sight: Optional[str], values: Sequence[Any]) -> list:
-        return [snapshot.version, *self.group.render(snapshot, in_sight, values)]
+    def render_all(self, snapshot: Snapshot, seen: Any, in_sight: Optional[str], values: Sequence[Any]) -> list:
+        return [seen_after(seen, snapshot.version, None, in_sight), *self.group.render(snapshot, in_sight, values)]
 
-    def if_newer(self, seen_version: int, in_sight: Optional[str], *values: Any) -> list:
-        """What the page's timer calls: nothing at all unless the data changed since it last looked."""
+    def if_newer(self, seen: Any, in_sight: Optional[str], *values: Any) -> list:
+        """What the page's timer calls: nothing at all unless the data changed since the page's top
+        and the tab in sight last showed it (`seen`: version by place, pages/wiring.py)."""
         snapshot = self.cache.snapshot
-        if snapshot.version == seen_version:
+        if is_current(seen, snapshot.version, in_sight):
             return [gr.skip()] * (1 + len(self.outputs))
-        return self.render_all(snapshot, in_sight, values)
+        return self.render_all(snapshot, seen, in_sight, values)
 
-    def refreshed(self, min_age_s: float, in_sight: Optional[str], values: Sequence[Any]) -> list:
-        return self.render_all(self.cache.refresh_unless_fresh(min_age_s), in_sight, values)
+    def refreshed(self, min_age_s: float, seen: Any, in_sight: Optional[str], values: Sequence[Any]) -> list:
+        return self.render_all(self.cache.refresh_unless_fresh(min_age_s), seen, in_sight, values)
 
 
 def build_app(
@@ -110,7 +111,6 @@ def build_app(
     gr.set_static_paths([export_dir])
     # No usage analytics leave the host; cached download files are deleted after an hour.
     with gr.Blocks(title=header.APP_TITLE, analytics_enabled=False, delete_cache=(3600, 3600)) as app:
-        seen = gr.State(0)
         header_view, refresh = header.build_header(cache, settings.benchmarks)
         # wrap: on a phone every tab stays one tap away, on a second row (a menu hid six of eight).
         with collecting() as noted, gr.Tabs(overflow_behavior="wrap") as tabs:
@@ -148,10 +148,10 @@ def build_app(
         wiring = Wiring(cache, views)
         wiring.bind(noted)
         renderer = Renderer(cache, views)
-        inputs, outputs = [seen, wiring.in_sight, *renderer.inputs], [seen, *renderer.outputs]
+        inputs, outputs = [wiring.seen, wiring.in_sight, *renderer.inputs], [wiring.seen, *renderer.outputs]
         app.load(renderer.if_newer, inputs, outputs, **READS)
         refresh.click(
-            lambda _seen, in_sight, *values: renderer.refreshed(settings.manual_refresh_min_s, in_sight, values),
+            lambda seen, in_sight, *values: renderer.refreshed(settings.manual_refresh_min_s, seen, in_sight, values),
             inputs,
             outputs,
             concurrency_limit=1,

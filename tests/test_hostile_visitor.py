@@ -248,6 +248,7 @@ def leaderboard_page(site: dict, http: httpx.Client) -> Page:
     """The Leaderboard tab as a reader's browser drives it (its events are internal: not in the API)."""
     page = Page(http, site["url"].rstrip("/"))
     page.load()
+    page.select_tab("Leaderboard")  # the page opens on the Overview
     return page
 
 

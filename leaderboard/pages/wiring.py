@@ -35,6 +35,18 @@ def tab_key(tab: Optional[gr.Tab]) -> Optional[str]:
     return None if tab is None else str(tab.id if tab.id is not None else tab._id)
 
 
+def seen_after(seen: Any, version: int, *places: Optional[str]) -> dict:
+    """A session's record of the data version each place shows (a tab's key; None: above the tabs),
+    after `places` were rendered from `version`. Kept per place, not once for the page: a check of the
+    timer that left with the tab seen before a switch renders that tab only, and the tab switched to
+    must still be found older by the next check."""
+    return {**(seen if isinstance(seen, dict) else {}), **{place: version for place in places}}
+
+
+def is_current(seen: Any, version: int, in_sight: Optional[str]) -> bool:
+    return isinstance(seen, dict) and seen.get(None) == version and seen.get(in_sight) == version
+
+
 @dataclass
 class Group:
     """Views rendered together: their inputs (once each) and outputs, in one Gradio event."""
@@ -69,6 +81,7 @@ class Wiring:
         self.tabs = tabs
         first = tabs[0].parent.children[0] if tabs else None
         self.in_sight = gr.State(tab_key(first))  # the tab this session has in sight
+        self.seen = gr.State({})  # the data version each place of the page shows (`seen_after`)
 
     def bind(self, noted: Sequence[tuple[Callable, View]]) -> None:
         triggers: dict[tuple[int, str], tuple[Callable, list[View]]] = {}
@@ -96,7 +109,10 @@ class Wiring:
     def _bind_tab(self, tab: gr.Tab, group: Group) -> None:
         key = tab_key(tab)
 
-        def shown(*values):
-            return [key, *group.render(self.cache.snapshot, key, values)]
+        def shown(seen, *values):
+            snapshot = self.cache.snapshot
+            return [key, seen_after(seen, snapshot.version, key), *group.render(snapshot, key, values)]
 
-        tab.select(shown, group.inputs, [self.in_sight, *group.outputs], show_progress="hidden", **READS)
+        tab.select(
+            shown, [self.seen, *group.inputs], [self.in_sight, self.seen, *group.outputs], show_progress="hidden", **READS
+        )
