@@ -58,7 +58,7 @@ CSS = """
   #subsets-table th:nth-child(2), #subsets-table .virtual-row > .body-cell:nth-child(2) { display: none !important; }
 }
 /* Where the page script writes the table's header sort for the server (tables/header_sort.py). */
-#lb-sort-state { display: none !important; }
+[id$="-table-sort-state"] { display: none !important; }
 /* Queue cells wrap at spaces; a word is cut only when it alone is wider than its column. */
 .lb-queue .cell-wrap span, .lb-queue th .cell-wrap { word-break: normal !important; overflow-wrap: break-word !important; }
 """
@@ -174,7 +174,7 @@ def launch(app: gr.Blocks, settings: AppSettings, **overrides: Any):
         "theme": THEME,
         "css": CSS,
         "footer_links": [],
-        "js": sort_watcher([SIGNIFICANT]),
+        "js": sort_watcher([rankings.TABLE_ID, overview.TABLE_ID], [SIGNIFICANT]),
         # No upload is ever larger than a completions file the policy form takes (Gradio answers 413).
         "max_file_size": settings.max_policy_file_bytes,
         **overrides,

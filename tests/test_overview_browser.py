@@ -116,6 +116,21 @@ def test_the_rows_come_best_rank_score_first_and_sort_by_it(page):
     wait_for_column(page, GRID, 1, ranked)
 
 
+def test_after_a_header_sort_the_csv_comes_in_the_order_shown(page, tmp_path):
+    """Sorted by a benchmark's column (a cell holds its score and marks: sorted as the page sorts
+    text), the caption names the sort and the CSV's models come in the order the table shows."""
+    benchmark = BENCHMARKS[1]
+    ranking = table(page)["Model"]
+    header_menu(page, benchmark, "Sort ascending")
+    shows(page.locator("#ov-count"), f"sorted by {benchmark} (ascending)")
+    shown = table(page)["Model"]
+    assert shown != ranking
+    assert [r["Model"] for r in downloaded_csv(page, "#ov-download", tmp_path / "sorted.csv")] == shown
+    header_menu(page, benchmark, "Clear sort")
+    shows(page.locator("#ov-count"), "best Rank score first")
+    assert [r["Model"] for r in downloaded_csv(page, "#ov-download", tmp_path / "again.csv")] == ranking
+
+
 def test_the_csv_is_the_rows_shown(page, tmp_path):
     page.locator("#ov-search input, #ov-search textarea").first.fill("rm")  # leaves out the gap model
     wait_until(lambda: GAP_MODEL not in grid_column(page, GRID, 0) or None)

@@ -19,7 +19,7 @@ from ..tables import table as t
 from ..data import ResultsCache, Snapshot
 from ..tables.display import Column, ShownTable, escape_markdown, leaderboard_export, leaderboard_view
 from ..tables.export import write_csv
-from ..tables.header_sort import HeaderSort
+from ..tables.header_sort import HeaderSort, state_elem_id
 from ..tables.mark_columns import SIGNIFICANT
 from ..app_settings import AppSettings
 from ..endpoints import READS
@@ -216,6 +216,13 @@ def provenance_choice(elem_id: str = "lb-provenance") -> gr.Radio:
         info="verified here: computed by this leaderboard's worker; imported: published numbers as they are",
         elem_id=elem_id,
     )
+
+
+def sort_state_box(table_elem_id: str) -> gr.Textbox:
+    """Where the page script (tables/header_sort.py) writes the table's header sort for the server:
+    Gradio 6.31 sorts on the page and tells the server nothing. Hidden by ui.CSS, not by
+    `visible=False`, which would leave it out of the page."""
+    return gr.Textbox(show_label=False, container=False, elem_id=state_elem_id(table_elem_id))
 
 
 def shown_table(

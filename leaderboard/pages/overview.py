@@ -27,15 +27,19 @@ from ..tables import overview_columns as oc
 from ..tables import overview_figures as of
 from ..tables import provenance as prov
 from ..tables import table as t
+from ..tables.display import escape_markdown
+from ..tables.header_sort import HeaderSort
 from .common import (
     Filters,
     View,
     provenance_choice,
+    render_shared,
     rerender_on,
     results_grid,
     search_box,
     shown_table,
     shown_types,
+    sort_state_box,
     switch,
     type_labels,
     types_choice,
@@ -107,15 +111,17 @@ class OverviewPage:
         )
         return frame, benchmarks
 
-    def table(self, snap: Snapshot, search, selected, known, source, show_incomplete, picked) -> list:
+    def table(self, snap: Snapshot, search, selected, known, source, show_incomplete, picked, sort_text=None) -> list:
         frame, benchmarks = self.frame(snap, source, show_incomplete, picked)
         rows = ov.search_rows(frame, shown_types(snap, selected or [], known or []), search or "")
         columns = oc.chosen_columns(self.offered(snap), picked)
-        grid, csv = shown_table(rows, columns, self.export_dir, "overview", self.settings.model_link_base)
+        resorted = HeaderSort.parse(sort_text, [c.header for c in columns])
+        grid, csv = shown_table(rows, columns, self.export_dir, "overview", self.settings.model_link_base, resorted)
         complete = int(frame[t.COMPLETE].sum())
+        order = f"sorted by {escape_markdown(resorted.describe())} (the CSV follows)" if resorted else "best Rank score first"
         note = (
-            f"Showing {len(rows)} of {len(frame)} models on {len(benchmarks)} benchmarks, best Rank score "
-            f"first; {complete} have all {len(benchmarks)} (only they have an Average)."
+            f"Showing {len(rows)} of {len(frame)} models on {len(benchmarks)} benchmarks, {order}; "
+            f"{complete} have all {len(benchmarks)} (only they have an Average)."
         )
         return [grid, csv, note, [c.header for c in columns]]
 
@@ -207,6 +213,9 @@ class OverviewTab:
         )
 
 
+TABLE_ID = "ov-table"
+
+
 def overview_tab(cache: ResultsCache, settings: AppSettings, export_dir: Path) -> OverviewTab:
     snap = cache.snapshot
     page = OverviewPage(cache, settings, export_dir)
@@ -216,7 +225,8 @@ def overview_tab(cache: ResultsCache, settings: AppSettings, export_dir: Path) -
     gr.Markdown(INTRO, elem_classes="lb-note")
     controls = build_controls(snap, page)
     count = gr.Markdown(elem_classes="lb-note", elem_id="ov-count")
-    grid = results_grid("ov-table")
+    grid = results_grid(TABLE_ID)
+    sort_state = sort_state_box(TABLE_ID)
     headers = gr.State([])
     gr.Markdown(LEGEND, elem_classes="lb-note", elem_id="ov-legend")
     download = csv_button("Download this view (CSV)", "ov-download")
@@ -239,7 +249,7 @@ def overview_tab(cache: ResultsCache, settings: AppSettings, export_dir: Path) -
         params = gr.Plot(show_label=False, elem_id="ov-params")
 
     c = controls
-    table_view = View(c.components, [grid, download, count, headers], page.table)
+    table_view = View([*c.components, sort_state], [grid, download, count, headers], page.table)
     agreement_view = View(
         [c.source, c.show_incomplete, c.columns, first, second], [heatmap, first, second, pairs], page.agreement
     )
@@ -247,6 +257,14 @@ def overview_tab(cache: ResultsCache, settings: AppSettings, export_dir: Path) -
     filter_view = View([c.types, c.known_types], [c.types, c.known_types], types_update)
     chooser_view = View([c.columns, c.known_columns], [c.columns, c.known_columns], page.chooser)
     rerender_on(c.events(), cache, table_view)
+    # A header sort changes the CSV and the caption only: a new grid value would undo the reader's sort.
+    sort_state.change(
+        lambda *values: [gr.skip(), *render_shared(table_view, cache.snapshot, values)[1:3], gr.skip()],
+        table_view.inputs,
+        table_view.outputs,
+        show_progress="hidden",
+        trigger_mode="always_last",
+    )
     agreement_events = [c.source.change, c.show_incomplete.change, c.columns.input, first.input, second.input]
     rerender_on(agreement_events, cache, agreement_view)
     rerender_on([*c.events(), top_n.change, y.input], cache, charts_view)

@@ -19,7 +19,7 @@ from ..tables.display import (
     twins_note,
 )
 from ..examples.example_marks import ExampleMarks
-from ..tables.header_sort import STATE_ELEM_ID, HeaderSort
+from ..tables.header_sort import HeaderSort
 from ..app_settings import AppSettings
 from .following import FollowingCheckboxGroup, FollowingDropdown
 from .common import (
@@ -37,11 +37,15 @@ from .common import (
     results_grid,
     search_box,
     shown_table,
+    sort_state_box,
     switch,
     type_labels,
     types_choice,
     types_update,
 )
+
+
+TABLE_ID = "lb-table"
 
 
 def build_filters(snapshot: Snapshot, settings: AppSettings) -> Filters:
@@ -84,10 +88,9 @@ def leaderboard_tab(
             elem_id="lb-columns",
         )
     count = gr.Markdown(elem_classes="lb-note", elem_id="lb-count")
-    grid = results_grid("lb-table")
-    # Gradio 6.31 sorts on the page and tells the server nothing: the page script (header_sort.py)
-    # writes the sorted headers here, hidden by ui.CSS, and the CSV and the caption follow them.
-    sort_state = gr.Textbox(show_label=False, container=False, elem_id=STATE_ELEM_ID)
+    grid = results_grid(TABLE_ID)
+    # The CSV and the caption follow a sort from a column's menu (header_sort.py).
+    sort_state = sort_state_box(TABLE_ID)
     gr.Markdown(TABLE_HELP, elem_classes="lb-note", elem_id="lb-help")
     download = csv_button("Download this view (CSV)", "lb-download")
     marks = ExampleMarks(cache.examples)

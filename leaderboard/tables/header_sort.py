@@ -26,22 +26,22 @@ from typing import Any, Optional, Sequence
 import pandas as pd
 
 ASCENDING, DESCENDING = "asc", "desc"
-STATE_ELEM_ID = "lb-sort-state"  # the hidden textbox the page writes its sort state into
-TABLE_ELEM_ID = "lb-table"
 MAX_STATE_CHARS = 4000  # the page sends a few headers; anything longer is not from our script
 _DIGITS = re.compile(r"([0-9]+)")
 
-# Run once per page (Gradio's `js`): whenever the table's sorted headers change, write them, in
-# priority order, into the hidden textbox and tell Gradio (an `input` event), so the server follows;
+# Run once per page (Gradio's `js`): whenever a watched table's sorted headers change, write them, in
+# priority order, into its hidden textbox and tell Gradio (an `input` event), so the server follows;
 # while a sort is on, the cells of the columns that only mean something in ranking order are hidden.
 SORT_WATCHER = """
 () => {
+  const watched = %(watched)s;  // [table id, state box id]
   const rankingOnly = %(ranking_only)s;
-  const hide = (table, sorted) => {
-    let style = document.getElementById('%(state)s-style');
+  const hide = (tableId, table, sorted) => {
+    const styleId = `${tableId}-sort-style`;
+    let style = document.getElementById(styleId);
     if (!style) {
       style = document.createElement('style');
-      style.id = '%(state)s-style';
+      style.id = styleId;
       document.head.appendChild(style);
     }
     const rules = [];
@@ -49,15 +49,15 @@ SORT_WATCHER = """
       for (const th of table.querySelectorAll('th[title][data-heading]')) {
         if (!rankingOnly.includes(th.getAttribute('title'))) continue;
         const col = th.getAttribute('data-heading');
-        rules.push(`#%(table)s [role=gridcell][data-col="${col}"] > * { visibility: hidden; }`);
+        rules.push(`#${tableId} [role=gridcell][data-col="${col}"] > * { visibility: hidden; }`);
       }
     }
     const css = rules.join('\\n');
     if (style.textContent !== css) style.textContent = css;
   };
-  const send = () => {
-    const box = document.querySelector('#%(state)s textarea, #%(state)s input');
-    const table = document.querySelector('#%(table)s');
+  const send = (tableId, stateId) => {
+    const box = document.querySelector(`#${stateId} textarea, #${stateId} input`);
+    const table = document.getElementById(tableId);
     if (!box || !table) return;
     const seen = new Map();
     for (const th of table.querySelectorAll('th.sorted[title]')) {
@@ -68,7 +68,7 @@ SORT_WATCHER = """
     }
     const keys = [...seen].sort((a, b) => a[1][0] - b[1][0]).map(([title, [, direction]]) => [title, direction]);
     const state = keys.length ? JSON.stringify(keys) : '';
-    hide(table, keys.length > 0);
+    hide(tableId, table, keys.length > 0);
     if (box.value === state) return;
     box.value = state;
     box.dispatchEvent(new Event('input', { bubbles: true }));
@@ -77,15 +77,22 @@ SORT_WATCHER = """
   new MutationObserver(() => {
     if (queued) return;
     queued = true;
-    requestAnimationFrame(() => { queued = false; send(); });
+    requestAnimationFrame(() => { queued = false; for (const [t, s] of watched) send(t, s); });
   }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'aria-label'] });
 }
 """
 
 
-def sort_watcher(ranking_only: Sequence[str]) -> str:
-    """The page script, hiding the cells of the `ranking_only` columns while a header sort is on."""
-    return SORT_WATCHER % {"state": STATE_ELEM_ID, "table": TABLE_ELEM_ID, "ranking_only": json.dumps(list(ranking_only))}
+def state_elem_id(table_elem_id: str) -> str:
+    """The hidden textbox a watched table's sort state is written into."""
+    return f"{table_elem_id}-sort-state"
+
+
+def sort_watcher(tables: Sequence[str], ranking_only: Sequence[str]) -> str:
+    """The page script, watching the tables with these element ids (each with its `state_elem_id`
+    textbox) and hiding the cells of the `ranking_only` columns while a header sort is on."""
+    watched = [[table, state_elem_id(table)] for table in tables]
+    return SORT_WATCHER % {"watched": json.dumps(watched), "ranking_only": json.dumps(list(ranking_only))}
 
 
 @dataclass(frozen=True)
