@@ -115,6 +115,7 @@ def evaluate(config: RunConfig, store: Optional[Store] = None) -> EvalOutcome:
         sections=scores.sections,
         score=scores.overall,
         score_ci95=scores.overall_ci95,
+        score_replicates=metrics.kept_replicates(scores.overall_replicates),
         # Only judges and critique models describe how they ran (judges/, critiques/).
         judge=getattr(adapter, "judge_info", None),
         cloud=getattr(adapter, "cloud_info", None),

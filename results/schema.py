@@ -197,6 +197,12 @@ class EvalResult(_Record):
     sections: dict[str, SectionScore]
     score: Optional[float] = Field(None, description="overall weighted score; None if no section")
     score_ci95: Optional[Interval] = None
+    score_replicates: Optional[list[float]] = Field(
+        None,
+        description="the first bootstrap replicates of the score, as the run drew them (each resamples the "
+        "examples within their subsets): intervals over several results, such as the Overview's Rank score, "
+        "draw from them",
+    )
     judge: Optional[JudgeInfo] = Field(None, description="generative judges: formats, orders, verdict statistics")
     cloud: Optional[CritiqueInfo] = Field(None, description="critique models: number of critiques, decoding")
 

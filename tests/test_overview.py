@@ -108,6 +108,30 @@ def test_the_bootstrap_draws_each_headline_from_its_interval():
     assert np.isnan(draws[:, 2, 1]).all()  # no result, no draw
 
 
+def test_a_result_that_kept_its_runs_replicates_is_drawn_from_them_and_the_others_from_their_interval():
+    """Replicate b takes each kept result's replicate b (cycling through fewer); a cell without kept
+    replicates keeps its normal draw; the interval is then a plain loop's over those replicates."""
+    rng = np.random.default_rng(3)
+    scores = rng.uniform(0.4, 0.9, size=(6, 2))
+    low, high = scores - 0.05, scores + 0.05
+    kept = np.empty(scores.shape, dtype=object)
+    kept[:] = None
+    for m in range(0, 6, 2):  # every other model kept 7 replicates on the first benchmark
+        kept[m, 0] = [float(v) for v in rng.uniform(0.3, 0.95, size=7)]
+    boot = ov.RankBootstrap(replicates=30, seed=2)
+    drawn = boot.draws(scores, low, high, kept)
+    normal = boot.draws(scores, low, high)
+    for b in range(30):
+        for m in range(6):
+            expected = kept[m, 0][b % 7] if kept[m, 0] is not None else normal[b, m, 0]
+            assert drawn[b, m, 0] == pytest.approx(expected)
+    assert np.array_equal(drawn[:, :, 1], normal[:, :, 1])
+    lows, highs = boot.interval(scores, low, high, kept)
+    replicated = [brute_rank_score(drawn[b]) for b in range(30)]
+    assert lows.tolist() == pytest.approx(np.percentile(replicated, 2.5, axis=0).tolist())
+    assert highs.tolist() == pytest.approx(np.percentile(replicated, 97.5, axis=0).tolist())
+
+
 def test_a_result_without_an_interval_gives_a_point_interval():
     nothing = np.full(SCORES.shape, np.nan)
     low, high = ov.RankBootstrap(replicates=50, seed=0).interval(SCORES, nothing, nothing)

@@ -124,3 +124,31 @@ def test_bootstrap_matches_resampling_examples_directly():
 def test_all_correct_subset_has_a_degenerate_interval():
     sub = score({"hep-go": np.ones(30)}, REWARDBENCH, bootstrap_samples=100).subsets["hep-go"]
     assert (sub.ci95.low, sub.accuracy, sub.ci95.high) == (1.0, 1.0, 1.0)
+
+
+def test_a_result_keeps_its_scores_first_bootstrap_replicates_as_the_per_example_lines_give_them(tiny_classifier, tmp_path):
+    """`score_replicates` are the run's first replicates of the score: recomputed here from the
+    scores file's lines with the run's seed and sample count, they come out the same, and the
+    result's interval is their whole set's 2.5th and 97.5th percentiles."""
+    import json
+    from pathlib import Path
+
+    from evaluator.cli import main
+    from results.benchmarks import get_spec
+    from results.benchmarks.metrics import KEPT_REPLICATES
+    from results.schema import EvalResult
+
+    data = Path(__file__).resolve().parents[1] / "data" / "sample-rewardbench-2.jsonl"
+    assert main(["run", "--model", str(tiny_classifier), "--benchmark", "rewardbench-2", "--data", str(data),
+                 "--no-progress", "--max-length", "128", "--bootstrap-samples", "300", "--output", str(tmp_path)]) == 0
+    org, name = tiny_classifier.parts[-2:]
+    result = EvalResult.model_validate_json((tmp_path / org / f"{name}.json").read_text())
+    lines = [ExampleScore.model_validate(json.loads(x)) for x in (tmp_path / org / f"{name}.scores.jsonl").read_text().splitlines()]
+    by_subset: dict[str, list[ExampleScore]] = {}
+    for line in lines:
+        by_subset.setdefault(line.subset, []).append(line)
+    again = score_examples(by_subset, get_spec("rewardbench-2"), bootstrap_samples=300, seed=result.settings.bootstrap_seed, partial=True)
+    assert len(result.score_replicates) == KEPT_REPLICATES
+    assert result.score_replicates == pytest.approx(again.overall_replicates[:KEPT_REPLICATES].tolist(), abs=1e-7)
+    low, high = np.percentile(again.overall_replicates, [2.5, 97.5])
+    assert (result.score_ci95.low, result.score_ci95.high) == pytest.approx((low, high))

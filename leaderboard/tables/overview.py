@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from results.benchmarks import SPECS
+from results.benchmarks.metrics import KEPT_REPLICATES
 from results.result_files import IMPORTED, VERIFIED
 from results.schema import EvalRequest
 
@@ -45,6 +46,7 @@ HAS = "Benchmarks had"  # how many of the shown benchmarks the model has (Covera
 # Each benchmark's cell is five raw columns, named from the benchmark's name by these suffixes.
 LOW, HIGH, SOURCE, DELTA, PART_MISSING = " CI low", " CI high", " source", " Δ published", " missing"
 PATH = " path"  # the result file's store path: what the Examples tab opens
+REPLICATES = " replicates"  # the result's kept bootstrap replicates of its headline (EvalResult.score_replicates)
 SOURCE_VERIFIED, SOURCE_IMPORTED, SOURCE_BOTH = "verified here", "imported", "verified here and imported"
 
 Z_95 = 1.959963984540054  # the normal quantile of 97.5%: a 95% interval is ±Z_95 standard errors
@@ -62,6 +64,7 @@ def cell_columns(benchmark: str) -> dict[str, str]:
         "delta": benchmark + DELTA,
         "missing": benchmark + PART_MISSING,
         "path": benchmark + PATH,
+        "replicates": benchmark + REPLICATES,
     }
 
 
@@ -119,6 +122,7 @@ CELL_PARTS = {
     "delta": t.PUBLISHED_DELTA,
     "missing": t.MISSING_SUBSETS,
     "path": t.PATH,
+    "replicates": t.SCORE_REPLICATES,
 }
 NUMERIC_PARTS = ("score", "low", "high", "delta")
 
@@ -213,30 +217,45 @@ def rank_score(scores: np.ndarray) -> np.ndarray:
 class RankBootstrap:
     """The Rank score's 95% interval, from replicates of every headline.
 
-    Each result's own interval came from resampling its benchmark's examples (the worker's
-    bootstrap). Keeping every example's score for 2,000 results would make each refresh read
-    millions of lines, so a replicate draws each headline from the normal distribution that
-    interval describes (its standard error is the interval's half-width / 1.96): the interval is
-    the sufficient statistic kept. Draws are independent across models, so a replicate does not
-    keep two models' shared examples paired; a result without an interval (most published ones)
-    stays at its value. Replicate b ranks every benchmark anew and averages, as the point estimate
+    A result evaluated here keeps the first replicates of its score as its run drew them, each
+    resampling its benchmark's examples within their subsets (`EvalResult.score_replicates`):
+    replicate b of the Rank score takes replicate b (cycling when a result kept fewer) of every such
+    headline. A result without them (imported, or written before they were kept) draws its headline
+    from the normal distribution its 95% interval describes (standard error = half-width / 1.96), and
+    one without an interval stays at its value. Two models' replicates are not paired (each run
+    resampled on its own). Replicate b ranks every benchmark anew and averages, as the point estimate
     does; the interval is the 2.5th and 97.5th percentile of those averages."""
 
     replicates: int = BOOTSTRAP_REPLICATES
     seed: int = BOOTSTRAP_SEED
 
-    def draws(self, scores: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-        """(replicates, models, benchmarks) headlines; NaN where a model has no result."""
+    def draws(
+        self, scores: np.ndarray, low: np.ndarray, high: np.ndarray, kept: Optional[np.ndarray] = None
+    ) -> np.ndarray:
+        """(replicates, models, benchmarks) headlines; NaN where a model has no result. `kept`: an
+        object array (models x benchmarks) of each result's kept replicates, or None."""
         spread = np.nan_to_num((high - low) / (2 * Z_95), nan=0.0).astype("float32")
         # Single precision: ranks need no more than 7 digits, and sorting it is about twice as fast.
         rng = np.random.default_rng(self.seed)
         noise = rng.standard_normal((self.replicates, *scores.shape), dtype=np.float32)
-        return scores.astype("float32")[None, :, :] + noise * spread[None, :, :]
+        drawn = scores.astype("float32")[None, :, :] + noise * spread[None, :, :]
+        if kept is not None:
+            cycle = np.arange(self.replicates)
+            for m, j in zip(*np.nonzero([[_has_replicates(v) for v in row] for row in kept])):
+                values = np.asarray(kept[m, j], dtype="float32")
+                drawn[:, m, j] = values[cycle % len(values)]
+        return drawn
 
-    def interval(self, scores: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        replicated = rank_score(self.draws(scores, low, high))
+    def interval(
+        self, scores: np.ndarray, low: np.ndarray, high: np.ndarray, kept: Optional[np.ndarray] = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        replicated = rank_score(self.draws(scores, low, high, kept))
         lows, highs = np.percentile(replicated, [2.5, 97.5], axis=0)  # every model has a cell: no NaN
         return lows, highs
+
+
+def _has_replicates(value: object) -> bool:
+    return isinstance(value, (list, tuple)) and len(value) > 0
 
 
 # ---- the whole table ------------------------------------------------------------------------------
@@ -262,8 +281,9 @@ def overview_frame(
     scores = scores_matrix(frame, benchmarks)
     lows = frame[[cell_columns(b)["low"] for b in benchmarks]].to_numpy("float64", na_value=np.nan)
     highs = frame[[cell_columns(b)["high"] for b in benchmarks]].to_numpy("float64", na_value=np.nan)
+    kept = frame[[cell_columns(b)["replicates"] for b in benchmarks]].to_numpy(dtype=object)
     had = (~np.isnan(scores)).sum(axis=1)
-    ci_low, ci_high = bootstrap.interval(scores, lows, highs)
+    ci_low, ci_high = bootstrap.interval(scores, lows, highs, kept)
     frame = frame.assign(
         **{
             AVERAGE: average(scores),
@@ -366,10 +386,12 @@ on other data than a benchmark's own (the demo's samples) are a column of their 
 of them. **Coverage** counts them ("5 / 7"). **Rank score** is this leaderboard's own measure, not the
 benchmarks' authors': on each benchmark a model has, its percentile rank among the models that have
 it (the share of them it scores above, a tie counting half; 50 when it is alone), averaged over the
-benchmarks it has. Its 95% interval comes from {BOOTSTRAP_REPLICATES:,} replicates: each result's headline is
-drawn from the normal distribution its own 95% interval describes (that interval resamples the
-benchmark's examples), every benchmark is ranked anew and averaged; a result without an interval
-(most published ones) keeps its value, and the draws do not pair models' shared examples. The
+benchmarks it has. Its 95% interval comes from {BOOTSTRAP_REPLICATES:,} replicates: in replicate b, a result
+evaluated here takes replicate b of its own score as its run drew it by resampling the benchmark's
+examples within their subsets (the result keeps its first {KEPT_REPLICATES}, used in turn); a result
+without them (imported, or older) is drawn from the normal distribution its 95% interval describes,
+and one without an interval (most published ones) keeps its value; every benchmark is then ranked
+anew and averaged. Two models' replicates are not paired (each run resampled on its own). The
 replicates are drawn once per data refresh. **How the benchmarks agree** is Kendall's tau-b between
 two benchmarks' rankings of the models that have both (n in each cell)."""
 

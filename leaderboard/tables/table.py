@@ -73,6 +73,7 @@ MISSING_SUBSETS = "Missing subsets"
 LATEST = "Latest"
 NUM_TEXTS = "Texts scored"  # the run's texts (RunStats.num_texts): what a run of the benchmark scores
 JUDGE_CALLS = "Judge calls"  # a judge's run: the prompts it needed (JudgeInfo.judgements)
+SCORE_REPLICATES = "Score replicates"  # the run's first bootstrap replicates of the score (EvalResult.score_replicates)
 MATRIX = "Matrix"  # the result's matrix for a heatmap (results.benchmarks.aggregation.Matrix), where its spec has one
 CURVES = "Curves"  # the result's curves for a line chart (results.benchmarks.aggregation.Curves), where its spec has them
 PROVENANCE = prov.PROVENANCE
@@ -102,6 +103,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     LATEST,
     NUM_TEXTS,
     JUDGE_CALLS,
+    SCORE_REPLICATES,
     MATRIX,
     CURVES,
     PROVENANCE,
@@ -224,6 +226,7 @@ def _row(record: ResultRecord) -> dict:
         LATEST: record.latest,
         NUM_TEXTS: record.result.stats.num_texts if record.result else None,
         JUDGE_CALLS: record.result.judge.judgements if record.result and record.result.judge else None,
+        SCORE_REPLICATES: record.result.score_replicates if record.result else None,
         MATRIX: record.matrix,
         CURVES: record.curves,
         PROVENANCE: record.provenance,

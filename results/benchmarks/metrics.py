@@ -27,6 +27,16 @@ __all__ = ["Scores", "pair_correct", "score"]
 
 DEFAULT_BOOTSTRAP_SAMPLES = 1000
 DEFAULT_SEED = 0
+KEPT_REPLICATES = 200  # of the score's replicates, kept in the result (EvalResult.score_replicates)
+
+
+def kept_replicates(replicates: Optional[np.ndarray], keep: int = KEPT_REPLICATES) -> Optional[list[float]]:
+    """The first `keep` replicates of a headline, rounded to 7 decimals (2 KB a result), without the
+    ones a resample could not compute (NaN); None when there are none."""
+    if replicates is None:
+        return None
+    values = [round(float(v), 7) for v in np.asarray(replicates, dtype=float)[:keep] if np.isfinite(v)]
+    return values or None
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,7 @@ class Scores:
     sections: dict[str, SectionScore]
     overall: Optional[float]
     overall_ci95: Optional[Interval]
+    overall_replicates: Optional[np.ndarray] = None  # the headline's bootstrap replicates, in draw order
 
 
 def score(
@@ -62,6 +73,7 @@ def score(
         sections={name: _column_score(spec, name, value, column_reps.get(name), values) for name, value in columns.items()},
         overall=None if headline is None else float(headline),
         overall_ci95=_interval(headline_reps) if headline_reps is not None else None,
+        overall_replicates=np.asarray(headline_reps, dtype=float) if headline_reps is not None else None,
     )
 
 
