@@ -45,8 +45,9 @@ TYPES = ("classifier", "dpo", "generative")
 
 
 def plan(results: int, benchmarks: int) -> list[tuple[str, str, bool]]:
-    """(label, benchmark, custom data) for each of the `benchmarks` columns."""
-    names = list(SPECS)
+    """(label, benchmark, custom data) for each of the `benchmarks` columns: the registered benchmarks
+    whose headline a synthetic result can carry (PPE human preference's needs per-battle statistics)."""
+    names = [name for name in SPECS if make_spec_result("org/probe", name, 0.7).score is not None]
     columns = []
     for i in range(benchmarks):
         name = names[i % len(names)]

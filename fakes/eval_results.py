@@ -8,8 +8,11 @@ bench/examples_tab.py its 3,000-example result.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta, timezone
 from typing import Optional
+
+import numpy as np
 
 from results.schema import (
     BenchmarkInfo,
@@ -24,6 +27,7 @@ from results.schema import (
     Timings,
 )
 from results.benchmarks import SPECS
+from results.benchmarks.metrics import KEPT_REPLICATES
 from results.benchmarks.rewardbench import REWARDBENCH_SECTIONS
 from results.benchmarks.sections import SectionMetrics, overall_score, section_scores, subset_order
 
@@ -113,22 +117,33 @@ def make_result(
     )
 
 
+Z_95 = 1.959963984540054  # a 95% interval is +-Z_95 standard errors
+
+
 def spec_result(
     model: str, benchmark: str, subsets: dict[str, float], ci_halfwidth: Optional[float] = 0.02, **fields
 ) -> EvalResult:
     """An EvalResult of any registered benchmark: `make_result`'s fixed fields, with the named
     columns and the score computed by that benchmark's own metrics (each subset counted 100 times,
     as `make_result` writes n=100), so matrix, language and category benchmarks come out right too;
-    the score's interval is +-`ci_halfwidth` (None: no interval)."""
+    the score's interval is +-`ci_halfwidth` (None: no interval), and it keeps bootstrap replicates
+    as a run does (`KEPT_REPLICATES` normal draws of that spread, seeded by model and benchmark)."""
     spec = SPECS[benchmark]
     columns = spec.columns_of(subsets, counts={s: 100 for s in subsets})
     fields.setdefault("data_source", spec.core_source.location)
     # No interval from `make_result`: its sections (RewardBench's rules) may give no score here.
     base = make_result(model, subsets, benchmark=benchmark, ci_halfwidth=None, **fields)
     score = spec.headline_of(columns)
-    ci = Interval(low=score - ci_halfwidth, high=score + ci_halfwidth) if ci_halfwidth is not None and score is not None else None
+    spread = ci_halfwidth is not None and score is not None
+    ci = Interval(low=score - ci_halfwidth, high=score + ci_halfwidth) if spread else None
     sections = {name: SectionScore(score=value, subsets=list(spec.column_subsets(name))) for name, value in columns.items()}
-    return base.model_copy(update={"sections": sections, "score": score, "score_ci95": ci})
+    replicates = _replicates(f"{model}|{benchmark}", score, ci_halfwidth / Z_95) if spread else None
+    return base.model_copy(update={"sections": sections, "score": score, "score_ci95": ci, "score_replicates": replicates})
+
+
+def _replicates(key: str, centre: float, standard_error: float) -> list[float]:
+    rng = np.random.default_rng(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "little"))
+    return [round(float(v), 7) for v in rng.normal(centre, standard_error, KEPT_REPLICATES)]
 
 
 def make_spec_result(model: str, benchmark: str, level: float, spread: float = 0.0, **fields) -> EvalResult:

@@ -138,6 +138,14 @@ def default_benchmark(snapshot: Snapshot, settings: AppSettings) -> Optional[str
     return benchmark_choices(snapshot, settings)[0]
 
 
+def shown_benchmark(snapshot: Snapshot, settings: AppSettings, picked: Optional[str]) -> Optional[str]:
+    """The benchmark a view shows: the reader's pick while it has results, else the default, as the
+    Benchmark choice itself becomes in the same render. A view must not read the pick alone: a page
+    opened before any result (the choice holding the configured default, which may have none) would
+    render an empty table beside a choice that the same render set, and no event follows that set."""
+    return picked if picked in benchmarks(snapshot) else default_benchmark(snapshot, settings)
+
+
 def benchmark_choice_visible(snapshot: Snapshot, settings: AppSettings) -> bool:
     """Show the Benchmark choice unless there is one, and it is one the host offers: results on custom
     data (the demo's) carry a label of their own, and the reader must see which data they are on."""

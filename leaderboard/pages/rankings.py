@@ -27,7 +27,6 @@ from .common import (
     View,
     benchmark_choice_visible,
     benchmark_choices,
-    benchmarks,
     csv_button,
     default_benchmark,
     filtered,
@@ -36,6 +35,7 @@ from .common import (
     rerender_on,
     results_grid,
     search_box,
+    shown_benchmark,
     shown_table,
     sort_state_box,
     switch,
@@ -99,6 +99,7 @@ def leaderboard_tab(
         snap: Snapshot, search, selected, known, benchmark, show_incomplete, show_older, picked, source, sort_text
     ) -> list:
         rows, source = snap.tables.rows, source or prov.BOTH
+        benchmark = shown_benchmark(snap, settings, benchmark)
         every = filtered(rows, snap, search, selected, known, benchmark, True, True, provenance=None)
         twins = prov.hidden_twins(every, source)
         every = every[prov.provenance_mask(every, source)].reset_index(drop=True)
@@ -118,13 +119,12 @@ def leaderboard_tab(
         ) + twins_note(twins)
         return [grid_update, csv, note]
 
-    def render_chooser(_snap: Snapshot, benchmark, picked) -> list:
-        offered = optional_headers(benchmark)
+    def render_chooser(snap: Snapshot, benchmark, picked) -> list:
+        offered = optional_headers(shown_benchmark(snap, settings, benchmark))
         return [gr.CheckboxGroup(choices=offered, value=[h for h in offered if h in (picked or [])])]
 
     def render_filters(snap: Snapshot, selected, known, benchmark) -> list:
-        present = benchmarks(snap)
-        keep = benchmark if benchmark in present else default_benchmark(snap, settings)
+        keep = shown_benchmark(snap, settings, benchmark)
         return [
             *types_update(snap, selected, known),
             gr.Dropdown(

@@ -18,7 +18,7 @@ from ..tables.display import (
 from ..tables.export import write_csv
 from ..app_settings import AppSettings
 from .following import FollowingRadio
-from .common import Filters, View, csv_button, dataframe_update, filtered, rerender_on, results_grid
+from .common import Filters, View, csv_button, dataframe_update, filtered, rerender_on, results_grid, shown_benchmark
 
 ALL_SECTIONS = "All sections"
 
@@ -63,6 +63,7 @@ def subsets_tab(
     download = csv_button("Download every subset of these rows (CSV)", "subsets-download")
 
     def render(snap: Snapshot, search, selected, known, benchmark, incomplete, older, chosen_section) -> list:
+        benchmark = shown_benchmark(snap, settings, benchmark)
         frame = filtered(snap.tables.subsets, snap, search, selected, known, benchmark, incomplete, older)
         # The benchmark's subsets are those its results have, whatever the search leaves.
         of_benchmark = t.filter_rows(snap.tables.subsets, benchmark=benchmark, show_incomplete=True, show_older=True)
