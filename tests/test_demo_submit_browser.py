@@ -125,13 +125,12 @@ def test_a_local_folder_submitted_in_the_form_is_evaluated_and_ranked(
         # The form ticks every benchmark the demo offers: one request, and one result, per benchmark.
         assert statuses == [Status.FINISHED] * 2, f"worker log:\n{worker_log.read_text()[-3000:]}"
 
-        page.get_by_role("tab", name="Leaderboard").click()
-        wait_until(lambda: SHOWN in page.locator(MODEL_CELLS).all_inner_texts() or None)
-        board = page.locator("#lb-table").inner_text()
-        page.get_by_role("tab", name="Queue").click()
         finished = page.locator("#queue-finished")
         # both results, once the app's refresh schedule and the page's poll have seen them
         shows(finished, SHOWN)
         shows(finished, "Finished (2)")
+        page.get_by_role("tab", name="Leaderboard").click()
+        wait_until(lambda: SHOWN in page.locator(MODEL_CELLS).all_inner_texts() or None)
+        board = page.locator("#lb-table").inner_text()
         shown = [message.inner_text(), finished.inner_text(), board]
         assert not any(str(tiny_classifier.parent) in text for text in shown)  # never the folder's path
