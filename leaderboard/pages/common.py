@@ -233,6 +233,20 @@ def sort_state_box(table_elem_id: str) -> gr.Textbox:
     return gr.Textbox(show_label=False, container=False, elem_id=state_elem_id(table_elem_id))
 
 
+def follow_header_sort(sort_state: gr.Textbox, cache: ResultsCache, table_view: View) -> None:
+    """Re-render a table view's CSV and caption (its second and third outputs, after the grid) when
+    the page reports a header sort; the grid and any later output are left as they are: a new grid
+    value would undo the reader's sort."""
+
+    def render(*values):
+        out = render_shared(table_view, cache.snapshot, values)
+        return [o if i in (1, 2) else gr.skip() for i, o in enumerate(out)]
+
+    sort_state.change(
+        render, table_view.inputs, table_view.outputs, show_progress="hidden", trigger_mode="always_last"
+    )
+
+
 def shown_table(
     rows: pd.DataFrame,
     columns: Sequence[Column],

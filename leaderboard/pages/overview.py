@@ -30,10 +30,10 @@ from ..tables import table as t
 from ..tables.display import escape_markdown
 from ..tables.header_sort import HeaderSort
 from .common import (
+    follow_header_sort,
     Filters,
     View,
     provenance_choice,
-    render_shared,
     rerender_on,
     results_grid,
     search_box,
@@ -257,14 +257,7 @@ def overview_tab(cache: ResultsCache, settings: AppSettings, export_dir: Path) -
     filter_view = View([c.types, c.known_types], [c.types, c.known_types], types_update)
     chooser_view = View([c.columns, c.known_columns], [c.columns, c.known_columns], page.chooser)
     rerender_on(c.events(), cache, table_view)
-    # A header sort changes the CSV and the caption only: a new grid value would undo the reader's sort.
-    sort_state.change(
-        lambda *values: [gr.skip(), *render_shared(table_view, cache.snapshot, values)[1:3], gr.skip()],
-        table_view.inputs,
-        table_view.outputs,
-        show_progress="hidden",
-        trigger_mode="always_last",
-    )
+    follow_header_sort(sort_state, cache, table_view)
     agreement_events = [c.source.change, c.show_incomplete.change, c.columns.input, first.input, second.input]
     rerender_on(agreement_events, cache, agreement_view)
     rerender_on([*c.events(), top_n.change, y.input], cache, charts_view)

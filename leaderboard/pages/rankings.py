@@ -23,6 +23,7 @@ from ..tables.header_sort import HeaderSort
 from ..app_settings import AppSettings
 from .following import FollowingCheckboxGroup, FollowingDropdown
 from .common import (
+    follow_header_sort,
     Filters,
     View,
     benchmark_choice_visible,
@@ -142,14 +143,7 @@ def leaderboard_tab(
     )
     chooser_view = View([filters.benchmark, wanted], [columns], render_chooser)
     rerender_on([*filters.events(), provenance.change], cache, table_view)
-    # A header sort changes the CSV and the caption only: a new grid value would undo the reader's sort.
-    sort_state.change(
-        lambda *values: [gr.skip(), *render_shared(table_view, cache.snapshot, values)[1:]],
-        table_view.inputs,
-        table_view.outputs,
-        show_progress="hidden",
-        trigger_mode="always_last",
-    )
+    follow_header_sort(sort_state, cache, table_view)
     rerender_on([filters.switched], cache, chooser_view)
     # A tick changes the reader's choice for this benchmark only, then the table follows it.
     columns.input(
