@@ -53,7 +53,7 @@ from results.model_types import MODEL_TYPES  # noqa: E402
 from results.store import result_paths  # noqa: E402
 from fakes.page_protocol import TIMEOUT_S, Page  # noqa: E402
 
-ACTIONS = ("page load", "search", "filter type", "switch bench", "open Examples", "download CSV", "timer tick")
+ACTIONS = ("page load", "open Leaderboard", "search", "filter type", "switch bench", "open Examples", "download CSV", "timer tick")
 
 
 # ---- the store ----------------------------------------------------------------------------------
@@ -114,7 +114,7 @@ def start_app(label: str, checkout: Path, store_root: Path, log_dir: Path) -> Se
         "PYTHONPATH": str(checkout),
     }
     log = open(log_dir / f"{label}.log", "wb")
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=checkout, env=env, stdout=log, stderr=log)
+    process = subprocess.Popen([sys.executable, os.environ.get("APP_WRAPPER", "app.py")], cwd=checkout, env=env, stdout=log, stderr=log)
     app = ServedApp(label, process, f"http://127.0.0.1:{port}")
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -180,6 +180,7 @@ def visit(url: str, tally: Tally, seed: int) -> None:
         tally.time("page load", page.load)
         if not page.config:
             return
+        tally.time("open Leaderboard", page.select_tab, "Leaderboard")
         search, types, bench = (page.by_elem_id(e) for e in ("lb-search", "lb-types", "lb-benchmark"))
         tally.time("search", page.set_and_fire, search, "change", f"model-{rng.randrange(100)}")
         kept = list(page.values.get(types) or [])[1:]
