@@ -59,20 +59,24 @@ ACTIONS = ("page load", "open Leaderboard", "search", "filter type", "switch ben
 # ---- the store ----------------------------------------------------------------------------------
 
 
-def fill_store(root: Path, count: int, seed: int = 0) -> None:
-    """`count` results, round-robin over the registered benchmarks and the model types."""
+def fill_store(root: Path, count: int, models: int, seed: int = 0) -> None:
+    """`count` results of `models` models, each model on `count / models` of the registered benchmarks
+    (round-robin, so every benchmark holds about `count / len(SPECS)` rows), model types varied: a
+    board of a few hundred models per benchmark whose Overview lists each model once."""
     rng = random.Random(seed)
-    types = list(MODEL_TYPES)
+    types, names = list(MODEL_TYPES), list(SPECS)
+    per_model = max(1, count // models)
     for i in range(count):
-        name = list(SPECS)[i % len(SPECS)]
+        model, nth = i % models, i // models
+        name = names[(model + nth * max(1, len(names) // per_model)) % len(names)]
         level = rng.uniform(0.4, 0.9)
         subsets = {s: min(1.0, max(0.0, level + rng.uniform(-0.1, 0.1))) for s in SPECS[name].subsets}
         result = spec_result(
-            f"org{i % 41}/model-{i}",
+            f"org{model % 41}/model-{model}",
             name,
             subsets,
-            model_type=types[i % len(types)],
-            num_parameters=(1 + i % 70) * 10**9,
+            model_type=types[model % len(types)],
+            num_parameters=(1 + model % 70) * 10**9,
         )
         path = root / result_paths(result)[0]
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -227,13 +231,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--app", action="append", required=True, help="LABEL=CHECKOUT (repeatable)")
     parser.add_argument("--results", type=int, default=2000)
+    parser.add_argument("--models", type=int, default=500, help="distinct models the results are spread over")
     parser.add_argument("--viewers", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--out", type=Path, help="also write the report here (JSON)")
     args = parser.parse_args()
-    report: dict[str, Any] = {"cpus": os.cpu_count(), "results": args.results, "rounds": []}
+    report: dict[str, Any] = {"cpus": os.cpu_count(), "results": args.results, "models": args.models, "rounds": []}
     with tempfile.TemporaryDirectory() as tmp:
         store_root, logs = Path(tmp) / "store", Path(tmp)
-        fill_store(store_root, args.results)
+        fill_store(store_root, args.results, args.models)
         apps = []
         try:
             for spec in args.app:

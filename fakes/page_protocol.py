@@ -25,6 +25,15 @@ TIMEOUT_S = 120.0
 
 # ---- one viewer's page, over HTTP as the browser drives it --------------------------------------
 
+CONFIG_START, CONFIG_END = "window.gradio_config = ", ";</script>"
+
+
+def embedded_config(page: str) -> dict:
+    """The app's configuration as Gradio writes it into the page."""
+    start = page.index(CONFIG_START) + len(CONFIG_START)
+    return json.loads(page[start : page.index(CONFIG_END, start)])
+
+
 
 def new_value(output: Any) -> tuple[bool, Any]:
     """(whether an event's output sets the component's value, the value)."""
@@ -46,8 +55,9 @@ class Page:
         self.stream = SessionStream(self.http, self.url, self.session)
 
     def load(self) -> None:
-        self.http.get(self.url + "/").raise_for_status()
-        self.config = self.http.get(self.url + "/config").raise_for_status().json()
+        """GET the page and run its load events, as a browser does: the app's configuration is in
+        the page (`window.gradio_config`); a browser asks for no `/config`."""
+        self.config = embedded_config(self.http.get(self.url + "/").raise_for_status().text)
         self.values = {c["id"]: c.get("props", {}).get("value") for c in self.config["components"]}
         self.fire_all([(d, None) for d in self.config["dependencies"] if any(t[1] == "load" for t in d["targets"])])
 

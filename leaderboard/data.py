@@ -51,6 +51,10 @@ class Derived:
         self._values: OrderedDict[Hashable, tuple[float, Future]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._values
+
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         now = time.monotonic()
         with self._lock:

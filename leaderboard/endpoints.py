@@ -17,6 +17,7 @@ Concurrency is set per kind on purpose (Gradio's default is one run at a time pe
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import gradio as gr
@@ -29,6 +30,18 @@ PUBLIC: dict[str, str] = {
 }
 READS: dict[str, Any] = {"concurrency_id": "reads", "concurrency_limit": 16}
 WRITES: dict[str, Any] = {"concurrency_id": "writes", "concurrency_limit": 2}
+# Gradio's queue summarises its recent events in a pandas table after every event (for a monitoring
+# page this app does not open): by default a table of up to 10,000 rows built per event, a cost that
+# grows as the server runs. Here: every 1,000 events, over the last 1,000. Read when the queue is made.
+QUEUE_ANALYTICS_ENV = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": "1000", "GRADIO_ANALYTICS_MAX_EVENTS": "1000"}
+
+
+def queued(app: gr.Blocks) -> gr.Blocks:
+    """`app` with its queue: reads at READS' limit unless an event sets its own, light analytics
+    (unless the environment sets them)."""
+    for name, value in QUEUE_ANALYTICS_ENV.items():
+        os.environ.setdefault(name, value)
+    return app.queue(default_concurrency_limit=READS["concurrency_limit"])
 
 
 def hide_internal(app: gr.Blocks) -> list[str]:

@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from results.store import Store
 
-from .data import ResultsCache, Snapshot
+from .data import ResultsCache
 from .pages import about, charts, examples, header, overview, queue, rankings, submission, subsets
 from .pages import policies as policies_page
-from .endpoints import READS, hide_internal
+from .endpoints import READS, hide_internal, queued
+from .page_cache import PageCache
 from .pages.api import public_api
-from .pages.common import View, collecting
-from .pages.wiring import Group, Wiring, is_current, seen_after
+from .pages.common import collecting
+from .pages.wiring import Wiring
 from .policies.policy_submit import PolicySubmissions
 from .app_settings import AppSettings
 from .tables.header_sort import sort_watcher
@@ -64,31 +66,6 @@ CSS = """
 """
 THEME = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
 
-
-
-class Renderer:
-    """Renders the views in sight at once, from one snapshot, when the data changes (the page's
-    load, its periodic check, the Refresh button, a submission); the input list has no duplicates.
-    Views of the tabs out of sight are skipped: selecting a tab renders it (pages/wiring.py)."""
-
-    def __init__(self, cache: ResultsCache, views: Sequence[View]):
-        self.cache = cache
-        self.group = Group(list(views))
-        self.inputs, self.outputs = self.group.inputs, self.group.outputs
-
-    def render_all(self, snapshot: Snapshot, seen: Any, in_sight: Optional[str], values: Sequence[Any]) -> list:
-        return [seen_after(seen, snapshot.version, None, in_sight), *self.group.render(snapshot, in_sight, values)]
-
-    def if_newer(self, seen: Any, in_sight: Optional[str], *values: Any) -> list:
-        """What the page's timer calls: nothing at all unless the data changed since the page's top
-        and the tab in sight last showed it (`seen`: version by place, pages/wiring.py)."""
-        snapshot = self.cache.snapshot
-        if is_current(seen, snapshot.version, in_sight):
-            return [gr.skip()] * (1 + len(self.outputs))
-        return self.render_all(snapshot, seen, in_sight, values)
-
-    def refreshed(self, min_age_s: float, seen: Any, in_sight: Optional[str], values: Sequence[Any]) -> list:
-        return self.render_all(self.cache.refresh_unless_fresh(min_age_s), seen, in_sight, values)
 
 
 def build_app(
@@ -147,23 +124,15 @@ def build_app(
         ]
         wiring = Wiring(cache, views)
         wiring.bind(noted)
-        renderer = Renderer(cache, views)
-        inputs, outputs = [wiring.seen, wiring.in_sight, *renderer.inputs], [wiring.seen, *renderer.outputs]
-        app.load(renderer.if_newer, inputs, outputs, **READS)
-        refresh.click(
-            lambda seen, in_sight, *values: renderer.refreshed(settings.manual_refresh_min_s, seen, in_sight, values),
-            inputs,
-            outputs,
-            concurrency_limit=1,
-        )
+        checks = dict(inputs=wiring.check_inputs, outputs=wiring.check_outputs, show_progress="hidden")
+        app.load(wiring.if_newer, **checks, **READS)
+        refresh.click(wiring.refreshed(settings.manual_refresh_min_s), **checks, concurrency_limit=1)
         # A check that finds nothing new returns at once; it has no limit to queue behind.
-        gr.Timer(settings.ui_poll_s).tick(
-            renderer.if_newer, inputs, outputs, show_progress="hidden", concurrency_limit=None
-        )
-        submitted.then(renderer.if_newer, inputs, outputs, show_progress="hidden", **READS)
+        gr.Timer(settings.ui_poll_s).tick(wiring.if_newer, **checks, concurrency_limit=None)
+        submitted.then(wiring.if_newer, **checks, **READS)
         public_api(cache, settings)
     hide_internal(app)
-    return app.queue(default_concurrency_limit=READS["concurrency_limit"])
+    return queued(app)
 
 
 def launch(app: gr.Blocks, settings: AppSettings, **overrides: Any):
@@ -177,6 +146,8 @@ def launch(app: gr.Blocks, settings: AppSettings, **overrides: Any):
         "js": sort_watcher([rankings.TABLE_ID, overview.TABLE_ID], [SIGNIFICANT]),
         # No upload is ever larger than a completions file the policy form takes (Gradio answers 413).
         "max_file_size": settings.max_policy_file_bytes,
+        # The page is built once per address, not once per visitor (page_cache.py).
+        "app_kwargs": {"middleware": [Middleware(PageCache)]},
         **overrides,
     }
     return app.launch(**options)

@@ -19,7 +19,7 @@ from fakes.page_protocol import Page
 from leaderboard.app_settings import AppSettings
 from leaderboard.data import Derived, ResultsCache
 from leaderboard.pages import wiring
-from leaderboard.pages.common import frozen
+from leaderboard.pages.common import render_key
 from leaderboard.pages.wiring import tab_key
 from leaderboard.ui import build_app
 from results.store import LocalStore
@@ -31,19 +31,16 @@ FILTERS = ("lb-search", "lb-types", "lb-incomplete", "lb-older")
 
 @pytest.fixture()
 def renders(monkeypatch) -> Counter:
-    """Renders computed, by the tab of their view (None: above the tabs)."""
+    """Renders computed (not found shared), by the tab of their view (None: above the tabs)."""
     counted: Counter = Counter()
     shared = wiring.render_shared
 
     def counting(view, snapshot, values):
-        def compute_counted():
+        if render_key(view, values) not in snapshot.derived:
             counted[tab_key(view.tab)] += 1
-            return view.render(snapshot, *values)
-
-        return snapshot.derive(("view", id(view), frozen(list(values))), compute_counted)
+        return shared(view, snapshot, values)
 
     monkeypatch.setattr(wiring, "render_shared", counting)
-    assert shared is not counting
     return counted
 
 
@@ -174,18 +171,57 @@ def test_a_derived_value_is_computed_again_once_it_is_old(monkeypatch):
     assert derived.get("k", compute) == 2 and calls == [1000.0, 1601.0]
 
 
-def test_a_timer_check_racing_a_tab_switch_leaves_the_new_tab_to_the_next_check():
-    """A check sent before the reader switched tabs renders the old tab from newer data and its record
-    lands last; the tab switched to (rendered from older data) must still be found older next time.
-    With one version for the whole page it never was: a submitted model stayed off the Leaderboard."""
-    from leaderboard.pages.wiring import is_current, seen_after
+def two_tab_wiring(cache: ResultsCache) -> wiring.Wiring:
+    """A Wiring over a header view and one view on each of two tabs (outside any served app)."""
+    import gradio as gr
 
-    loaded = seen_after({}, 1, None, "overview")  # the page's load, on the Overview
-    assert is_current(loaded, 1, "overview") and not is_current(loaded, 1, "leaderboard")
-    switched = seen_after(loaded, 1, "leaderboard")  # the reader opens the Leaderboard (data version 1)
-    assert is_current(switched, 1, "leaderboard")
-    # version 2 arrives; a check sent before the switch (Overview in sight, the load's record) lands last:
-    raced = seen_after(loaded, 2, None, "overview")
-    assert not is_current(raced, 2, "leaderboard"), "the next check renders the Leaderboard from version 2"
-    assert is_current(seen_after(raced, 2, None, "leaderboard"), 2, "leaderboard")
-    assert not is_current(0, 2, None)  # a page whose record is not ours yet renders
+    from leaderboard.pages.common import View
+
+    with gr.Blocks():
+        header = View([], [gr.Markdown()], lambda snap: [str(snap.version)])
+        with gr.Tabs():
+            with gr.Tab("Overview", id="overview"):
+                overview = View([], [gr.Markdown()], lambda snap: [str(snap.version)])
+            with gr.Tab("Leaderboard", id="leaderboard"):
+                board = View([], [gr.Markdown()], lambda snap: [str(snap.version)])
+        return wiring.Wiring(cache, [header, overview, board])
+
+
+def test_a_data_check_asks_only_the_places_in_sight_that_show_older_data(tmp_path):
+    """The page's load, timer and Refresh ask a render of the top and the tab in sight, each only if
+    it shows older data than the snapshot; an unchanged store asks nothing (skips of states, free)."""
+    import gradio as gr
+
+    store = LocalStore(tmp_path)
+    write_result(store, make_result("org/a", subset_levels(0.6)))
+    cache = ResultsCache(store)
+    v = cache.refresh().version
+    wired = two_tab_wiring(cache)
+    assert [p.key for p in wired.places] == [None, "overview", "leaderboard"]
+    asked = wired.if_newer("overview", None, None, None)  # a page just opened, on the Overview
+    assert [a == gr.skip() for a in asked] == [False, False, True] and asked[0] != asked[1]
+    assert wired.if_newer("overview", v, v, None) == [gr.skip()] * 3  # nothing new: nothing asked
+    # The reader switched to the Leaderboard (rendered from version v); a check sent before the switch
+    # rendered the Overview from v + 1. The Leaderboard must still be found older by the next check
+    # (with one version for the whole page it was not, and a new model stayed off it).
+    write_result(store, make_result("org/b", subset_levels(0.7)))
+    newer = cache.refresh().version
+    assert newer == v + 1
+    asked = wired.if_newer("leaderboard", v, newer, v)
+    assert [a == gr.skip() for a in asked] == [False, True, False]
+
+
+def test_filters_ask_in_one_tiny_event_and_each_render_event_writes_one_place(tmp_path):
+    """No event skips outputs in bulk (a skipped output costs Gradio as much as a sent one): a
+    filter's event writes request states only, and each render event writes the views of one place."""
+    store = fixture_store(tmp_path)
+    app = build_app(store, AppSettings(store="local", store_root=store.root), export_dir=tmp_path / "csv")
+    config = app.get_config_file()
+    kinds = {c["id"]: c["type"] for c in config["components"]}
+    ids = {c["props"].get("elem_id"): c["id"] for c in config["components"] if c.get("props")}
+    for elem_id in FILTERS:
+        [ask] = [d for d in config["dependencies"] if any(t[0] == ids[elem_id] for t in d["targets"])]
+        assert ask["outputs"] and {kinds[o] for o in ask["outputs"]} == {"state"}, elem_id
+        for asked in ask["outputs"]:
+            [render] = [d for d in config["dependencies"] if [asked, "change"] in [list(t) for t in d["targets"]]]
+            assert any(kinds[o] != "state" for o in render["outputs"])

@@ -268,26 +268,30 @@ def test_a_policy_request_says_which_policy_its_model_judges():
 
 def test_an_open_page_picks_up_the_next_good_refresh_after_a_failed_one_by_itself(tmp_path):
     """Issue 29: a page opened while the refresh failed (0 results) shows the next good refresh at its
-    periodic check (`Renderer.if_newer`, what the page's timer calls), without the Refresh button."""
+    periodic check (`Wiring.if_newer`, what the page's timer calls), without the Refresh button."""
+    import gradio as gr
+
     from leaderboard.pages.common import View
     from leaderboard.pages.header import stats_markdown
-    from leaderboard.ui import Renderer
+    from leaderboard.pages.wiring import Group, Wiring
 
     store = FlakyStore(tmp_path)
     write_result(store, make_result("org/kept", subset_levels(0.6)))
     store.fail = True
     cache = ResultsCache(store)
     cache.ensure_loaded()  # the app's start, during the failure
-    renderer = Renderer(cache, [View([], [object()], lambda snap: [stats_markdown(snap)])])
-    seen, header = renderer.if_newer(0, None)
-    assert header.startswith("**0** results") and "refresh failed" in header
-    import gradio as gr
-
-    assert renderer.if_newer(seen, None) == [gr.skip()] * 2  # nothing new: the page is left alone
+    header = View([], [gr.Markdown(render=False)], lambda snap: [stats_markdown(snap)])
+    wiring = Wiring(cache, [header])
+    [asked] = wiring.if_newer(None, None)  # the page's load asks for the top
+    [shown] = Group([header]).render(cache.snapshot, [])
+    assert asked != gr.skip() and shown.startswith("**0** results") and "refresh failed" in shown
+    seen = cache.snapshot.version
+    assert wiring.if_newer(None, seen) == [gr.skip()]  # nothing new: the page is left alone
     store.fail = False
     cache.refresh()  # the schedule's next run
-    seen, header = renderer.if_newer(seen, None)
-    assert header.startswith("**1** results") and "failed" not in header
+    [asked] = wiring.if_newer(None, seen)
+    [shown] = Group([header]).render(cache.snapshot, [])
+    assert asked != gr.skip() and shown.startswith("**1** results") and "failed" not in shown
 
 
 def test_invisible_characters_in_a_hand_written_request_are_spelled_out_in_the_queue():

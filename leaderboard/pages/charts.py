@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gradio as gr
 
+from . import prepared
 from ..tables import figures
 from ..tables import table as t
 from ..data import ResultsCache, Snapshot
@@ -36,13 +37,13 @@ def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
     )
     with gr.Row(equal_height=True):
         top_n = gr.Slider(3, 25, value=figures.DEFAULT_TOP_N, step=1, label="Top models", scale=1)
-    bars = gr.Plot(show_label=False, elem_id="chart-sections")
+    bars = prepared.Plot(show_label=False, elem_id="chart-sections")
     picked = FollowingDropdown(
         # Only the picked models until the tab is selected, which renders every choice (a page load
         # would otherwise carry every model name of the benchmark).
         choices=models[:3], value=models[:3], multiselect=True, label="Models to compare", elem_id="chart-models"
     )
-    radar = gr.Plot(show_label=False, elem_id="chart-radar")
+    radar = prepared.Plot(show_label=False, elem_id="chart-radar")
     with gr.Row(equal_height=True):
         axes = figures.scatter_axes(sections)
         # A benchmark switch changes the choices while events sent with the old axis are in flight:
@@ -51,12 +52,12 @@ def charts_tab(cache: ResultsCache, filters: Filters) -> list[View]:
             choices=axes, value=figures.default_x(sections), label="X axis", scale=1, elem_id="chart-x"
         )
         y_axis = FollowingDropdown(choices=axes, value=t.SCORE, label="Y axis", scale=1, elem_id="chart-y")
-    scatter = gr.Plot(show_label=False, elem_id="chart-scatter")
-    types = gr.Plot(show_label=False, elem_id="chart-types")
+    scatter = prepared.Plot(show_label=False, elem_id="chart-scatter")
+    types = prepared.Plot(show_label=False, elem_id="chart-types")
     # Benchmarks whose spec has a matrix (RM-Bench's style matrix): the first picked model's heatmap.
-    matrix = gr.Plot(show_label=False, elem_id="chart-matrix", visible=_has_matrix(first))
+    matrix = prepared.Plot(show_label=False, elem_id="chart-matrix", visible=_has_matrix(first))
     # Benchmarks whose spec has curves (PPE Correctness' best-of-K beside the oracle): the first picked model's.
-    curves = gr.Plot(show_label=False, elem_id="chart-curves", visible=_has_curves(first))
+    curves = prepared.Plot(show_label=False, elem_id="chart-curves", visible=_has_curves(first))
 
     def render(snap: Snapshot, search, selected, known, benchmark, incomplete, older, n, chosen, x, y) -> list:
         rows = filtered(snap.tables.rows, snap, search, selected, known, benchmark, incomplete, older)

@@ -14,6 +14,7 @@ from gradio.context import Context
 
 from results.model_types import MODEL_TYPES
 
+from . import prepared
 from ..tables import provenance as prov
 from ..tables import table as t
 from ..data import ResultsCache, Snapshot
@@ -185,7 +186,7 @@ def filtered(
 
 # A table that is never shown: it turns a Styler into what the page receives. Made here, not in a
 # callback: a component made while Gradio answers an event is only an update, without its methods.
-_GRID_CONVERTER = gr.Dataframe(interactive=False, render=False)
+_GRID_CONVERTER = prepared.Dataframe(interactive=False, render=False)
 
 
 # ---- the controls and the table of the Leaderboard and the Overview tabs ------------------------------
@@ -266,12 +267,13 @@ def shown_table(
     return dataframe_update(table), str(write_csv(export, export_dir, stem))
 
 
-def dataframe_update(shown: ShownTable) -> gr.Dataframe:
-    """The table's update, its cells already in the form the page receives: Gradio converts a
-    Styler again for every session it answers (a tenth of a second for 400 rows), a converted
-    value almost for free, so a render shared by fifty sessions is converted once."""
-    value = _GRID_CONVERTER.postprocess(shown.styler).model_dump()
-    return gr.Dataframe(value=value, datatype=shown.datatypes, column_widths=shown.widths)
+def dataframe_update(shown: ShownTable) -> dict:
+    """The table's update, its cells converted once into what the page receives (pages/prepared.py;
+    the table shown must be a `prepared.Dataframe`), so a render shared by fifty sessions is not
+    converted, walked and serialized fifty times. A dict, not a `gr.Dataframe`: made outside an
+    event (a test), a component would convert its value again, and a prepared one it cannot."""
+    value = prepared.converted(_GRID_CONVERTER, shown.styler)
+    return gr.update(value=value, datatype=shown.datatypes, column_widths=shown.widths)
 
 
 
@@ -295,9 +297,19 @@ def frozen(value: Any) -> Hashable:
     return value
 
 
+def render_key(view: View, values: Sequence[Any]) -> Hashable:
+    """What a shared render is kept under in its snapshot (`Snapshot.derive`)."""
+    return ("view", id(view), frozen(list(values)))
+
+
 def render_shared(view: View, snapshot: Snapshot, values: Sequence[Any]) -> list:
-    """`view.render(snapshot, *values)`, computed once per snapshot and input values for everyone."""
-    return snapshot.derive(("view", id(view), frozen(list(values))), lambda: view.render(snapshot, *values))
+    """`view.render(snapshot, *values)`, computed once per snapshot and input values for everyone,
+    its tables and charts converted once into what the page receives (pages/prepared.py). Each
+    caller gets its own copy of an update dict: Gradio pops the value out of the one it is handed."""
+    outputs = snapshot.derive(
+        render_key(view, values), lambda: prepared.prepare_outputs(view.outputs, view.render(snapshot, *values))
+    )
+    return [dict(out) if isinstance(out, dict) else out for out in outputs]
 
 
 @contextmanager
@@ -334,7 +346,7 @@ def rerender_on(events: Sequence[Callable], cache: ResultsCache, view: View) -> 
 def results_grid(elem_id: str) -> gr.Dataframe:
     """A read-only results table: model column pinned (by `pinned_columns` once Gradio honours it,
     by CSS meanwhile), no LaTeX (model names may hold '$')."""
-    return gr.Dataframe(
+    return prepared.Dataframe(
         interactive=False,
         show_label=False,
         pinned_columns=1,

@@ -14,6 +14,7 @@ from typing import Any, Optional, Sequence
 import gradio as gr
 import pandas as pd
 
+from . import prepared
 from ..examples import examples as ex
 from ..tables import table as t
 from ..data import ResultsCache, Snapshot
@@ -209,7 +210,7 @@ class ExamplesPage:
 def examples_grid(elem_id: str, columns: Sequence[str] = ()) -> gr.Dataframe:
     """A read-only examples table: text cells are plain text (no Markdown, HTML or LaTeX); it starts
     empty under its own column names (Gradio's placeholder is "1 2 3")."""
-    return gr.Dataframe(
+    return prepared.Dataframe(
         value=pd.DataFrame(columns=list(columns)) if columns else None,
         interactive=False,
         show_label=False,
@@ -284,7 +285,7 @@ def examples_tab(cache: ResultsCache, settings: AppSettings, opened: Optional[gr
     note = gr.Markdown(elem_classes="lb-note", elem_id="ex-note")
     grid = examples_grid("ex-table", ex.SHOWN_COLUMNS)
     detail = safe_markdown_box("ex-detail", PICK_ONE)
-    matrix = gr.Plot(show_label=False, elem_id="ex-matrix", visible=t.spec_of_label(first).has_matrix if first else False)
+    matrix = prepared.Plot(show_label=False, elem_id="ex-matrix", visible=t.spec_of_label(first).has_matrix if first else False)
     with gr.Accordion("Compare with another model", open=True):
         model_b = FollowingDropdown(
             choices=[(NONE, NONE)], value=NONE, label="Second model (B)", elem_id="ex-model-b"
@@ -293,7 +294,7 @@ def examples_tab(cache: ResultsCache, settings: AppSettings, opened: Optional[gr
         disagreements = examples_grid("ex-disagreements", ex.DISAGREEMENT_COLUMNS)
     with gr.Accordion("Length bias", open=False):
         length_summary = safe_markdown_box("ex-length-summary")
-        chart = gr.Plot(show_label=False, elem_id="ex-length-chart")
+        chart = prepared.Plot(show_label=False, elem_id="ex-length-chart")
         baselines = examples_grid("ex-baselines")
 
     widgets = ExampleWidgets(

@@ -19,6 +19,7 @@ from typing import Any, Optional, Sequence
 import gradio as gr
 import pandas as pd
 
+from . import prepared
 from ..app_settings import AppSettings
 from ..data import ResultsCache, Snapshot
 from ..tables import figures
@@ -231,7 +232,7 @@ def overview_tab(cache: ResultsCache, settings: AppSettings, export_dir: Path) -
     gr.Markdown(LEGEND, elem_classes="lb-note", elem_id="ov-legend")
     download = csv_button("Download this view (CSV)", "ov-download")
     with gr.Accordion("How the benchmarks agree", open=True):
-        heatmap = gr.Plot(show_label=False, elem_id="ov-agreement")
+        heatmap = prepared.Plot(show_label=False, elem_id="ov-agreement")
         with gr.Row(equal_height=True):
             first = FollowingDropdown(choices=[], label="Benchmark A", elem_id="ov-first")
             second = FollowingDropdown(choices=[], label="Benchmark B", elem_id="ov-second")
@@ -239,14 +240,14 @@ def overview_tab(cache: ResultsCache, settings: AppSettings, export_dir: Path) -
             "Models whose rank differs most between A and B (rank 1 is the best of those having both).",
             elem_classes="lb-note",
         )
-        pairs = gr.Dataframe(interactive=False, show_label=False, max_height=420, elem_id="ov-disagreements")
+        pairs = prepared.Dataframe(interactive=False, show_label=False, max_height=420, elem_id="ov-disagreements")
     with gr.Accordion("Charts", open=True):
         top_n = gr.Slider(3, 20, value=DEFAULT_TOP_N, step=1, label="Top models", elem_id="ov-top")
-        profile = gr.Plot(show_label=False, elem_id="ov-profile")
+        profile = prepared.Plot(show_label=False, elem_id="ov-profile")
         y = FollowingDropdown(
             choices=[ov.RANK_SCORE], value=ov.RANK_SCORE, label="Against parameters", elem_id="ov-y"
         )
-        params = gr.Plot(show_label=False, elem_id="ov-params")
+        params = prepared.Plot(show_label=False, elem_id="ov-params")
 
     c = controls
     table_view = View([*c.components, sort_state], [grid, download, count, headers], page.table)

@@ -14,6 +14,7 @@ import pandas as pd
 from results.policy import DEFAULT_REFERENCE_SET, REFERENCE_SETS
 from results.policy_files import file_size
 
+from . import prepared
 from ..policies import policies as p
 from ..policies import policy_figures as pf
 from ..tables import table as t
@@ -112,14 +113,14 @@ def results_views(cache: ResultsCache, settings: AppSettings, files: p.PolicyFil
     count = gr.Markdown(elem_classes="lb-note", elem_id="pol-count")
     grid = results_grid("pol-table")
     download = csv_button("Download the policy results (CSV)", "pol-download")
-    heatmap = gr.Plot(show_label=False, elem_id="pol-heatmap")
-    length = gr.Plot(show_label=False, elem_id="pol-length")
+    heatmap = prepared.Plot(show_label=False, elem_id="pol-heatmap")
+    length = prepared.Plot(show_label=False, elem_id="pol-length")
     gr.Markdown("#### Do the reward models agree on the policy ranking?")
-    agreement = gr.Dataframe(interactive=False, show_label=False, latex_delimiters=[], elem_id="pol-agreement",
+    agreement = prepared.Dataframe(interactive=False, show_label=False, latex_delimiters=[], elem_id="pol-agreement",
                              elem_classes="lb-grid")
     gr.Markdown(AGREEMENT_NOTE, elem_classes="lb-note", elem_id="pol-agreement-note")
     pick = FollowingDropdown(choices=[], value=None, label="Policy", elem_id="pol-pick")
-    differences = gr.Plot(show_label=False, elem_id="pol-differences")
+    differences = prepared.Plot(show_label=False, elem_id="pol-differences")
     differences_text = gr.Markdown(elem_classes="lb-note", elem_id="pol-differences-note")
 
     def ordered(snap: Snapshot, metric_key: str):

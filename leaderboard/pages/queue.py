@@ -6,6 +6,7 @@ from typing import Optional
 
 import gradio as gr
 
+from . import prepared
 from ..data import ResultsCache, Snapshot
 from ..submission.queue_view import QUEUE_SECTIONS, error_details, failed_choices, queue_tables
 from .common import View
@@ -20,7 +21,7 @@ def queue_tab(cache: ResultsCache) -> list[View]:
         elem_classes="lb-note",
     )
     grids = [
-        gr.Dataframe(
+        prepared.Dataframe(
             interactive=False,
             label=section.title,
             wrap=True,

@@ -1,19 +1,31 @@
-"""Which events re-render which views: one Gradio event per trigger, rendering only what is in sight.
+"""Which events re-render which views: a reader's action renders what it changed, and only in sight.
 
 Pages call `rerender_on(events, cache, view)` (pages/common.py) while they are built. Inside
-`collecting()` (what
-`build_app` does), each call is noted instead of bound; `Wiring.bind` then binds one event per
-trigger (a component's `.change`, `.input`, ...) for every view listening to it, whose callback
-renders the views of the tab in sight and those above the tabs, and skips the others: a search costs
-the visible tab's table, not every tab's. Selecting a tab renders that tab's views from the current
-data. A view's tab is the `gr.Tab` it was built in (`View.tab`), so a new tab needs nothing here.
+`collecting()` (what `build_app` does), each call is noted instead of bound; `Wiring.bind` then
+binds the page in *places*: above the tabs (key None, always in sight) and each tab (a view's tab is
+the `gr.Tab` it was built in, `View.tab`, so a new tab needs nothing here).
 
-Every render goes through `render_shared` (pages/common.py): one render per snapshot, view and input values, shared by
-all sessions (fifty readers opening the default view cost one render).
+Gradio's cost of an output does not depend on whether the callback changed it: a skipped output
+still has its component rebuilt and its configuration recomputed for the session (about a
+millisecond each), and one event that rendered the tab in sight and skipped every other tab's views
+paid that for fifty outputs on every search and every timer tick. So nothing here is skipped in bulk:
+- a trigger (a component's `.change`, `.input`, ...) runs a tiny event that asks, for each place in
+  sight among those with views listening to it, for a render: it sets that place's request state
+  for this trigger (`asked`), and leaves the others' (a state's skip costs nothing);
+- each (trigger, place) request state's `.change` renders exactly the views of that place that
+  listen to the trigger;
+- the data checks (the page's load, its timer, the Refresh button, a submission) ask each place in
+  sight whose data is older than the snapshot (`seen`: the version each place shows) to render all
+  of its views, and ask nothing at all when the data has not changed;
+- selecting a tab renders that tab's views from the current data.
+
+Every render goes through `render_shared` (pages/common.py): one render per snapshot, view and input
+values, shared by all sessions (fifty readers opening the default view cost one render).
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
@@ -23,11 +35,14 @@ from ..data import ResultsCache, Snapshot
 from ..endpoints import READS
 from .common import View, render_shared
 
-def _unique(components: Sequence[Any]) -> list[Any]:
+ALL = "all"  # the trigger of a data check: every view of the place renders
+
+
+def _unique(items: Sequence[Any]) -> list[Any]:
     out: list[Any] = []
-    for component in components:
-        if all(component is not known for known in out):
-            out.append(component)
+    for item in items:
+        if all(item is not known for known in out):
+            out.append(item)
     return out
 
 
@@ -35,16 +50,9 @@ def tab_key(tab: Optional[gr.Tab]) -> Optional[str]:
     return None if tab is None else str(tab.id if tab.id is not None else tab._id)
 
 
-def seen_after(seen: Any, version: int, *places: Optional[str]) -> dict:
-    """A session's record of the data version each place shows (a tab's key; None: above the tabs),
-    after `places` were rendered from `version`. Kept per place, not once for the page: a check of the
-    timer that left with the tab seen before a switch renders that tab only, and the tab switched to
-    must still be found older by the next check."""
-    return {**(seen if isinstance(seen, dict) else {}), **{place: version for place in places}}
-
-
-def is_current(seen: Any, version: int, in_sight: Optional[str]) -> bool:
-    return isinstance(seen, dict) and seen.get(None) == version and seen.get(in_sight) == version
+def bare(outputs: list) -> Any:
+    """An event handler's return for `outputs`: Gradio takes a lone output bare, not in a list."""
+    return outputs[0] if len(outputs) == 1 else outputs
 
 
 @dataclass
@@ -59,29 +67,39 @@ class Group:
         self.inputs = _unique([c for view in self.views for c in view.inputs])
         self.outputs = [c for view in self.views for c in view.outputs]
 
-    def render(self, snapshot: Snapshot, in_sight: Optional[str], values: Sequence[Any]) -> list:
-        """Outputs of the views in sight (above the tabs, or on tab `in_sight`); skips for the others."""
+    def render(self, snapshot: Snapshot, values: Sequence[Any]) -> list:
         by_component = {id(c): v for c, v in zip(self.inputs, values)}
-        out: list = []
-        for view in self.views:
-            if tab_key(view.tab) in (None, in_sight):
-                out += render_shared(view, snapshot, [by_component[id(c)] for c in view.inputs])
-            else:
-                out += [gr.skip()] * len(view.outputs)
-        return out
+        return [
+            out
+            for view in self.views
+            for out in render_shared(view, snapshot, [by_component[id(c)] for c in view.inputs])
+        ]
+
+
+@dataclass
+class Place:
+    """Above the tabs (key None) or one tab: in sight or out of it as a whole."""
+
+    key: Optional[str]
+    views: list[View]
+    seen: gr.State = field(default_factory=lambda: gr.State(None))  # the data version its views show
+    asked: gr.State = field(default_factory=lambda: gr.State(None))  # a data check's render request
 
 
 class Wiring:
-    """Binds the noted (event, view) pairs and the tabs' selection, once the pages are built."""
+    """Binds the noted (event, view) pairs, the tabs' selection and the data checks, once the pages
+    are built."""
 
     def __init__(self, cache: ResultsCache, views: Sequence[View]):
         self.cache = cache
-        self.views = list(views)
-        tabs = _unique([view.tab for view in self.views if view.tab is not None])
-        self.tabs = tabs
-        first = tabs[0].parent.children[0] if tabs else None
+        self.tabs = _unique([view.tab for view in views if view.tab is not None])
+        keys = [None, *(tab_key(tab) for tab in self.tabs)]
+        self.places = [Place(key, [v for v in views if tab_key(v.tab) == key]) for key in keys]
+        first = self.tabs[0].parent.children[0] if self.tabs else None
         self.in_sight = gr.State(tab_key(first))  # the tab this session has in sight
-        self.seen = gr.State({})  # the data version each place of the page shows (`seen_after`)
+        self._serial = itertools.count(1)  # request values: each one new, so that its `.change` fires
+
+    # ---- a reader's action ----------------------------------------------------------------------
 
     def bind(self, noted: Sequence[tuple[Callable, View]]) -> None:
         triggers: dict[tuple[int, str], tuple[Callable, list[View]]] = {}
@@ -89,30 +107,81 @@ class Wiring:
             key = (event.__self__._id, event.__func__.event_name)
             triggers.setdefault(key, (event, []))[1].append(view)
         for event, views in triggers.values():
-            self._bind_group(event, Group(_unique(views)))
-        for tab in self.tabs:
-            self._bind_tab(tab, Group([v for v in self.views if v.tab is tab]))
+            self._bind_trigger(event, _unique(views))
+        for place in self.places:
+            self._bind_render(place.asked, Group(place.views), seen=place.seen)
+        for tab, place in zip(self.tabs, self.places[1:]):
+            self._bind_tab(tab, place)
 
-    def _bind_group(self, event: Callable, group: Group) -> None:
-        def render(in_sight, *values):
-            return group.render(self.cache.snapshot, in_sight, values)
+    def _bind_trigger(self, event: Callable, views: list[View]) -> None:
+        asks: list[tuple[Optional[str], gr.State]] = []
+        for place in self.places:
+            listening = [v for v in place.views if any(v is w for w in views)]
+            if listening:
+                asked = gr.State(None)
+                self._bind_render(asked, Group(listening))
+                asks.append((place.key, asked))
+
+        def ask(in_sight):
+            return bare([next(self._serial) if key in (None, in_sight) else gr.skip() for key, _ in asks])
 
         event(
+            ask, [self.in_sight], [asked for _, asked in asks], show_progress="hidden", trigger_mode="always_last"
+        )
+
+    def _bind_render(self, asked: gr.State, group: Group, seen: Optional[gr.State] = None) -> None:
+        """`asked`'s change renders `group` (and records the version shown in `seen`, if given)."""
+
+        def render(_request, *values):
+            snapshot = self.cache.snapshot
+            return bare([*([snapshot.version] if seen else []), *group.render(snapshot, values)])
+
+        asked.change(
             render,
-            [self.in_sight, *group.inputs],
-            group.outputs,
+            [asked, *group.inputs],
+            [*([seen] if seen else []), *group.outputs],
             show_progress="hidden",
             trigger_mode="always_last",
             **READS,
         )
 
-    def _bind_tab(self, tab: gr.Tab, group: Group) -> None:
-        key = tab_key(tab)
+    def _bind_tab(self, tab: gr.Tab, place: Place) -> None:
+        group = Group(place.views)
 
-        def shown(seen, *values):
+        def shown(*values):
             snapshot = self.cache.snapshot
-            return [key, seen_after(seen, snapshot.version, key), *group.render(snapshot, key, values)]
+            return [place.key, snapshot.version, *group.render(snapshot, values)]
 
         tab.select(
-            shown, [self.seen, *group.inputs], [self.in_sight, self.seen, *group.outputs], show_progress="hidden", **READS
+            shown, group.inputs, [self.in_sight, place.seen, *group.outputs], show_progress="hidden", **READS
         )
+
+    # ---- the data checks ------------------------------------------------------------------------
+
+    @property
+    def check_inputs(self) -> list[gr.State]:
+        return [self.in_sight, *(place.seen for place in self.places)]
+
+    @property
+    def check_outputs(self) -> list[gr.State]:
+        return [place.asked for place in self.places]
+
+    def stale(self, snapshot: Snapshot, in_sight: Optional[str], *seen: Any) -> list:
+        """A render request for each place in sight whose views show older data than `snapshot`;
+        nothing (a skip of a state, free) for the others: an unchanged store costs a tick nothing."""
+        return [
+            next(self._serial) if place.key in (None, in_sight) and version != snapshot.version else gr.skip()
+            for place, version in zip(self.places, seen)
+        ]
+
+    def if_newer(self, in_sight: Optional[str], *seen: Any) -> list:
+        """What the page's load, its timer and a submission call."""
+        return self.stale(self.cache.snapshot, in_sight, *seen)
+
+    def refreshed(self, min_age_s: float) -> Callable[..., list]:
+        """What the Refresh button calls: re-read the store (unless just read), then check."""
+
+        def refresh(in_sight: Optional[str], *seen: Any) -> list:
+            return self.stale(self.cache.refresh_unless_fresh(min_age_s), in_sight, *seen)
+
+        return refresh
