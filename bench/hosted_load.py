@@ -1,25 +1,32 @@
 """Many viewers on one served app: the web app as it runs in production, N readers at once.
 
-A LocalStore folder is filled with `--results` synthetic result files spread over every registered
-benchmark (our `EvalResult` schema, columns and score computed by each benchmark's own metrics, model
-types and sizes varied). Each checkout named by `--app` is started as in production (`python app.py`,
-settings from the environment, a subprocess on 127.0.0.1) over that same folder. Then, for each N in
-`--viewers`, and for each app in turn on the same data (so "before" and "after" share the machine's
-load of the moment), N viewers run at once, each doing what a reader does:
+A LocalStore folder is filled with `--results` synthetic result files of `--models` models spread
+over every registered benchmark (our `EvalResult` schema, columns and score computed by each
+benchmark's own metrics, model types and sizes varied; by default 2,000 results of 500 models, each
+on 4 of the 8 benchmarks: 250 rows per benchmark, 500 on the Overview). Each checkout named by
+`--app` is started as in production (`python app.py`, settings from the environment, a subprocess on
+127.0.0.1) over that same folder. Then, for each pacing, each N in `--viewers`, and each app in turn
+on the same data (so "before" and "after" share the machine's load of the moment), N viewers visit:
 
-  page load     GET of the page, the app's config, then the page's load events (as the browser sends them)
-  search        types a model name into the Leaderboard search
-  filter type   unticks one model type
-  switch bench  picks another benchmark
-  open Examples selects the Examples tab and picks a model there
-  download CSV  GETs the file the Leaderboard's download button holds
-  timer tick    the page's periodic check for newer data
+  page load       GET of the page (the app's config is in it), then the page's load events
+  open Leaderboard  selects the Leaderboard tab (the page opens on the Overview)
+  search          types a model name into the Leaderboard search
+  filter type     unticks one model type
+  switch bench    picks another benchmark
+  open Examples   selects the Examples tab and picks a model there
+  download CSV    GETs the file the Leaderboard's download button holds
+  timer tick      the page's periodic check for newer data
+
+Pacing `in step` is the worst case: every viewer starts at once and does the next action as soon as
+the last one answered, so each action of fifty readers lands in the same second. Pacing `paced` is
+closer to readers: each arrives within the first 10 s and reads 1 to 4 s before each action.
 
 Events go through Gradio's queue exactly as a browser sends them (`/gradio_api/queue/join` by the
 event's index, the answers read from `/gradio_api/queue/data`), and an action lasts until every event
-it sets off has answered, chained ones (`.then`, a changed value's `.change`) included: internal events
-are not callable by `gradio_client`, which would time only the public API. Latencies are reported as
-p50/p95/max per action, with errors and the 1-minute load average before each round.
+it sets off has answered, chained ones (`.then`, a changed value's or state's `.change`) included:
+internal events are not callable by `gradio_client`, which would time only the public API
+(bench/api_load.py does that). Reported per round: p50/p95/max seconds per action, errors, the
+1-minute load average before it, and the CPU seconds the app's process used.
 
     python bench/hosted_load.py --app before=/tmp/main-checkout --app after=. [--viewers 1 10 50]
 """
@@ -177,29 +184,50 @@ def open_examples(page: Page) -> None:
     page.set_and_fire(model, "input", other_choice(page, model))
 
 
-def visit(url: str, tally: Tally, seed: int) -> None:
+@dataclass(frozen=True)
+class Pacing:
+    """When a viewer arrives and how long it reads before each action (seconds, drawn per viewer).
+    IN_STEP is the worst case: every viewer at once, no reading between actions."""
+
+    name: str
+    arrive_within_s: float = 0.0
+    think_s: tuple[float, float] = (0.0, 0.0)
+
+
+IN_STEP = Pacing("in step")
+PACED = Pacing("paced", arrive_within_s=10.0, think_s=(1.0, 4.0))
+PACINGS = {p.name: p for p in (IN_STEP, PACED)}
+
+
+def visit(url: str, tally: Tally, seed: int, pacing: Pacing = IN_STEP) -> None:
     rng = random.Random(seed)
+    time.sleep(rng.uniform(0, pacing.arrive_within_s))
+
+    def then(action: str, fn, *args) -> None:
+        time.sleep(rng.uniform(*pacing.think_s))
+        tally.time(action, fn, *args)
+
     with httpx.Client(timeout=TIMEOUT_S) as http:
         page = Page(http, url)
         tally.time("page load", page.load)
         if not page.config:
             return
-        tally.time("open Leaderboard", page.select_tab, "Leaderboard")
+        then("open Leaderboard", page.select_tab, "Leaderboard")
         search, types, bench = (page.by_elem_id(e) for e in ("lb-search", "lb-types", "lb-benchmark"))
-        tally.time("search", page.set_and_fire, search, "change", f"model-{rng.randrange(100)}")
+        then("search", page.set_and_fire, search, "change", f"model-{rng.randrange(100)}")
         kept = list(page.values.get(types) or [])[1:]
-        tally.time("filter type", page.set_and_fire, types, "input", kept)
-        tally.time("switch bench", page.set_and_fire, bench, "input", other_choice(page, bench))
-        tally.time("open Examples", open_examples, page)
-        tally.time("download CSV", download_csv, page)
+        then("filter type", page.set_and_fire, types, "input", kept)
+        then("switch bench", page.set_and_fire, bench, "input", other_choice(page, bench))
+        then("open Examples", open_examples, page)
+        then("download CSV", download_csv, page)
         ticks = [(d, None) for d in page.config["dependencies"] if any(t[1] == "tick" for t in d["targets"])]
-        tally.time("timer tick", page.fire_all, ticks)
+        then("timer tick", page.fire_all, ticks)
 
 
-def round_of(url: str, viewers: int) -> Tally:
+def round_of(url: str, viewers: int, pacing: Pacing = IN_STEP) -> Tally:
     tally = Tally()
     with ThreadPoolExecutor(viewers) as pool:
-        for future in [pool.submit(visit, url, tally, i) for i in range(viewers)]:
+        for future in [pool.submit(visit, url, tally, i, pacing) for i in range(viewers)]:
             future.result()
     return tally
 
@@ -227,12 +255,34 @@ def summary(tally: Tally) -> dict:
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured_round(app: ServedApp, viewers: int, pacing: Pacing) -> dict:
+    load, cpu = os.getloadavg()[0], cpu_seconds(app.process.pid)
+    started = time.perf_counter()
+    tally = round_of(app.url, viewers, pacing)
+    return {
+        "app": app.label,
+        "pacing": pacing.name,
+        "viewers": viewers,
+        "load_before": round(load, 2),
+        "wall_s": round(time.perf_counter() - started, 1),
+        "server_cpu_s": round(cpu_seconds(app.process.pid) - cpu, 1),
+        "actions": summary(tally),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--app", action="append", required=True, help="LABEL=CHECKOUT (repeatable)")
     parser.add_argument("--results", type=int, default=2000)
     parser.add_argument("--models", type=int, default=500, help="distinct models the results are spread over")
     parser.add_argument("--viewers", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--pacing", nargs="+", choices=list(PACINGS), default=[IN_STEP.name, PACED.name])
     parser.add_argument("--out", type=Path, help="also write the report here (JSON)")
     args = parser.parse_args()
     report: dict[str, Any] = {"cpus": os.cpu_count(), "results": args.results, "models": args.models, "rounds": []}
@@ -244,20 +294,14 @@ def main() -> None:
             for spec in args.app:
                 label, checkout = spec.split("=", 1)
                 apps.append(start_app(label, Path(checkout).resolve(), store_root, logs))
-            for viewers in args.viewers:
-                for app in apps:
-                    load = os.getloadavg()[0]
-                    started = time.perf_counter()
-                    tally = round_of(app.url, viewers)
-                    row = {
-                        "app": app.label,
-                        "viewers": viewers,
-                        "load_before": round(load, 2),
-                        "wall_s": round(time.perf_counter() - started, 1),
-                        "actions": summary(tally),
-                    }
-                    report["rounds"].append(row)
-                    print(json.dumps(row), flush=True)
+            for app in apps:
+                round_of(app.url, 1)  # warm: the first renders of the default views, for every app alike
+            for pacing in (PACINGS[name] for name in args.pacing):
+                for viewers in args.viewers:
+                    for app in apps:
+                        row = measured_round(app, viewers, pacing)
+                        report["rounds"].append(row)
+                        print(json.dumps(row), flush=True)
         finally:
             for app in apps:
                 app.stop()

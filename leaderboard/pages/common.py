@@ -107,14 +107,19 @@ class Filters:
 
 
 def type_labels(snapshot: Snapshot) -> list[str]:
-    """Model types present in the data, in registry order, then any others alphabetically."""
-    present = set(snapshot.tables.rows[t.MODEL_TYPE])
-    known = [m.label for m in MODEL_TYPES.values() if m.label in present]
-    return known + sorted(present - set(known))
+    """Model types present in the data, in registry order, then any others alphabetically (once per
+    snapshot: every render of every filter asks)."""
+
+    def labels() -> list[str]:
+        present = set(snapshot.tables.rows[t.MODEL_TYPE])
+        known = [m.label for m in MODEL_TYPES.values() if m.label in present]
+        return known + sorted(present - set(known))
+
+    return list(snapshot.derive("type labels", labels))
 
 
 def benchmarks(snapshot: Snapshot) -> list[str]:
-    return sorted(set(snapshot.tables.rows[t.BENCHMARK]))
+    return list(snapshot.derive("benchmarks", lambda: sorted(set(snapshot.tables.rows[t.BENCHMARK]))))
 
 
 def benchmark_choices(snapshot: Snapshot, settings: AppSettings) -> list[str]:

@@ -111,11 +111,11 @@ def leaderboard_tab(
         grid_update, csv = shown_table(
             rows, chosen, export_dir, f"{benchmark}-leaderboard", settings.model_link_base, resorted
         )
-        in_benchmark = t.filter_rows(
+        in_benchmark = snap.derive(("rows of", benchmark), lambda: len(t.filter_rows(
             snap.tables.rows, benchmark=benchmark, show_incomplete=True, show_older=True, provenance=None
-        )
+        )))
         note = count_note(
-            len(shown.rows), len(in_benchmark), shown.hidden_incomplete, shown.hidden_older, benchmark,
+            len(shown.rows), in_benchmark, shown.hidden_incomplete, shown.hidden_older, benchmark,
             resorted.describe(),
         ) + twins_note(twins)
         return [grid_update, csv, note]
