@@ -22,7 +22,9 @@ An untimed user goes first: every call's rows are computed once per data refresh
 caller, and the rounds time that regime (bench/hosted_load.py times pages, first views included).
 An empty answer counts as an error. Reported per round: p50 / p95 / max seconds per call, errors,
 the 1-minute load average before the round, the round's wall time, and the CPU seconds the round
-cost this process (the N clients) and the app's process (from /proc).
+cost this process (the N clients) and the app's process (from /proc). Before the rounds, one call at
+a time: wall and CPU seconds (this process's and the app's) of `/leaderboard` through the client and
+by raw HTTP, and of making a `Client`: where a call's time goes when nothing else runs.
 
     python bench/api_load.py [--users 1 10 50] [--results 2000] [--out report.json]
 """
@@ -40,7 +42,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import httpx
 
@@ -182,6 +184,38 @@ def timed_round(app, users: int) -> dict:
     }
 
 
+def cost_of(app, repeats: int, call: Callable[[], Any]) -> dict[str, float]:
+    """Wall seconds, and CPU seconds of this process and of the app, per `call`, one at a time."""
+    mine, theirs, started = cpu_seconds(os.getpid()), cpu_seconds(app.process.pid), time.perf_counter()
+    for _ in range(repeats):
+        call()
+    return {
+        "wall_s": round((time.perf_counter() - started) / repeats, 3),
+        "cpu_s_caller": round((cpu_seconds(os.getpid()) - mine) / repeats, 3),
+        "cpu_s_app": round((cpu_seconds(app.process.pid) - theirs) / repeats, 3),
+    }
+
+
+def costs_alone(app, repeats: int = 20) -> dict[str, dict]:
+    """Where one call's time goes, with nothing else running: the same /leaderboard through the
+    client and by raw HTTP, and a `Client` made and closed."""
+    from gradio_client import Client
+
+    client = Client(app.url, verbose=False, download_files=False)
+    with httpx.Client(timeout=TIMEOUT_S) as http:
+        out = {
+            "raw HTTP /leaderboard": cost_of(app, repeats, lambda: raw_leaderboard(http, app.url)),
+            "client /leaderboard": cost_of(
+                app, repeats, lambda: client.submit(*leaderboard_args(), api_name="/leaderboard").result(TIMEOUT_S)
+            ),
+            "Client()": cost_of(
+                app, repeats // 2, lambda: Client(app.url, verbose=False, download_files=False).close()
+            ),
+        }
+    client.close()
+    return out
+
+
 def markdown(rounds: list[dict]) -> str:
     """The table bench/RESULTS.md shows: one row per round."""
     head = "| users | load avg | wall | CPU clients / app | " + " | ".join(CALLS) + " | errors |"
@@ -213,6 +247,8 @@ def main() -> None:
         app = start_app("api", checkout, store_root, Path(tmp))
         try:
             user(app.url, 0, Tally())  # the untimed first user (see above)
+            report["alone"] = costs_alone(app)
+            print(json.dumps(report["alone"]), flush=True)
             for users in args.users:
                 row = timed_round(app, users)
                 report["rounds"].append(row)
@@ -220,6 +256,8 @@ def main() -> None:
         finally:
             app.stop()
     print(markdown(report["rounds"]))
+    for name, cost in report.get("alone", {}).items():
+        print(f"{name}: {cost['wall_s']:.3f} s wall, CPU {cost['cpu_s_caller']:.3f} s caller / {cost['cpu_s_app']:.3f} s app")
     if args.out:
         args.out.write_text(json.dumps(report, indent=2))
 
