@@ -10,6 +10,8 @@ saw, so two workers can never both move the same request.
                           \\--no heartbeat for `stale_after_s`--> PENDING (attempts + 1)
                           |                                      or FAILED after `max_attempts`
                           \\--release (its evaluation died)----> the same, at once
+                          \\--requeue (its outcome not stored)--> PENDING (attempts unchanged), carrying
+                                the staged outcome, which the next claim stores instead of evaluating
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Optional
 
-from results.schema import EvalRequest, RequestProgress, Status
+from results.schema import EvalRequest, RequestProgress, StagedOutcome, Status
 from results.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -80,7 +82,7 @@ class Claim:
 
     def finish(self, revision_resolved: Optional[str] = None) -> bool:
         now = utcnow()
-        changes = {"finished_at": now, "heartbeat_at": now, "error": None, "progress": None}
+        changes = {"finished_at": now, "heartbeat_at": now, "error": None, "progress": None, "staged": None}
         if revision_resolved:
             changes["revision_resolved"] = revision_resolved
         return self._swap(Status.FINISHED, **changes)
@@ -88,7 +90,12 @@ class Claim:
     def fail(self, error: str) -> bool:
         now = utcnow()
         return self._swap(
-            Status.FAILED, finished_at=now, heartbeat_at=now, error=error[:MAX_ERROR_CHARS], progress=None
+            Status.FAILED,
+            finished_at=now,
+            heartbeat_at=now,
+            error=error[:MAX_ERROR_CHARS],
+            progress=None,
+            staged=None,
         )
 
     def release(self, policy: QueuePolicy, cause: str) -> bool:
@@ -97,10 +104,13 @@ class Claim:
         stale heartbeat would a little later; the attempt counts the same either way."""
         return self._swap_to(lambda request: _recovered(request, policy, utcnow(), cause))
 
-    def requeue(self) -> bool:
+    def requeue(self, staged: StagedOutcome) -> bool:
         """Give the request back as it was before the claim, no attempt counted: its evaluation
-        worked but the result could not be stored yet (it waits, staged, for the next upload)."""
-        return self._swap(Status.PENDING, worker_id=None, started_at=None, heartbeat_at=None, progress=None)
+        worked but the result could not be stored yet (it waits, `staged`, for the next upload, and
+        the next claim stores it rather than evaluating again)."""
+        return self._swap(
+            Status.PENDING, worker_id=None, started_at=None, heartbeat_at=None, progress=None, staged=staged
+        )
 
     def _swap(self, status: Status, **changes) -> bool:
         return self._swap_to(lambda request: transition(request, status, **changes))

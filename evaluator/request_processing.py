@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from results.schema import EvalRequest, RequestProgress
-from results.store import Store, StoreUnavailable
+from results.schema import EvalRequest, RequestProgress, StagedOutcome
+from results.store import Store, StoreUnavailable, result_files
 
 from .errors import EvaluationError
 from .liveness import touch
@@ -26,6 +26,7 @@ from .memory import release_memory
 from .progress import Progress, reporting_to
 from .queue import Claim, QueuePolicy, claim_next, utcnow
 from .settings import WorkerSettings
+from .staged_outcomes import staged_outcome, usable_staged
 
 if TYPE_CHECKING:
     from .policy.evaluate import PolicyOutcome
@@ -103,6 +104,8 @@ class Worker:
         claim = claim_next(self.store, self.settings.worker_id, self.policy)
         if claim is None:
             return None
+        if self.finish_staged(claim):
+            return claim.request
         request = claim.request
         log.info("evaluating %s", describe_request(request))
         heartbeat = Heartbeat(claim, self.settings.heartbeat_interval_s, self.settings.liveness_file)
@@ -126,33 +129,58 @@ class Worker:
             release_memory()
         return self.store_and_finish(claim, outcome)
 
+    def finish_staged(self, claim: Claim) -> bool:
+        """Store the staged outcome of a request evaluated before and mark it FINISHED (True);
+        False when it has none fit to store (see staged_outcomes.py) and must be evaluated.
+        Raises StoreUnavailable when the store still takes no upload: requeued again, still staged."""
+        staged = usable_staged(self.store, claim.request)
+        if staged is None:
+            return False
+        log.info(
+            "request %s was evaluated before: storing its staged outcome instead of evaluating it again",
+            claim.request.request_id,
+        )
+        if not self._put_and_finish(claim, self.store.flush_pending, staged):
+            raise StoreUnavailable(
+                f"the result of {claim.request.request_id} is still staged until the store answers"
+            )
+        return True
+
     def store_and_finish(self, claim: Claim, outcome: Any) -> bool:
         """Store an evaluated request's outcome and mark it FINISHED, unless the claim was lost;
         False when the store was unavailable (the outcome is staged and the request requeued)."""
+        kind = REQUEST_KINDS[claim.request.kind]
+        files, revision, summary = kind.files(outcome), kind.revision(outcome), kind.summary(outcome)
+        staged = staged_outcome(claim.request, files, revision, summary)
+        return self._put_and_finish(claim, lambda: kind.store(self.store, outcome), staged)
+
+    def _put_and_finish(self, claim: Claim, put: Callable[[], None], outcome: StagedOutcome) -> bool:
+        """`put` the outcome in the store, then finish the request; False when the store was
+        unavailable (the request is requeued carrying `outcome`)."""
         request = claim.request
-        kind = REQUEST_KINDS[request.kind]
         if claim.lost:
             log.warning("not storing the result of %s: another worker holds it now", request.request_id)
             return True
         try:
-            kind.store(self.store, outcome)
+            put()
         except StoreUnavailable as exc:
             # The store keeps the result staged on disk and uploads it at its next refresh; the
-            # request goes back to the queue at once (if even that write fails, it stays RUNNING
-            # and is requeued once its heartbeat is stale), so nothing is lost either way.
-            requeued = claim.requeue()
+            # request goes back to the queue at once, carrying what was staged so that its next
+            # claim stores that instead of evaluating again (if even that write fails, it stays
+            # RUNNING and is requeued, to be evaluated again, once its heartbeat is stale).
+            requeued = claim.requeue(outcome)
             log.error(
                 "result of %s not stored yet (%s); %s", request.request_id, exc,
                 "the request is back in the queue" if requeued else "the request is requeued once its heartbeat is stale",
             )
             return False
-        if not claim.finish(revision_resolved=kind.revision(outcome)):
+        if not claim.finish(revision_resolved=outcome.revision_resolved):
             log.warning(
                 "stored the result of %s, but another worker took the request over meanwhile",
                 request.request_id,
             )
             return True
-        log.info("finished request %s: %s", request.request_id, kind.summary(outcome))
+        log.info("finished request %s: %s", request.request_id, outcome.summary)
         return True
 
 
@@ -175,6 +203,10 @@ def evaluate_request(request: EvalRequest, settings: WorkerSettings, store: Stor
     from .runner import evaluate  # torch loads on the first evaluation, not at import
 
     return evaluate(run_config(request, settings), store)
+
+
+def _result_files(outcome: "EvalOutcome") -> dict[str, bytes]:
+    return result_files(outcome.result, outcome.examples)
 
 
 def _store_result(store: Store, outcome: "EvalOutcome") -> None:
@@ -206,17 +238,25 @@ class RequestKind:
 
     evaluate: Callable[[EvalRequest, WorkerSettings, Store], Any]
     store: Callable[[Store, Any], None]
+    files: Callable[[Any], dict[str, bytes]]  # what `store` writes that proves the outcome stored (staged_outcomes.py)
     revision: Callable[[Any], Optional[str]]  # the evaluated model's commit, recorded on the request
     summary: Callable[[Any], str]
 
 
 REQUEST_KINDS: dict[str, RequestKind] = {
     "reward-model": RequestKind(
-        evaluate_request, _store_result, lambda outcome: outcome.result.model.revision_resolved, _score_summary
+        evaluate_request,
+        _store_result,
+        _result_files,
+        lambda outcome: outcome.result.model.revision_resolved,
+        _score_summary,
     ),
     # A policy request's model is the reward model that judges (evaluator/policy/).
     "policy": RequestKind(
-        evaluate_policy_request, _store_policy_result, lambda outcome: outcome.result.reward_model.revision,
+        evaluate_policy_request,
+        _store_policy_result,
+        lambda outcome: outcome.files(),
+        lambda outcome: outcome.result.reward_model.revision,
         _win_rate_summary,
     ),
 }

@@ -47,8 +47,7 @@ from .store import (
     check_path,
     check_same_request,
     request_path,
-    result_paths,
-    scores_bytes,
+    result_files,
 )
 
 log = logging.getLogger(__name__)
@@ -313,14 +312,7 @@ class HubStore(StoreBase):
     ) -> None:
         """Stage the result, its scores (and the data's texts, if new) on disk, then upload them in
         one commit."""
-        result_file, scores_file = result_paths(result)
-        self.pending.add(
-            {
-                **self.new_texts_files(result, texts),
-                scores_file: scores_bytes(examples),
-                result_file: result.model_dump_json(indent=2).encode(),
-            }
-        )
+        self.pending.add({**self.new_texts_files(result, texts), **result_files(result, examples)})
         self.flush_pending()
 
     def flush_pending(self) -> None:

@@ -314,6 +314,19 @@ class RequestProgress(_Record):
     updated_at: datetime
 
 
+class StagedOutcome(_Record):
+    """What a request's evaluation produced when the store took no upload: the request went back to
+    the queue with this, and its next claim stores the staged files instead of evaluating again."""
+
+    files: dict[str, str] = Field(description="store path -> sha256 of the bytes staged there")
+    revision_resolved: Optional[str] = Field(None, description="the commit evaluated, recorded on the request at finish")
+    summary: str = Field(description="the outcome in a few words, for the worker's log")
+    request_sha256: str = Field(
+        description="what the request asked for when it was evaluated (its fields less its queue state): "
+        "an outcome staged for a request that has been changed since is never stored for it"
+    )
+
+
 class EvalRequest(_Record):
     """One submission in the queue: what to evaluate, and where it stands.
 
@@ -370,5 +383,8 @@ class EvalRequest(_Record):
     error: Optional[str] = None
     progress: Optional[RequestProgress] = Field(
         None, description="RUNNING: the latest count of texts (or judge calls) done; absent in older files"
+    )
+    staged: Optional[StagedOutcome] = Field(
+        None, description="PENDING after an evaluation whose outcome waits, staged, for the store (see StagedOutcome)"
     )
 

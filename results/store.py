@@ -111,6 +111,13 @@ def result_paths(result: EvalResult) -> tuple[str, str]:
     return result_path(*key), scores_path(*key)
 
 
+def result_files(result: EvalResult, examples: list[ExampleScore]) -> dict[str, bytes]:
+    """{path: bytes} of a result and its per-example scores as every store writes them, scores
+    first: a result file that exists always has its scores beside it."""
+    result_file, scores_file = result_paths(result)
+    return {scores_file: scores_bytes(examples), result_file: result.model_dump_json(indent=2).encode()}
+
+
 def legacy_result_path(org: str, name: str) -> str:
     """The older flat layout: one result per model (ours before RewardBench 2, or a published one)."""
     return safe_path(RESULTS_DIR, org, f"{name}.json")
@@ -157,6 +164,15 @@ class StoreUnavailable(RuntimeError):
     """The store could not be reached after retries; nothing was lost, try again later."""
 
 
+def write_cache_file(store: "Store", path: str, data: bytes) -> None:
+    """Write a file of `cache/`, which only saves time: a store that takes no upload now must not
+    fail the evaluation over it (the Hub store keeps the file staged and uploads it later)."""
+    try:
+        store.write_file(path, data)
+    except StoreUnavailable as exc:
+        log.warning("cache file %s not uploaded yet, it goes up with the next refresh: %s", path, exc)
+
+
 def split_model_name(qualified: str) -> tuple[str, str]:
     org, _, name = qualified.partition("/")
     return org, name
@@ -175,6 +191,10 @@ class Store(Protocol):
 
     def write_files(self, files: dict[str, bytes]) -> None:
         """Several files at once, in order (on the Hub: one commit)."""
+
+    def flush_pending(self) -> None:
+        """Upload the writes staged while the store was unavailable; raises StoreUnavailable if it
+        still is (a store that writes at once has nothing staged)."""
 
     def list_files(self, prefix: str) -> list[str]: ...
 
@@ -217,6 +237,9 @@ class StoreBase:
         """Write several files, in the given order (a Hub store sends them in one commit)."""
         for path, data in files.items():
             self.write_file(path, data)
+
+    def flush_pending(self) -> None:
+        return None  # a store that writes at once stages nothing
 
     def list_requests(self) -> list[EvalRequest]:
         requests = []
@@ -384,9 +407,7 @@ class LocalStore(StoreBase):
     def write_result(
         self, result: EvalResult, examples: list[ExampleScore], texts: Sequence[ExampleText] = ()
     ) -> None:
-        result_file, scores_file = result_paths(result)
-        # Texts and scores first: a result file that exists always has its scores (and texts) beside it.
-        for path, data in self.new_texts_files(result, texts).items():
+        # Texts first: a result file that exists always has its texts beside it.
+        files = {**self.new_texts_files(result, texts), **result_files(result, examples)}
+        for path, data in files.items():
             self.write_file(path, data)
-        self.write_file(scores_file, scores_bytes(examples))
-        self.write_file(result_file, result.model_dump_json(indent=2).encode())

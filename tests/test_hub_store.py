@@ -10,7 +10,7 @@ import pytest
 
 from results.hub_store import HubStore, RetryPolicy
 from results.names import InvalidModelName
-from results.store import Store, StoreUnavailable, request_path, result_paths
+from results.store import Store, StoreUnavailable, request_path, result_paths, write_cache_file
 from tests.hub_fixtures import (  # noqa: F401 (hub_fixture provides the `hub` fixture)
     EMULATOR_TOKEN,
     REQUESTS_REPO,
@@ -224,6 +224,18 @@ def test_a_long_outage_keeps_the_result_on_disk_until_it_can_be_uploaded(hub, tm
         == result.model_dump_json(indent=2).encode()
     )
     assert restarted.pending.batches() == []
+
+
+def test_a_cache_file_the_hub_refuses_now_waits_on_disk_without_failing_the_run(hub, tmp_path):
+    store = make_hub_store(hub, tmp_path, attempts=2)
+    store.refresh()
+    outage = hub.fail_next("POST", COMMIT_TO_RESULTS, times=1000, status=503)
+    path = "cache/judgements/abc/def.jsonl"
+    write_cache_file(store, path, b'{"key": "k"}\n')  # an evaluation writing a chunk goes on
+    assert outage.served == 2 and store.read_file(path) == b'{"key": "k"}\n'
+    outage.remaining = 0
+    store.refresh()
+    assert hub.files(RESULTS_REPO, "dataset")[path] == b'{"key": "k"}\n'
 
 
 def test_transient_read_errors_are_retried(hub, tmp_path):

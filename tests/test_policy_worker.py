@@ -3,6 +3,7 @@ model generates; the result and per-prompt outcomes land at results/policy.py's 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,14 @@ from results.policy import (
 from results.policy_files import canonical_sha256, read_completions
 from results.schema import Status
 from results.store import LocalStore
-from tests.hub_fixtures import hub_fixture, make_request, make_store, upload_model  # noqa: F401
+from tests.hub_fixtures import (  # noqa: F401 (hub_fixture provides the `hub` fixture)
+    RESULTS_REPO,
+    hub_fixture,
+    make_hub_store,
+    make_request,
+    make_store,
+    upload_model,
+)
 from tests.policy_fixtures import policy_rows, reference_prompts, write_lines
 
 
@@ -95,6 +103,41 @@ def test_an_uploaded_completions_file_is_judged_and_stored(hub, tmp_path, tiny_c
         for o in outcomes
     )
     assert not store.list_files("eval-set")  # a policy request writes no reward-model result
+
+
+def test_a_policy_request_requeued_with_its_outcome_staged_is_not_judged_again(hub, tmp_path, tiny_classifier):
+    """Issue 28, for policy requests: the uploads fail and the request goes back to the queue; the
+    next tick stores the staged outcome as it is. The reward model's folder is gone by then, so
+    judging again could only have failed."""
+    reward_model = shutil.copytree(tiny_classifier, tmp_path / "models" / "org" / "tiny-rm")
+    store = make_hub_store(hub, tmp_path / "cache", attempts=3)
+    policy_file = upload(store, "team/terse", policy_rows(lambda p: "Yes."), tmp_path)
+    store.add_request(
+        make_request(
+            "p1", str(reward_model), kind="policy", policy="team/terse", policy_file=policy_file,
+            benchmark="rmlb-reference-v1", reference_set="rmlb-reference-v1",
+        )
+    )
+    outage = hub.fail_next_commits(RESULTS_REPO, times=1000)
+    worker = Worker(settings_for(tmp_path), store)
+    assert worker.tick() == 0 and stored_request(make_store("hub", hub, tmp_path), "p1").status == Status.PENDING
+    staged = {  # the outcome's files (the reference rewards, a cache, are staged on their own)
+        path: data
+        for batch in store.pending.batches()
+        for path, data in store.pending.files(batch).items()
+        if not path.startswith("cache/")
+    }
+    shutil.rmtree(reward_model)
+    outage.remaining = 0
+
+    assert worker.tick() == 1
+
+    request = stored_request(store, "p1")
+    assert request.status == Status.FINISHED, request.error
+    files = hub.files(RESULTS_REPO, "dataset")
+    assert len(staged) == 2 and {path: files[path] for path in staged} == staged
+    result, _ = stored_policy_result(store, "team/terse", request)
+    assert result.reward_model.revision == request.revision_resolved
 
 
 def test_a_bad_uploaded_file_fails_the_request_with_the_reason(tmp_path, tiny_classifier):

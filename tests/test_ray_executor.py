@@ -23,7 +23,7 @@ from evaluator.worker import build_parser
 from results.schema import Status
 from results.store import LocalStore
 from tests.conftest import REPO_ROOT, write_jsonl
-from tests.hub_fixtures import make_request
+from tests.hub_fixtures import RESULTS_REPO, hub_fixture, make_hub_store, make_request, make_store  # noqa: F401
 from tests.ray_fixtures import local_ray
 from tests.test_worker import ROWS, read_result, settings_for, stored, wait_for
 
@@ -314,3 +314,33 @@ def test_a_request_taken_over_by_another_worker_cancels_its_task_and_is_not_stor
         tick.join(timeout=60)
     assert result_files(worker.store) == []
     assert thief[-1].fail("test over")  # the thief still holds it: the driver never touched it again
+
+
+def test_a_request_requeued_with_its_outcome_staged_is_stored_by_the_driver_without_a_task(
+    ray_instance, hub, tmp_path, tiny_classifier, data_path
+):
+    """Issue 28 on the Ray path, which claims on its own: the uploads fail after the task, and the
+    request goes back to the queue with its outcome staged on the driver's disk; claimed again, in
+    the same tick or the next, it is stored from there. The model's folder is gone before the next
+    tick, so a task could only have failed."""
+    model = copy_model(tiny_classifier, tmp_path / "models" / "org" / "tiny")
+    # The driver writes to the Hub; the task (a classifier, which writes nothing) gets a local store.
+    store = make_hub_store(hub, tmp_path / "cache", attempts=3)
+    store.add_request(make_request("r1", str(model)))
+    worker = Worker(settings_for(tmp_path, data_path, executor="ray"), store)
+    executor = build_executor("ray", worker)
+    outage = hub.fail_next_commits(RESULTS_REPO, times=1000)
+
+    assert executor.tick() == 1  # the task's end; claimed again at once, it is not sent to a task
+    staged = {p: d for batch in store.pending.batches() for p, d in store.pending.files(batch).items()}
+    assert staged and not set(staged) & set(hub.files(RESULTS_REPO, "dataset"))
+    assert stored(make_store("hub", hub, tmp_path), "r1").status == Status.PENDING
+    shutil.rmtree(model)
+    outage.remaining = 0
+
+    assert executor.tick() == 1
+
+    finished = stored(store, "r1")
+    assert (finished.status, finished.attempts) == (Status.FINISHED, 0), finished.error
+    files = hub.files(RESULTS_REPO, "dataset")
+    assert staged and {path: files[path] for path in staged} == staged

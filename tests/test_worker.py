@@ -352,6 +352,81 @@ def test_an_upload_failing_three_times_puts_the_request_back_and_loses_nothing(
     assert stored(store, "r1").status == Status.FINISHED and store.pending.batches() == []
 
 
+def evaluated_with_uploads_refused(hub, tmp_path, tiny_classifier, data_path):
+    """A tick that evaluates a local copy of the tiny model while the results repo refuses every
+    commit: returns (store, worker, model folder, outage, staged files by path)."""
+    model = shutil.copytree(tiny_classifier, tmp_path / "models" / "org" / "tiny")
+    store = make_hub_store(hub, tmp_path / "cache", attempts=3)
+    store.add_request(make_request("r1", str(model)))
+    outage = hub.fail_next_commits(RESULTS_REPO, times=1000)
+    worker = Worker(settings_for(tmp_path, data_path), store)
+    assert worker.tick() == 0 and outage.served == 3
+    [batch] = store.pending.batches()
+    return store, worker, model, outage, store.pending.files(batch)
+
+
+def test_a_request_requeued_with_its_result_staged_is_finished_without_being_evaluated_again(
+    hub, tmp_path, tiny_classifier, data_path
+):
+    """Issue 28: the uploads fail, the request goes back to the queue carrying what it staged; the
+    next tick stores exactly that and finishes it. The model's folder is gone by then, so an
+    evaluation could only have failed (the last request shows it would)."""
+    store, worker, model, outage, staged = evaluated_with_uploads_refused(hub, tmp_path, tiny_classifier, data_path)
+    observer = make_store("hub", hub, tmp_path)  # another process: it cannot see this worker's disk
+    back = stored(observer, "r1")
+    assert (back.status, back.attempts, back.worker_id) == (Status.PENDING, 0, None)
+    assert set(back.staged.files) == {p for p in staged if not p.startswith("eval-set-texts/")}
+    shutil.rmtree(model)
+    outage.remaining = 0
+
+    assert worker.tick() == 1
+
+    finished = stored(observer, "r1")
+    [result_file] = hub_result_files(hub)
+    first_run = EvalResult.model_validate_json(staged[result_file])
+    assert (finished.status, finished.error, finished.staged) == (Status.FINISHED, None, None)
+    assert finished.revision_resolved == first_run.model.revision_resolved
+    files = hub.files(RESULTS_REPO, "dataset")
+    assert {path: files[path] for path in staged} == staged  # the first run's bytes, scores and all
+    assert store.pending.batches() == []
+    store.add_request(make_request("r2", str(model)))
+    assert worker.tick() == 1 and stored(observer, "r2").status == Status.FAILED
+
+
+def test_a_staged_result_waits_while_the_hub_refuses_it_and_is_never_evaluated_twice(
+    hub, tmp_path, tiny_classifier, data_path
+):
+    store, worker, model, outage, staged = evaluated_with_uploads_refused(hub, tmp_path, tiny_classifier, data_path)
+    shutil.rmtree(model)  # from here on an evaluation would fail
+
+    assert worker.tick() == 0  # claimed, the upload refused again: back in the queue, still staged
+    waiting = stored(make_store("hub", hub, tmp_path), "r1")
+    assert (waiting.status, waiting.attempts) == (Status.PENDING, 0) and waiting.staged is not None
+    assert hub_result_files(hub) == [] and len(store.pending.batches()) == 1
+
+    outage.remaining = 0
+    assert worker.tick() == 1
+    assert stored(store, "r1").status == Status.FINISHED
+    files = hub.files(RESULTS_REPO, "dataset")
+    assert {path: files[path] for path in staged} == staged
+
+
+def test_a_damaged_staged_result_is_evaluated_again(hub, tmp_path, tiny_classifier, data_path):
+    store, worker, model, outage, staged = evaluated_with_uploads_refused(hub, tmp_path, tiny_classifier, data_path)
+    [batch] = store.pending.batches()
+    [result_file] = [p for p in staged if p.startswith(RESULTS_DIR + "/")]
+    (batch / result_file).write_bytes(staged[result_file][:100])  # a disk that lost the end of the file
+    outage.remaining = 0
+
+    assert worker.tick() == 1
+
+    assert stored(store, "r1").status == Status.FINISHED
+    first_run = EvalResult.model_validate_json(staged[result_file])
+    again = EvalResult.model_validate_json(hub.files(RESULTS_REPO, "dataset")[result_file])
+    assert again.timings.started_at > first_run.timings.started_at  # a second evaluation wrote it
+    assert (again.subsets, again.score) == (first_run.subsets, first_run.score)
+
+
 # ---- worker processes ----------------------------------------------------------------------
 
 

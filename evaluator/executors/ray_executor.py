@@ -7,8 +7,9 @@ CPU-only cluster) and runs each as a Ray task that asks for the GPUs its model n
 (`resources.py`). The driver keeps every claim's heartbeat while its task runs, and it alone writes
 results and moves requests: the task evaluates and returns the outcome. So the rules of the local
 executor hold unchanged: a claim another worker took over is not stored, the Hub store's
-not-yet-uploaded results stay on the driver's disk (a node's disk goes with the node), and the
-request files stay the source of truth.
+not-yet-uploaded results stay on the driver's disk (a node's disk goes with the node), a request
+requeued with its outcome staged there is stored from it, without a task, when claimed again, and
+the request files stay the source of truth.
 
 A task that dies (its process killed, out of memory, its node lost) gives its request back to the
 queue at once (`Claim.release`): PENDING with attempts + 1, FAILED after RMLB_MAX_ATTEMPTS, as a
@@ -141,13 +142,18 @@ class RayExecutor:
                 break
             try:
                 claim = claim_next(self.worker.store, self.worker.settings.worker_id, self.worker.policy)
+                # A request evaluated before whose outcome waits staged on this disk needs no task.
+                settled = claim is not None and self.worker.finish_staged(claim)
             except StoreUnavailable as exc:
                 log.warning("the store is unavailable; looking again later: %s", exc)
                 break
             if claim is None:
                 break
             claimed += 1
-            self._submit(claim, in_flight, gpu_memory)
+            if settled:
+                self._ended(claim)
+            else:
+                self._submit(claim, in_flight, gpu_memory)
         return claimed
 
     def _wait(self, in_flight: dict) -> None:

@@ -21,7 +21,7 @@ import json
 import logging
 from typing import Any, Optional
 
-from results.store import Store, safe_path
+from results.store import Store, safe_path, write_cache_file
 
 from ..decoding import Decoding
 from .base import Generation
@@ -89,4 +89,4 @@ class GenerationCache:
             for key, g in chunk.items()
         )
         digest = hashlib.sha256("".join(sorted(chunk)).encode()).hexdigest()[:32]
-        self.store.write_file(safe_path(CACHE_DIR, self.kind, self.digest, f"{digest}.jsonl"), lines.encode())
+        write_cache_file(self.store, safe_path(CACHE_DIR, self.kind, self.digest, f"{digest}.jsonl"), lines.encode())

@@ -19,7 +19,7 @@ from typing import Callable, Optional, Sequence
 
 from results.model_types import Judgement
 from results.policy import PromptOutcome, ReferencePrompt, RewardModelRef, reference_cache_path
-from results.store import Store
+from results.store import Store, write_cache_file
 
 from ..adapters import RewardAdapter, get_adapter
 from ..benchmarks.loading import Example
@@ -179,7 +179,7 @@ class ReferenceCache:
             json.dumps({"prompt_id": prompt_id, "reward": reward, "settings": self.settings}) + "\n"
             for prompt_id, reward in rewards.items()
         )
-        self.store.write_file(self.path, lines.encode())
+        write_cache_file(self.store, self.path, lines.encode())
 
 
 def _settings_key(judge: Judge) -> str:
