@@ -55,8 +55,8 @@ from results.schema import EvalResult  # noqa: E402
 from results.store import LocalStore, texts_bytes  # noqa: E402
 
 CALLS = ("client", "/leaderboard", "raw HTTP", "search", "type filter", "other bench", "/examples", "/csv")
-# fill_store gives result i to model `org{i % 41}/model-{i}` on the i-th registered benchmark
-# (round-robin): result 1 is RewardBench's first.
+# fill_store's model m is `org{m % 41}/model-{m}`; its first result is on the (m mod 8)-th
+# registered benchmark: model 1's is RewardBench's.
 EXAMPLES_MODEL, EXAMPLES_BENCHMARK = "org1/model-1", "rewardbench"
 OTHER_BENCHMARK = "rewardbench-2"
 TYPE_LABEL = MODEL_TYPES["dpo"].label
@@ -235,6 +235,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--results", type=int, default=2000)
+    parser.add_argument("--models", type=int, default=500, help="distinct models the results are spread over")
     parser.add_argument("--examples", type=int, default=3000)
     parser.add_argument("--out", type=Path, help="also write the report here (JSON)")
     args = parser.parse_args()
@@ -242,7 +243,7 @@ def main() -> None:
     report: dict[str, Any] = {"cpus": os.cpu_count(), "results": args.results, "rounds": []}
     with tempfile.TemporaryDirectory() as tmp:
         store_root = Path(tmp) / "store"
-        fill_store(store_root, args.results)
+        fill_store(store_root, args.results, args.models)
         add_examples(store_root, args.examples)
         app = start_app("api", checkout, store_root, Path(tmp))
         try:
