@@ -36,9 +36,9 @@ def submission_answer(ok: bool, message: str) -> str:
     return f"**{head}.** {escape_markdown(message)}"
 
 
-def enclosing_tab() -> Optional[gr.Tab]:
-    """The `gr.Tab` being built, if any (Gradio's current block and its parents)."""
-    block = Context.block
+def enclosing_tab(block: Any = None) -> Optional[gr.Tab]:
+    """The `gr.Tab` that `block` is in (default: the block being built), if any."""
+    block = Context.block if block is None else block
     while block is not None and not isinstance(block, gr.Tab):
         block = block.parent
     return block
@@ -120,6 +120,15 @@ def type_labels(snapshot: Snapshot) -> list[str]:
 
 def benchmarks(snapshot: Snapshot) -> list[str]:
     return list(snapshot.derive("benchmarks", lambda: sorted(set(snapshot.tables.rows[t.BENCHMARK]))))
+
+
+def benchmark_rows(snapshot: Snapshot, benchmark: Optional[str]) -> pd.DataFrame:
+    """Every row of `benchmark` (older, incomplete and imported ones too), in the table's order: cut
+    once per snapshot, so that a search filters one benchmark's rows, not every benchmark's."""
+    every = dict(show_incomplete=True, show_older=True, provenance=None)
+    return snapshot.derive(
+        ("rows of", benchmark), lambda: t.filter_rows(snapshot.tables.rows, benchmark=benchmark, **every)
+    )
 
 
 def benchmark_choices(snapshot: Snapshot, settings: AppSettings) -> list[str]:

@@ -36,6 +36,7 @@ from .common import (
     rerender_on,
     results_grid,
     search_box,
+    benchmark_rows,
     shown_benchmark,
     shown_table,
     sort_state_box,
@@ -99,8 +100,9 @@ def leaderboard_tab(
     def render(
         snap: Snapshot, search, selected, known, benchmark, show_incomplete, show_older, picked, source, sort_text
     ) -> list:
-        rows, source = snap.tables.rows, source or prov.BOTH
+        source = source or prov.BOTH
         benchmark = shown_benchmark(snap, settings, benchmark)
+        rows = benchmark_rows(snap, benchmark)
         every = filtered(rows, snap, search, selected, known, benchmark, True, True, provenance=None)
         twins = prov.hidden_twins(every, source)
         every = every[prov.provenance_mask(every, source)].reset_index(drop=True)
@@ -111,11 +113,8 @@ def leaderboard_tab(
         grid_update, csv = shown_table(
             rows, chosen, export_dir, f"{benchmark}-leaderboard", settings.model_link_base, resorted
         )
-        in_benchmark = snap.derive(("rows of", benchmark), lambda: len(t.filter_rows(
-            snap.tables.rows, benchmark=benchmark, show_incomplete=True, show_older=True, provenance=None
-        )))
         note = count_note(
-            len(shown.rows), in_benchmark, shown.hidden_incomplete, shown.hidden_older, benchmark,
+            len(shown.rows), len(rows), shown.hidden_incomplete, shown.hidden_older, benchmark,
             resorted.describe(),
         ) + twins_note(twins)
         return [grid_update, csv, note]

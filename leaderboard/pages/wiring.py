@@ -9,11 +9,12 @@ Gradio's cost of an output does not depend on whether the callback changed it: a
 still has its component rebuilt and its configuration recomputed for the session (about a
 millisecond each), and one event that rendered the tab in sight and skipped every other tab's views
 paid that for fifty outputs on every search and every timer tick. So nothing here is skipped in bulk:
-- a trigger (a component's `.change`, `.input`, ...) runs a tiny event that asks, for each place in
-  sight among those with views listening to it, for a render: it sets that place's request state
-  for this trigger (`asked`), and leaves the others' (a state's skip costs nothing);
-- each (trigger, place) request state's `.change` renders exactly the views of that place that
-  listen to the trigger;
+- a trigger (a component's `.change`, `.input`, ...) renders the views of its own tab that listen
+  to it at once, in one event: the reader acts on what is in sight;
+- views of other places that follow it (the Subsets tab follows the Leaderboard's filters) are
+  asked in one tiny event: it sets the request state (`asked`) of each such place in sight and
+  leaves the others' (a state's skip costs nothing); the state's `.change` renders exactly the
+  views of that place that listen to the trigger;
 - the data checks (the page's load, its timer, the Refresh button, a submission) ask each place in
   sight whose data is older than the snapshot (`seen`: the version each place shows) to render all
   of its views, and ask nothing at all when the data has not changed;
@@ -33,7 +34,7 @@ import gradio as gr
 
 from ..data import ResultsCache, Snapshot
 from ..endpoints import READS
-from .common import View, render_shared
+from .common import View, enclosing_tab, render_shared
 
 ALL = "all"  # the trigger of a data check: every view of the place renders
 
@@ -114,20 +115,36 @@ class Wiring:
             self._bind_tab(tab, place)
 
     def _bind_trigger(self, event: Callable, views: list[View]) -> None:
+        home = tab_key(enclosing_tab(event.__self__))  # in sight whenever the reader acts on it
         asks: list[tuple[Optional[str], gr.State]] = []
         for place in self.places:
             listening = [v for v in place.views if any(v is w for w in views)]
-            if listening:
+            if listening and place.key == home:
+                self._bind_direct(event, Group(listening))
+            elif listening:
                 asked = gr.State(None)
                 self._bind_render(asked, Group(listening))
                 asks.append((place.key, asked))
+        if asks:
+            self._bind_asks(event, asks)
+
+    def _bind_direct(self, event: Callable, group: Group) -> None:
+        """The views on the trigger's own tab render at once: one event, no request in between (a
+        value set by another event may fire it out of sight: a render then, never a wrong one)."""
+
+        def render(*values):
+            return bare(group.render(self.cache.snapshot, values))
+
+        event(render, group.inputs, group.outputs, show_progress="hidden", trigger_mode="always_last", **READS)
+
+    def _bind_asks(self, event: Callable, asks: list[tuple[Optional[str], gr.State]]) -> None:
+        """Views elsewhere that follow the trigger (the Subsets tab follows the Leaderboard's filters)
+        are asked for a render if their place is in sight: the top always, a tab if it is the one."""
 
         def ask(in_sight):
             return bare([next(self._serial) if key in (None, in_sight) else gr.skip() for key, _ in asks])
 
-        event(
-            ask, [self.in_sight], [asked for _, asked in asks], show_progress="hidden", trigger_mode="always_last"
-        )
+        event(ask, [self.in_sight], [asked for _, asked in asks], show_progress="hidden", trigger_mode="always_last")
 
     def _bind_render(self, asked: gr.State, group: Group, seen: Optional[gr.State] = None) -> None:
         """`asked`'s change renders `group` (and records the version shown in `seen`, if given)."""
