@@ -26,7 +26,8 @@ event's index, the answers read from `/gradio_api/queue/data`), and an action la
 it sets off has answered, chained ones (`.then`, a changed value's or state's `.change`) included:
 internal events are not callable by `gradio_client`, which would time only the public API
 (bench/api_load.py does that). Reported per round: p50/p95/max seconds per action, errors, the
-1-minute load average before it, and the CPU seconds the app's process used.
+1-minute load average before it, and the CPU seconds the app's process used. The apps re-read the
+store once an hour (`RMLB_REFRESH_INTERVAL_S`), not inside a round.
 
     python bench/hosted_load.py --app before=/tmp/main-checkout --app after=. [--viewers 1 10 50]
 """
@@ -122,6 +123,9 @@ def start_app(label: str, checkout: Path, store_root: Path, log_dir: Path) -> Se
         "RMLB_SERVER_NAME": "127.0.0.1",
         "RMLB_SERVER_PORT": str(port),
         "GRADIO_ANALYTICS_ENABLED": "False",
+        # No scheduled re-read of the store inside a round: its cost (2,000 files read, the Overview
+        # rebuilt) is the store's, and landing at random in one app's round it blurred the comparison.
+        "RMLB_REFRESH_INTERVAL_S": "3600",
         "PYTHONPATH": str(checkout),
     }
     log = open(log_dir / f"{label}.log", "wb")
