@@ -5,8 +5,9 @@ of it to set the root URL, the API description, 240 KB of JSON in a template. Th
 the one core Python gives the app, so fifty visitors arriving together queued 2 s for the page
 before their first event. The page is the same for every visitor while the app runs: the
 configuration is fixed at launch (the data arrives by the page's load event), the app has no
-per-user login (`gr.Blocks(auth=...)`, the one thing Gradio writes into the page per user), and the
-root URL depends only on the request's address headers and query, which are the cache's key.
+per-user login (`launch(auth=...)`, the one thing Gradio writes into the page per user: `ui.launch`
+leaves the cache out when one is given), and the root URL depends only on the request's address
+headers and query, which are the cache's key.
 
 `PageCache` is an ASGI middleware (passed to Gradio's FastAPI app through `launch(app_kwargs=...)`):
 the first GET of `/` for a key is built by Gradio (concurrent first visitors wait for it, not build

@@ -146,8 +146,9 @@ def launch(app: gr.Blocks, settings: AppSettings, **overrides: Any):
         "js": sort_watcher([rankings.TABLE_ID, overview.TABLE_ID], [SIGNIFICANT]),
         # No upload is ever larger than a completions file the policy form takes (Gradio answers 413).
         "max_file_size": settings.max_policy_file_bytes,
-        # The page is built once per address, not once per visitor (page_cache.py).
-        "app_kwargs": {"middleware": [Middleware(PageCache)]},
+        # The page is built once per address, not once per visitor (page_cache.py); with a login
+        # (`auth`), Gradio writes the user into the page, which must then be built for each.
+        **({} if overrides.get("auth") else {"app_kwargs": {"middleware": [Middleware(PageCache)]}}),
         **overrides,
     }
     return app.launch(**options)

@@ -102,8 +102,8 @@ def leaderboard_tab(
     ) -> list:
         source = source or prov.BOTH
         benchmark = shown_benchmark(snap, settings, benchmark)
-        rows = benchmark_rows(snap, benchmark)
-        every = filtered(rows, snap, search, selected, known, benchmark, True, True, provenance=None)
+        in_benchmark = benchmark_rows(snap, benchmark)
+        every = filtered(in_benchmark, snap, search, selected, known, benchmark, True, True, provenance=None)
         twins = prov.hidden_twins(every, source)
         every = every[prov.provenance_mask(every, source)].reset_index(drop=True)
         shown = t.apply_switches(every, bool(show_incomplete), bool(show_older))
@@ -114,7 +114,7 @@ def leaderboard_tab(
             rows, chosen, export_dir, f"{benchmark}-leaderboard", settings.model_link_base, resorted
         )
         note = count_note(
-            len(shown.rows), len(rows), shown.hidden_incomplete, shown.hidden_older, benchmark,
+            len(shown.rows), len(in_benchmark), shown.hidden_incomplete, shown.hidden_older, benchmark,
             resorted.describe(),
         ) + twins_note(twins)
         return [grid_update, csv, note]
