@@ -49,7 +49,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.examples_tab import build_scores, build_texts  # noqa: E402
-from bench.hosted_load import Tally, fill_store, percentile, start_app  # noqa: E402
+from bench.hosted_load import Tally, cpu_seconds, fill_store, percentile, start_app  # noqa: E402
 from results.model_types import MODEL_TYPES  # noqa: E402
 from results.schema import EvalResult  # noqa: E402
 from results.store import LocalStore, texts_bytes  # noqa: E402
@@ -148,13 +148,6 @@ def round_of(url: str, users: int) -> Tally:
 
 
 # ---- the report ---------------------------------------------------------------------------------
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds a process has used so far, every thread's (Linux /proc)."""
-    # The fields after the process's name, which may hold spaces.
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def described(tally: Tally) -> dict[str, dict]:

@@ -260,9 +260,10 @@ def summary(tally: Tally) -> dict:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU time a process has used so far (Linux)."""
+    """User and system CPU seconds a process has used so far, every thread's (Linux /proc)."""
+    # The fields after the process's name, which may hold spaces.
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def measured_round(app: ServedApp, viewers: int, pacing: Pacing) -> dict:

@@ -52,8 +52,9 @@ def site(tmp_path) -> Iterator[dict]:
         yield {"url": url.rstrip("/"), "cache": cache, "store": store}
 
 
-def filter_events(tmp_path) -> tuple[dict, dict[str, list[dict]]]:
-    """The app's components by id (their kind), and the events each Leaderboard filter sets off."""
+def filter_events(tmp_path) -> tuple[dict, dict[str, list[dict]], list[dict]]:
+    """The app's components by id (their kind), the events each Leaderboard filter sets off, and
+    every event of the app."""
     store = fixture_store(tmp_path)
     app = build_app(store, AppSettings(store="local", store_root=store.root), export_dir=tmp_path / "csv")
     config = app.get_config_file()
@@ -63,12 +64,11 @@ def filter_events(tmp_path) -> tuple[dict, dict[str, list[dict]]]:
         elem_id: [d for d in config["dependencies"] if any(t[0] == ids[elem_id] for t in d["targets"])]
         for elem_id in FILTERS
     }
-    events["changes of"] = config["dependencies"]
-    return kinds, events
+    return kinds, events, config["dependencies"]
 
 
 def test_each_filter_renders_its_own_tab_in_one_event_and_asks_the_others_in_one(tmp_path):
-    kinds, events = filter_events(tmp_path)
+    kinds, events, _ = filter_events(tmp_path)
     for elem_id in FILTERS:
         renders = [d for d in events[elem_id] if any(kinds[o] != "state" for o in d["outputs"])]
         asks = [d for d in events[elem_id] if d not in renders]
@@ -228,12 +228,12 @@ def test_an_ask_writes_request_states_only_and_each_renders_the_views_of_one_pla
     """No event skips outputs in bulk (a skipped output costs Gradio as much as a sent one): the
     Leaderboard's filters ask the tabs that follow them (Subsets, Charts) through request states, and
     each state's change renders views, of one tab."""
-    kinds, events = filter_events(tmp_path)
+    kinds, events, dependencies = filter_events(tmp_path)
     asked_somewhere = False
     for elem_id in FILTERS:
         for ask in [d for d in events[elem_id] if all(kinds[o] == "state" for o in d["outputs"])]:
             for asked in ask["outputs"]:
-                [render] = [d for d in events["changes of"] if [asked, "change"] in [list(t) for t in d["targets"]]]
+                [render] = [d for d in dependencies if [asked, "change"] in [list(t) for t in d["targets"]]]
                 assert any(kinds[o] != "state" for o in render["outputs"])
                 asked_somewhere = True
     assert asked_somewhere

@@ -83,8 +83,12 @@ class Place:
 
     key: Optional[str]
     views: list[View]
+    group: Group = field(init=False)  # all its views: what a data check or the tab's selection renders
     seen: gr.State = field(default_factory=lambda: gr.State(None))  # the data version its views show
     asked: gr.State = field(default_factory=lambda: gr.State(None))  # a data check's render request
+
+    def __post_init__(self) -> None:
+        self.group = Group(self.views)
 
 
 class Wiring:
@@ -110,7 +114,7 @@ class Wiring:
         for event, views in triggers.values():
             self._bind_trigger(event, _unique(views))
         for place in self.places:
-            self._bind_render(place.asked, Group(place.views), seen=place.seen)
+            self._bind_render(place.asked, place.group, seen=place.seen)
         for tab, place in zip(self.tabs, self.places[1:]):
             self._bind_tab(tab, place)
 
@@ -163,7 +167,7 @@ class Wiring:
         )
 
     def _bind_tab(self, tab: gr.Tab, place: Place) -> None:
-        group = Group(place.views)
+        group = place.group
 
         def shown(*values):
             snapshot = self.cache.snapshot
